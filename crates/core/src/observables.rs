@@ -1,0 +1,158 @@
+//! Observables of one or two spin configurations of the same sample.
+//!
+//! For replicas $a, b$ of one sample with $N$ spins and bonds $\mathcal B$:
+//!
+//! * magnetisation $m = \frac1N \sum_i s_i$;
+//! * overlap $q_{ab} = \frac1N \sum_i s^a_i s^b_i$;
+//! * link overlap $q_\ell = \frac1{N_b} \sum_{(ij)\in\mathcal B} s^a_i s^a_j s^b_i s^b_j$
+//!   (for the complete graph this is $(N^2 q^2 - N)/(N(N-1))$);
+//! * Fourier overlap $q(\mathbf k) = \frac1N \sum_i s^a_i s^b_i e^{i \mathbf k \cdot \mathbf r_i}$
+//!   at the smallest wave vectors $\mathbf k_{\min} = (2\pi/L) \mathbf e_\mu$ of a lattice;
+//! * spin-glass susceptibility $\chi_{SG}(\mathbf k) = N \langle |q(\mathbf k)|^2 \rangle$, Binder
+//!   cumulant $g = \frac12 (3 - \langle q^4\rangle / \langle q^2\rangle^2)$ and second-moment
+//!   correlation length
+//!   $\xi_L = \frac{1}{2 \sin(k_{\min}/2)} \sqrt{\chi_{SG}(0)/\chi_{SG}(\mathbf k_{\min}) - 1}$
+//!   (these combine thermal and disorder averages, see `quench-mc`).
+//!
+//! For Gaussian couplings of variance $\sigma^2$, integration by parts gives
+//! the exact disorder-averaged identity (Katzgraber, Palassini and Young,
+//! Phys. Rev. B 63, 184422 (2001)) used as an equilibration check:
+//!
+//! $$ \frac{[\langle E_J \rangle]}{N} = -\beta \sigma^2 \frac{N_b}{N} \left(1 - [\langle q_\ell \rangle]\right), $$
+//!
+//! where $E_J$ is the coupling part of the energy. On a lattice of
+//! coordination $z$ with $\sigma = 1$ this is $-(z\beta/2)(1 - q_\ell)$; for SK
+//! it is $-(\beta/2)(1 - [\langle q^2 \rangle])$.
+
+use crate::sample::{Sample, Spin};
+
+/// Magnetisation per spin.
+pub fn magnetisation(spins: &[Spin]) -> f64 {
+    spins.iter().map(|&s| i64::from(s)).sum::<i64>() as f64 / spins.len() as f64
+}
+
+/// Overlap $q_{ab}$ between two configurations.
+pub fn overlap(a: &[Spin], b: &[Spin]) -> f64 {
+    a.iter().zip(b).map(|(&x, &y)| i64::from(x * y)).sum::<i64>() as f64 / a.len() as f64
+}
+
+/// Link overlap $q_\ell$ between two configurations of `sample`.
+pub fn link_overlap(sample: &Sample, a: &[Spin], b: &[Spin]) -> f64 {
+    match sample.bonds() {
+        Some(bonds) => {
+            if bonds.is_empty() {
+                return 0.0;
+            }
+            bonds
+                .iter()
+                .map(|bond| i64::from(a[bond.i] * a[bond.j] * b[bond.i] * b[bond.j]))
+                .sum::<i64>() as f64
+                / bonds.len() as f64
+        }
+        None => {
+            let n = a.len() as f64;
+            if a.len() < 2 {
+                return 0.0;
+            }
+            let q = overlap(a, b);
+            (n * n * q * q - n) / (n * (n - 1.0))
+        }
+    }
+}
+
+/// $|q(\mathbf k)|^2$ at $\mathbf k = (2\pi/L)\mathbf e_{\text{axis}}$, for every axis of the
+/// sample's lattice (empty if the sample is not on a lattice).
+pub fn fourier_overlap_squared(sample: &Sample, a: &[Spin], b: &[Spin]) -> Vec<f64> {
+    let Some(lattice) = sample.lattice() else {
+        return Vec::new();
+    };
+    let length = lattice.length();
+    let n = a.len() as f64;
+    let (cosines, sines): (Vec<f64>, Vec<f64>) = (0..length)
+        .map(|x| {
+            let angle = 2.0 * std::f64::consts::PI * x as f64 / length as f64;
+            (angle.cos(), angle.sin())
+        })
+        .unzip();
+    (0..lattice.dimension())
+        .map(|axis| {
+            let (mut re, mut im) = (0.0, 0.0);
+            for i in 0..a.len() {
+                let product = f64::from(a[i] * b[i]);
+                let x = lattice.coordinate(i, axis);
+                re += product * cosines[x];
+                im += product * sines[x];
+            }
+            (re * re + im * im) / (n * n)
+        })
+        .collect()
+}
+
+/// Binder cumulant $g = \frac12(3 - \langle q^4\rangle/\langle q^2\rangle^2)$.
+pub fn binder_cumulant(q2: f64, q4: f64) -> f64 {
+    0.5 * (3.0 - q4 / (q2 * q2))
+}
+
+/// Second-moment correlation length $\xi_L$ from $\chi(0)$ and $\chi(\mathbf k_{\min})$
+/// (NaN when $\chi(0) < \chi(\mathbf k_{\min})$, which happens in small noisy samples).
+pub fn second_moment_correlation_length(chi_zero: f64, chi_minimum_wavevector: f64, length: usize) -> f64 {
+    let k = 2.0 * std::f64::consts::PI / length as f64;
+    (chi_zero / chi_minimum_wavevector - 1.0).sqrt() / (2.0 * (k / 2.0).sin())
+}
+
+/// Right-hand side of the Gaussian identity: the disorder-averaged coupling
+/// energy per spin predicted from the link overlap, $-\beta \sigma^2 (N_b/N)(1 - q_\ell)$.
+pub fn gaussian_energy_from_link_overlap(beta: f64, coupling_variance: f64, bonds_per_spin: f64, link_overlap: f64) -> f64 {
+    -beta * coupling_variance * bonds_per_spin * (1.0 - link_overlap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ensemble::{CouplingDistribution, ModelSpec};
+
+    #[test]
+    fn overlaps_of_simple_configurations() {
+        let a = [1, 1, -1, -1];
+        let b = [1, -1, -1, 1];
+        assert_eq!(magnetisation(&a), 0.0);
+        assert_eq!(overlap(&a, &a), 1.0);
+        assert_eq!(overlap(&a, &b), 0.0);
+    }
+
+    #[test]
+    fn link_overlap_of_the_complete_graph_matches_its_bond_sum() {
+        let n = 6;
+        let dense = ModelSpec::SherringtonKirkpatrick { n: n as i64, couplings: CouplingDistribution::Gaussian, field: 0.0 }
+            .ensemble()
+            .unwrap()
+            .draw(1, 0)
+            .unwrap();
+        let a = [1, -1, 1, 1, -1, 1];
+        let b = [1, 1, 1, -1, -1, 1];
+        let mut sum = 0;
+        for i in 0..n {
+            for j in 0..i {
+                sum += a[i] * a[j] * b[i] * b[j];
+            }
+        }
+        let expected = f64::from(sum) / (n * (n - 1) / 2) as f64;
+        assert!((link_overlap(&dense, &a, &b) - expected).abs() < 1e-14);
+    }
+
+    #[test]
+    fn fourier_overlap_is_one_for_identical_uniform_configurations_at_zero_and_zero_at_k_min() {
+        let sample = ModelSpec::Ferromagnet { dimension: 2, length: 4, field: 0.0 }.ensemble().unwrap().draw(0, 0).unwrap();
+        let a = vec![1; 16];
+        let values = fourier_overlap_squared(&sample, &a, &a);
+        assert_eq!(values.len(), 2);
+        assert!(values.iter().all(|v| v.abs() < 1e-28));
+        // A plane wave along axis 0 with period L puts all weight at k_min.
+        let wave: Vec<Spin> = (0..16).map(|i| if i % 4 < 2 { 1 } else { -1 }).collect();
+        let ones = vec![1; 16];
+        let values = fourier_overlap_squared(&sample, &wave, &ones);
+        // |(1/N) sum_x s(x) e^{i pi x / 2}|^2 for s = (1, 1, -1, -1): |1 + i|^2 / 4 = 1/2.
+        assert!((values[0] - 0.5).abs() < 1e-14, "{values:?}");
+        assert!(values[1].abs() < 1e-28);
+    }
+}

@@ -1,0 +1,2 @@
+//! Exact results.
+pub mod kaufman;
