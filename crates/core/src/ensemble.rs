@@ -136,6 +136,17 @@ pub struct Ensemble {
 }
 
 impl ModelSpec {
+    /// The distribution of the random couplings (`None` for the ferromagnet and Hopfield networks).
+    pub fn coupling_distribution(&self) -> Option<CouplingDistribution> {
+        match *self {
+            ModelSpec::SherringtonKirkpatrick { couplings, .. }
+            | ModelSpec::EdwardsAnderson { couplings, .. }
+            | ModelSpec::RandomRegular { couplings, .. }
+            | ModelSpec::ErdosRenyi { couplings, .. } => Some(couplings),
+            ModelSpec::Ferromagnet { .. } | ModelSpec::Hopfield { .. } => None,
+        }
+    }
+
     /// Validates the parameters and returns the ensemble.
     pub fn ensemble(&self) -> Result<Ensemble, ParameterError> {
         let (validated, field) = match *self {

@@ -1,1 +1,60 @@
-//! Samplers.
+//! # quench-mc: Monte Carlo samplers
+//!
+//! The mutable side of quench. A sampler is an immutable configuration
+//! prepared for one [`quench_core::Sample`]; the chain it moves is a separate
+//! [`ChainState`] (spins, energy, random stream, counters) that serialises for
+//! checkpoints and resumes bit for bit. No sampler draws hidden randomness:
+//! every chain carries its own stream derived from
+//! `(master seed, purpose, sample, chain)`.
+//!
+//! ## Main types and how data flows
+//!
+//! ```text
+//! Sample ──> SingleSpinSampler (Metropolis | heat bath) × (sequential | checkerboard | random)
+//!        ──> ParallelTempering (TemperatureLadder × real replicas) ──> TemperingState
+//!        ──> WolffCluster (ferromagnets)
+//!        ──> greedy_descent / anneal / search_ground_state
+//! TemperingState ──Measurements::record──> BinningAccumulators ──summary──> ThermalSummary (Estimates)
+//! [ThermalSummary per sample] ──disorder_summary──> DisorderPoint (averages, jackknife ratios, P(q))
+//! ```
+//!
+//! [`run_sample`] and [`run_ensemble`] are the ready-made workflow: parallel
+//! tempering, measurement after every exchange round, summaries; samples run
+//! in parallel and results do not depend on the number of threads.
+//!
+//! The energy convention is that of `quench-core`:
+//! $H(s) = -\sum_{i<j} J_{ij} s_i s_j - \sum_i h_i s_i$, $k_B = 1$, and a sweep is $N$
+//! attempted single-spin updates.
+//!
+//! ## Which sampler
+//!
+//! * Spin glasses below their transition: [`ParallelTempering`] with
+//!   Metropolis and at least two replicas (overlaps need them). Check
+//!   equilibration with the swap acceptance (every pair should exceed a few
+//!   per cent), the round trips, and for Gaussian couplings the
+//!   [`DisorderPoint::equilibration_gap`].
+//! * Ferromagnets near $T_c$: [`WolffCluster`].
+//! * Ground states: [`search_ground_state`] (annealing restarts), checked on
+//!   small systems by exact enumeration (`quench-exact`).
+
+pub mod annealing;
+pub mod chain;
+pub mod error;
+pub mod local;
+pub mod measure;
+pub mod run;
+pub mod summary;
+pub mod temperature;
+pub mod tempering;
+pub mod wolff;
+
+pub use annealing::{AnnealingSchedule, GroundStateSearch, anneal, greedy_descent, search_ground_state};
+pub use chain::ChainState;
+pub use error::SamplerError;
+pub use local::{LocalRule, SingleSpinSampler, SweepOrder};
+pub use measure::{Measurements, ThermalSummary};
+pub use run::{EnsembleRun, SampleRun, Schedule, run_ensemble, run_sample};
+pub use summary::{DisorderPoint, SampleShape, disorder_summary};
+pub use temperature::{TemperatureLadder, inverse_temperature};
+pub use tempering::{ParallelTempering, TemperingConfig, TemperingState, exchange_accepted};
+pub use wolff::{WolffCluster, WolffScratch};

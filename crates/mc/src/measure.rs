@@ -1,0 +1,178 @@
+//! Measurements of a parallel-tempering run on one sample.
+//!
+//! At every measurement and every temperature slot, with $R$ real replicas:
+//! the energy per spin and $|m|$, $m^2$ averaged over replicas; and over all
+//! $R(R-1)/2$ replica pairs the overlap moments $|q|, q^2, q^4$, the link
+//! overlap $q_\ell$, the Fourier overlap $|q(\mathbf k_{\min})|^2$ (lattices) and
+//! the histogram of $q$. Each series feeds a [`BinningAccumulator`], so every
+//! thermal average comes out as an [`Estimate`] with its autocorrelation time.
+
+use quench_core::observables::{fourier_overlap_squared, link_overlap, magnetisation, overlap};
+use quench_core::Sample;
+use quench_stats::{BinningAccumulator, Estimate, Histogram};
+use serde::{Deserialize, Serialize};
+
+use crate::tempering::TemperingState;
+
+/// The histogram used for $P(q)$ of an $N$-spin sample: one bin per possible
+/// value of $q$ up to $N = 200$, else 101 bins of width 0.02 centred on
+/// $-1, -0.98, \dots, 1$.
+pub fn overlap_histogram(n: usize) -> Histogram {
+    let bins = if n <= 200 { n + 1 } else { 101 };
+    let half_width = 1.0 / (bins - 1) as f64;
+    Histogram::new(-1.0 - half_width, 1.0 + half_width, bins).expect("valid overlap histogram")
+}
+
+/// Accumulators of one temperature slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotAccumulators {
+    /// $E/N$.
+    pub energy: BinningAccumulator,
+    /// Coupling part of the energy per spin, $E_J/N$ (equals $E/N$ without field).
+    pub coupling_energy: BinningAccumulator,
+    /// $|m|$.
+    pub absolute_magnetisation: BinningAccumulator,
+    /// $m^2$.
+    pub magnetisation_squared: BinningAccumulator,
+    /// $|q|$.
+    pub absolute_overlap: BinningAccumulator,
+    /// $q^2$.
+    pub overlap_squared: BinningAccumulator,
+    /// $q^4$.
+    pub overlap_fourth: BinningAccumulator,
+    /// $q_\ell$.
+    pub link_overlap: BinningAccumulator,
+    /// $|q(\mathbf k_{\min})|^2$ averaged over axes.
+    pub fourier_overlap_squared: BinningAccumulator,
+    /// Histogram of $q$ over all replica pairs.
+    pub overlap_distribution: Histogram,
+}
+
+/// Per-slot accumulators of a run on one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurements {
+    /// Temperatures by slot.
+    pub temperatures: Vec<f64>,
+    /// Accumulators by slot.
+    pub slots: Vec<SlotAccumulators>,
+}
+
+/// Thermal averages of one sample at one temperature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThermalSummary {
+    /// Temperature.
+    pub temperature: f64,
+    /// $\langle E\rangle/N$.
+    pub energy: Estimate,
+    /// $\langle E_J\rangle/N$.
+    pub coupling_energy: Estimate,
+    /// $\langle |m| \rangle$.
+    pub absolute_magnetisation: Estimate,
+    /// $\langle m^2 \rangle$.
+    pub magnetisation_squared: Estimate,
+    /// $\langle |q| \rangle$ (absent with one replica).
+    pub absolute_overlap: Option<Estimate>,
+    /// $\langle q^2 \rangle$.
+    pub overlap_squared: Option<Estimate>,
+    /// $\langle q^4 \rangle$.
+    pub overlap_fourth: Option<Estimate>,
+    /// $\langle q_\ell \rangle$.
+    pub link_overlap: Option<Estimate>,
+    /// $\langle |q(\mathbf k_{\min})|^2 \rangle$ (lattices only).
+    pub fourier_overlap_squared: Option<Estimate>,
+    /// $P(q)$ histogram.
+    pub overlap_distribution: Histogram,
+}
+
+impl Measurements {
+    /// Empty accumulators for `temperatures` and `n` spins.
+    pub fn new(temperatures: &[f64], n: usize) -> Self {
+        let slot = SlotAccumulators {
+            energy: BinningAccumulator::new(),
+            coupling_energy: BinningAccumulator::new(),
+            absolute_magnetisation: BinningAccumulator::new(),
+            magnetisation_squared: BinningAccumulator::new(),
+            absolute_overlap: BinningAccumulator::new(),
+            overlap_squared: BinningAccumulator::new(),
+            overlap_fourth: BinningAccumulator::new(),
+            link_overlap: BinningAccumulator::new(),
+            fourier_overlap_squared: BinningAccumulator::new(),
+            overlap_distribution: overlap_histogram(n),
+        };
+        Self {
+            temperatures: temperatures.to_vec(),
+            slots: vec![slot; temperatures.len()],
+        }
+    }
+
+    /// Records one measurement of every slot of `state`.
+    pub fn record(&mut self, sample: &Sample, state: &TemperingState) {
+        let n = sample.n() as f64;
+        let replicas = state.ladders.len();
+        for (slot, accumulators) in self.slots.iter_mut().enumerate() {
+            let chains: Vec<_> = state.chains_at(slot).collect();
+            let (mut energy, mut coupling, mut m_abs, mut m_sq) = (0.0, 0.0, 0.0, 0.0);
+            for chain in &chains {
+                let m = magnetisation(&chain.spins);
+                energy += chain.energy / n;
+                coupling += (chain.energy - sample.field_energy(&chain.spins)) / n;
+                m_abs += m.abs();
+                m_sq += m * m;
+            }
+            let r = replicas as f64;
+            accumulators.energy.push(energy / r);
+            accumulators.coupling_energy.push(coupling / r);
+            accumulators.absolute_magnetisation.push(m_abs / r);
+            accumulators.magnetisation_squared.push(m_sq / r);
+            if replicas < 2 {
+                continue;
+            }
+            let (mut q_abs, mut q2, mut q4, mut ql, mut fourier, mut pairs) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            for a in 0..replicas {
+                for b in a + 1..replicas {
+                    let (sa, sb) = (&chains[a].spins, &chains[b].spins);
+                    let q = overlap(sa, sb);
+                    q_abs += q.abs();
+                    q2 += q * q;
+                    q4 += q * q * q * q;
+                    ql += link_overlap(sample, sa, sb);
+                    let per_axis = fourier_overlap_squared(sample, sa, sb);
+                    if !per_axis.is_empty() {
+                        fourier += per_axis.iter().sum::<f64>() / per_axis.len() as f64;
+                    }
+                    accumulators.overlap_distribution.add(q);
+                    pairs += 1.0;
+                }
+            }
+            accumulators.absolute_overlap.push(q_abs / pairs);
+            accumulators.overlap_squared.push(q2 / pairs);
+            accumulators.overlap_fourth.push(q4 / pairs);
+            accumulators.link_overlap.push(ql / pairs);
+            if sample.lattice().is_some() {
+                accumulators.fourier_overlap_squared.push(fourier / pairs);
+            }
+        }
+    }
+
+    /// The thermal averages so far, by slot.
+    pub fn summary(&self) -> Vec<ThermalSummary> {
+        let optional = |a: &BinningAccumulator| (!a.is_empty()).then(|| a.estimate());
+        self.temperatures
+            .iter()
+            .zip(&self.slots)
+            .map(|(&temperature, s)| ThermalSummary {
+                temperature,
+                energy: s.energy.estimate(),
+                coupling_energy: s.coupling_energy.estimate(),
+                absolute_magnetisation: s.absolute_magnetisation.estimate(),
+                magnetisation_squared: s.magnetisation_squared.estimate(),
+                absolute_overlap: optional(&s.absolute_overlap),
+                overlap_squared: optional(&s.overlap_squared),
+                overlap_fourth: optional(&s.overlap_fourth),
+                link_overlap: optional(&s.link_overlap),
+                fourier_overlap_squared: optional(&s.fourier_overlap_squared),
+                overlap_distribution: s.overlap_distribution.clone(),
+            })
+            .collect()
+    }
+}
