@@ -120,11 +120,28 @@ pub enum ModelSpec {
 /// The validated form of a [`ModelSpec`].
 #[derive(Debug, Clone, PartialEq)]
 enum Validated {
-    Complete { n: usize, couplings: CouplingDistribution },
-    Lattice { lattice: HypercubicLattice, couplings: Option<CouplingDistribution> },
-    RandomRegular { n: usize, degree: usize, couplings: CouplingDistribution },
-    ErdosRenyi { n: usize, mean_degree: f64, couplings: CouplingDistribution },
-    Hopfield { n: usize, patterns: usize },
+    Complete {
+        n: usize,
+        couplings: CouplingDistribution,
+    },
+    Lattice {
+        lattice: HypercubicLattice,
+        couplings: Option<CouplingDistribution>,
+    },
+    RandomRegular {
+        n: usize,
+        degree: usize,
+        couplings: CouplingDistribution,
+    },
+    ErdosRenyi {
+        n: usize,
+        mean_degree: f64,
+        couplings: CouplingDistribution,
+    },
+    Hopfield {
+        n: usize,
+        patterns: usize,
+    },
 }
 
 /// A validated ensemble of disorder samples.
@@ -150,38 +167,97 @@ impl ModelSpec {
     /// Validates the parameters and returns the ensemble.
     pub fn ensemble(&self) -> Result<Ensemble, ParameterError> {
         let (validated, field) = match *self {
-            ModelSpec::SherringtonKirkpatrick { n, couplings, field } => {
-                (Validated::Complete { n: positive_size("n", n)?, couplings }, field)
-            }
-            ModelSpec::EdwardsAnderson { dimension, length, couplings, field } => {
-                (Validated::Lattice { lattice: lattice(dimension, length)?, couplings: Some(couplings) }, field)
-            }
-            ModelSpec::Ferromagnet { dimension, length, field } => {
-                (Validated::Lattice { lattice: lattice(dimension, length)?, couplings: None }, field)
-            }
-            ModelSpec::RandomRegular { n, degree, couplings, field } => {
+            ModelSpec::SherringtonKirkpatrick {
+                n,
+                couplings,
+                field,
+            } => (
+                Validated::Complete {
+                    n: positive_size("n", n)?,
+                    couplings,
+                },
+                field,
+            ),
+            ModelSpec::EdwardsAnderson {
+                dimension,
+                length,
+                couplings,
+                field,
+            } => (
+                Validated::Lattice {
+                    lattice: lattice(dimension, length)?,
+                    couplings: Some(couplings),
+                },
+                field,
+            ),
+            ModelSpec::Ferromagnet {
+                dimension,
+                length,
+                field,
+            } => (
+                Validated::Lattice {
+                    lattice: lattice(dimension, length)?,
+                    couplings: None,
+                },
+                field,
+            ),
+            ModelSpec::RandomRegular {
+                n,
+                degree,
+                couplings,
+                field,
+            } => {
                 let n = positive_size("n", n)?;
                 let allowed = format!("an integer 0 <= degree < n = {n} with n * degree even");
-                let degree = usize::try_from(degree).map_err(|_| ParameterError::new("degree", degree, allowed))?;
+                let degree = usize::try_from(degree)
+                    .map_err(|_| ParameterError::new("degree", degree, allowed))?;
                 graph::check_regular(n, degree)?;
-                (Validated::RandomRegular { n, degree, couplings }, field)
+                (
+                    Validated::RandomRegular {
+                        n,
+                        degree,
+                        couplings,
+                    },
+                    field,
+                )
             }
-            ModelSpec::ErdosRenyi { n, mean_degree, couplings, field } => {
+            ModelSpec::ErdosRenyi {
+                n,
+                mean_degree,
+                couplings,
+                field,
+            } => {
                 let n = positive_size("n", n)?;
                 graph::check_erdos_renyi(n, mean_degree)?;
-                (Validated::ErdosRenyi { n, mean_degree, couplings }, field)
+                (
+                    Validated::ErdosRenyi {
+                        n,
+                        mean_degree,
+                        couplings,
+                    },
+                    field,
+                )
             }
-            ModelSpec::Hopfield { n, patterns, field } => {
-                (Validated::Hopfield { n: positive_size("n", n)?, patterns: positive_size("patterns", patterns)? }, field)
-            }
+            ModelSpec::Hopfield { n, patterns, field } => (
+                Validated::Hopfield {
+                    n: positive_size("n", n)?,
+                    patterns: positive_size("patterns", patterns)?,
+                },
+                field,
+            ),
         };
-        Ok(Ensemble { spec: self.clone(), validated, field: finite("field", field)? })
+        Ok(Ensemble {
+            spec: self.clone(),
+            validated,
+            field: finite("field", field)?,
+        })
     }
 }
 
 fn lattice(dimension: i64, length: i64) -> Result<HypercubicLattice, ParameterError> {
     let dimension = positive_size("dimension", dimension)?;
-    let length = usize::try_from(length).map_err(|_| ParameterError::new("length", length, "an integer length >= 2"))?;
+    let length = usize::try_from(length)
+        .map_err(|_| ParameterError::new("length", length, "an integer length >= 2"))?;
     HypercubicLattice::new(dimension, length)
 }
 
@@ -190,7 +266,7 @@ fn coupling<R: Rng + ?Sized>(distribution: CouplingDistribution, scale: f64, rng
         CouplingDistribution::Gaussian => {
             let z: f64 = StandardNormal.sample(rng);
             scale * z
-        },
+        }
         CouplingDistribution::PlusMinusOne => {
             if rng.random::<bool>() {
                 scale
@@ -220,7 +296,13 @@ impl Ensemble {
 
     /// Whether samples differ from one another (false for the ferromagnet).
     pub fn is_disordered(&self) -> bool {
-        !matches!(self.validated, Validated::Lattice { couplings: None, .. })
+        !matches!(
+            self.validated,
+            Validated::Lattice {
+                couplings: None,
+                ..
+            }
+        )
     }
 
     /// Draws sample number `index` from the stream `(master_seed, Disorder, index)`.
@@ -251,23 +333,38 @@ impl Ensemble {
                         coupling: couplings.map_or(1.0, |c| coupling(c, 1.0, &mut rng)),
                     })
                     .collect();
-                let sample = Sample::from_bonds(lattice.sites(), bonds, fields, Geometry::Lattice(lattice.clone()))?;
+                let sample = Sample::from_bonds(
+                    lattice.sites(),
+                    bonds,
+                    fields,
+                    Geometry::Lattice(lattice.clone()),
+                )?;
                 Ok(match couplings {
                     Some(_) => sample.with_coupling_variance(1.0),
                     None => sample,
                 })
             }
-            Validated::RandomRegular { n, degree, couplings } => {
+            Validated::RandomRegular {
+                n,
+                degree,
+                couplings,
+            } => {
                 let edges = graph::random_regular(*n, *degree, &mut rng)?;
                 sparse(*n, edges, *couplings, fields, &mut rng)
             }
-            Validated::ErdosRenyi { n, mean_degree, couplings } => {
+            Validated::ErdosRenyi {
+                n,
+                mean_degree,
+                couplings,
+            } => {
                 let edges = graph::erdos_renyi(*n, *mean_degree, &mut rng)?;
                 sparse(*n, edges, *couplings, fields, &mut rng)
             }
             Validated::Hopfield { n, patterns } => {
                 let (n, p) = (*n, *patterns);
-                let xi: Vec<Spin> = (0..n * p).map(|_| if rng.random::<bool>() { 1 } else { -1 }).collect();
+                let xi: Vec<Spin> = (0..n * p)
+                    .map(|_| if rng.random::<bool>() { 1 } else { -1 })
+                    .collect();
                 let mut matrix = vec![0.0; n * n];
                 for mu in 0..p {
                     let pattern = &xi[mu * n..(mu + 1) * n];
@@ -299,7 +396,11 @@ fn sparse<R: Rng + ?Sized>(
 ) -> Result<Sample, ModelError> {
     let bonds = edges
         .into_iter()
-        .map(|(i, j)| Bond { i, j, coupling: coupling(distribution, 1.0, rng) })
+        .map(|(i, j)| Bond {
+            i,
+            j,
+            coupling: coupling(distribution, 1.0, rng),
+        })
         .collect();
     Ok(Sample::from_bonds(n, bonds, fields, Geometry::Graph)?.with_coupling_variance(1.0))
 }
@@ -312,44 +413,80 @@ mod tests {
     #[test]
     fn sk_couplings_have_variance_one_over_n() {
         let n = 200;
-        let sample = ModelSpec::SherringtonKirkpatrick { n, couplings: Gaussian, field: 0.0 }
-            .ensemble()
-            .unwrap()
-            .draw(5, 0)
-            .unwrap();
-        let values: Vec<f64> = (0..200).flat_map(|i| (0..i).map(move |j| (i, j))).map(|(i, j)| sample.coupling(i, j)).collect();
+        let sample = ModelSpec::SherringtonKirkpatrick {
+            n,
+            couplings: Gaussian,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(5, 0)
+        .unwrap();
+        let values: Vec<f64> = (0..200)
+            .flat_map(|i| (0..i).map(move |j| (i, j)))
+            .map(|(i, j)| sample.coupling(i, j))
+            .collect();
         let m = values.len() as f64;
         let variance = values.iter().map(|v| v * v).sum::<f64>() / m;
         // The sample variance of m Gaussians has relative standard deviation sqrt(2/m).
         let expected = 1.0 / n as f64;
-        assert!((variance - expected).abs() < 4.0 * expected * (2.0 / m).sqrt(), "{variance}");
-        let pm = ModelSpec::SherringtonKirkpatrick { n: 9, couplings: PlusMinusOne, field: 0.0 }
-            .ensemble()
-            .unwrap()
-            .draw(5, 0)
-            .unwrap();
+        assert!(
+            (variance - expected).abs() < 4.0 * expected * (2.0 / m).sqrt(),
+            "{variance}"
+        );
+        let pm = ModelSpec::SherringtonKirkpatrick {
+            n: 9,
+            couplings: PlusMinusOne,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(5, 0)
+        .unwrap();
         assert!((pm.coupling(0, 1).abs() - 1.0 / 3.0).abs() < 1e-15);
     }
 
     #[test]
     fn draws_are_reproducible_and_distinct_per_index() {
-        let ensemble = ModelSpec::EdwardsAnderson { dimension: 3, length: 4, couplings: PlusMinusOne, field: 0.0 }
-            .ensemble()
-            .unwrap();
+        let ensemble = ModelSpec::EdwardsAnderson {
+            dimension: 3,
+            length: 4,
+            couplings: PlusMinusOne,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap();
         assert_eq!(ensemble.draw(1, 3).unwrap(), ensemble.draw(1, 3).unwrap());
         assert_ne!(ensemble.draw(1, 3).unwrap(), ensemble.draw(1, 4).unwrap());
         assert_ne!(ensemble.draw(1, 3).unwrap(), ensemble.draw(2, 3).unwrap());
         let sample = ensemble.draw(1, 3).unwrap();
         assert_eq!(sample.bond_count(), 3 * 64);
-        assert!(sample.bonds().unwrap().iter().all(|b| b.coupling.abs() == 1.0));
+        assert!(
+            sample
+                .bonds()
+                .unwrap()
+                .iter()
+                .all(|b| b.coupling.abs() == 1.0)
+        );
     }
 
     #[test]
     fn hopfield_couplings_are_hebbian() {
-        let sample = ModelSpec::Hopfield { n: 30, patterns: 4, field: 0.0 }.ensemble().unwrap().draw(9, 0).unwrap();
+        let sample = ModelSpec::Hopfield {
+            n: 30,
+            patterns: 4,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(9, 0)
+        .unwrap();
         let xi = sample.patterns().unwrap();
         for (i, j) in [(0, 1), (5, 29), (17, 3)] {
-            let hebb: f64 = (0..4).map(|mu| f64::from(xi[mu * 30 + i] * xi[mu * 30 + j])).sum::<f64>() / 30.0;
+            let hebb: f64 = (0..4)
+                .map(|mu| f64::from(xi[mu * 30 + i] * xi[mu * 30 + j]))
+                .sum::<f64>()
+                / 30.0;
             assert!((sample.coupling(i, j) - hebb).abs() < 1e-15);
         }
         // A stored pattern has energy -(N - P)/2 - (1/2N) sum_{nu != mu} (xi^mu . xi^nu)^2.
@@ -359,15 +496,92 @@ mod tests {
     #[test]
     fn bad_parameters_name_the_parameter_and_the_allowed_range() {
         let cases = [
-            (ModelSpec::SherringtonKirkpatrick { n: 0, couplings: Gaussian, field: 0.0 }, "n", "positive"),
-            (ModelSpec::RandomRegular { n: 10, degree: -3, couplings: Gaussian, field: 0.0 }, "degree", "0 <= degree < n = 10"),
-            (ModelSpec::RandomRegular { n: 5, degree: 3, couplings: Gaussian, field: 0.0 }, "degree", "n * degree even"),
-            (ModelSpec::RandomRegular { n: 5, degree: 6, couplings: Gaussian, field: 0.0 }, "degree", "degree < n = 5"),
-            (ModelSpec::ErdosRenyi { n: 5, mean_degree: -1.0, couplings: Gaussian, field: 0.0 }, "mean_degree", "0 <= mean_degree"),
-            (ModelSpec::EdwardsAnderson { dimension: 0, length: 4, couplings: Gaussian, field: 0.0 }, "dimension", "positive"),
-            (ModelSpec::Ferromagnet { dimension: 2, length: 1, field: 0.0 }, "length", ">= 2"),
-            (ModelSpec::Hopfield { n: 10, patterns: 0, field: 0.0 }, "patterns", "positive"),
-            (ModelSpec::SherringtonKirkpatrick { n: 4, couplings: Gaussian, field: f64::NAN }, "field", "finite"),
+            (
+                ModelSpec::SherringtonKirkpatrick {
+                    n: 0,
+                    couplings: Gaussian,
+                    field: 0.0,
+                },
+                "n",
+                "positive",
+            ),
+            (
+                ModelSpec::RandomRegular {
+                    n: 10,
+                    degree: -3,
+                    couplings: Gaussian,
+                    field: 0.0,
+                },
+                "degree",
+                "0 <= degree < n = 10",
+            ),
+            (
+                ModelSpec::RandomRegular {
+                    n: 5,
+                    degree: 3,
+                    couplings: Gaussian,
+                    field: 0.0,
+                },
+                "degree",
+                "n * degree even",
+            ),
+            (
+                ModelSpec::RandomRegular {
+                    n: 5,
+                    degree: 6,
+                    couplings: Gaussian,
+                    field: 0.0,
+                },
+                "degree",
+                "degree < n = 5",
+            ),
+            (
+                ModelSpec::ErdosRenyi {
+                    n: 5,
+                    mean_degree: -1.0,
+                    couplings: Gaussian,
+                    field: 0.0,
+                },
+                "mean_degree",
+                "0 <= mean_degree",
+            ),
+            (
+                ModelSpec::EdwardsAnderson {
+                    dimension: 0,
+                    length: 4,
+                    couplings: Gaussian,
+                    field: 0.0,
+                },
+                "dimension",
+                "positive",
+            ),
+            (
+                ModelSpec::Ferromagnet {
+                    dimension: 2,
+                    length: 1,
+                    field: 0.0,
+                },
+                "length",
+                ">= 2",
+            ),
+            (
+                ModelSpec::Hopfield {
+                    n: 10,
+                    patterns: 0,
+                    field: 0.0,
+                },
+                "patterns",
+                "positive",
+            ),
+            (
+                ModelSpec::SherringtonKirkpatrick {
+                    n: 4,
+                    couplings: Gaussian,
+                    field: f64::NAN,
+                },
+                "field",
+                "finite",
+            ),
         ];
         for (spec, parameter, allowed) in cases {
             let error = spec.ensemble().unwrap_err();

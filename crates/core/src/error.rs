@@ -60,7 +60,9 @@ pub(crate) fn positive_size(parameter: &'static str, value: i64) -> Result<usize
     if value <= 0 {
         return Err(ParameterError::new(parameter, value, "a positive integer"));
     }
-    usize::try_from(value).map_err(|_| ParameterError::new(parameter, value, "a positive integer that fits in memory"))
+    usize::try_from(value).map_err(|_| {
+        ParameterError::new(parameter, value, "a positive integer that fits in memory")
+    })
 }
 
 /// Checks that a real parameter is finite.
@@ -68,6 +70,10 @@ pub(crate) fn finite(parameter: &'static str, value: f64) -> Result<f64, Paramet
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(ParameterError::new(parameter, value, "a finite real number"))
+        Err(ParameterError::new(
+            parameter,
+            value,
+            "a finite real number",
+        ))
     }
 }

@@ -63,11 +63,17 @@ pub fn random_regular<R: Rng + ?Sized>(
 }
 
 fn half_edges(n: usize, degree: usize) -> Vec<usize> {
-    (0..n).flat_map(|v| std::iter::repeat_n(v, degree)).collect()
+    (0..n)
+        .flat_map(|v| std::iter::repeat_n(v, degree))
+        .collect()
 }
 
 /// One uniformly random pairing; `None` if it is not simple.
-fn configuration_model<R: Rng + ?Sized>(n: usize, degree: usize, rng: &mut R) -> Option<Vec<(usize, usize)>> {
+fn configuration_model<R: Rng + ?Sized>(
+    n: usize,
+    degree: usize,
+    rng: &mut R,
+) -> Option<Vec<(usize, usize)>> {
     let mut stubs = half_edges(n, degree);
     // Fisher–Yates shuffle, then pair consecutive half-edges.
     for i in (1..stubs.len()).rev() {
@@ -89,7 +95,11 @@ fn configuration_model<R: Rng + ?Sized>(n: usize, degree: usize, rng: &mut R) ->
 }
 
 /// Steger–Wormald pairing; `None` if it got stuck (then the caller restarts).
-fn steger_wormald<R: Rng + ?Sized>(n: usize, degree: usize, rng: &mut R) -> Option<Vec<(usize, usize)>> {
+fn steger_wormald<R: Rng + ?Sized>(
+    n: usize,
+    degree: usize,
+    rng: &mut R,
+) -> Option<Vec<(usize, usize)>> {
     let mut stubs = half_edges(n, degree);
     let mut adjacency: Vec<Vec<usize>> = vec![Vec::with_capacity(degree); n];
     let mut edges = Vec::with_capacity(stubs.len() / 2);
@@ -166,7 +176,11 @@ pub fn erdos_renyi<R: Rng + ?Sized>(
     loop {
         let r: f64 = 1.0 - rng.random::<f64>(); // in (0, 1]
         let skip = (r.ln() / log_q).floor();
-        i += 1 + if skip.is_finite() { skip.min(1e15) as i64 } else { i64::MAX / 4 };
+        i += 1 + if skip.is_finite() {
+            skip.min(1e15) as i64
+        } else {
+            i64::MAX / 4
+        };
         while j < n && i >= j as i64 {
             i -= j as i64;
             j += 1;
@@ -203,7 +217,10 @@ mod tests {
                 degrees[i] += 1;
                 degrees[j] += 1;
             }
-            assert!(degrees.iter().all(|&k| k == degree), "n = {n}, c = {degree}");
+            assert!(
+                degrees.iter().all(|&k| k == degree),
+                "n = {n}, c = {degree}"
+            );
         }
     }
 

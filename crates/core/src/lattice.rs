@@ -32,7 +32,11 @@ impl HypercubicLattice {
             ));
         }
         if length < 2 {
-            return Err(ParameterError::new("length", length, "an integer length >= 2"));
+            return Err(ParameterError::new(
+                "length",
+                length,
+                "an integer length >= 2",
+            ));
         }
         let sites = (length as u128).checked_pow(dimension as u32);
         if sites.is_none_or(|n| n > u32::MAX as u128) {
@@ -96,7 +100,10 @@ impl HypercubicLattice {
     /// Parity $\sum_a x_a \bmod 2$ of a site: the checkerboard colour. It is a
     /// proper two-colouring only when $L$ is even.
     pub fn parity(&self, site: usize) -> u8 {
-        ((0..self.dimension).map(|a| self.coordinate(site, a)).sum::<usize>() % 2) as u8
+        ((0..self.dimension)
+            .map(|a| self.coordinate(site, a))
+            .sum::<usize>()
+            % 2) as u8
     }
 
     /// Whether the checkerboard colouring is proper (no bond joins equal colours).

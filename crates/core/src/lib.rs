@@ -45,5 +45,7 @@ pub use sample::{Bond, Geometry, Sample, Spin};
 /// A configuration with every spin drawn independently and uniformly from $\pm 1$.
 pub fn random_spins<R: rand::Rng + ?Sized>(n: usize, rng: &mut R) -> Vec<Spin> {
     use rand::RngExt;
-    (0..n).map(|_| if rng.random::<bool>() { 1 } else { -1 }).collect()
+    (0..n)
+        .map(|_| if rng.random::<bool>() { 1 } else { -1 })
+        .collect()
 }

@@ -33,7 +33,11 @@ pub fn magnetisation(spins: &[Spin]) -> f64 {
 
 /// Overlap $q_{ab}$ between two configurations.
 pub fn overlap(a: &[Spin], b: &[Spin]) -> f64 {
-    a.iter().zip(b).map(|(&x, &y)| i64::from(x * y)).sum::<i64>() as f64 / a.len() as f64
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| i64::from(x * y))
+        .sum::<i64>() as f64
+        / a.len() as f64
 }
 
 /// Link overlap $q_\ell$ between two configurations of `sample`.
@@ -95,14 +99,23 @@ pub fn binder_cumulant(q2: f64, q4: f64) -> f64 {
 
 /// Second-moment correlation length $\xi_L$ from $\chi(0)$ and $\chi(\mathbf k_{\min})$
 /// (NaN when $\chi(0) < \chi(\mathbf k_{\min})$, which happens in small noisy samples).
-pub fn second_moment_correlation_length(chi_zero: f64, chi_minimum_wavevector: f64, length: usize) -> f64 {
+pub fn second_moment_correlation_length(
+    chi_zero: f64,
+    chi_minimum_wavevector: f64,
+    length: usize,
+) -> f64 {
     let k = 2.0 * std::f64::consts::PI / length as f64;
     (chi_zero / chi_minimum_wavevector - 1.0).sqrt() / (2.0 * (k / 2.0).sin())
 }
 
 /// Right-hand side of the Gaussian identity: the disorder-averaged coupling
 /// energy per spin predicted from the link overlap, $-\beta \sigma^2 (N_b/N)(1 - q_\ell)$.
-pub fn gaussian_energy_from_link_overlap(beta: f64, coupling_variance: f64, bonds_per_spin: f64, link_overlap: f64) -> f64 {
+pub fn gaussian_energy_from_link_overlap(
+    beta: f64,
+    coupling_variance: f64,
+    bonds_per_spin: f64,
+    link_overlap: f64,
+) -> f64 {
     -beta * coupling_variance * bonds_per_spin * (1.0 - link_overlap)
 }
 
@@ -123,11 +136,15 @@ mod tests {
     #[test]
     fn link_overlap_of_the_complete_graph_matches_its_bond_sum() {
         let n = 6;
-        let dense = ModelSpec::SherringtonKirkpatrick { n: n as i64, couplings: CouplingDistribution::Gaussian, field: 0.0 }
-            .ensemble()
-            .unwrap()
-            .draw(1, 0)
-            .unwrap();
+        let dense = ModelSpec::SherringtonKirkpatrick {
+            n: n as i64,
+            couplings: CouplingDistribution::Gaussian,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(1, 0)
+        .unwrap();
         let a = [1, -1, 1, 1, -1, 1];
         let b = [1, 1, 1, -1, -1, 1];
         let mut sum = 0;
@@ -142,7 +159,15 @@ mod tests {
 
     #[test]
     fn fourier_overlap_is_one_for_identical_uniform_configurations_at_zero_and_zero_at_k_min() {
-        let sample = ModelSpec::Ferromagnet { dimension: 2, length: 4, field: 0.0 }.ensemble().unwrap().draw(0, 0).unwrap();
+        let sample = ModelSpec::Ferromagnet {
+            dimension: 2,
+            length: 4,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(0, 0)
+        .unwrap();
         let a = vec![1; 16];
         let values = fourier_overlap_squared(&sample, &a, &a);
         assert_eq!(values.len(), 2);

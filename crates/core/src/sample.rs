@@ -73,17 +73,31 @@ impl Sample {
     pub fn dense(n: usize, matrix: Vec<f64>, fields: Vec<f64>) -> Result<Self, ModelError> {
         check_size(n)?;
         if matrix.len() != n * n {
-            return Err(ParameterError::new("couplings", format!("{} entries", matrix.len()), format!("n * n = {} entries", n * n)).into());
+            return Err(ParameterError::new(
+                "couplings",
+                format!("{} entries", matrix.len()),
+                format!("n * n = {} entries", n * n),
+            )
+            .into());
         }
         for i in 0..n {
             if matrix[i * n + i] != 0.0 {
-                return Err(ParameterError::new("couplings", format!("J[{i}][{i}] = {}", matrix[i * n + i]), "a zero diagonal").into());
+                return Err(ParameterError::new(
+                    "couplings",
+                    format!("J[{i}][{i}] = {}", matrix[i * n + i]),
+                    "a zero diagonal",
+                )
+                .into());
             }
             for j in 0..i {
                 if matrix[i * n + j] != matrix[j * n + i] || !matrix[i * n + j].is_finite() {
                     return Err(ParameterError::new(
                         "couplings",
-                        format!("J[{i}][{j}] = {}, J[{j}][{i}] = {}", matrix[i * n + j], matrix[j * n + i]),
+                        format!(
+                            "J[{i}][{j}] = {}, J[{j}][{i}] = {}",
+                            matrix[i * n + j],
+                            matrix[j * n + i]
+                        ),
                         "a finite symmetric matrix",
                     )
                     .into());
@@ -104,12 +118,22 @@ impl Sample {
 
     /// A sample with the given bonds (each pair once; a pair may carry several
     /// bonds, whose couplings add) and per-site fields.
-    pub fn from_bonds(n: usize, bonds: Vec<Bond>, fields: Vec<f64>, geometry: Geometry) -> Result<Self, ModelError> {
+    pub fn from_bonds(
+        n: usize,
+        bonds: Vec<Bond>,
+        fields: Vec<f64>,
+        geometry: Geometry,
+    ) -> Result<Self, ModelError> {
         check_size(n)?;
         if let Geometry::Lattice(lattice) = &geometry
             && lattice.sites() != n
         {
-            return Err(ParameterError::new("n", n, format!("the number of lattice sites {}", lattice.sites())).into());
+            return Err(ParameterError::new(
+                "n",
+                n,
+                format!("the number of lattice sites {}", lattice.sites()),
+            )
+            .into());
         }
         let mut degree = vec![0usize; n];
         for bond in &bonds {
@@ -292,7 +316,10 @@ impl Sample {
         let coupling_part = match &self.couplings {
             Couplings::Dense(matrix) => {
                 let row = &matrix[i * self.n..(i + 1) * self.n];
-                row.iter().zip(spins).map(|(&j, &s)| j * f64::from(s)).sum::<f64>()
+                row.iter()
+                    .zip(spins)
+                    .map(|(&j, &s)| j * f64::from(s))
+                    .sum::<f64>()
             }
             Couplings::Sparse {
                 offsets,
@@ -346,7 +373,12 @@ impl Sample {
         if !self.has_field {
             return 0.0;
         }
-        -self.fields.iter().zip(spins).map(|(&h, &s)| h * f64::from(s)).sum::<f64>()
+        -self
+            .fields
+            .iter()
+            .zip(spins)
+            .map(|(&h, &s)| h * f64::from(s))
+            .sum::<f64>()
     }
 
     /// Energy $H(s)$.
@@ -358,7 +390,11 @@ impl Sample {
     pub fn check_spins(&self, spins: &[Spin]) -> Result<(), ModelError> {
         if spins.len() != self.n {
             return Err(ModelError::Configuration {
-                reason: format!("it has {} spins, the sample has n = {}", spins.len(), self.n),
+                reason: format!(
+                    "it has {} spins, the sample has n = {}",
+                    spins.len(),
+                    self.n
+                ),
             });
         }
         if let Some(i) = spins.iter().position(|&s| s != 1 && s != -1) {
@@ -463,9 +499,17 @@ fn check_size(n: usize) -> Result<(), ParameterError> {
 }
 
 fn check_fields(n: usize, fields: Vec<f64>) -> Result<Vec<f64>, ParameterError> {
-    let fields = if fields.is_empty() { vec![0.0; n] } else { fields };
+    let fields = if fields.is_empty() {
+        vec![0.0; n]
+    } else {
+        fields
+    };
     if fields.len() != n {
-        return Err(ParameterError::new("field", format!("{} values", fields.len()), format!("n = {n} values, or none")));
+        return Err(ParameterError::new(
+            "field",
+            format!("{} values", fields.len()),
+            format!("n = {n} values, or none"),
+        ));
     }
     if let Some(h) = fields.iter().find(|h| !h.is_finite()) {
         return Err(ParameterError::new("field", h, "finite real numbers"));
@@ -478,7 +522,11 @@ mod tests {
     use super::*;
 
     fn all_configurations(n: usize) -> impl Iterator<Item = Vec<Spin>> {
-        (0..1u32 << n).map(move |bits| (0..n).map(|i| if bits >> i & 1 == 1 { -1 } else { 1 }).collect())
+        (0..1u32 << n).map(move |bits| {
+            (0..n)
+                .map(|i| if bits >> i & 1 == 1 { -1 } else { 1 })
+                .collect()
+        })
     }
 
     #[test]
@@ -491,7 +539,11 @@ mod tests {
                 let value = ((i * 7 + j * 3) % 5) as f64 - 2.0 + 0.25;
                 matrix[i * n + j] = value;
                 matrix[j * n + i] = value;
-                bonds.push(Bond { i: j, j: i, coupling: value });
+                bonds.push(Bond {
+                    i: j,
+                    j: i,
+                    coupling: value,
+                });
             }
         }
         let fields: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.2).collect();
@@ -508,7 +560,10 @@ mod tests {
                 assert!((sparse.delta_energy(i, &spins) - change).abs() < 1e-12);
             }
         }
-        assert_eq!(dense.neighbours(2).map(|(j, _)| j).collect::<Vec<_>>(), vec![0, 1, 3, 4]);
+        assert_eq!(
+            dense.neighbours(2).map(|(j, _)| j).collect::<Vec<_>>(),
+            vec![0, 1, 3, 4]
+        );
         assert_eq!(dense.bond_count(), sparse.bond_count());
     }
 
@@ -517,7 +572,11 @@ mod tests {
         assert!(Sample::dense(0, vec![], vec![]).is_err());
         assert!(Sample::dense(2, vec![0.0, 1.0, 2.0, 0.0], vec![]).is_err());
         assert!(Sample::dense(2, vec![1.0, 1.0, 1.0, 0.0], vec![]).is_err());
-        let bond = Bond { i: 0, j: 0, coupling: 1.0 };
+        let bond = Bond {
+            i: 0,
+            j: 0,
+            coupling: 1.0,
+        };
         assert!(Sample::from_bonds(2, vec![bond], vec![], Geometry::Graph).is_err());
         let sample = Sample::dense(2, vec![0.0, 1.0, 1.0, 0.0], vec![]).unwrap();
         assert!(sample.check_spins(&[1, 0]).is_err());

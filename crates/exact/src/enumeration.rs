@@ -199,7 +199,11 @@ impl Enumeration {
         let beta = check_temperature(temperature)?;
         let (probabilities, log_z) = self.boltzmann(temperature)?;
         let n = self.n as f64;
-        let mean_energy: f64 = probabilities.iter().zip(&self.energies).map(|(p, e)| p * e).sum();
+        let mean_energy: f64 = probabilities
+            .iter()
+            .zip(&self.energies)
+            .map(|(p, e)| p * e)
+            .sum();
         let energy_variance: f64 = probabilities
             .iter()
             .zip(&self.energies)
@@ -244,9 +248,16 @@ impl Enumeration {
     }
 
     /// Exact two-replica averages (the sample is needed for bonds and geometry).
-    pub fn replicas(&self, sample: &Sample, temperature: f64) -> Result<ReplicaAverages, ExactError> {
+    pub fn replicas(
+        &self,
+        sample: &Sample,
+        temperature: f64,
+    ) -> Result<ReplicaAverages, ExactError> {
         if sample.n() != self.n {
-            return Err(ExactError::SampleMismatch { enumerated: self.n, given: sample.n() });
+            return Err(ExactError::SampleMismatch {
+                enumerated: self.n,
+                given: sample.n(),
+            });
         }
         let (mut r, _) = self.boltzmann(temperature)?;
         walsh_hadamard(&mut r);
@@ -277,7 +288,10 @@ impl Enumeration {
             if let Some(bonds) = bonds
                 && !bonds.is_empty()
             {
-                let sum: i64 = bonds.iter().map(|b| i64::from(spin_of(u, b.i) * spin_of(u, b.j))).sum();
+                let sum: i64 = bonds
+                    .iter()
+                    .map(|b| i64::from(spin_of(u, b.i) * spin_of(u, b.j)))
+                    .sum();
                 link += probability * sum as f64 / bonds.len() as f64;
             }
             if let Some(lattice) = lattice {
@@ -301,7 +315,12 @@ impl Enumeration {
             .map(|(k, &p)| (1.0 - 2.0 * k as f64 / n, p))
             .collect();
         overlap_distribution.reverse();
-        let moment = |power: i32| overlap_distribution.iter().map(|(q, p)| p * q.powi(power)).sum::<f64>();
+        let moment = |power: i32| {
+            overlap_distribution
+                .iter()
+                .map(|(q, p)| p * q.powi(power))
+                .sum::<f64>()
+        };
         let (q2, q4) = (moment(2), moment(4));
         if bonds.is_none() && self.n >= 2 {
             link = (n * n * q2 - n) / (n * (n - 1.0));
@@ -350,30 +369,48 @@ mod tests {
     }
 
     fn sk(n: i64, field: f64, seed: u64) -> Sample {
-        ModelSpec::SherringtonKirkpatrick { n, couplings: CouplingDistribution::Gaussian, field }
-            .ensemble()
-            .unwrap()
-            .draw(seed, 0)
-            .unwrap()
+        ModelSpec::SherringtonKirkpatrick {
+            n,
+            couplings: CouplingDistribution::Gaussian,
+            field,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(seed, 0)
+        .unwrap()
     }
 
     #[test]
     fn gray_code_energies_equal_direct_energies() {
         for sample in [
             sk(9, 0.3, 1),
-            ModelSpec::EdwardsAnderson { dimension: 2, length: 3, couplings: CouplingDistribution::PlusMinusOne, field: 0.0 }
-                .ensemble()
-                .unwrap()
-                .draw(2, 0)
-                .unwrap(),
-            ModelSpec::RandomRegular { n: 10, degree: 3, couplings: CouplingDistribution::Gaussian, field: -0.2 }
-                .ensemble()
-                .unwrap()
-                .draw(3, 0)
-                .unwrap(),
+            ModelSpec::EdwardsAnderson {
+                dimension: 2,
+                length: 3,
+                couplings: CouplingDistribution::PlusMinusOne,
+                field: 0.0,
+            }
+            .ensemble()
+            .unwrap()
+            .draw(2, 0)
+            .unwrap(),
+            ModelSpec::RandomRegular {
+                n: 10,
+                degree: 3,
+                couplings: CouplingDistribution::Gaussian,
+                field: -0.2,
+            }
+            .ensemble()
+            .unwrap()
+            .draw(3, 0)
+            .unwrap(),
         ] {
             let enumeration = Enumeration::new(&sample).unwrap();
-            for (a, b) in enumeration.energies().iter().zip(brute_force_energies(&sample)) {
+            for (a, b) in enumeration
+                .energies()
+                .iter()
+                .zip(brute_force_energies(&sample))
+            {
                 assert!((a - b).abs() < 1e-12, "{a} vs {b}");
             }
         }
@@ -382,11 +419,16 @@ mod tests {
     #[test]
     fn two_replica_averages_equal_the_double_sum_over_configurations() {
         // Direct O(4^N) double sum on a small sample against the Walsh–Hadamard route.
-        let sample = ModelSpec::EdwardsAnderson { dimension: 2, length: 2, couplings: CouplingDistribution::Gaussian, field: 0.1 }
-            .ensemble()
-            .unwrap()
-            .draw(4, 0)
-            .unwrap();
+        let sample = ModelSpec::EdwardsAnderson {
+            dimension: 2,
+            length: 2,
+            couplings: CouplingDistribution::Gaussian,
+            field: 0.1,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(4, 0)
+        .unwrap();
         let enumeration = Enumeration::new(&sample).unwrap();
         let temperature = 0.7;
         let exact = enumeration.replicas(&sample, temperature).unwrap();
@@ -435,7 +477,12 @@ mod tests {
 
     #[test]
     fn ground_states_of_the_antiferromagnetic_triangle() {
-        let sample = Sample::dense(3, vec![0.0, -1.0, -1.0, -1.0, 0.0, -1.0, -1.0, -1.0, 0.0], vec![]).unwrap();
+        let sample = Sample::dense(
+            3,
+            vec![0.0, -1.0, -1.0, -1.0, 0.0, -1.0, -1.0, -1.0, 0.0],
+            vec![],
+        )
+        .unwrap();
         let ground = Enumeration::new(&sample).unwrap().ground_states(10);
         assert_eq!(ground.energy, -1.0);
         assert_eq!(ground.degeneracy, 6);
@@ -445,7 +492,10 @@ mod tests {
     #[test]
     fn refuses_large_systems_and_bad_temperatures() {
         let big = sk(27, 0.0, 1);
-        assert!(matches!(Enumeration::new(&big), Err(ExactError::TooManySpins { .. })));
+        assert!(matches!(
+            Enumeration::new(&big),
+            Err(ExactError::TooManySpins { .. })
+        ));
         let enumeration = Enumeration::new(&sk(4, 0.0, 1)).unwrap();
         for t in [0.0, -1.0, f64::NAN] {
             let error = enumeration.thermal(t).unwrap_err();

@@ -24,7 +24,9 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ExactError {
     /// Enumeration would take too long or too much memory.
-    #[error("exact enumeration needs n <= {max} spins (2^n configurations), the sample has n = {n}")]
+    #[error(
+        "exact enumeration needs n <= {max} spins (2^n configurations), the sample has n = {n}"
+    )]
     TooManySpins {
         /// Spins in the sample.
         n: usize,

@@ -58,7 +58,12 @@ pub struct AnnealingSchedule {
 
 impl AnnealingSchedule {
     /// `steps` temperatures from `hot` to `cold`, linear in $\beta$ (the common choice).
-    pub fn linear_in_beta(hot: f64, cold: f64, steps: usize, sweeps_per_temperature: u64) -> Result<Self, ParameterError> {
+    pub fn linear_in_beta(
+        hot: f64,
+        cold: f64,
+        steps: usize,
+        sweeps_per_temperature: u64,
+    ) -> Result<Self, ParameterError> {
         let (beta_hot, beta_cold) = (inverse_temperature(hot)?, inverse_temperature(cold)?);
         if steps < 2 {
             return Err(ParameterError::new("steps", steps, "an integer >= 2"));
@@ -76,14 +81,25 @@ impl AnnealingSchedule {
 
     fn validate(&self) -> Result<Vec<f64>, ParameterError> {
         if self.temperatures.is_empty() {
-            return Err(ParameterError::new("temperatures", "[]", "a non-empty schedule of temperatures > 0"));
+            return Err(ParameterError::new(
+                "temperatures",
+                "[]",
+                "a non-empty schedule of temperatures > 0",
+            ));
         }
-        self.temperatures.iter().map(|&t| inverse_temperature(t)).collect()
+        self.temperatures
+            .iter()
+            .map(|&t| inverse_temperature(t))
+            .collect()
     }
 }
 
 /// Anneals `chain` along `schedule` and finishes with a greedy descent.
-pub fn anneal(sample: &Sample, chain: &mut ChainState, schedule: &AnnealingSchedule) -> Result<(), SamplerError> {
+pub fn anneal(
+    sample: &Sample,
+    chain: &mut ChainState,
+    schedule: &AnnealingSchedule,
+) -> Result<(), SamplerError> {
     let betas = schedule.validate()?;
     let sampler = SingleSpinSampler::new(schedule.rule, schedule.order, sample)?;
     for beta in betas {
@@ -134,7 +150,10 @@ pub fn search_ground_state(
     Ok(GroundStateSearch {
         energy: best.energy,
         spins: best.spins.clone(),
-        hits: finals.iter().filter(|c| c.energy - best.energy <= tolerance).count(),
+        hits: finals
+            .iter()
+            .filter(|c| c.energy - best.energy <= tolerance)
+            .count(),
         restart_energies: finals.iter().map(|c| c.energy).collect(),
     })
 }

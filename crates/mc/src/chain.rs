@@ -41,7 +41,13 @@ impl ChainState {
     /// A chain from a uniformly random configuration drawn from the stream
     /// `(seed, InitialState, sample, chain)`, moving with `(seed, Dynamics, sample, chain)`.
     pub fn random(sample: &Sample, master_seed: u64, sample_index: u64, chain_index: u64) -> Self {
-        let mut initial = StreamKey::new(master_seed, Purpose::InitialState, sample_index, chain_index).rng();
+        let mut initial = StreamKey::new(
+            master_seed,
+            Purpose::InitialState,
+            sample_index,
+            chain_index,
+        )
+        .rng();
         let spins = random_spins(sample.n(), &mut initial);
         let rng = StreamKey::new(master_seed, Purpose::Dynamics, sample_index, chain_index).rng();
         Self {

@@ -48,7 +48,9 @@ pub mod temperature;
 pub mod tempering;
 pub mod wolff;
 
-pub use annealing::{AnnealingSchedule, GroundStateSearch, anneal, greedy_descent, search_ground_state};
+pub use annealing::{
+    AnnealingSchedule, GroundStateSearch, anneal, greedy_descent, search_ground_state,
+};
 pub use chain::ChainState;
 pub use error::SamplerError;
 pub use local::{LocalRule, SingleSpinSampler, SweepOrder};

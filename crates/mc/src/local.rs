@@ -111,7 +111,9 @@ impl SingleSpinSampler {
         let spin = f64::from(chain.spins[site]);
         let delta = 2.0 * spin * field;
         let flip = match self.rule {
-            LocalRule::Metropolis => delta <= 0.0 || chain.rng.random::<f64>() < (-beta * delta).exp(),
+            LocalRule::Metropolis => {
+                delta <= 0.0 || chain.rng.random::<f64>() < (-beta * delta).exp()
+            }
             LocalRule::HeatBath => {
                 let up = chain.rng.random::<f64>() * (1.0 + (-2.0 * beta * field).exp()) < 1.0;
                 up != (spin > 0.0)

@@ -7,8 +7,8 @@
 //! the histogram of $q$. Each series feeds a [`BinningAccumulator`], so every
 //! thermal average comes out as an [`Estimate`] with its autocorrelation time.
 
-use quench_core::observables::{fourier_overlap_squared, link_overlap, magnetisation, overlap};
 use quench_core::Sample;
+use quench_core::observables::{fourier_overlap_squared, link_overlap, magnetisation, overlap};
 use quench_stats::{BinningAccumulator, Estimate, Histogram};
 use serde::{Deserialize, Serialize};
 
@@ -127,7 +127,8 @@ impl Measurements {
             if replicas < 2 {
                 continue;
             }
-            let (mut q_abs, mut q2, mut q4, mut ql, mut fourier, mut pairs) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut q_abs, mut q2, mut q4, mut ql, mut fourier, mut pairs) =
+                (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
             for a in 0..replicas {
                 for b in a + 1..replicas {
                     let (sa, sb) = (&chains[a].spins, &chains[b].spins);

@@ -89,7 +89,8 @@ pub fn run_ensemble(
         .into_par_iter()
         .map(|index| {
             let sample = ensemble.draw(master_seed, index)?;
-            let gaussian = ensemble.spec().coupling_distribution() == Some(CouplingDistribution::Gaussian);
+            let gaussian =
+                ensemble.spec().coupling_distribution() == Some(CouplingDistribution::Gaussian);
             let run = run_sample(&sample, config, schedule, master_seed, index)?;
             Ok((run, SampleShape::of(&sample, gaussian)))
         })

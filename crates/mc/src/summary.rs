@@ -17,7 +17,9 @@
 //!   significantly positive difference means the run is not equilibrated.
 
 use quench_core::Sample;
-use quench_core::observables::{binder_cumulant, gaussian_energy_from_link_overlap, second_moment_correlation_length};
+use quench_core::observables::{
+    binder_cumulant, gaussian_energy_from_link_overlap, second_moment_correlation_length,
+};
 use quench_stats::{DisorderAverage, Estimate, Histogram, JackknifeEstimate, jackknife};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +46,11 @@ impl SampleShape {
             n: sample.n(),
             lattice_length: sample.lattice().map(|l| l.length()),
             bonds_per_spin: sample.bond_count() as f64 / sample.n() as f64,
-            gaussian_coupling_variance: if gaussian { sample.coupling_variance() } else { None },
+            gaussian_coupling_variance: if gaussian {
+                sample.coupling_variance()
+            } else {
+                None
+            },
         }
     }
 }
@@ -80,7 +86,10 @@ pub struct DisorderPoint {
 }
 
 /// Combines per-sample summaries (`samples[s][slot]`) into disorder averages per temperature.
-pub fn disorder_summary(shape: &SampleShape, samples: &[Vec<ThermalSummary>]) -> Vec<DisorderPoint> {
+pub fn disorder_summary(
+    shape: &SampleShape,
+    samples: &[Vec<ThermalSummary>],
+) -> Vec<DisorderPoint> {
     let Some(first) = samples.first() else {
         return Vec::new();
     };
@@ -92,10 +101,11 @@ pub fn disorder_summary(shape: &SampleShape, samples: &[Vec<ThermalSummary>]) ->
             let column = |f: &dyn Fn(&ThermalSummary) -> Option<Estimate>| -> Option<Vec<f64>> {
                 at.iter().map(|s| f(s).map(|e| e.mean)).collect()
             };
-            let average = |f: &dyn Fn(&ThermalSummary) -> Option<Estimate>| -> Option<DisorderAverage> {
-                let estimates: Option<Vec<Estimate>> = at.iter().map(|s| f(s)).collect();
-                estimates.map(|e| DisorderAverage::from_estimates(&e))
-            };
+            let average =
+                |f: &dyn Fn(&ThermalSummary) -> Option<Estimate>| -> Option<DisorderAverage> {
+                    let estimates: Option<Vec<Estimate>> = at.iter().map(|s| f(s)).collect();
+                    estimates.map(|e| DisorderAverage::from_estimates(&e))
+                };
             let q2 = column(&|s| s.overlap_squared);
             let q4 = column(&|s| s.overlap_fourth);
             let binder = match (&q2, &q4) {
@@ -106,16 +116,22 @@ pub fn disorder_summary(shape: &SampleShape, samples: &[Vec<ThermalSummary>]) ->
             };
             let fourier = column(&|s| s.fourier_overlap_squared);
             let correlation_length = match (&q2, &fourier, shape.lattice_length) {
-                (Some(q2), Some(fourier), Some(length)) if samples.len() >= 2 => jackknife(&[q2, fourier], |m| {
-                    second_moment_correlation_length(m[0], m[1], length) / length as f64
-                })
-                .ok(),
+                (Some(q2), Some(fourier), Some(length)) if samples.len() >= 2 => {
+                    jackknife(&[q2, fourier], |m| {
+                        second_moment_correlation_length(m[0], m[1], length) / length as f64
+                    })
+                    .ok()
+                }
                 _ => None,
             };
             let overlap_squared = average(&|s| s.overlap_squared);
             let spin_glass_susceptibility = overlap_squared.as_ref().map(|a| {
                 let e = a.to_estimate();
-                Estimate { mean: n * e.mean, error: n * e.error, ..e }
+                Estimate {
+                    mean: n * e.mean,
+                    error: n * e.error,
+                    ..e
+                }
             });
             let overlap_distribution = q2.as_ref().and_then(|_| {
                 let mut merged: Option<Histogram> = None;
@@ -129,7 +145,10 @@ pub fn disorder_summary(shape: &SampleShape, samples: &[Vec<ThermalSummary>]) ->
                 }
                 merged
             });
-            let equilibration_gap = match (shape.gaussian_coupling_variance, column(&|s| s.link_overlap)) {
+            let equilibration_gap = match (
+                shape.gaussian_coupling_variance,
+                column(&|s| s.link_overlap),
+            ) {
                 (Some(variance), Some(links)) => {
                     let beta = 1.0 / temperature;
                     let gaps = at
@@ -137,7 +156,12 @@ pub fn disorder_summary(shape: &SampleShape, samples: &[Vec<ThermalSummary>]) ->
                         .zip(links)
                         .map(|(s, ql)| {
                             s.coupling_energy.mean
-                                - gaussian_energy_from_link_overlap(beta, variance, shape.bonds_per_spin, ql)
+                                - gaussian_energy_from_link_overlap(
+                                    beta,
+                                    variance,
+                                    shape.bonds_per_spin,
+                                    ql,
+                                )
                         })
                         .collect();
                     Some(DisorderAverage::new(gaps))
@@ -147,7 +171,8 @@ pub fn disorder_summary(shape: &SampleShape, samples: &[Vec<ThermalSummary>]) ->
             DisorderPoint {
                 temperature,
                 energy: average(&|s| Some(s.energy)).expect("energy is always measured"),
-                absolute_magnetisation: average(&|s| Some(s.absolute_magnetisation)).expect("always measured"),
+                absolute_magnetisation: average(&|s| Some(s.absolute_magnetisation))
+                    .expect("always measured"),
                 absolute_overlap: average(&|s| s.absolute_overlap),
                 overlap_fourth: average(&|s| s.overlap_fourth),
                 link_overlap: average(&|s| s.link_overlap),

@@ -26,14 +26,22 @@ impl TemperatureLadder {
     /// A ladder from a list (sorted ascending; duplicates and non-positive values refused).
     pub fn from_list(mut temperatures: Vec<f64>) -> Result<Self, ParameterError> {
         if temperatures.is_empty() {
-            return Err(ParameterError::new("temperatures", "[]", "a non-empty list of temperatures > 0"));
+            return Err(ParameterError::new(
+                "temperatures",
+                "[]",
+                "a non-empty list of temperatures > 0",
+            ));
         }
         for &t in &temperatures {
             inverse_temperature(t)?;
         }
         temperatures.sort_by(f64::total_cmp);
         if let Some(pair) = temperatures.windows(2).find(|w| w[0] == w[1]) {
-            return Err(ParameterError::new("temperatures", pair[0], "distinct temperatures (this one is repeated)"));
+            return Err(ParameterError::new(
+                "temperatures",
+                pair[0],
+                "distinct temperatures (this one is repeated)",
+            ));
         }
         Ok(Self { temperatures })
     }
@@ -47,7 +55,8 @@ impl TemperatureLadder {
             return Self::from_list(vec![minimum]);
         }
         let ratio = (maximum / minimum).powf(1.0 / (count - 1) as f64);
-        let mut temperatures: Vec<f64> = (0..count).map(|k| minimum * ratio.powi(k as i32)).collect();
+        let mut temperatures: Vec<f64> =
+            (0..count).map(|k| minimum * ratio.powi(k as i32)).collect();
         temperatures[count - 1] = maximum;
         Self::from_list(temperatures)
     }
@@ -63,10 +72,20 @@ impl TemperatureLadder {
     }
 
     fn checked_range(minimum: f64, maximum: f64, count: usize) -> Result<(), ParameterError> {
-        inverse_temperature(minimum).map_err(|e| ParameterError { parameter: "minimum temperature", ..e })?;
-        inverse_temperature(maximum).map_err(|e| ParameterError { parameter: "maximum temperature", ..e })?;
+        inverse_temperature(minimum).map_err(|e| ParameterError {
+            parameter: "minimum temperature",
+            ..e
+        })?;
+        inverse_temperature(maximum).map_err(|e| ParameterError {
+            parameter: "maximum temperature",
+            ..e
+        })?;
         if count == 0 {
-            return Err(ParameterError::new("count", count, "at least one temperature"));
+            return Err(ParameterError::new(
+                "count",
+                count,
+                "at least one temperature",
+            ));
         }
         if count > 1 && maximum <= minimum {
             return Err(ParameterError::new(
@@ -110,7 +129,12 @@ mod tests {
         assert_eq!(t.len(), 5);
         assert!((t[0] - 0.4).abs() < 1e-15 && (t[4] - 1.6).abs() < 1e-15);
         assert!((t[1] / t[0] - t[2] / t[1]).abs() < 1e-12);
-        assert_eq!(TemperatureLadder::from_list(vec![2.0, 1.0]).unwrap().temperatures(), &[1.0, 2.0]);
+        assert_eq!(
+            TemperatureLadder::from_list(vec![2.0, 1.0])
+                .unwrap()
+                .temperatures(),
+            &[1.0, 2.0]
+        );
         let empty = TemperatureLadder::from_list(vec![]).unwrap_err();
         assert_eq!(empty.parameter, "temperatures");
         assert!(empty.to_string().contains("non-empty"));

@@ -95,7 +95,13 @@ pub struct TemperingState {
 /// Whether an exchange between inverse temperatures `beta_cold > beta_hot`
 /// holding energies `energy_cold`, `energy_hot` is accepted, given a uniform `u`.
 #[inline]
-pub fn exchange_accepted(beta_cold: f64, beta_hot: f64, energy_cold: f64, energy_hot: f64, uniform: f64) -> bool {
+pub fn exchange_accepted(
+    beta_cold: f64,
+    beta_hot: f64,
+    energy_cold: f64,
+    energy_hot: f64,
+    uniform: f64,
+) -> bool {
     let exponent = (beta_cold - beta_hot) * (energy_cold - energy_hot);
     exponent >= 0.0 || uniform < exponent.exp()
 }
@@ -104,10 +110,18 @@ impl TemperingConfig {
     /// Checks the replica count and exchange interval.
     pub fn validate(&self) -> Result<(), ParameterError> {
         if self.replicas == 0 {
-            return Err(ParameterError::new("replicas", self.replicas, "an integer >= 1 (>= 2 for overlaps)"));
+            return Err(ParameterError::new(
+                "replicas",
+                self.replicas,
+                "an integer >= 1 (>= 2 for overlaps)",
+            ));
         }
         if self.sweeps_per_exchange == 0 {
-            return Err(ParameterError::new("sweeps_per_exchange", 0, "an integer >= 1"));
+            return Err(ParameterError::new(
+                "sweeps_per_exchange",
+                0,
+                "an integer >= 1",
+            ));
         }
         Ok(())
     }
@@ -137,12 +151,19 @@ impl ParallelTempering {
 
     /// Random initial state; chain $(r, k)$ uses stream index $rK + k$, ladder $r$'s
     /// exchanges use `(seed, Exchange, sample, r)`.
-    pub fn initial_state(&self, sample: &Sample, master_seed: u64, sample_index: u64) -> TemperingState {
+    pub fn initial_state(
+        &self,
+        sample: &Sample,
+        master_seed: u64,
+        sample_index: u64,
+    ) -> TemperingState {
         let k = self.betas.len();
         let ladders = (0..self.config.replicas)
             .map(|r| Ladder {
                 chains: (0..k)
-                    .map(|slot| ChainState::random(sample, master_seed, sample_index, (r * k + slot) as u64))
+                    .map(|slot| {
+                        ChainState::random(sample, master_seed, sample_index, (r * k + slot) as u64)
+                    })
                     .collect(),
                 walker_at_slot: (0..k).collect(),
                 direction: vec![WalkerDirection::Unknown; k],
@@ -204,7 +225,10 @@ impl ParallelTempering {
 impl TemperingState {
     /// Swap acceptance of each neighbouring pair, pooled over the ladders.
     pub fn exchange_acceptance(&self) -> Vec<f64> {
-        let pairs = self.ladders.first().map_or(0, |l| l.exchange_attempts.len());
+        let pairs = self
+            .ladders
+            .first()
+            .map_or(0, |l| l.exchange_attempts.len());
         (0..pairs)
             .map(|p| {
                 let accepted: u64 = self.ladders.iter().map(|l| l.exchange_accepts[p]).sum();

@@ -45,7 +45,13 @@ impl WolffCluster {
     }
 
     /// One cluster move at inverse temperature `beta`; returns the cluster size.
-    pub fn step(&self, sample: &Sample, chain: &mut ChainState, beta: f64, scratch: &mut WolffScratch) -> usize {
+    pub fn step(
+        &self,
+        sample: &Sample,
+        chain: &mut ChainState,
+        beta: f64,
+        scratch: &mut WolffScratch,
+    ) -> usize {
         if scratch.visited.len() != self.n {
             scratch.visited = vec![0; self.n];
             scratch.generation = 0;

@@ -17,7 +17,15 @@ use quench_stats::{BinningAccumulator, jackknife};
 const LENGTH: usize = 16;
 
 fn lattice() -> Sample {
-    ModelSpec::Ferromagnet { dimension: 2, length: LENGTH as i64, field: 0.0 }.ensemble().unwrap().draw(0, 0).unwrap()
+    ModelSpec::Ferromagnet {
+        dimension: 2,
+        length: LENGTH as i64,
+        field: 0.0,
+    }
+    .ensemble()
+    .unwrap()
+    .draw(0, 0)
+    .unwrap()
 }
 
 /// Compares the energy (binning error) and the specific heat (block jackknife) of `series`.
@@ -28,16 +36,38 @@ fn compare(label: &str, series: &[f64], temperature: f64) {
     let mut energy = BinningAccumulator::new();
     series.iter().for_each(|&e| energy.push(e));
     let estimate = energy.estimate();
-    assert_agrees(&format!("{label} T={temperature} energy"), estimate, exact.energy_per_spin(beta).unwrap());
+    assert_agrees(
+        &format!("{label} T={temperature} energy"),
+        estimate,
+        exact.energy_per_spin(beta).unwrap(),
+    );
     let blocks = 64;
     let block = series.len() / blocks;
-    assert!(block as f64 > 20.0 * estimate.tau_int, "blocks of {block} too short for tau {}", estimate.tau_int);
-    let means: Vec<f64> = series.chunks_exact(block).map(|c| c.iter().sum::<f64>() / block as f64).collect();
-    let squares: Vec<f64> = series.chunks_exact(block).map(|c| c.iter().map(|e| e * e).sum::<f64>() / block as f64).collect();
-    let heat = jackknife(&[&means, &squares], |m| beta * beta * n * (m[1] - m[0] * m[0])).unwrap();
+    assert!(
+        block as f64 > 20.0 * estimate.tau_int,
+        "blocks of {block} too short for tau {}",
+        estimate.tau_int
+    );
+    let means: Vec<f64> = series
+        .chunks_exact(block)
+        .map(|c| c.iter().sum::<f64>() / block as f64)
+        .collect();
+    let squares: Vec<f64> = series
+        .chunks_exact(block)
+        .map(|c| c.iter().map(|e| e * e).sum::<f64>() / block as f64)
+        .collect();
+    let heat = jackknife(&[&means, &squares], |m| {
+        beta * beta * n * (m[1] - m[0] * m[0])
+    })
+    .unwrap();
     let exact_heat = exact.specific_heat_per_spin(beta).unwrap();
     let z = (heat.value - exact_heat) / heat.error;
-    assert!(z.abs() < SIGMAS, "{label} T={temperature} specific heat {} ± {} vs exact {exact_heat} (z = {z:.2})", heat.value, heat.error);
+    assert!(
+        z.abs() < SIGMAS,
+        "{label} T={temperature} specific heat {} ± {} vs exact {exact_heat} (z = {z:.2})",
+        heat.value,
+        heat.error
+    );
 }
 
 #[test]
@@ -62,7 +92,8 @@ fn wolff_matches_kaufman_on_a_16x16_lattice() {
 #[test]
 fn checkerboard_metropolis_matches_kaufman_away_from_criticality() {
     let sample = lattice();
-    let sampler = SingleSpinSampler::new(LocalRule::Metropolis, SweepOrder::Checkerboard, &sample).unwrap();
+    let sampler =
+        SingleSpinSampler::new(LocalRule::Metropolis, SweepOrder::Checkerboard, &sample).unwrap();
     for (k, temperature) in [1.8, 3.2].into_iter().enumerate() {
         let beta = 1.0 / temperature;
         let mut chain = ChainState::random(&sample, 11, k as u64, 0);

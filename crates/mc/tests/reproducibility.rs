@@ -2,7 +2,10 @@
 //! a run is split in two at an arbitrary point (the basis of checkpoints).
 
 use quench_core::{CouplingDistribution, ModelSpec};
-use quench_mc::{LocalRule, ParallelTempering, Schedule, SweepOrder, TemperatureLadder, TemperingConfig, run_ensemble};
+use quench_mc::{
+    LocalRule, ParallelTempering, Schedule, SweepOrder, TemperatureLadder, TemperingConfig,
+    run_ensemble,
+};
 
 fn config() -> TemperingConfig {
     TemperingConfig {
@@ -16,32 +19,60 @@ fn config() -> TemperingConfig {
 
 #[test]
 fn ensemble_results_are_bit_identical_for_any_thread_count() {
-    let ensemble = ModelSpec::EdwardsAnderson { dimension: 2, length: 4, couplings: CouplingDistribution::Gaussian, field: 0.0 }
-        .ensemble()
-        .unwrap();
-    let schedule = Schedule { equilibration_rounds: 50, measurement_rounds: 300 };
+    let ensemble = ModelSpec::EdwardsAnderson {
+        dimension: 2,
+        length: 4,
+        couplings: CouplingDistribution::Gaussian,
+        field: 0.0,
+    }
+    .ensemble()
+    .unwrap();
+    let schedule = Schedule {
+        equilibration_rounds: 50,
+        measurement_rounds: 300,
+    };
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         // Debug formatting prints every f64 with its shortest exact representation.
-        pool.install(|| format!("{:?}", run_ensemble(&ensemble, &config(), schedule, 77, 6).unwrap()))
+        pool.install(|| {
+            format!(
+                "{:?}",
+                run_ensemble(&ensemble, &config(), schedule, 77, 6).unwrap()
+            )
+        })
     };
     let one = run(1);
     assert_eq!(one, run(2));
     assert_eq!(one, run(5));
     let other_seed = {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        pool.install(|| format!("{:?}", run_ensemble(&ensemble, &config(), schedule, 78, 6).unwrap()))
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            format!(
+                "{:?}",
+                run_ensemble(&ensemble, &config(), schedule, 78, 6).unwrap()
+            )
+        })
     };
     assert_ne!(one, other_seed);
 }
 
 #[test]
 fn a_run_split_at_any_round_continues_exactly() {
-    let sample = ModelSpec::SherringtonKirkpatrick { n: 32, couplings: CouplingDistribution::PlusMinusOne, field: 0.0 }
-        .ensemble()
-        .unwrap()
-        .draw(3, 0)
-        .unwrap();
+    let sample = ModelSpec::SherringtonKirkpatrick {
+        n: 32,
+        couplings: CouplingDistribution::PlusMinusOne,
+        field: 0.0,
+    }
+    .ensemble()
+    .unwrap()
+    .draw(3, 0)
+    .unwrap();
     let tempering = ParallelTempering::new(config(), &sample).unwrap();
     let mut straight = tempering.initial_state(&sample, 9, 0);
     for _ in 0..40 {

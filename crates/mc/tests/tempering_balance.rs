@@ -11,16 +11,22 @@
 use quench_core::{CouplingDistribution, ModelSpec, Sample};
 use quench_exact::Enumeration;
 use quench_exact::enumeration::configuration_spins;
-use quench_mc::{LocalRule, ParallelTempering, SweepOrder, TemperatureLadder, TemperingConfig, exchange_accepted};
+use quench_mc::{
+    LocalRule, ParallelTempering, SweepOrder, TemperatureLadder, TemperingConfig, exchange_accepted,
+};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 fn tiny_sample() -> Sample {
-    ModelSpec::SherringtonKirkpatrick { n: 3, couplings: CouplingDistribution::Gaussian, field: 0.4 }
-        .ensemble()
-        .unwrap()
-        .draw(3, 0)
-        .unwrap()
+    ModelSpec::SherringtonKirkpatrick {
+        n: 3,
+        couplings: CouplingDistribution::Gaussian,
+        field: 0.4,
+    }
+    .ensemble()
+    .unwrap()
+    .draw(3, 0)
+    .unwrap()
 }
 
 #[test]
@@ -50,7 +56,10 @@ fn exchange_acceptance_satisfies_detailed_balance_exactly() {
         for &y in energies {
             let forward = (-beta_cold * x - beta_hot * y).exp() * probability(x, y);
             let backward = (-beta_cold * y - beta_hot * x).exp() * probability(y, x);
-            assert!((forward - backward).abs() <= 1e-12 * forward.max(backward), "x={x}, y={y}");
+            assert!(
+                (forward - backward).abs() <= 1e-12 * forward.max(backward),
+                "x={x}, y={y}"
+            );
         }
     }
 }
@@ -61,12 +70,22 @@ fn an_exchange_pass_preserves_the_product_of_boltzmann_distributions() {
     let enumeration = Enumeration::new(&sample).unwrap();
     let ladder = TemperatureLadder::from_list(vec![0.4, 0.9, 2.0]).unwrap();
     let tempering = ParallelTempering::new(
-        TemperingConfig { ladder: ladder.clone(), replicas: 1, rule: LocalRule::Metropolis, order: SweepOrder::Sequential, sweeps_per_exchange: 1 },
+        TemperingConfig {
+            ladder: ladder.clone(),
+            replicas: 1,
+            rule: LocalRule::Metropolis,
+            order: SweepOrder::Sequential,
+            sweeps_per_exchange: 1,
+        },
         &sample,
     )
     .unwrap();
     let mut state = tempering.initial_state(&sample, 1, 0);
-    let distributions: Vec<Vec<f64>> = ladder.temperatures().iter().map(|&t| enumeration.boltzmann(t).unwrap().0).collect();
+    let distributions: Vec<Vec<f64>> = ladder
+        .temperatures()
+        .iter()
+        .map(|&t| enumeration.boltzmann(t).unwrap().0)
+        .collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(99);
     let draw = |p: &[f64], rng: &mut Xoshiro256PlusPlus| {
         let u: f64 = rng.random();
@@ -90,14 +109,22 @@ fn an_exchange_pass_preserves_the_product_of_boltzmann_distributions() {
         }
         tempering.exchange(ladder_state);
         let index = |slot: usize| {
-            ladder_state.chains[slot].spins.iter().enumerate().map(|(i, &s)| usize::from(s < 0) << i).sum::<usize>()
+            ladder_state.chains[slot]
+                .spins
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| usize::from(s < 0) << i)
+                .sum::<usize>()
         };
         counts[index(0) + 8 * index(1) + 64 * index(2)] += 1;
     }
     // Chi-square over cells with expected count >= 5, against prod_k pi_k.
     let (mut chi_square, mut cells) = (0.0, 0usize);
     for (cell, &observed) in counts.iter().enumerate() {
-        let expected = draws as f64 * distributions[0][cell % 8] * distributions[1][(cell / 8) % 8] * distributions[2][cell / 64];
+        let expected = draws as f64
+            * distributions[0][cell % 8]
+            * distributions[1][(cell / 8) % 8]
+            * distributions[2][cell / 64];
         if expected >= 5.0 {
             chi_square += (observed as f64 - expected).powi(2) / expected;
             cells += 1;
@@ -106,6 +133,14 @@ fn an_exchange_pass_preserves_the_product_of_boltzmann_distributions() {
     let dof = (cells - 1) as f64;
     // Wilson–Hilferty: chi^2/dof is ~ normal with mean 1 - 2/(9 dof), sd sqrt(2/(9 dof)) after a cube root.
     let z = ((chi_square / dof).cbrt() - (1.0 - 2.0 / (9.0 * dof))) / (2.0 / (9.0 * dof)).sqrt();
-    assert!(z < 4.0, "chi^2 = {chi_square:.1} over {dof} degrees of freedom (z = {z:.2})");
-    assert!(state.exchange_acceptance().iter().all(|&a| a > 0.05 && a < 1.0));
+    assert!(
+        z < 4.0,
+        "chi^2 = {chi_square:.1} over {dof} degrees of freedom (z = {z:.2})"
+    );
+    assert!(
+        state
+            .exchange_acceptance()
+            .iter()
+            .all(|&a| a > 0.05 && a < 1.0)
+    );
 }

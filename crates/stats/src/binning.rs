@@ -264,7 +264,11 @@ impl FromIterator<f64> for BinningAccumulator {
 /// pushes `series` into a [`BinningAccumulator`] and returns its
 /// [`estimate`](BinningAccumulator::estimate).
 pub fn estimate_from_series(series: &[f64]) -> Estimate {
-    series.iter().copied().collect::<BinningAccumulator>().estimate()
+    series
+        .iter()
+        .copied()
+        .collect::<BinningAccumulator>()
+        .estimate()
 }
 
 #[cfg(test)]

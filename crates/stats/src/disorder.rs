@@ -1,16 +1,16 @@
 //! Averages over disorder samples ([`DisorderAverage`]).
 
 use crate::error::StatsError;
-use crate::estimate::{Estimate, mean_and_variance, write_value_error};
+use crate::estimate::{Estimate, decimals_for_error, mean_and_variance, write_value_error};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The disorder average $[x]$ of a per-sample quantity, keeping every
+/// The disorder average $\[x\]$ of a per-sample quantity, keeping every
 /// sample's value for the sample-to-sample distribution.
 ///
 /// Disorder samples are independent, so the error is the plain standard
 /// error over samples, $s/\sqrt{M}$ with
-/// $s^2 = \sum_s (x_s - [x])^2/(M-1)$. It contains both the
+/// $s^2 = \sum_s (x_s - \[x\])^2/(M-1)$. It contains both the
 /// sample-to-sample spread and the thermal noise of each sample's value:
 /// $s^2 \approx \sigma^2_\text{disorder} + \overline{\epsilon^2_\text{thermal}}$.
 /// Compare [`mean_thermal_error`](Self::mean_thermal_error) with
@@ -21,7 +21,8 @@ use std::fmt;
 /// For ratios of disorder averages (Binder cumulant, correlation length) use
 /// [`jackknife`](crate::jackknife) instead.
 ///
-/// Displays as `0.5123 ± 0.0042 [M=400, σ=0.084]`.
+/// Displays as `0.5123 ± 0.0042 [M=400, σ=0.084]` (error and sample
+/// standard deviation $\sigma$ to two significant digits).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DisorderAverage {
     values: Vec<f64>,
@@ -65,7 +66,7 @@ impl DisorderAverage {
         self.values.len()
     }
 
-    /// Disorder average $[x] = \frac1M \sum_s x_s$.
+    /// Disorder average $\[x\] = \frac1M \sum_s x_s$.
     pub fn mean(&self) -> f64 {
         mean_and_variance(&self.values).0
     }
@@ -139,12 +140,11 @@ impl DisorderAverage {
 impl fmt::Display for DisorderAverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_value_error(f, self.mean(), self.error())?;
-        write!(
-            f,
-            " [M={}, σ={:.2}]",
-            self.count(),
-            self.standard_deviation()
-        )
+        let deviation = self.standard_deviation();
+        match decimals_for_error(deviation) {
+            Some(decimals) => write!(f, " [M={}, σ={deviation:.decimals$}]", self.count()),
+            None => write!(f, " [M={}, σ={deviation}]", self.count()),
+        }
     }
 }
 
@@ -210,6 +210,8 @@ mod tests {
     fn display() {
         let average = DisorderAverage::new(vec![1.0, 2.0, 3.0, 4.0]);
         // mean 2.5, s = 1.29, error = 0.645
-        assert_eq!(average.to_string(), "2.50 ± 0.65 [M=4, σ=1.29]");
+        assert_eq!(average.to_string(), "2.50 ± 0.65 [M=4, σ=1.3]");
+        let narrow = DisorderAverage::new(vec![1.0, 1.001, 1.002]);
+        assert_eq!(narrow.to_string(), "1.00100 ± 0.00058 [M=3, σ=0.0010]");
     }
 }

@@ -160,13 +160,19 @@ mod tests {
             estimate(-0.741_234, 0.003_12).to_string(),
             "-0.7412 ± 0.0031 [τ=2.4, n=10000]"
         );
-        assert_eq!(estimate(1234.56, 12.3).to_string(), "1235 ± 12 [τ=2.4, n=10000]");
+        assert_eq!(
+            estimate(1234.56, 12.3).to_string(),
+            "1235 ± 12 [τ=2.4, n=10000]"
+        );
         assert_eq!(
             format!("{:.2}", estimate(1.0, 0.5)),
             "1.00 ± 0.50 [τ=2.4, n=10000]"
         );
         assert_eq!(estimate(1.5, 0.0).to_string(), "1.5 ± 0 [τ=2.4, n=10000]");
-        assert_eq!(estimate(1.5, f64::NAN).to_string(), "1.5 ± NaN [τ=2.4, n=10000]");
+        assert_eq!(
+            estimate(1.5, f64::NAN).to_string(),
+            "1.5 ± NaN [τ=2.4, n=10000]"
+        );
     }
 
     #[test]

@@ -127,9 +127,15 @@ mod tests {
                 found: 2
             }
         );
-        assert!(error.to_string().contains("column 1 has 2 entries"), "{error}");
+        assert!(
+            error.to_string().contains("column 1 has 2 entries"),
+            "{error}"
+        );
         let error = jackknife(&[&a[..1]], |m| m[0]).unwrap_err();
-        assert_eq!(error.to_string(), "jackknife needs at least 2 samples, got 1");
+        assert_eq!(
+            error.to_string(),
+            "jackknife needs at least 2 samples, got 1"
+        );
         let error = jackknife(&[], |_| 0.0).unwrap_err();
         assert_eq!(error, StatsError::NoColumns);
     }
