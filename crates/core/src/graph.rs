@@ -28,7 +28,7 @@ pub fn check_regular(n: usize, degree: usize) -> Result<(), ParameterError> {
     if n == 0 {
         return Err(ParameterError::new("n", n, "a positive integer"));
     }
-    if degree >= n || (n * degree) % 2 == 1 {
+    if degree >= n || !(n * degree).is_multiple_of(2) {
         return Err(ParameterError::new(
             "degree",
             degree,

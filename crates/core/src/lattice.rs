@@ -108,7 +108,7 @@ impl HypercubicLattice {
 
     /// Whether the checkerboard colouring is proper (no bond joins equal colours).
     pub fn is_bipartite(&self) -> bool {
-        self.length % 2 == 0
+        self.length.is_multiple_of(2)
     }
 }
 
