@@ -185,71 +185,27 @@ fn lagged_product_sum(deviations: &[f64], lag: usize) -> f64 {
     partial.iter().sum::<f64>() + remainder
 }
 
-/// Autocovariance from the deviations for lags $0..=\text{max\_lag}$ by FFT.
+/// Autocovariance from the deviations for lags $0..=\text{max\_lag}$ by FFT
+/// (`rustfft`): zero-pad to at least $2n$ so that the circular
+/// autocorrelation equals the linear one, take $|X_k|^2$ and transform back.
 fn autocovariance_by_fft(deviations: &[f64], max_lag: usize) -> Vec<f64> {
+    use rustfft::FftPlanner;
+    use rustfft::num_complex::Complex;
     let n = deviations.len();
     let size = (2 * n).next_power_of_two();
-    let mut data = vec![[0.0; 2]; size];
+    let mut data = vec![Complex::new(0.0, 0.0); size];
     for (slot, &d) in data.iter_mut().zip(deviations) {
-        slot[0] = d;
+        slot.re = d;
     }
-    let twiddles = twiddles(size);
-    fft(&mut data, &twiddles);
+    let mut planner = FftPlanner::<f64>::new();
+    planner.plan_fft_forward(size).process(&mut data);
     for z in data.iter_mut() {
-        *z = [z[0] * z[0] + z[1] * z[1], 0.0];
+        *z = Complex::new(z.norm_sqr(), 0.0);
     }
-    // The power spectrum is real and even, so its forward transform equals
-    // `size` times its inverse transform: the circular autocorrelation, which
-    // equals the linear one thanks to the zero padding to at least 2n.
-    fft(&mut data, &twiddles);
+    planner.plan_fft_inverse(size).process(&mut data);
     (0..=max_lag)
-        .map(|lag| data[lag][0] / (size as f64 * (n - lag) as f64))
+        .map(|lag| data[lag].re / (size as f64 * (n - lag) as f64))
         .collect()
-}
-
-/// $e^{-2\pi i k/N}$ for $k < N/2$, each evaluated directly for accuracy.
-fn twiddles(size: usize) -> Vec<[f64; 2]> {
-    (0..size / 2)
-        .map(|k| {
-            let angle = -2.0 * std::f64::consts::PI * k as f64 / size as f64;
-            [angle.cos(), angle.sin()]
-        })
-        .collect()
-}
-
-/// In-place iterative radix-2 forward discrete Fourier transform
-/// $X_k = \sum_j x_j e^{-2\pi i jk/N}$ of complex numbers `[re, im]`; the
-/// length must be a power of two.
-fn fft(data: &mut [[f64; 2]], twiddles: &[[f64; 2]]) {
-    let size = data.len();
-    debug_assert!(size.is_power_of_two() && twiddles.len() == size / 2);
-    if size < 2 {
-        return;
-    }
-    let bits = size.trailing_zeros();
-    for i in 0..size {
-        let j = i.reverse_bits() >> (usize::BITS - bits);
-        if i < j {
-            data.swap(i, j);
-        }
-    }
-    let mut half = 1;
-    let mut stage_twiddles: Vec<[f64; 2]> = Vec::with_capacity(size / 2);
-    while half < size {
-        // This stage's twiddles, contiguous for cache-friendly access.
-        let stride = size / (2 * half);
-        stage_twiddles.clear();
-        stage_twiddles.extend(twiddles.iter().step_by(stride).take(half));
-        for block in data.chunks_exact_mut(2 * half) {
-            let (lower, upper) = block.split_at_mut(half);
-            for ((a, b), &[wr, wi]) in lower.iter_mut().zip(upper.iter_mut()).zip(&stage_twiddles) {
-                let t = [wr * b[0] - wi * b[1], wr * b[1] + wi * b[0]];
-                *b = [a[0] - t[0], a[1] - t[1]];
-                *a = [a[0] + t[0], a[1] + t[1]];
-            }
-        }
-        half *= 2;
-    }
 }
 
 #[cfg(test)]
