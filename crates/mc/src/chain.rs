@@ -28,14 +28,7 @@ impl ChainState {
     /// A chain starting from `spins` with generator `rng`.
     pub fn new(sample: &Sample, spins: Vec<Spin>, rng: StreamRng) -> Result<Self, SamplerError> {
         sample.check_spins(&spins)?;
-        Ok(Self {
-            energy: sample.energy(&spins),
-            spins,
-            rng,
-            sweeps: 0,
-            accepted: 0,
-            attempted: 0,
-        })
+        Ok(Self::start(sample, spins, rng))
     }
 
     /// A chain from a uniformly random configuration drawn from the stream
@@ -50,6 +43,10 @@ impl ChainState {
         .rng();
         let spins = random_spins(sample.n(), &mut initial);
         let rng = StreamKey::new(master_seed, Purpose::Dynamics, sample_index, chain_index).rng();
+        Self::start(sample, spins, rng)
+    }
+
+    fn start(sample: &Sample, spins: Vec<Spin>, rng: StreamRng) -> Self {
         Self {
             energy: sample.energy(&spins),
             spins,

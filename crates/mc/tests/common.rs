@@ -22,3 +22,57 @@ pub fn assert_agrees(what: &str, estimate: Estimate, exact: f64) {
         "{what}: {estimate} vs exact {exact:.6} (z = {z:.2})"
     );
 }
+
+/// Asserts that an energy-per-spin series of the `length` x `length` periodic
+/// ferromagnet at `temperature` has Kaufman's exact energy (binning error) and
+/// specific heat $C/N = \beta^2 N (\langle e^2\rangle - \langle e\rangle^2)$ (jackknife over
+/// `blocks` blocks, each required to be much longer than the autocorrelation time).
+pub fn assert_matches_kaufman(
+    label: &str,
+    series: &[f64],
+    length: usize,
+    temperature: f64,
+    blocks: usize,
+) {
+    use quench_exact::kaufman::KaufmanIsing;
+    use quench_stats::{BinningAccumulator, jackknife};
+    let exact = KaufmanIsing::new(length, length).unwrap();
+    let beta = 1.0 / temperature;
+    let n = (length * length) as f64;
+    let estimate = series
+        .iter()
+        .copied()
+        .collect::<BinningAccumulator>()
+        .estimate();
+    assert_agrees(
+        &format!("{label} T={temperature} energy"),
+        estimate,
+        exact.energy_per_spin(beta).unwrap(),
+    );
+    let block = series.len() / blocks;
+    assert!(
+        block as f64 > 20.0 * estimate.tau_int,
+        "blocks of {block} too short for tau {}",
+        estimate.tau_int
+    );
+    let means: Vec<f64> = series
+        .chunks_exact(block)
+        .map(|c| c.iter().sum::<f64>() / block as f64)
+        .collect();
+    let squares: Vec<f64> = series
+        .chunks_exact(block)
+        .map(|c| c.iter().map(|e| e * e).sum::<f64>() / block as f64)
+        .collect();
+    let heat = jackknife(&[&means, &squares], |m| {
+        beta * beta * n * (m[1] - m[0] * m[0])
+    })
+    .unwrap();
+    let exact_heat = exact.specific_heat_per_spin(beta).unwrap();
+    let z = (heat.value - exact_heat) / heat.error;
+    assert!(
+        z.abs() < SIGMAS,
+        "{label} T={temperature} specific heat {} ± {} vs exact {exact_heat} (z = {z:.2})",
+        heat.value,
+        heat.error
+    );
+}

@@ -8,11 +8,9 @@
 
 mod common;
 
-use common::{SIGMAS, assert_agrees};
+use common::assert_matches_kaufman;
 use quench_core::{ModelSpec, Sample};
-use quench_exact::kaufman::KaufmanIsing;
 use quench_mc::{ChainState, LocalRule, SingleSpinSampler, SweepOrder, WolffCluster, WolffScratch};
-use quench_stats::{BinningAccumulator, jackknife};
 
 const LENGTH: usize = 16;
 
@@ -26,48 +24,6 @@ fn lattice() -> Sample {
     .unwrap()
     .draw(0, 0)
     .unwrap()
-}
-
-/// Compares the energy (binning error) and the specific heat (block jackknife) of `series`.
-fn compare(label: &str, series: &[f64], temperature: f64) {
-    let exact = KaufmanIsing::new(LENGTH, LENGTH).unwrap();
-    let beta = 1.0 / temperature;
-    let n = (LENGTH * LENGTH) as f64;
-    let mut energy = BinningAccumulator::new();
-    series.iter().for_each(|&e| energy.push(e));
-    let estimate = energy.estimate();
-    assert_agrees(
-        &format!("{label} T={temperature} energy"),
-        estimate,
-        exact.energy_per_spin(beta).unwrap(),
-    );
-    let blocks = 64;
-    let block = series.len() / blocks;
-    assert!(
-        block as f64 > 20.0 * estimate.tau_int,
-        "blocks of {block} too short for tau {}",
-        estimate.tau_int
-    );
-    let means: Vec<f64> = series
-        .chunks_exact(block)
-        .map(|c| c.iter().sum::<f64>() / block as f64)
-        .collect();
-    let squares: Vec<f64> = series
-        .chunks_exact(block)
-        .map(|c| c.iter().map(|e| e * e).sum::<f64>() / block as f64)
-        .collect();
-    let heat = jackknife(&[&means, &squares], |m| {
-        beta * beta * n * (m[1] - m[0] * m[0])
-    })
-    .unwrap();
-    let exact_heat = exact.specific_heat_per_spin(beta).unwrap();
-    let z = (heat.value - exact_heat) / heat.error;
-    assert!(
-        z.abs() < SIGMAS,
-        "{label} T={temperature} specific heat {} ± {} vs exact {exact_heat} (z = {z:.2})",
-        heat.value,
-        heat.error
-    );
 }
 
 #[test]
@@ -85,7 +41,7 @@ fn wolff_matches_kaufman_on_a_16x16_lattice() {
                 series.push(chain.energy_per_spin());
             }
         }
-        compare("Wolff 16x16", &series, temperature);
+        assert_matches_kaufman("Wolff 16x16", &series, LENGTH, temperature, 64);
     }
 }
 
@@ -104,6 +60,6 @@ fn checkerboard_metropolis_matches_kaufman_away_from_criticality() {
                 chain.energy_per_spin()
             })
             .collect();
-        compare("Metropolis 16x16", &series, temperature);
+        assert_matches_kaufman("Metropolis 16x16", &series, LENGTH, temperature, 64);
     }
 }

@@ -3,16 +3,15 @@
 
 mod common;
 
-use common::{SIGMAS, assert_agrees};
+use common::{SIGMAS, assert_agrees, assert_matches_kaufman};
 use quench_core::observables::magnetisation;
 use quench_core::{CouplingDistribution, ModelSpec};
 use quench_exact::Enumeration;
-use quench_exact::kaufman::KaufmanIsing;
 use quench_mc::{
     ChainState, LocalRule, Schedule, SweepOrder, TemperatureLadder, TemperingConfig, WolffCluster,
     WolffScratch, run_ensemble, run_sample,
 };
-use quench_stats::{BinningAccumulator, jackknife};
+use quench_stats::BinningAccumulator;
 
 #[test]
 #[ignore = "slow: 32x32 Ising, 8 temperatures x 10^6 Wolff steps"]
@@ -27,10 +26,8 @@ fn wolff_matches_kaufman_on_a_32x32_lattice_across_the_transition() {
     .unwrap()
     .draw(0, 0)
     .unwrap();
-    let exact = KaufmanIsing::new(length, length).unwrap();
     let wolff = WolffCluster::new(&sample).unwrap();
     let mut scratch = WolffScratch::default();
-    let n = (length * length) as f64;
     for (k, temperature) in [1.5, 2.0, 2.2, 2.269_185, 2.3, 2.4, 2.8, 3.5]
         .into_iter()
         .enumerate()
@@ -45,34 +42,7 @@ fn wolff_matches_kaufman_on_a_32x32_lattice_across_the_transition() {
             wolff.step(&sample, &mut chain, beta, &mut scratch);
             series.push(chain.energy_per_spin());
         }
-        let mut energy = BinningAccumulator::new();
-        series.iter().for_each(|&e| energy.push(e));
-        assert_agrees(
-            &format!("32x32 T={temperature} energy"),
-            energy.estimate(),
-            exact.energy_per_spin(beta).unwrap(),
-        );
-        let block = series.len() / 128;
-        let means: Vec<f64> = series
-            .chunks_exact(block)
-            .map(|c| c.iter().sum::<f64>() / block as f64)
-            .collect();
-        let squares: Vec<f64> = series
-            .chunks_exact(block)
-            .map(|c| c.iter().map(|e| e * e).sum::<f64>() / block as f64)
-            .collect();
-        let heat = jackknife(&[&means, &squares], |m| {
-            beta * beta * n * (m[1] - m[0] * m[0])
-        })
-        .unwrap();
-        let exact_heat = exact.specific_heat_per_spin(beta).unwrap();
-        let z = (heat.value - exact_heat) / heat.error;
-        assert!(
-            z.abs() < SIGMAS,
-            "32x32 T={temperature}: C {} ± {} vs {exact_heat} (z = {z:.2})",
-            heat.value,
-            heat.error
-        );
+        assert_matches_kaufman("Wolff 32x32", &series, length, temperature, 128);
     }
 }
 
