@@ -125,6 +125,20 @@ mod tests {
     use crate::ensemble::{CouplingDistribution, ModelSpec};
 
     #[test]
+    fn correlation_length_inverts_the_ornstein_zernike_form() {
+        // chi(k) = chi(0) / (1 + xi^2 (2 sin(k/2))^2) for a lattice Ornstein–Zernike propagator.
+        for (xi, length) in [(3.0, 8usize), (0.7, 4), (12.5, 32)] {
+            let k: f64 = 2.0 * std::f64::consts::PI / length as f64;
+            let chi_zero = 5.0;
+            let chi_k = chi_zero / (1.0 + xi * xi * (2.0 * (k / 2.0).sin()).powi(2));
+            assert!((second_moment_correlation_length(chi_zero, chi_k, length) - xi).abs() < 1e-12);
+        }
+        assert!(second_moment_correlation_length(1.0, 2.0, 8).is_nan());
+        assert!((binder_cumulant(0.5, 0.25) - 1.0).abs() < 1e-15);
+        assert!((binder_cumulant(1.0, 3.0)).abs() < 1e-15);
+    }
+
+    #[test]
     fn overlaps_of_simple_configurations() {
         let a = [1, 1, -1, -1];
         let b = [1, -1, -1, 1];

@@ -36,6 +36,9 @@ pub enum ExactError {
     /// A temperature that is not a positive finite number.
     #[error("temperature = {0} is out of range: allowed is a finite temperature > 0")]
     Temperature(f64),
+    /// A Kaufman-solution input out of range.
+    #[error(transparent)]
+    Kaufman(#[from] kaufman::KaufmanError),
     /// The sample passed with an enumeration is not the one enumerated.
     #[error("the enumeration has n = {enumerated} spins but the sample given has n = {given}")]
     SampleMismatch {
