@@ -18,7 +18,7 @@
 //!
 //! Memory is two arrays of $2^N$ doubles: 256 MiB at $N = 24$.
 
-use quench_core::observables::binder_cumulant;
+use quench_core::observables::{MinimumWavevectorPhases, binder_cumulant};
 use quench_core::{Sample, Spin};
 use serde::{Deserialize, Serialize};
 
@@ -272,16 +272,7 @@ impl Enumeration {
         let mut fourier = 0.0;
         let bonds = sample.bonds();
         let lattice = sample.lattice();
-        let phases: Vec<(f64, f64)> = lattice
-            .map(|l| {
-                (0..l.length())
-                    .map(|x| {
-                        let angle = 2.0 * std::f64::consts::PI * x as f64 / l.length() as f64;
-                        (angle.cos(), angle.sin())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let phases = lattice.map(MinimumWavevectorPhases::new);
         for (u, value) in r.iter().enumerate() {
             let probability = value * norm;
             by_distance[(u as u64).count_ones() as usize] += probability;
@@ -294,19 +285,8 @@ impl Enumeration {
                     .sum();
                 link += probability * sum as f64 / bonds.len() as f64;
             }
-            if let Some(lattice) = lattice {
-                let mut per_axis = 0.0;
-                for axis in 0..lattice.dimension() {
-                    let (mut re, mut im) = (0.0, 0.0);
-                    for i in 0..self.n {
-                        let (c, s) = phases[lattice.coordinate(i, axis)];
-                        let value = f64::from(spin_of(u, i));
-                        re += value * c;
-                        im += value * s;
-                    }
-                    per_axis += (re * re + im * im) / (n * n);
-                }
-                fourier += probability * per_axis / lattice.dimension() as f64;
+            if let Some(phases) = &phases {
+                fourier += probability * phases.mean_power(|i| f64::from(spin_of(u, i)));
             }
         }
         let mut overlap_distribution: Vec<(f64, f64)> = by_distance

@@ -8,7 +8,7 @@
 //! thermal average comes out as an [`Estimate`] with its autocorrelation time.
 
 use quench_core::Sample;
-use quench_core::observables::{fourier_overlap_squared, link_overlap, magnetisation, overlap};
+use quench_core::observables::{MinimumWavevectorPhases, link_overlap, magnetisation, overlap};
 use quench_stats::{BinningAccumulator, Estimate, Histogram};
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,31 @@ pub struct Measurements {
     pub temperatures: Vec<f64>,
     /// Accumulators by slot.
     pub slots: Vec<SlotAccumulators>,
+    /// Fourier phases of the sample's lattice, derived from the sample on
+    /// first use (not serialised; rebuilt after a checkpoint is loaded).
+    #[serde(skip)]
+    phases: PhaseCache,
+}
+
+/// A cache of [`MinimumWavevectorPhases`]: derived data, so it never makes two
+/// [`Measurements`] differ.
+#[derive(Debug, Clone, Default)]
+struct PhaseCache(Option<MinimumWavevectorPhases>);
+
+impl PartialEq for PhaseCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl PhaseCache {
+    fn for_sample(&mut self, sample: &Sample) -> Option<&MinimumWavevectorPhases> {
+        let lattice = sample.lattice()?;
+        Some(
+            self.0
+                .get_or_insert_with(|| MinimumWavevectorPhases::new(lattice)),
+        )
+    }
 }
 
 /// Thermal averages of one sample at one temperature.
@@ -102,6 +127,7 @@ impl Measurements {
         Self {
             temperatures: temperatures.to_vec(),
             slots: vec![slot; temperatures.len()],
+            phases: PhaseCache::default(),
         }
     }
 
@@ -109,6 +135,7 @@ impl Measurements {
     pub fn record(&mut self, sample: &Sample, state: &TemperingState) {
         let n = sample.n() as f64;
         let replicas = state.ladders.len();
+        let phases = self.phases.for_sample(sample);
         for (slot, accumulators) in self.slots.iter_mut().enumerate() {
             let chains: Vec<_> = state.chains_at(slot).collect();
             let (mut energy, mut coupling, mut m_abs, mut m_sq) = (0.0, 0.0, 0.0, 0.0);
@@ -137,9 +164,8 @@ impl Measurements {
                     q2 += q * q;
                     q4 += q * q * q * q;
                     ql += link_overlap(sample, sa, sb);
-                    let per_axis = fourier_overlap_squared(sample, sa, sb);
-                    if !per_axis.is_empty() {
-                        fourier += per_axis.iter().sum::<f64>() / per_axis.len() as f64;
+                    if let Some(phases) = phases {
+                        fourier += phases.mean_power(|j| f64::from(sa[j] * sb[j]));
                     }
                     accumulators.overlap_distribution.add(q);
                     pairs += 1.0;
@@ -149,7 +175,7 @@ impl Measurements {
             accumulators.overlap_squared.push(q2 / pairs);
             accumulators.overlap_fourth.push(q4 / pairs);
             accumulators.link_overlap.push(ql / pairs);
-            if sample.lattice().is_some() {
+            if phases.is_some() {
                 accumulators.fourier_overlap_squared.push(fourier / pairs);
             }
         }
