@@ -1,0 +1,3 @@
+//! # quench-theory: the theory that predicts the simulations
+//!
+//! (Being written: replica-symmetric SK first.)
