@@ -1,0 +1,1 @@
+//! # quench-run: experiments end to end
