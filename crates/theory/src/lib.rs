@@ -1,3 +1,7 @@
 //! # quench-theory: the theory that predicts the simulations
-//!
-//! (Being written: replica-symmetric SK first.)
+
+pub mod error;
+pub(crate) mod numerics;
+pub mod sk;
+
+pub use error::TheoryError;
