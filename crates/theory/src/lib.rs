@@ -2,6 +2,7 @@
 
 pub mod error;
 pub(crate) mod numerics;
+pub(crate) mod parisi;
 pub mod sk;
 
 pub use error::TheoryError;

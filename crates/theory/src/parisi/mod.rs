@@ -1,0 +1,3 @@
+//! The Parisi variational problem, shared by SK and the Ising $p$-spin models.
+
+pub(crate) mod engine;
