@@ -38,10 +38,13 @@
 //!   small systems by exact enumeration (`quench-exact`).
 
 pub mod annealing;
+pub mod benchmark;
 pub mod chain;
+pub mod dense;
 pub mod error;
 pub mod local;
 pub mod measure;
+pub mod multispin;
 pub mod run;
 pub mod summary;
 pub mod temperature;
@@ -52,9 +55,13 @@ pub use annealing::{
     AnnealingSchedule, GroundStateSearch, anneal, greedy_descent, search_ground_state,
 };
 pub use chain::ChainState;
+pub use dense::{DenseConfig, DensePrecision, DenseState, DenseTempering};
 pub use error::SamplerError;
 pub use local::{LocalRule, SingleSpinSampler, SweepOrder};
 pub use measure::{Measurements, ThermalSummary};
+pub use multispin::{
+    MultispinConfig, MultispinLayout, MultispinState, MultispinTempering, RandomPolicy, WordWidth,
+};
 pub use run::{EnsembleRun, SampleRun, Schedule, run_ensemble, run_sample};
 pub use summary::{DisorderPoint, SampleShape, disorder_summary};
 pub use temperature::{TemperatureLadder, inverse_temperature};

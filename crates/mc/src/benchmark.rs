@@ -1,0 +1,338 @@
+//! Standard throughput workloads (the numbers behind `quench bench`).
+//!
+//! | name | model | driver |
+//! |---|---|---|
+//! | `ea3d-16` | 3D $\pm J$, $L = 16$ | 4 temperatures $T = 1.0 \dots 2.0$, 10 sweeps per exchange |
+//! | `ea3d-32` | 3D $\pm J$, $L = 32$ | same |
+//! | `ea2d-64` | 2D $\pm J$, $L = 64$ | 4 temperatures $T = 0.5 \dots 1.5$, 10 sweeps per exchange |
+//! | `rrg3-4096` | $\pm J$ on one random 3-regular graph, $N = 4096$ | 4 temperatures $T = 0.8 \dots 1.6$, 10 sweeps per exchange |
+//! | `sk-2000` | SK, $N = 2000$ | 10 temperatures $T = 0.4 \dots 1.6$ (geometric), 1 sweep per exchange |
+//!
+//! One replica; the lattice and graph workloads run one lane per bit of the
+//! word width (64, 256 or 512 samples), the scalar kernel one sample. The
+//! throughput counts attempted single-spin updates of real lanes per
+//! nanosecond of wall time over whole parallel-tempering rounds (sweeps,
+//! energies and exchanges included), after a warm-up of a fifth of the
+//! measured time. Per core = total / threads.
+
+use std::time::{Duration, Instant};
+
+use quench_core::{CouplingDistribution, ModelSpec, Sample};
+use serde::{Deserialize, Serialize};
+
+use crate::dense::{DenseConfig, DensePrecision, DenseTempering};
+use crate::error::SamplerError;
+use crate::local::{LocalRule, SweepOrder};
+use crate::multispin::{
+    MultispinConfig, MultispinTempering, RandomPolicy, WordWidth, shared_graph_samples,
+};
+use crate::temperature::TemperatureLadder;
+use crate::tempering::{ParallelTempering, TemperingConfig};
+
+/// The standard workloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Workload {
+    /// 3D $\pm J$, $L = 16$.
+    #[serde(rename = "ea3d-16")]
+    EdwardsAnderson3d16,
+    /// 3D $\pm J$, $L = 32$.
+    #[serde(rename = "ea3d-32")]
+    EdwardsAnderson3d32,
+    /// 2D $\pm J$, $L = 64$.
+    #[serde(rename = "ea2d-64")]
+    EdwardsAnderson2d64,
+    /// SK, $N = 2000$, parallel tempering over $T = 0.4 \dots 1.6$.
+    #[serde(rename = "sk-2000")]
+    SherringtonKirkpatrick2000,
+    /// $\pm J$ on a random 3-regular graph, $N = 4096$.
+    #[serde(rename = "rrg3-4096")]
+    RandomRegular3x4096,
+}
+
+impl Workload {
+    /// All workloads.
+    pub const ALL: [Workload; 5] = [
+        Workload::EdwardsAnderson3d16,
+        Workload::EdwardsAnderson3d32,
+        Workload::EdwardsAnderson2d64,
+        Workload::SherringtonKirkpatrick2000,
+        Workload::RandomRegular3x4096,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::EdwardsAnderson3d16 => "ea3d-16",
+            Workload::EdwardsAnderson3d32 => "ea3d-32",
+            Workload::EdwardsAnderson2d64 => "ea2d-64",
+            Workload::SherringtonKirkpatrick2000 => "sk-2000",
+            Workload::RandomRegular3x4096 => "rrg3-4096",
+        }
+    }
+
+    /// The workload called `name`, or an error listing the names.
+    pub fn from_name(name: &str) -> Result<Self, SamplerError> {
+        Self::ALL
+            .into_iter()
+            .find(|w| w.name() == name)
+            .ok_or_else(|| {
+                quench_core::ParameterError::new(
+                    "workload",
+                    name,
+                    format!("one of {}", Self::ALL.map(|w| w.name()).join(", ")),
+                )
+                .into()
+            })
+    }
+
+    /// The fastest kernel for the workload.
+    pub fn default_kernel(self) -> Kernel {
+        match self {
+            Workload::SherringtonKirkpatrick2000 => Kernel::Dense(DensePrecision::F32),
+            _ => Kernel::Multispin,
+        }
+    }
+
+    fn ladder(self) -> TemperatureLadder {
+        let (low, high, count) = match self {
+            Workload::EdwardsAnderson3d16 | Workload::EdwardsAnderson3d32 => (1.0, 2.0, 4),
+            Workload::EdwardsAnderson2d64 => (0.5, 1.5, 4),
+            Workload::RandomRegular3x4096 => (0.8, 1.6, 4),
+            Workload::SherringtonKirkpatrick2000 => (0.4, 1.6, 10),
+        };
+        TemperatureLadder::geometric(low, high, count).expect("valid ladder")
+    }
+
+    fn sweeps_per_exchange(self) -> u64 {
+        match self {
+            Workload::SherringtonKirkpatrick2000 => 1,
+            _ => 10,
+        }
+    }
+
+    fn spec(self, couplings: CouplingDistribution) -> ModelSpec {
+        let ea = |dimension, length| ModelSpec::EdwardsAnderson {
+            dimension,
+            length,
+            couplings: CouplingDistribution::PlusMinusOne,
+            field: 0.0,
+        };
+        match self {
+            Workload::EdwardsAnderson3d16 => ea(3, 16),
+            Workload::EdwardsAnderson3d32 => ea(3, 32),
+            Workload::EdwardsAnderson2d64 => ea(2, 64),
+            Workload::SherringtonKirkpatrick2000 => ModelSpec::SherringtonKirkpatrick {
+                n: 2000,
+                couplings,
+                field: 0.0,
+            },
+            Workload::RandomRegular3x4096 => ModelSpec::RandomRegular {
+                n: 4096,
+                degree: 3,
+                couplings: CouplingDistribution::PlusMinusOne,
+                field: 0.0,
+            },
+        }
+    }
+}
+
+/// Which kernel runs a workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kernel {
+    /// [`ParallelTempering`] with the scalar Metropolis sampler (sequential order).
+    Scalar,
+    /// [`MultispinTempering`] (lattices and sparse graphs).
+    Multispin,
+    /// [`DenseTempering`] (complete graphs) in the given storage.
+    Dense(DensePrecision),
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkOptions {
+    /// The workload.
+    pub workload: Workload,
+    /// The kernel.
+    pub kernel: Kernel,
+    /// Word width of the multispin kernel.
+    pub width: WordWidth,
+    /// Random-number policy of the multispin kernel.
+    pub policy: RandomPolicy,
+    /// Lanes of the multispin kernel (`None`: the width's bit count).
+    pub lanes: Option<usize>,
+    /// Worker threads (a rayon pool of this size).
+    pub threads: usize,
+    /// Measured wall time (rounds run until it is exceeded).
+    pub seconds: f64,
+}
+
+impl BenchmarkOptions {
+    /// The workload's default kernel, the widest word, the shared random
+    /// policy, one thread, one second.
+    pub fn new(workload: Workload) -> Self {
+        Self {
+            workload,
+            kernel: workload.default_kernel(),
+            width: WordWidth::widest(),
+            policy: RandomPolicy::SharedPerSite,
+            lanes: None,
+            threads: 1,
+            seconds: 1.0,
+        }
+    }
+}
+
+/// One measured throughput.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkResult {
+    /// Workload name.
+    pub workload: String,
+    /// Kernel: `scalar`, `multispin`, `dense-f64`, `dense-f32`, `dense-packed-signs`.
+    pub kernel: String,
+    /// Word width in bits (multispin), else 64 for the scalar kernels' words.
+    pub word_bits: usize,
+    /// Random-number policy (multispin only).
+    pub random_policy: Option<RandomPolicy>,
+    /// Threads.
+    pub threads: usize,
+    /// Samples simulated at once (lanes).
+    pub samples: usize,
+    /// Spins per sample.
+    pub spins: usize,
+    /// Temperatures.
+    pub temperatures: usize,
+    /// Attempted single-spin updates measured.
+    pub updates: u64,
+    /// Measured wall time in seconds.
+    pub seconds: f64,
+    /// Attempted updates per nanosecond, all threads.
+    pub flips_per_ns: f64,
+    /// `flips_per_ns / threads`.
+    pub flips_per_ns_per_core: f64,
+    /// Nanoseconds per attempted update and core.
+    pub ns_per_flip_per_core: f64,
+}
+
+fn time_rounds(seconds: f64, mut round: impl FnMut()) -> (u64, f64) {
+    let warm = Instant::now();
+    while warm.elapsed() < Duration::from_secs_f64(seconds / 5.0) {
+        round();
+    }
+    let start = Instant::now();
+    let mut rounds = 0;
+    while start.elapsed() < Duration::from_secs_f64(seconds) || rounds == 0 {
+        round();
+        rounds += 1;
+    }
+    (rounds, start.elapsed().as_secs_f64())
+}
+
+/// Runs one workload and reports its throughput.
+pub fn run(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerError> {
+    if options.threads == 0 {
+        return Err(quench_core::ParameterError::new("threads", 0, "an integer >= 1").into());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| SamplerError::NotApplicable {
+            sampler: "the benchmark",
+            reason: format!("no thread pool of {} threads: {e}", options.threads),
+        })?;
+    pool.install(|| run_in_pool(options))
+}
+
+fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerError> {
+    let workload = options.workload;
+    let ladder = workload.ladder();
+    let sweeps_per_exchange = workload.sweeps_per_exchange();
+    let seed = 2026;
+    let couplings = match options.kernel {
+        Kernel::Dense(DensePrecision::PackedSigns) => CouplingDistribution::PlusMinusOne,
+        _ => CouplingDistribution::Gaussian,
+    };
+    let ensemble = workload.spec(couplings).ensemble()?;
+    let base = ensemble.draw(seed, 0)?;
+    let (kernel, word_bits, policy, samples, updates_per_round, (rounds, seconds)) =
+        match options.kernel {
+            Kernel::Scalar => {
+                let config = TemperingConfig {
+                    ladder: ladder.clone(),
+                    replicas: 1,
+                    rule: LocalRule::Metropolis,
+                    order: SweepOrder::Sequential,
+                    sweeps_per_exchange,
+                };
+                let tempering = ParallelTempering::new(config, &base)?;
+                let mut state = tempering.initial_state(&base, seed, 0);
+                let per_round = (base.n() * ladder.len()) as u64 * sweeps_per_exchange;
+                let timing = time_rounds(options.seconds, || tempering.step(&base, &mut state));
+                ("scalar".to_string(), 64, None, 1, per_round, timing)
+            }
+            Kernel::Dense(precision) => {
+                let config = DenseConfig {
+                    ladder: ladder.clone(),
+                    replicas: 1,
+                    sweeps_per_exchange,
+                    precision,
+                    refresh_rounds: 1000,
+                };
+                let tempering = DenseTempering::new(config, &base)?;
+                let mut state = tempering.initial_state(&base, seed, 0);
+                let per_round = tempering.updates_per_step(&base);
+                let timing = time_rounds(options.seconds, || tempering.step(&base, &mut state));
+                let name = match precision {
+                    DensePrecision::F64 => "dense-f64",
+                    DensePrecision::F32 => "dense-f32",
+                    DensePrecision::PackedSigns => "dense-packed-signs",
+                };
+                (name.to_string(), 64, None, 1, per_round, timing)
+            }
+            Kernel::Multispin => {
+                let lanes = options.lanes.unwrap_or(options.width.bits());
+                let samples: Vec<Sample> = match workload {
+                    Workload::RandomRegular3x4096 => shared_graph_samples(&base, lanes, seed)?,
+                    _ => (0..lanes as u64)
+                        .map(|i| ensemble.draw(seed, i))
+                        .collect::<Result<_, _>>()?,
+                };
+                let config = MultispinConfig {
+                    ladder: ladder.clone(),
+                    replicas: 1,
+                    sweeps_per_exchange,
+                    policy: options.policy,
+                    width: options.width,
+                };
+                let tempering = MultispinTempering::new(config, &samples)?;
+                let mut state = tempering.initial_state(seed, 0);
+                let per_round = tempering.updates_per_step();
+                let timing = time_rounds(options.seconds, || tempering.step(&mut state));
+                (
+                    "multispin".to_string(),
+                    options.width.bits(),
+                    Some(options.policy),
+                    lanes,
+                    per_round,
+                    timing,
+                )
+            }
+        };
+    let updates = updates_per_round * rounds;
+    let flips_per_ns = updates as f64 / (seconds * 1e9);
+    Ok(BenchmarkResult {
+        workload: workload.name().to_string(),
+        kernel,
+        word_bits,
+        random_policy: policy,
+        threads: options.threads,
+        samples,
+        spins: base.n(),
+        temperatures: ladder.len(),
+        updates,
+        seconds,
+        flips_per_ns,
+        flips_per_ns_per_core: flips_per_ns / options.threads as f64,
+        ns_per_flip_per_core: options.threads as f64 / flips_per_ns,
+    })
+}

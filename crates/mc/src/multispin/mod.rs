@@ -1,0 +1,387 @@
+//! Multispin-coded Metropolis for $\pm J$ spin glasses on lattices and sparse graphs.
+//!
+//! **Asynchronous multispin coding**: bit $\ell$ of a 64-bit word belongs to
+//! *lane* $\ell$, and each lane is an independent disorder sample (its own
+//! couplings) on the same graph, at the same temperature. A site's 64 spins
+//! (or 256, 512 in one AVX2 / AVX-512 vector) are updated together with
+//! bitwise arithmetic. Spin bit 1 means $s = -1$; coupling bit 1 means
+//! $J_{ij} = -|J|$ (antiferromagnetic). A bond is *unsatisfied* ($J_{ij}s_is_j < 0$) in
+//! the lanes where
+//!
+//! $$ u_{ij} = b_i \oplus b_j \oplus a_{ij} = 1 . $$
+//!
+//! With $U$ unsatisfied bonds out of the $d$ bonds of a site, flipping it
+//! changes the energy by $\Delta E = |J|(2d - 4U)$. The $u$ words are added
+//! bit-sliced (full adders: 17 word operations for $d = 6$) into the planes of
+//! $U$; lanes with $U \ge d/2$ always flip; the others form the *levels*
+//! $m = U < d/2$, each with its Metropolis probability $p_m = e^{-\beta |J| (2d-4m)}$,
+//! compared as 64-bit integers: a uniform $r \in \{0,\dots,2^{64}-1\}$ accepts
+//! when $r < t_m = \lfloor 2^{64} p_m \rfloor$.
+//!
+//! ## Words, blocks and widths
+//!
+//! Lanes are grouped in *blocks* of 64 (one `u64` per site and block, stored
+//! site-major: word `site * blocks + block`). A [`WordWidth`] says how many
+//! blocks one instruction handles: 1 (`u64`, portable), 4 (AVX2) or 8
+//! (AVX-512F), detected at run time with `is_x86_feature_detected!`. Every
+//! block owns a [`BlockRng`] (Xoshiro256++ seeded from a quench
+//! [`quench_core::StreamKey`]) and consumes it in the same order whatever the
+//! width, so **each lane's trajectory is independent of the SIMD width** (and
+//! of the thread count); the tests check it bit for bit.
+//!
+//! ## Random-number policies ([`RandomPolicy`])
+//!
+//! * [`RandomPolicy::SharedPerSite`]: one uniform $r$ per site update and
+//!   block, shared by the block's 64 lanes. The rejection mask is
+//!   $\bigvee_m [U = m] \wedge [r \ge t_m]$, three comparisons per site for
+//!   $d = 6$. Each lane is still an exact Metropolis chain of its own sample
+//!   (its uniforms are i.i.d. in time), but the 64 lanes of a block see the
+//!   same noise, so their fluctuations are correlated: average over lanes as
+//!   over samples, but do not treat two lanes' thermal noises as independent
+//!   beyond what the disorder decorrelates. Fastest.
+//! * [`RandomPolicy::IndependentPerLane`]: every lane compares its own uniform
+//!   $r_\ell = 0.R_1 R_2 R_3\dots$ (bit $\ell$ of the block's successive random
+//!   words) with the binary expansion of its $t_{U_\ell}$, most significant bit
+//!   first, bit-sliced: a lane is decided at the first bit where $R_k$ and
+//!   $t$ differ (accept when $R_k = 0 < 1 = t_k$). Words are drawn only while
+//!   some lane of the block is undecided: about $\log_2 64 + 2 \approx 8$ words
+//!   per site instead of 64, and exactly the same Bernoulli($t/2^{64}$) per lane.
+//!   Lanes are statistically independent Markov chains.
+//!
+//! ## Types
+//!
+//! * [`MultispinLayout`]: the shared graph, the sweep order (checkerboard for
+//!   bipartite graphs, else sequential) and the coupling bits of every lane.
+//! * [`kernel::sweep`], [`kernel::unsatisfied_bonds`]: the kernels (caller's
+//!   buffers, no allocation); [`reference`]: the scalar reference kernels.
+//! * [`MultispinTempering`] / [`MultispinState`]: parallel tempering with one
+//!   lane vector per temperature slot and exchanges decided per lane.
+
+pub mod kernel;
+pub mod reference;
+mod tempering;
+
+use quench_core::{Sample, Spin};
+use serde::{Deserialize, Serialize};
+
+use crate::error::SamplerError;
+
+pub use kernel::{BlockRng, MAX_LEVELS, metropolis_thresholds, probability_threshold};
+pub use tempering::{
+    LaneExchange, MultispinChain, MultispinConfig, MultispinState, MultispinTempering,
+};
+
+/// How many 64-lane blocks one instruction handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WordWidth {
+    /// One `u64` (portable).
+    Bits64,
+    /// Four `u64` in an AVX2 register.
+    Bits256,
+    /// Eight `u64` in an AVX-512 register.
+    Bits512,
+}
+
+impl WordWidth {
+    /// Lanes per instruction: 64, 256 or 512.
+    pub fn bits(self) -> usize {
+        match self {
+            WordWidth::Bits64 => 64,
+            WordWidth::Bits256 => 256,
+            WordWidth::Bits512 => 512,
+        }
+    }
+
+    /// Whether this CPU supports the width.
+    pub fn is_available(self) -> bool {
+        match self {
+            WordWidth::Bits64 => true,
+            #[cfg(target_arch = "x86_64")]
+            WordWidth::Bits256 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            WordWidth::Bits512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                    && std::arch::is_x86_feature_detected!("avx2")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// The widths this CPU supports, narrowest first.
+    pub fn available() -> Vec<WordWidth> {
+        [WordWidth::Bits64, WordWidth::Bits256, WordWidth::Bits512]
+            .into_iter()
+            .filter(|w| w.is_available())
+            .collect()
+    }
+
+    /// The widest supported width.
+    pub fn widest() -> WordWidth {
+        *Self::available()
+            .last()
+            .expect("64-bit words are always available")
+    }
+
+    /// The width if this CPU supports it, else an error naming the alternatives.
+    pub fn checked(self) -> Result<WordWidth, SamplerError> {
+        if self.is_available() {
+            Ok(self)
+        } else {
+            Err(SamplerError::NotApplicable {
+                sampler: "this multispin word width",
+                reason: format!(
+                    "{self:?} needs CPU features this machine lacks; available: {:?}",
+                    Self::available()
+                ),
+            })
+        }
+    }
+}
+
+/// Where the random numbers of the multispin Metropolis test come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RandomPolicy {
+    /// One uniform per site update and 64-lane block, shared by its lanes
+    /// (exact per lane, lanes' noises correlated).
+    SharedPerSite,
+    /// An independent uniform per lane, by bit-sliced comparison of random
+    /// words with the acceptance probability's binary expansion.
+    IndependentPerLane,
+}
+
+/// The graph shared by all lanes, the sweep order, and every lane's couplings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultispinLayout {
+    pub(crate) n: usize,
+    pub(crate) degree: usize,
+    pub(crate) levels: usize,
+    pub(crate) blocks: usize,
+    pub(crate) lanes: usize,
+    pub(crate) coupling: f64,
+    pub(crate) visit: Vec<u32>,
+    pub(crate) visit_neighbours: Vec<u32>,
+    pub(crate) visit_bonds: Vec<u32>,
+    pub(crate) bond_ends: Vec<[u32; 2]>,
+    pub(crate) antiferro: Vec<u64>,
+}
+
+impl MultispinLayout {
+    /// The layout of `samples`, one per lane (lanes beyond `samples.len()` up
+    /// to the next multiple of 64 are padding and repeat the last sample).
+    ///
+    /// The samples must share one sparse graph (the same bond list, as every
+    /// draw of an Edwards–Anderson ensemble does), have no field, couplings
+    /// $\pm|J|$ of one magnitude, and every site the same degree $2 \le d \le 8$.
+    pub fn new(samples: &[Sample]) -> Result<Self, SamplerError> {
+        let not = |reason: String| SamplerError::NotApplicable {
+            sampler: "the multispin kernel",
+            reason,
+        };
+        let first = samples
+            .first()
+            .ok_or_else(|| not("no samples were given; give one sample per lane".into()))?;
+        let reference = first.bonds().ok_or_else(|| {
+            not("the couplings are dense; use the dense kernel (quench_mc::dense) for complete graphs".into())
+        })?;
+        let n = first.n();
+        let coupling = reference.first().map_or(1.0, |b| b.coupling.abs());
+        if coupling == 0.0 {
+            return Err(not(
+                "a coupling is zero; couplings must be +|J| or -|J|".into()
+            ));
+        }
+        for (lane, sample) in samples.iter().enumerate() {
+            if sample.has_field() {
+                return Err(not(format!(
+                    "sample of lane {lane} has a field; multispin coding needs h = 0"
+                )));
+            }
+            let bonds = sample
+                .bonds()
+                .ok_or_else(|| not(format!("sample of lane {lane} is dense")))?;
+            if sample.n() != n || bonds.len() != reference.len() {
+                return Err(not(format!(
+                    "sample of lane {lane} has another graph than lane 0; all lanes must share the bond list"
+                )));
+            }
+            for (b, r) in bonds.iter().zip(reference) {
+                if b.i != r.i || b.j != r.j {
+                    return Err(not(format!(
+                        "sample of lane {lane} has bond ({}, {}) where lane 0 has ({}, {}); all lanes must share the bond list",
+                        b.i, b.j, r.i, r.j
+                    )));
+                }
+                if b.coupling.abs() != coupling {
+                    return Err(not(format!(
+                        "sample of lane {lane} has coupling {} and lane 0 has magnitude {coupling}; multispin coding needs ±J couplings of one magnitude",
+                        b.coupling
+                    )));
+                }
+            }
+        }
+        let mut adjacency: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+        for (e, bond) in reference.iter().enumerate() {
+            adjacency[bond.i].push((bond.j as u32, e as u32));
+            adjacency[bond.j].push((bond.i as u32, e as u32));
+        }
+        let degree = adjacency[0].len();
+        if !(2..=8).contains(&degree) || adjacency.iter().any(|a| a.len() != degree) {
+            return Err(not(
+                "the graph is not regular with a degree from 2 to 8; use the scalar sampler".into(),
+            ));
+        }
+        let visit: Vec<u32> = match first.two_colouring() {
+            Some(colours) => {
+                let mut sites: Vec<u32> = (0..n as u32).collect();
+                sites.sort_by_key(|&i| colours[i as usize]);
+                sites
+            }
+            None => (0..n as u32).collect(),
+        };
+        let mut visit_neighbours = Vec::with_capacity(n * degree);
+        let mut visit_bonds = Vec::with_capacity(n * degree);
+        for &site in &visit {
+            for &(j, e) in &adjacency[site as usize] {
+                visit_neighbours.push(j);
+                visit_bonds.push(e);
+            }
+        }
+        let lanes = samples.len();
+        let blocks = lanes.div_ceil(64);
+        let mut antiferro = vec![0u64; reference.len() * blocks];
+        for lane in 0..blocks * 64 {
+            let sample = &samples[lane.min(lanes - 1)];
+            let bonds = sample.bonds().expect("checked above");
+            for (e, bond) in bonds.iter().enumerate() {
+                if bond.coupling < 0.0 {
+                    antiferro[e * blocks + lane / 64] |= 1 << (lane % 64);
+                }
+            }
+        }
+        Ok(Self {
+            n,
+            degree,
+            levels: degree.div_ceil(2),
+            blocks,
+            lanes,
+            coupling,
+            visit,
+            visit_neighbours,
+            visit_bonds,
+            bond_ends: reference.iter().map(|b| [b.i as u32, b.j as u32]).collect(),
+            antiferro,
+        })
+    }
+
+    /// Sites $N$.
+    pub fn sites(&self) -> usize {
+        self.n
+    }
+
+    /// Degree $d$ of every site.
+    pub fn degree(&self) -> usize {
+        self.degree
+    }
+
+    /// Real lanes (samples).
+    pub fn lanes(&self) -> usize {
+        self.lanes
+    }
+
+    /// 64-lane blocks (words per site).
+    pub fn blocks(&self) -> usize {
+        self.blocks
+    }
+
+    /// $|J|$.
+    pub fn coupling(&self) -> f64 {
+        self.coupling
+    }
+
+    /// Bonds $N_b$.
+    pub fn bond_count(&self) -> usize {
+        self.bond_ends.len()
+    }
+
+    /// The order in which a sweep visits the sites.
+    pub fn visit_order(&self) -> &[u32] {
+        &self.visit
+    }
+
+    /// Energy of a lane with `unsatisfied` unsatisfied bonds: $|J|(2U - N_b)$.
+    pub fn energy(&self, unsatisfied: u32) -> f64 {
+        self.coupling * (2.0 * f64::from(unsatisfied) - self.bond_count() as f64)
+    }
+
+    /// Metropolis thresholds of this layout at inverse temperature `beta`.
+    pub fn thresholds(&self, beta: f64) -> [u64; MAX_LEVELS] {
+        metropolis_thresholds(self.degree, self.coupling, beta)
+    }
+}
+
+/// Writes lane `lane`'s configuration into packed words (`sites * blocks`).
+pub fn pack_lane(words: &mut [u64], blocks: usize, lane: usize, spins: &[Spin]) {
+    let (block, bit) = (lane / 64, lane % 64);
+    for (site, &s) in spins.iter().enumerate() {
+        let word = &mut words[site * blocks + block];
+        *word = (*word & !(1 << bit)) | (u64::from(s < 0) << bit);
+    }
+}
+
+/// Reads lane `lane`'s configuration from packed words into `out` ($N$ spins).
+pub fn unpack_lane(words: &[u64], blocks: usize, lane: usize, out: &mut [Spin]) {
+    let (block, bit) = (lane / 64, lane % 64);
+    for (site, s) in out.iter_mut().enumerate() {
+        *s = if (words[site * blocks + block] >> bit) & 1 == 1 {
+            -1
+        } else {
+            1
+        };
+    }
+}
+
+/// `lanes` samples on the graph of `base` (a sparse sample), with couplings
+/// $\pm|J|$ ($|J|$ that of `base`'s first bond) redrawn independently per lane
+/// from the stream `(master_seed, Disorder, lane, 1)`; no field.
+///
+/// Random graphs differ from sample to sample, but multispin lanes must share
+/// one graph: this is the ensemble of $\pm J$ couplings on one fixed graph.
+pub fn shared_graph_samples(
+    base: &Sample,
+    lanes: usize,
+    master_seed: u64,
+) -> Result<Vec<Sample>, SamplerError> {
+    use rand::RngExt;
+    let bonds = base.bonds().ok_or_else(|| SamplerError::NotApplicable {
+        sampler: "shared_graph_samples",
+        reason: "the base sample is dense; give a sparse sample".into(),
+    })?;
+    let magnitude = bonds.first().map_or(1.0, |b| b.coupling.abs());
+    (0..lanes)
+        .map(|lane| {
+            let mut rng =
+                quench_core::stream(master_seed, quench_core::Purpose::Disorder, lane as u64, 1);
+            let redrawn = bonds
+                .iter()
+                .map(|b| quench_core::Bond {
+                    coupling: if rng.random::<bool>() {
+                        magnitude
+                    } else {
+                        -magnitude
+                    },
+                    ..*b
+                })
+                .collect();
+            Ok(Sample::from_bonds(
+                base.n(),
+                redrawn,
+                vec![],
+                base.geometry().clone(),
+            )?)
+        })
+        .collect()
+}

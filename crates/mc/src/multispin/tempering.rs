@@ -1,0 +1,398 @@
+//! Parallel tempering over lane vectors: one vector of lanes per temperature
+//! slot and real replica, exchanges decided lane by lane.
+
+use quench_core::{Purpose, Sample, Spin, StreamKey, StreamRng, random_spins};
+use rand::RngExt;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::kernel::{self, BlockRng, MAX_LEVELS};
+use super::{MultispinLayout, RandomPolicy, WordWidth, pack_lane, unpack_lane};
+use crate::chain::ChainState;
+use crate::error::SamplerError;
+use crate::temperature::TemperatureLadder;
+use crate::tempering::{Ladder, TemperingState, WalkerDirection, exchange_accepted};
+
+/// The configuration of multispin parallel tempering (independent of the samples).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultispinConfig {
+    /// The temperatures (one lane vector per temperature and replica).
+    pub ladder: TemperatureLadder,
+    /// Independent real replicas (2 or more for overlaps).
+    pub replicas: usize,
+    /// Sweeps of every chain between exchange rounds (at least 1).
+    pub sweeps_per_exchange: u64,
+    /// Random-number policy of the Metropolis test.
+    pub policy: RandomPolicy,
+    /// Word width; the results do not depend on it.
+    pub width: WordWidth,
+}
+
+/// One temperature slot of one replica: the packed spins of every lane, the
+/// blocks' generators (they stay with the slot) and each lane's unsatisfied-bond
+/// count after the last sweep batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultispinChain {
+    /// `sites * blocks` words, bit 1 = spin $-1$.
+    pub spins: Vec<u64>,
+    /// One generator per 64-lane block.
+    pub rngs: Vec<BlockRng>,
+    /// Unsatisfied bonds of every lane (`64 * blocks`, padding included).
+    pub unsatisfied: Vec<u32>,
+}
+
+/// The exchange bookkeeping of one lane of one replica (the fields of
+/// [`Ladder`] other than the chains).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaneExchange {
+    /// Which walker sits in each slot.
+    pub walker_at_slot: Vec<usize>,
+    /// Direction label of each walker.
+    pub direction: Vec<WalkerDirection>,
+    /// Completed round trips of each walker.
+    pub round_trips: Vec<u64>,
+    /// Exchange attempts between slots $k$ and $k+1$.
+    pub exchange_attempts: Vec<u64>,
+    /// Accepted exchanges between slots $k$ and $k+1$.
+    pub exchange_accepts: Vec<u64>,
+    /// The stream deciding this lane's exchanges, `(seed, Exchange, sample, replica)`.
+    pub rng: StreamRng,
+}
+
+/// The state: chain `replica * K + slot`, lane bookkeeping `replica * lanes + lane`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultispinState {
+    /// Chains by `replica * K + slot`.
+    pub chains: Vec<MultispinChain>,
+    /// Exchange bookkeeping by `replica * lanes + lane`.
+    pub exchange: Vec<LaneExchange>,
+    /// Exchange rounds done.
+    pub rounds: u64,
+    /// Sweeps done by every chain.
+    pub sweeps: u64,
+}
+
+/// Multispin parallel tempering prepared for a list of samples, one per lane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultispinTempering {
+    config: MultispinConfig,
+    layout: MultispinLayout,
+    betas: Vec<f64>,
+    thresholds: Vec<[u64; MAX_LEVELS]>,
+}
+
+impl MultispinTempering {
+    /// Prepares the driver for `samples` (lane $\ell$ = `samples[l]`); see
+    /// [`MultispinLayout::new`] for what the samples must satisfy.
+    pub fn new(config: MultispinConfig, samples: &[Sample]) -> Result<Self, SamplerError> {
+        if config.replicas == 0 {
+            return Err(quench_core::ParameterError::new("replicas", 0, "an integer >= 1").into());
+        }
+        if config.sweeps_per_exchange == 0 {
+            return Err(quench_core::ParameterError::new(
+                "sweeps_per_exchange",
+                0,
+                "an integer >= 1",
+            )
+            .into());
+        }
+        config.width.checked()?;
+        let layout = MultispinLayout::new(samples)?;
+        let betas = config.ladder.betas();
+        let thresholds = betas.iter().map(|&b| layout.thresholds(b)).collect();
+        Ok(Self {
+            config,
+            layout,
+            betas,
+            thresholds,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MultispinConfig {
+        &self.config
+    }
+
+    /// The layout (graph, order, couplings).
+    pub fn layout(&self) -> &MultispinLayout {
+        &self.layout
+    }
+
+    /// Inverse temperatures by slot.
+    pub fn betas(&self) -> &[f64] {
+        &self.betas
+    }
+
+    /// Real lanes (samples).
+    pub fn lanes(&self) -> usize {
+        self.layout.lanes
+    }
+
+    /// Attempted single-spin updates of real lanes per [`MultispinTempering::step`].
+    pub fn updates_per_step(&self) -> u64 {
+        (self.layout.lanes * self.layout.n * self.betas.len() * self.config.replicas) as u64
+            * self.config.sweeps_per_exchange
+    }
+
+    /// Random initial state. Lane $\ell$ stands for sample index
+    /// `first_sample + l`; its chain $(r, k)$ starts from the stream
+    /// `(seed, InitialState, first_sample + l, rK + k)` as a
+    /// [`ChainState::random`] would, its exchanges use
+    /// `(seed, Exchange, first_sample + l, r)`, and block $b$ of chain
+    /// $(r, k)$ moves with `(seed, Named("multispin"), first_sample + 64 b, rK + k)`.
+    pub fn initial_state(&self, master_seed: u64, first_sample: u64) -> MultispinState {
+        let (k, blocks, n) = (self.betas.len(), self.layout.blocks, self.layout.n);
+        let mut chains = Vec::with_capacity(self.config.replicas * k);
+        for r in 0..self.config.replicas {
+            for slot in 0..k {
+                let chain_index = (r * k + slot) as u64;
+                let mut spins = vec![0u64; n * blocks];
+                for lane in 0..blocks * 64 {
+                    let mut initial = StreamKey::new(
+                        master_seed,
+                        Purpose::InitialState,
+                        first_sample + lane as u64,
+                        chain_index,
+                    )
+                    .rng();
+                    pack_lane(&mut spins, blocks, lane, &random_spins(n, &mut initial));
+                }
+                let rngs = (0..blocks)
+                    .map(|b| {
+                        BlockRng::from_key(StreamKey::new(
+                            master_seed,
+                            Purpose::Named("multispin"),
+                            first_sample + 64 * b as u64,
+                            chain_index,
+                        ))
+                    })
+                    .collect();
+                let mut unsatisfied = vec![0; 64 * blocks];
+                kernel::unsatisfied_bonds(&self.layout, &spins, &mut unsatisfied);
+                chains.push(MultispinChain {
+                    spins,
+                    rngs,
+                    unsatisfied,
+                });
+            }
+        }
+        let exchange = (0..self.config.replicas)
+            .flat_map(|r| {
+                (0..self.layout.lanes).map(move |lane| LaneExchange {
+                    walker_at_slot: (0..k).collect(),
+                    direction: vec![WalkerDirection::Unknown; k],
+                    round_trips: vec![0; k],
+                    exchange_attempts: vec![0; k.saturating_sub(1)],
+                    exchange_accepts: vec![0; k.saturating_sub(1)],
+                    rng: StreamKey::new(
+                        master_seed,
+                        Purpose::Exchange,
+                        first_sample + lane as u64,
+                        r as u64,
+                    )
+                    .rng(),
+                })
+            })
+            .collect();
+        MultispinState {
+            chains,
+            exchange,
+            rounds: 0,
+            sweeps: 0,
+        }
+    }
+
+    /// `count` sweeps of every chain (in parallel over chains), then the
+    /// unsatisfied-bond counts. The result does not depend on the thread count.
+    pub fn sweeps(&self, state: &mut MultispinState, count: u64) {
+        let k = self.betas.len();
+        state
+            .chains
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(index, chain)| {
+                let thresholds = &self.thresholds[index % k];
+                for _ in 0..count {
+                    kernel::sweep(
+                        &self.layout,
+                        &mut chain.spins,
+                        &mut chain.rngs,
+                        thresholds,
+                        self.config.policy,
+                        self.config.width,
+                    );
+                }
+                kernel::unsatisfied_bonds(&self.layout, &chain.spins, &mut chain.unsatisfied);
+            });
+        state.sweeps += count;
+    }
+
+    /// One round: `sweeps_per_exchange` sweeps of every chain, then one
+    /// exchange pass of every lane of every replica.
+    pub fn step(&self, state: &mut MultispinState) {
+        self.sweeps(state, self.config.sweeps_per_exchange);
+        self.exchange(state);
+        state.rounds += 1;
+    }
+
+    /// The exchange pass: for every replica and slot pair $(0,1), (1,2), \dots$
+    /// in turn, each lane decides with its own uniform (as
+    /// [`crate::ParallelTempering::exchange`] does per ladder), and the
+    /// accepted lanes' bits are swapped between the two slots.
+    pub fn exchange(&self, state: &mut MultispinState) {
+        let (k, lanes, blocks) = (self.betas.len(), self.layout.lanes, self.layout.blocks);
+        let mut mask = vec![0u64; blocks];
+        for r in 0..self.config.replicas {
+            let bookkeeping = &mut state.exchange[r * lanes..(r + 1) * lanes];
+            for slot in 0..k.saturating_sub(1) {
+                mask.fill(0);
+                let (low, high) = state.chains.split_at_mut(r * k + slot + 1);
+                let (cold, hot) = (&mut low[r * k + slot], &mut high[0]);
+                for (lane, lane_state) in bookkeeping.iter_mut().enumerate() {
+                    lane_state.exchange_attempts[slot] += 1;
+                    let uniform = lane_state.rng.random::<f64>();
+                    let e_cold = self.layout.energy(cold.unsatisfied[lane]);
+                    let e_hot = self.layout.energy(hot.unsatisfied[lane]);
+                    if exchange_accepted(
+                        self.betas[slot],
+                        self.betas[slot + 1],
+                        e_cold,
+                        e_hot,
+                        uniform,
+                    ) {
+                        lane_state.exchange_accepts[slot] += 1;
+                        lane_state.walker_at_slot.swap(slot, slot + 1);
+                        std::mem::swap(&mut cold.unsatisfied[lane], &mut hot.unsatisfied[lane]);
+                        mask[lane / 64] |= 1 << (lane % 64);
+                    }
+                }
+                if mask.iter().any(|&m| m != 0) {
+                    for (a, b) in cold
+                        .spins
+                        .chunks_exact_mut(blocks)
+                        .zip(hot.spins.chunks_exact_mut(blocks))
+                    {
+                        for ((x, y), &m) in a.iter_mut().zip(b.iter_mut()).zip(&mask) {
+                            let t = (*x ^ *y) & m;
+                            *x ^= t;
+                            *y ^= t;
+                        }
+                    }
+                }
+            }
+            if k > 1 {
+                for lane_state in bookkeeping.iter_mut() {
+                    let coldest = lane_state.walker_at_slot[0];
+                    if lane_state.direction[coldest] == WalkerDirection::FromHot {
+                        lane_state.round_trips[coldest] += 1;
+                    }
+                    lane_state.direction[coldest] = WalkerDirection::FromCold;
+                    let hottest = lane_state.walker_at_slot[k - 1];
+                    if lane_state.direction[hottest] == WalkerDirection::FromCold {
+                        lane_state.direction[hottest] = WalkerDirection::FromHot;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lane `lane`'s configuration in `(replica, slot)`, written into `out` ($N$ spins).
+    pub fn write_lane_spins(
+        &self,
+        state: &MultispinState,
+        replica: usize,
+        slot: usize,
+        lane: usize,
+        out: &mut [Spin],
+    ) {
+        let chain = &state.chains[replica * self.betas.len() + slot];
+        unpack_lane(&chain.spins, self.layout.blocks, lane, out);
+    }
+
+    /// Lane `lane`'s configuration in `(replica, slot)`.
+    pub fn lane_spins(
+        &self,
+        state: &MultispinState,
+        replica: usize,
+        slot: usize,
+        lane: usize,
+    ) -> Vec<Spin> {
+        let mut out = vec![0; self.layout.n];
+        self.write_lane_spins(state, replica, slot, lane, &mut out);
+        out
+    }
+
+    /// Lane `lane`'s energy $H$ in `(replica, slot)` after the last sweep batch
+    /// (exact: counted from the configuration).
+    pub fn lane_energy(
+        &self,
+        state: &MultispinState,
+        replica: usize,
+        slot: usize,
+        lane: usize,
+    ) -> f64 {
+        self.layout
+            .energy(state.chains[replica * self.betas.len() + slot].unsatisfied[lane])
+    }
+
+    /// Swap acceptance of each neighbouring pair for lane `lane`, pooled over replicas.
+    pub fn exchange_acceptance(&self, state: &MultispinState, lane: usize) -> Vec<f64> {
+        let lanes = self.layout.lanes;
+        (0..self.betas.len().saturating_sub(1))
+            .map(|p| {
+                let (mut accepted, mut attempted) = (0u64, 0u64);
+                for r in 0..self.config.replicas {
+                    let l = &state.exchange[r * lanes + lane];
+                    accepted += l.exchange_accepts[p];
+                    attempted += l.exchange_attempts[p];
+                }
+                accepted as f64 / attempted.max(1) as f64
+            })
+            .collect()
+    }
+
+    /// Round trips of all walkers of lane `lane`, summed over replicas.
+    pub fn round_trips(&self, state: &MultispinState, lane: usize) -> u64 {
+        let lanes = self.layout.lanes;
+        (0..self.config.replicas)
+            .flat_map(|r| &state.exchange[r * lanes + lane].round_trips)
+            .sum()
+    }
+
+    /// A snapshot of lane `lane` as a [`TemperingState`] (spins, energies and
+    /// exchange bookkeeping of every replica and slot), for
+    /// [`crate::Measurements::record`] with `sample` = the lane's sample. The
+    /// snapshot chains' `rng` fields hold the lane's exchange stream: the
+    /// multispin dynamics streams belong to blocks, not lanes. Sweep and
+    /// move counters are those of the whole multispin state.
+    pub fn lane_tempering_state(&self, state: &MultispinState, lane: usize) -> TemperingState {
+        let (k, lanes) = (self.betas.len(), self.layout.lanes);
+        let ladders = (0..self.config.replicas)
+            .map(|r| {
+                let bookkeeping = &state.exchange[r * lanes + lane];
+                Ladder {
+                    chains: (0..k)
+                        .map(|slot| ChainState {
+                            spins: self.lane_spins(state, r, slot, lane),
+                            energy: self.lane_energy(state, r, slot, lane),
+                            rng: bookkeeping.rng.clone(),
+                            sweeps: state.sweeps,
+                            accepted: 0,
+                            attempted: state.sweeps * self.layout.n as u64,
+                        })
+                        .collect(),
+                    walker_at_slot: bookkeeping.walker_at_slot.clone(),
+                    direction: bookkeeping.direction.clone(),
+                    round_trips: bookkeeping.round_trips.clone(),
+                    exchange_attempts: bookkeeping.exchange_attempts.clone(),
+                    exchange_accepts: bookkeeping.exchange_accepts.clone(),
+                    rng: bookkeeping.rng.clone(),
+                }
+            })
+            .collect();
+        TemperingState {
+            ladders,
+            rounds: state.rounds,
+        }
+    }
+}
