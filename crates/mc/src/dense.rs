@@ -245,7 +245,10 @@ pub fn sweep_packed(
             spins[i] = -s;
             change += 2 * i64::from(x);
             accepted += 1;
-            update_packed_row(&bits[i * words..(i + 1) * words], fields, -2 * i16::from(s));
+            let step = -2 * i16::from(s);
+            update_packed_row(&bits[i * words..(i + 1) * words], fields, step);
+            // The diagonal bit is 0 (read as +1): take back the self-coupling.
+            fields[i] -= step;
         }
     }
     (change, accepted)
