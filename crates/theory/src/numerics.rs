@@ -237,7 +237,8 @@ pub(crate) struct Minimum {
 /// BFGS with a backtracking (Armijo) line search. `objective` returns the
 /// value and writes the gradient. Stops when the largest gradient component
 /// is below `tolerance`, or when a line search can no longer decrease the
-/// value (the floor set by round-off).
+/// value, or three accepted steps in a row change it by less than round-off
+/// (the floor set by the precision of the objective).
 pub(crate) fn minimise(
     mut objective: impl FnMut(&[f64], &mut [f64]) -> f64,
     start: Vec<f64>,
@@ -252,6 +253,7 @@ pub(crate) fn minimise(
     let mut trial = vec![0.0; n];
     let mut trial_gradient = vec![0.0; n];
     let mut iterations = 0;
+    let mut stalls = 0;
     let norm = |g: &[f64]| g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     while iterations < max_iterations && norm(&g) > tolerance {
         iterations += 1;
@@ -281,12 +283,18 @@ pub(crate) fn minimise(
                 }
                 x.copy_from_slice(&trial);
                 g.copy_from_slice(&trial_gradient);
+                // Round-off floor: the value no longer moves.
+                if value - trial_value <= 1e-15 * value.abs().max(1e-300) {
+                    stalls += 1;
+                } else {
+                    stalls = 0;
+                }
                 value = trial_value;
                 break;
             }
             step *= 0.5;
         }
-        if !accepted {
+        if !accepted || stalls >= 3 {
             break;
         }
     }

@@ -99,18 +99,22 @@ struct Grid {
 }
 
 impl Problem {
-    fn grid(&self) -> Grid {
+    /// The grid for `measure`: spacing `dx`, refined (down to `dx / 8`) so that
+    /// the thinnest step still spans two grid spacings.
+    fn grid(&self, measure: &Measure) -> Grid {
         let spread = self.mixture.xi1(1.0).sqrt();
         let half = 9.0 * spread + 1.0;
-        let m = (half / self.dx).ceil() as usize;
+        let thinnest = (0..measure.starts.len().saturating_sub(1))
+            .map(|l| self.mixture.xi1(measure.starts[l + 1]) - self.mixture.xi1(measure.starts[l]))
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min)
+            .sqrt();
+        let dx = self.dx.min((thinnest / 2.5).max(self.dx / 8.0));
+        let m = (half / dx).ceil() as usize;
         let x = (0..2 * m + 1)
-            .map(|j| self.field + (j as f64 - m as f64) * self.dx)
+            .map(|j| self.field + (j as f64 - m as f64) * dx)
             .collect();
-        Grid {
-            x,
-            center: m,
-            dx: self.dx,
-        }
+        Grid { x, center: m, dx }
     }
 
     /// The last level in closed form: values, derivatives, and derivatives in $\gamma$ (at $T = 0$).
@@ -155,23 +159,31 @@ impl Problem {
     /// Evaluates $P$ and, if asked, its gradient. `measure.gammas` has one
     /// value per level; at $T > 0$ the last must be $\beta$.
     pub fn evaluate(&self, measure: &Measure, gradient: bool) -> Evaluation {
-        let grid = self.grid();
+        let grid = self.grid(measure);
         let levels = measure.starts.len();
         let mixture = self.mixture;
         let s = &measure.starts;
         let g = &measure.gammas;
         let end = |l: usize| if l + 1 < levels { s[l + 1] } else { 1.0 };
         let mut psi: Vec<Vec<f64>> = vec![Vec::new(); levels];
+        let mut slopes: Vec<Vec<f64>> = vec![Vec::new(); levels];
         let (last, last_slopes, last_dgamma) =
             self.last_level(&grid, s[levels - 1], g[levels - 1]);
         psi[levels - 1] = last;
+        slopes[levels - 1] = last_slopes.clone();
         let mut kernels: Vec<Option<Kernel>> = (0..levels).map(|_| None).collect();
         for l in (0..levels - 1).rev() {
             let v = mixture.xi1(s[l + 1]) - mixture.xi1(s[l]);
-            let kernel = Kernel::new(v, g[l], grid.dx);
-            psi[l] = match &kernel {
-                Some(k) => k.backward(&psi[l + 1], g[l]),
-                None => taylor(&psi[l + 1], g[l], v, grid.dx),
+            let remaining = mixture.xi1(1.0) - mixture.xi1(s[l + 1]);
+            let smoothness = (remaining + self.temperature * self.temperature).sqrt();
+            let kernel = Kernel::new(v, g[l], grid.dx, smoothness);
+            (psi[l], slopes[l]) = match &kernel {
+                Some(k) => k.backward(&psi[l + 1], &slopes[l + 1], g[l]),
+                None => {
+                    let values = taylor(&psi[l + 1], g[l], v, grid.dx);
+                    let d = derivative(&values, grid.dx);
+                    (values, d)
+                }
             };
             kernels[l] = kernel;
         }
@@ -213,12 +225,7 @@ impl Problem {
             };
         }
         for l in 0..levels {
-            let slopes = if l + 1 == levels {
-                last_slopes.clone()
-            } else {
-                derivative(&psi[l], grid.dx)
-            };
-            let square: f64 = rho.iter().zip(&slopes).map(|(r, d)| r * d * d).sum();
+            let square: f64 = rho.iter().zip(&slopes[l]).map(|(r, d)| r * d * d).sum();
             let below = if l == 0 { 0.0 } else { g[l - 1] };
             grad_starts[l] = 0.5 * (g[l] - below) * mixture.xi2(s[l]) * (s[l] - square);
             let own_penalty = 0.5 * mixture.penalty(s[l], end(l));
@@ -235,8 +242,7 @@ impl Problem {
                     }
                     None => {
                         let v = mixture.xi1(s[l + 1]) - mixture.xi1(s[l]);
-                        let d = derivative(&psi[l + 1], grid.dx);
-                        let e: f64 = rho.iter().zip(&d).map(|(r, d)| r * d * d).sum();
+                        let e: f64 = rho.iter().zip(&slopes[l + 1]).map(|(r, d)| r * d * d).sum();
                         grad_gammas[l] = 0.5 * v * e - own_penalty;
                     }
                 }
@@ -303,84 +309,118 @@ fn initial_density(grid: &Grid, v: f64) -> Option<Vec<f64>> {
     Some(rho)
 }
 
-/// Normalised sampled Gaussian kernel of variance $v$ on $[-B, B]$ grid steps.
+/// Normalised sampled Gaussian kernel of variance $v$ at offsets
+/// $d \cdot r \cdot dx$, $|d| \le B$. The stride $r$ lets thick steps skip grid
+/// points: the sum stays spectrally accurate while $r\,dx$ is below both
+/// $\sqrt v / 2.5$ and the smoothness scale of the function convolved.
 struct Kernel {
     weights: Vec<f64>,
     half: usize,
+    stride: usize,
 }
 
-const CHUNK: usize = 32;
-
 impl Kernel {
-    fn new(v: f64, gamma: f64, dx: f64) -> Option<Self> {
+    /// `smoothness`: the scale on which the function to convolve varies.
+    fn new(v: f64, gamma: f64, dx: f64, smoothness: f64) -> Option<Self> {
         let sigma = v.sqrt();
         if sigma < 2.0 * dx {
             return None;
         }
-        let half = ((8.5 * sigma + gamma * v) / dx).ceil() as usize + 1;
+        let stride = ((sigma.min(smoothness) / (2.5 * dx)).floor() as usize).max(1);
+        let step = stride as f64 * dx;
+        let reach = (8.5 * sigma + gamma * v) / step;
+        if !reach.is_finite() {
+            return None;
+        }
+        let half = (reach.ceil() as usize + 1).min(20_000);
         let mut weights: Vec<f64> = (0..=2 * half)
             .map(|k| {
-                let d = (k as f64 - half as f64) * dx;
+                let d = (k as f64 - half as f64) * step;
                 (-d * d / (2.0 * v)).exp()
             })
             .collect();
         let total: f64 = weights.iter().sum();
         weights.iter_mut().for_each(|w| *w /= total);
-        Some(Self { weights, half })
+        Some(Self {
+            weights,
+            half,
+            stride,
+        })
     }
 
-    /// $\gamma^{-1}\ln\sum_d K_d\, e^{\gamma f(y + d\,dx)}$ with linear continuation beyond the grid.
-    fn backward(&self, f: &[f64], gamma: f64) -> Vec<f64> {
+    /// Grid points on either side that the kernel touches.
+    fn span(&self) -> usize {
+        self.half * self.stride
+    }
+
+    /// Outputs per block sharing one reference value for the exponentials.
+    fn chunk(&self) -> usize {
+        (2 * self.span()).clamp(32, 512)
+    }
+
+    /// $\gamma^{-1}\ln\sum_d K_d\, e^{\gamma f(y + d\,r\,dx)}$ with linear continuation
+    /// beyond the grid, and its derivative $\tilde{\mathbb E}[f']$ (the derivative
+    /// is a martingale under the tilted kernel, so it is carried exactly rather
+    /// than differenced).
+    fn backward(&self, f: &[f64], slopes: &[f64], gamma: f64) -> (Vec<f64>, Vec<f64>) {
         let n = f.len();
-        let b = self.half;
+        let b = self.span();
+        let r = self.stride;
+        let chunk = self.chunk();
         let left = f[1] - f[0];
         let right = f[n - 1] - f[n - 2];
-        let extended: Vec<f64> = (0..n + 2 * b)
-            .map(|k| {
-                let i = k as isize - b as isize;
-                if i < 0 {
-                    f[0] + i as f64 * left
-                } else if i >= n as isize {
-                    f[n - 1] + (i - n as isize + 1) as f64 * right
-                } else {
-                    f[i as usize]
-                }
-            })
-            .collect();
+        let extend = |k: usize| -> (f64, f64) {
+            let i = k as isize - b as isize;
+            if i < 0 {
+                (f[0] + i as f64 * left, slopes[0])
+            } else if i >= n as isize {
+                (f[n - 1] + (i - n as isize + 1) as f64 * right, slopes[n - 1])
+            } else {
+                (f[i as usize], slopes[i as usize])
+            }
+        };
         let mut out = vec![0.0; n];
-        let mut exps = vec![0.0; CHUNK + 2 * b];
-        for start in (0..n).step_by(CHUNK) {
-            let stop = (start + CHUNK).min(n);
+        let mut out_slopes = vec![0.0; n];
+        let mut exps = vec![0.0; chunk + 2 * b];
+        let mut weighted = vec![0.0; chunk + 2 * b];
+        for start in (0..n).step_by(chunk) {
+            let stop = (start + chunk).min(n);
             let reference = f[(start + stop) / 2];
             let window = stop - start + 2 * b;
             for k in 0..window {
-                exps[k] = (gamma * (extended[start + k] - reference)).exp();
+                let (value, slope) = extend(start + k);
+                exps[k] = (gamma * (value - reference)).exp();
+                weighted[k] = exps[k] * slope;
             }
             for j in start..stop {
-                let sum: f64 = self
-                    .weights
-                    .iter()
-                    .zip(&exps[j - start..j - start + 2 * b + 1])
-                    .map(|(w, e)| w * e)
-                    .sum();
+                let offset = j - start;
+                let (mut sum, mut slope_sum) = (0.0, 0.0);
+                for (d, w) in self.weights.iter().enumerate() {
+                    let k = offset + d * r;
+                    sum += w * exps[k];
+                    slope_sum += w * weighted[k];
+                }
                 out[j] = reference + sum.ln() / gamma;
+                out_slopes[j] = slope_sum / sum;
             }
         }
-        out
+        (out, out_slopes)
     }
 
-    /// The tilted density one level down:
+    /// The tilted density one level down (the transpose of [`Kernel::backward`]):
     /// $\rho'(y) = \sum_{y'} \rho(y') K(y - y')\, e^{\gamma(\Psi_{next}(y) - \Psi(y'))}$.
     fn forward(&self, rho: &[f64], psi: &[f64], next: &[f64], gamma: f64) -> Vec<f64> {
         let n = rho.len();
-        let b = self.half as isize;
+        let b = self.span();
+        let r = self.stride;
+        let chunk = self.chunk();
         let mut out = vec![0.0; n];
-        let mut scaled = vec![0.0; CHUNK + 2 * self.half];
-        for start in (0..n).step_by(CHUNK) {
-            let stop = (start + CHUNK).min(n);
+        let mut scaled = vec![0.0; chunk + 2 * b];
+        for start in (0..n).step_by(chunk) {
+            let stop = (start + chunk).min(n);
             let reference = next[(start + stop) / 2];
-            let low = start as isize - b;
-            let window = stop - start + 2 * self.half;
+            let low = start as isize - b as isize;
+            let window = stop - start + 2 * b;
             for k in 0..window {
                 let j = low + k as isize;
                 scaled[k] = if j < 0 || j >= n as isize || rho[j as usize] == 0.0 {
@@ -390,11 +430,12 @@ impl Kernel {
                 };
             }
             for i in start..stop {
+                let offset = i - start;
                 let sum: f64 = self
                     .weights
                     .iter()
-                    .zip(&scaled[i - start..i - start + 2 * self.half + 1])
-                    .map(|(w, a)| w * a)
+                    .enumerate()
+                    .map(|(d, w)| w * scaled[offset + (2 * self.half - d) * r])
                     .sum();
                 out[i] = sum * (gamma * (next[i] - reference)).exp();
             }

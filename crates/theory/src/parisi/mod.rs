@@ -1,3 +1,4 @@
 //! The Parisi variational problem, shared by SK and the Ising $p$-spin models.
 
 pub(crate) mod engine;
+pub(crate) mod solve;

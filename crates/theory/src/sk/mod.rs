@@ -7,3 +7,11 @@ pub use replica_symmetric::{
     AlmeidaThoulessPoint, ReplicaSymmetric, almeida_thouless_field, replica_symmetric,
     replica_symmetric_curve,
 };
+
+pub mod replica_breaking;
+
+pub use replica_breaking::{
+    DensityPoint, FullReplicaBreaking, OverlapAtom, OverlapDistribution, ParisiOptions,
+    ParisiStep, ReplicaBreaking, StepConvergence, full_replica_symmetry_breaking,
+    replica_symmetry_breaking,
+};
