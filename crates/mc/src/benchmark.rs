@@ -212,20 +212,38 @@ pub struct BenchmarkResult {
     pub flips_per_ns_per_core: f64,
     /// Nanoseconds per attempted update and core.
     pub ns_per_flip_per_core: f64,
+    /// CPU time of the process during the measurement (Linux `/proc/self/stat`,
+    /// 10 ms resolution), when available: on a shared machine
+    /// `updates / cpu_seconds` is the throughput per busy core.
+    pub cpu_seconds: Option<f64>,
+    /// Attempted updates per nanosecond of CPU time (per busy core).
+    pub flips_per_cpu_ns: Option<f64>,
 }
 
-fn time_rounds(seconds: f64, mut round: impl FnMut()) -> (u64, f64) {
+/// User plus system CPU time of this process, from `/proc/self/stat`.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based).
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+fn time_rounds(seconds: f64, mut round: impl FnMut()) -> (u64, f64, Option<f64>) {
     let warm = Instant::now();
     while warm.elapsed() < Duration::from_secs_f64(seconds / 5.0) {
         round();
     }
+    let cpu = process_cpu_seconds();
     let start = Instant::now();
     let mut rounds = 0;
     while start.elapsed() < Duration::from_secs_f64(seconds) || rounds == 0 {
         round();
         rounds += 1;
     }
-    (rounds, start.elapsed().as_secs_f64())
+    let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu.zip(process_cpu_seconds()).map(|(a, b)| b - a);
+    (rounds, elapsed, cpu)
 }
 
 /// Runs one workload and reports its throughput.
@@ -254,7 +272,7 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
     };
     let ensemble = workload.spec(couplings).ensemble()?;
     let base = ensemble.draw(seed, 0)?;
-    let (kernel, word_bits, policy, samples, updates_per_round, (rounds, seconds)) =
+    let (kernel, word_bits, policy, samples, updates_per_round, (rounds, seconds, cpu_seconds)) =
         match options.kernel {
             Kernel::Scalar => {
                 let config = TemperingConfig {
@@ -334,5 +352,9 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
         flips_per_ns,
         flips_per_ns_per_core: flips_per_ns / options.threads as f64,
         ns_per_flip_per_core: options.threads as f64 / flips_per_ns,
+        cpu_seconds,
+        flips_per_cpu_ns: cpu_seconds
+            .filter(|&c| c > 0.0)
+            .map(|c| updates as f64 / (c * 1e9)),
     })
 }

@@ -115,7 +115,7 @@ fn assert_kernel_matches_reference(label: &str, samples: &[Sample], beta: f64, s
             );
             // Energies from the bit-sliced popcount equal the samples' energies.
             let mut unsatisfied = vec![0; 64 * blocks];
-            kernel::unsatisfied_bonds(&layout, &words, &mut unsatisfied);
+            kernel::unsatisfied_bonds(&layout, &words, &mut unsatisfied, width);
             for (l, spins) in lanes.iter().enumerate() {
                 assert_eq!(
                     layout.energy(unsatisfied[l]),

@@ -164,7 +164,7 @@ pub struct MultispinLayout {
     pub(crate) coupling: f64,
     pub(crate) visit: Vec<u32>,
     pub(crate) visit_neighbours: Vec<u32>,
-    pub(crate) visit_bonds: Vec<u32>,
+    pub(crate) visit_antiferro: Vec<u64>,
     pub(crate) bond_ends: Vec<[u32; 2]>,
     pub(crate) antiferro: Vec<u64>,
 }
@@ -247,7 +247,7 @@ impl MultispinLayout {
         for &site in &visit {
             for &(j, e) in &adjacency[site as usize] {
                 visit_neighbours.push(j);
-                visit_bonds.push(e);
+                visit_bonds.push(e as usize);
             }
         }
         let lanes = samples.len();
@@ -262,6 +262,13 @@ impl MultispinLayout {
                 }
             }
         }
+        // The couplings again in visiting order (each bond twice), so that a
+        // sweep streams through them.
+        let mut visit_antiferro = vec![0u64; n * degree * blocks];
+        for (slot, &e) in visit_bonds.iter().enumerate() {
+            visit_antiferro[slot * blocks..(slot + 1) * blocks]
+                .copy_from_slice(&antiferro[e * blocks..(e + 1) * blocks]);
+        }
         Ok(Self {
             n,
             degree,
@@ -271,7 +278,7 @@ impl MultispinLayout {
             coupling,
             visit,
             visit_neighbours,
-            visit_bonds,
+            visit_antiferro,
             bond_ends: reference.iter().map(|b| [b.i as u32, b.j as u32]).collect(),
             antiferro,
         })

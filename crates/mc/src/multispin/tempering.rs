@@ -168,7 +168,12 @@ impl MultispinTempering {
                     })
                     .collect();
                 let mut unsatisfied = vec![0; 64 * blocks];
-                kernel::unsatisfied_bonds(&self.layout, &spins, &mut unsatisfied);
+                kernel::unsatisfied_bonds(
+                    &self.layout,
+                    &spins,
+                    &mut unsatisfied,
+                    self.config.width,
+                );
                 chains.push(MultispinChain {
                     spins,
                     rngs,
@@ -222,7 +227,12 @@ impl MultispinTempering {
                         self.config.width,
                     );
                 }
-                kernel::unsatisfied_bonds(&self.layout, &chain.spins, &mut chain.unsatisfied);
+                kernel::unsatisfied_bonds(
+                    &self.layout,
+                    &chain.spins,
+                    &mut chain.unsatisfied,
+                    self.config.width,
+                );
             });
         state.sweeps += count;
     }
