@@ -89,13 +89,13 @@ fn assert_kernel_matches_reference(label: &str, samples: &[Sample], beta: f64, s
                     policy,
                     width,
                 );
-                for b in 0..blocks {
+                for (b, rng) in reference_rngs.iter_mut().enumerate() {
                     let range = 64 * b..64 * (b + 1);
                     reference::sweep_block(
                         &samples[range.clone()],
                         &mut lanes[range],
                         layout.visit_order(),
-                        &mut reference_rngs[b],
+                        rng,
                         beta,
                         policy,
                     );

@@ -53,7 +53,7 @@
 //! * [`MultispinLayout`]: the shared graph, the sweep order (checkerboard for
 //!   bipartite graphs, else sequential) and the coupling bits of every lane.
 //! * [`kernel::sweep`], [`kernel::unsatisfied_bonds`]: the kernels (caller's
-//!   buffers, no allocation); [`reference`]: the scalar reference kernels.
+//!   buffers, no allocation); [`reference`](mod@reference): the scalar reference kernels.
 //! * [`MultispinTempering`] / [`MultispinState`]: parallel tempering with one
 //!   lane vector per temperature slot and exchanges decided per lane.
 
