@@ -10,7 +10,9 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use quench_core::{CouplingDistribution, ModelSpec, Purpose, Sample, StreamKey, random_spins};
-use quench_mc::dense::{DenseCouplings, DenseFields, sweep_f32, sweep_f64, sweep_packed, packed_thresholds};
+use quench_mc::dense::{
+    DenseCouplings, DenseFields, packed_thresholds, sweep_f32, sweep_f64, sweep_packed,
+};
 use quench_mc::multispin::kernel::{self, BlockRng};
 use quench_mc::multispin::{MultispinLayout, pack_lane};
 use quench_mc::{DensePrecision, RandomPolicy, WordWidth};
@@ -40,7 +42,10 @@ fn multispin(c: &mut Criterion) {
             .map(|b| BlockRng::from_key(StreamKey::new(2, Purpose::Dynamics, b as u64, 0)))
             .collect();
         let thresholds = layout.thresholds(1.0);
-        for policy in [RandomPolicy::SharedPerSite, RandomPolicy::IndependentPerLane] {
+        for policy in [
+            RandomPolicy::SharedPerSite,
+            RandomPolicy::IndependentPerLane,
+        ] {
             group.throughput(Throughput::Elements((lanes * n) as u64));
             group.bench_function(BenchmarkId::new(format!("{policy:?}"), width.bits()), |b| {
                 b.iter(|| kernel::sweep(&layout, &mut words, &mut rngs, &thresholds, policy, width))
@@ -53,23 +58,33 @@ fn multispin(c: &mut Criterion) {
 fn dense(c: &mut Criterion) {
     let mut group = c.benchmark_group("dense-sweep-sk-2000-T0.5");
     group.sample_size(20);
-    for precision in [DensePrecision::F64, DensePrecision::F32, DensePrecision::PackedSigns] {
+    for precision in [
+        DensePrecision::F64,
+        DensePrecision::F32,
+        DensePrecision::PackedSigns,
+    ] {
         let couplings = match precision {
             DensePrecision::PackedSigns => CouplingDistribution::PlusMinusOne,
             _ => CouplingDistribution::Gaussian,
         };
-        let sample = ModelSpec::SherringtonKirkpatrick { n: 2000, couplings, field: 0.0 }
-            .ensemble()
-            .unwrap()
-            .draw(1, 0)
-            .unwrap();
+        let sample = ModelSpec::SherringtonKirkpatrick {
+            n: 2000,
+            couplings,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(1, 0)
+        .unwrap();
         let storage = DenseCouplings::new(&sample, precision).unwrap();
         let mut rng = StreamKey::new(3, Purpose::Dynamics, 0, 0).rng();
         let mut spins = random_spins(sample.n(), &mut rng);
         let mut fields = storage.fields(&sample, &spins);
         let beta = 2.0;
         let thresholds = match &storage {
-            DenseCouplings::PackedSigns { magnitude, .. } => packed_thresholds(sample.n(), *magnitude, beta),
+            DenseCouplings::PackedSigns { magnitude, .. } => {
+                packed_thresholds(sample.n(), *magnitude, beta)
+            }
             _ => Vec::new(),
         };
         let mut sweep = || match (&storage, &mut fields) {
