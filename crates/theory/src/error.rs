@@ -69,7 +69,11 @@ pub(crate) fn finite(parameter: &'static str, value: f64) -> Result<f64, Paramet
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(ParameterError::new(parameter, value, "a finite real number"))
+        Err(ParameterError::new(
+            parameter,
+            value,
+            "a finite real number",
+        ))
     }
 }
 

@@ -229,7 +229,6 @@ pub(crate) fn brent(
 #[derive(Debug, Clone)]
 pub(crate) struct Minimum {
     pub point: Vec<f64>,
-    pub value: f64,
     pub gradient_norm: f64,
     pub iterations: usize,
 }
@@ -301,7 +300,6 @@ pub(crate) fn minimise(
     Minimum {
         gradient_norm: norm(&g),
         point: x,
-        value,
         iterations,
     }
 }
@@ -324,7 +322,8 @@ fn update_inverse(h: &mut [f64], s: &[f64], y: &[f64], sy: f64) {
     let yhy: f64 = y.iter().zip(&hy).map(|(a, b)| a * b).sum();
     for i in 0..n {
         for j in 0..n {
-            h[i * n + j] += -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
+            h[i * n + j] +=
+                -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
         }
     }
 }
@@ -350,7 +349,10 @@ mod tests {
         for x in [-20.0, -30.0] {
             let direct = normal_cdf(x).ln();
             let series = log_normal_cdf_tail(x);
-            assert!((direct - series).abs() < 1e-8 * direct.abs(), "{direct} {series}");
+            assert!(
+                (direct - series).abs() < 1e-8 * direct.abs(),
+                "{direct} {series}"
+            );
         }
     }
 

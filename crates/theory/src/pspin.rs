@@ -65,10 +65,11 @@ pub fn spherical_p_spin(p: u32) -> Result<SphericalThresholds, TheoryError> {
         (pf * (pf - 2.0).powi(pi - 2) / (2.0 * (pf - 1.0).powi(pi - 1))).sqrt();
     // Static: q^2/p = -(1-q)(ln(1-q) + q), then beta^2 = 2 q^(2-p) / (p (1-q)).
     let equation = |q: f64| q * q / pf + (1.0 - q) * ((-q).ln_1p() + q);
-    let static_overlap = brent(equation, 1e-6, 1.0 - 1e-12, 1e-15).ok_or_else(|| TheoryError::NoSolution {
-        what: "spherical p-spin static transition",
-        reason: format!("no root of the m = 1 complexity for p = {p}"),
-    })?;
+    let static_overlap =
+        brent(equation, 1e-6, 1.0 - 1e-12, 1e-15).ok_or_else(|| TheoryError::NoSolution {
+            what: "spherical p-spin static transition",
+            reason: format!("no root of the m = 1 complexity for p = {p}"),
+        })?;
     let beta_squared = 2.0 * static_overlap.powi(2 - pi) / (pf * (1.0 - static_overlap));
     Ok(SphericalThresholds {
         p,
@@ -169,9 +170,13 @@ pub fn ising_p_spin(p: u32) -> Result<IsingThresholds, TheoryError> {
     let dynamic_overlap = model.fixed_point(beta_d * (1.0 + 1e-7), true);
     let beta_rs = model.appearance(false);
     let sigma = |beta: f64| model.complexity(beta, model.fixed_point(beta, true));
-    let beta_s = brent(sigma, beta_d * (1.0 + 1e-3), 4.0 * beta_d, 1e-12).ok_or_else(|| TheoryError::NoSolution {
-        what: "Ising p-spin static transition",
-        reason: format!("the m = 1 complexity does not vanish between beta_d and 4 beta_d for p = {p}"),
+    let beta_s = brent(sigma, beta_d * (1.0 + 1e-3), 4.0 * beta_d, 1e-12).ok_or_else(|| {
+        TheoryError::NoSolution {
+            what: "Ising p-spin static transition",
+            reason: format!(
+                "the m = 1 complexity does not vanish between beta_d and 4 beta_d for p = {p}"
+            ),
+        }
     })?;
     Ok(IsingThresholds {
         p,
@@ -194,7 +199,11 @@ mod tests {
         // T_d = sqrt(3/8) (Crisanti-Horner-Sommers 1993), T_s = 0.586 (Crisanti-Sommers 1992, three digits),
         // e_th = -2/sqrt(3).
         assert!((t.dynamic_temperature - (3.0f64 / 8.0).sqrt()).abs() < 1e-15);
-        assert!((t.static_temperature - 0.586).abs() < 5e-4, "{}", t.static_temperature);
+        assert!(
+            (t.static_temperature - 0.586).abs() < 5e-4,
+            "{}",
+            t.static_temperature
+        );
         assert!((t.threshold_energy + 2.0 / 3f64.sqrt()).abs() < 1e-15);
         assert!((t.plateau - 0.5).abs() < 1e-15);
         assert!(t.static_temperature < t.dynamic_temperature);

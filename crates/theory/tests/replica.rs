@@ -13,7 +13,11 @@ fn one_step_ground_state_is_parisi_1979_value() {
     // 1RSB at T = 0: -0.7653 (Parisi 1979; the two-parameter minimum over
     // q_0 and the scaled x is -0.765259 to the grid precision of 1e-9).
     let one = replica_symmetry_breaking(0.0, 0.0, 1, &ParisiOptions::fast()).unwrap();
-    assert!((one.free_energy + 0.7653).abs() < 1e-4, "{}", one.free_energy);
+    assert!(
+        (one.free_energy + 0.7653).abs() < 1e-4,
+        "{}",
+        one.free_energy
+    );
 }
 
 #[test]
@@ -68,7 +72,11 @@ fn finite_temperature_full_rsb_is_consistent() {
     let s = full.solution.entropy.unwrap();
     assert!(s > 0.0 && rs.entropy < s, "{s} {}", rs.entropy);
     // Parisi's chi = beta (1 - int q dx) = 1 below T_c at h = 0 (to the step truncation).
-    assert!((full.solution.susceptibility - 1.0).abs() < 5e-3, "{}", full.solution.susceptibility);
+    assert!(
+        (full.solution.susceptibility - 1.0).abs() < 5e-3,
+        "{}",
+        full.solution.susceptibility
+    );
     // Thermodynamic consistency: s = -df/dT by central differences of 4-step
     // solutions (minimised, so stationary: the error is the dT^2 term, ~1e-6).
     let dt = 2e-3;
@@ -76,21 +84,32 @@ fn finite_temperature_full_rsb_is_consistent() {
     let down = replica_symmetry_breaking(t - dt, 0.0, 4, &options).unwrap();
     let mid = replica_symmetry_breaking(t, 0.0, 4, &options).unwrap();
     let entropy = -(up.free_energy - down.free_energy) / (2.0 * dt);
-    assert!((entropy - mid.entropy.unwrap()).abs() < 1e-4, "{entropy} {:?}", mid.entropy);
+    assert!(
+        (entropy - mid.entropy.unwrap()).abs() < 1e-4,
+        "{entropy} {:?}",
+        mid.entropy
+    );
     // P(q) is a probability distribution.
-    let total: f64 = mid.overlap_distribution.atoms.iter().map(|a| a.weight).sum();
+    let total: f64 = mid
+        .overlap_distribution
+        .atoms
+        .iter()
+        .map(|a| a.weight)
+        .sum();
     assert!((total - 1.0).abs() < 1e-12);
 }
 
 #[test]
 fn above_the_almeida_thouless_line_rsb_collapses_to_rs() {
     let point = almeida_thouless_field(0.6).unwrap();
-    let solution = replica_symmetry_breaking(0.6, 1.2 * point.field, 2, &ParisiOptions::fast()).unwrap();
+    let solution =
+        replica_symmetry_breaking(0.6, 1.2 * point.field, 2, &ParisiOptions::fast()).unwrap();
     assert_eq!(solution.steps, 0);
     let rs = replica_symmetric(0.6, 1.2 * point.field).unwrap();
     assert_eq!(solution.free_energy, rs.free_energy);
     // Just below the line, RSB gives a free energy above RS by a small amount.
-    let below = replica_symmetry_breaking(0.6, 0.8 * point.field, 2, &ParisiOptions::fast()).unwrap();
+    let below =
+        replica_symmetry_breaking(0.6, 0.8 * point.field, 2, &ParisiOptions::fast()).unwrap();
     let rs_below = replica_symmetric(0.6, 0.8 * point.field).unwrap();
     assert!(below.steps == 2 && below.free_energy >= rs_below.free_energy - 1e-10);
     assert!(below.free_energy - rs_below.free_energy < 1e-4);
@@ -102,8 +121,15 @@ fn bad_options_name_the_parameter() {
         grid_spacing: -1.0,
         ..ParisiOptions::fast()
     };
-    let error = full_replica_symmetry_breaking(0.5, 0.0, &options).unwrap_err().to_string();
+    let error = full_replica_symmetry_breaking(0.5, 0.0, &options)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("`grid_spacing`"), "{error}");
-    let error = replica_symmetry_breaking(0.5, 0.0, 0, &options).unwrap_err().to_string();
-    assert!(error.contains("`steps`") || error.contains("`grid_spacing`"), "{error}");
+    let error = replica_symmetry_breaking(0.5, 0.0, 0, &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("`steps`") || error.contains("`grid_spacing`"),
+        "{error}"
+    );
 }

@@ -167,8 +167,7 @@ impl Problem {
         let end = |l: usize| if l + 1 < levels { s[l + 1] } else { 1.0 };
         let mut psi: Vec<Vec<f64>> = vec![Vec::new(); levels];
         let mut slopes: Vec<Vec<f64>> = vec![Vec::new(); levels];
-        let (last, last_slopes, last_dgamma) =
-            self.last_level(&grid, s[levels - 1], g[levels - 1]);
+        let (last, last_slopes, last_dgamma) = self.last_level(&grid, s[levels - 1], g[levels - 1]);
         psi[levels - 1] = last;
         slopes[levels - 1] = last_slopes.clone();
         let mut kernels: Vec<Option<Kernel>> = (0..levels).map(|_| None).collect();
@@ -193,7 +192,8 @@ impl Problem {
             Some(rho) => dot(rho, &psi[0]),
             None => {
                 let c = grid.center;
-                let second = (psi[0][c + 1] - 2.0 * psi[0][c] + psi[0][c - 1]) / (grid.dx * grid.dx);
+                let second =
+                    (psi[0][c + 1] - 2.0 * psi[0][c] + psi[0][c - 1]) / (grid.dx * grid.dx);
                 psi[0][c] + 0.5 * v0 * second
             }
         };
@@ -374,7 +374,10 @@ impl Kernel {
             if i < 0 {
                 (f[0] + i as f64 * left, slopes[0])
             } else if i >= n as isize {
-                (f[n - 1] + (i - n as isize + 1) as f64 * right, slopes[n - 1])
+                (
+                    f[n - 1] + (i - n as isize + 1) as f64 * right,
+                    slopes[n - 1],
+                )
             } else {
                 (f[i as usize], slopes[i as usize])
             }
@@ -486,7 +489,12 @@ mod tests {
             },
             true,
         );
-        assert!((p.value + rs.free_energy).abs() < 1e-10, "{} {}", p.value, rs.free_energy);
+        assert!(
+            (p.value + rs.free_energy).abs() < 1e-10,
+            "{} {}",
+            p.value,
+            rs.free_energy
+        );
         assert!((p.magnetisation - rs.magnetisation).abs() < 1e-10);
         // Stationary in q.
         assert!(p.grad_starts[0].abs() < 1e-6, "{:?}", p.grad_starts);
@@ -510,7 +518,11 @@ mod tests {
                 measure.starts[l] += eps;
                 let numeric = (up - down) / (2.0 * eps);
                 // Continuum gradient vs discrete functional: O(dx^2) apart.
-                assert!((numeric - e.grad_starts[l]).abs() < 2e-4, "T {t} s{l}: {numeric} {}", e.grad_starts[l]);
+                assert!(
+                    (numeric - e.grad_starts[l]).abs() < 2e-4,
+                    "T {t} s{l}: {numeric} {}",
+                    e.grad_starts[l]
+                );
                 if t > 0.0 && l == 3 {
                     continue;
                 }
@@ -520,7 +532,11 @@ mod tests {
                 let down = problem.evaluate(&measure, false).value;
                 measure.gammas[l] += eps;
                 let numeric = (up - down) / (2.0 * eps);
-                assert!((numeric - e.grad_gammas[l]).abs() < 2e-4, "T {t} g{l}: {numeric} {}", e.grad_gammas[l]);
+                assert!(
+                    (numeric - e.grad_gammas[l]).abs() < 2e-4,
+                    "T {t} g{l}: {numeric} {}",
+                    e.grad_gammas[l]
+                );
             }
             // The magnetisation is dP/dh.
             let dh = 1e-5;

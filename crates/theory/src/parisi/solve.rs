@@ -192,7 +192,10 @@ pub(crate) fn optimise(
     );
     let measure = layout.measure(&minimum.point);
     let evaluation = problem.evaluate(&measure, true);
-    debug_assert_eq!(layout.gamma_slots() + layout.start_slots(), minimum.point.len());
+    debug_assert_eq!(
+        layout.gamma_slots() + layout.start_slots(),
+        minimum.point.len()
+    );
     Solved {
         measure,
         evaluation,

@@ -11,7 +11,6 @@ pub use replica_symmetric::{
 pub mod replica_breaking;
 
 pub use replica_breaking::{
-    DensityPoint, FullReplicaBreaking, OverlapAtom, OverlapDistribution, ParisiOptions,
-    ParisiStep, ReplicaBreaking, StepConvergence, full_replica_symmetry_breaking,
-    replica_symmetry_breaking,
+    DensityPoint, FullReplicaBreaking, OverlapAtom, OverlapDistribution, ParisiOptions, ParisiStep,
+    ReplicaBreaking, StepConvergence, full_replica_symmetry_breaking, replica_symmetry_breaking,
 };

@@ -73,10 +73,18 @@ impl ParisiOptions {
             ));
         }
         if !(self.tolerance > 0.0) {
-            return Err(ParameterError::new("tolerance", self.tolerance, "a positive number"));
+            return Err(ParameterError::new(
+                "tolerance",
+                self.tolerance,
+                "a positive number",
+            ));
         }
         if self.max_steps == 0 || self.max_steps > 256 {
-            return Err(ParameterError::new("max_steps", self.max_steps, "an integer in 1..=256"));
+            return Err(ParameterError::new(
+                "max_steps",
+                self.max_steps,
+                "an integer in 1..=256",
+            ));
         }
         Ok(())
     }
@@ -192,7 +200,10 @@ pub struct FullReplicaBreaking {
 }
 
 fn check_inputs(temperature: f64, field: f64) -> Result<(f64, f64), TheoryError> {
-    Ok((error::temperature(temperature)?, error::finite("field", field)?))
+    Ok((
+        error::temperature(temperature)?,
+        error::finite("field", field)?,
+    ))
 }
 
 fn problem(temperature: f64, field: f64, options: &ParisiOptions) -> Problem {
@@ -238,17 +249,32 @@ pub fn replica_symmetry_breaking(
     let (temperature, field) = check_inputs(temperature, field)?;
     options.check()?;
     if steps == 0 || steps > 256 {
-        return Err(ParameterError::new("steps", steps, "an integer in 1..=256 (use replica_symmetric for 0)").into());
+        return Err(ParameterError::new(
+            "steps",
+            steps,
+            "an integer in 1..=256 (use replica_symmetric for 0)",
+        )
+        .into());
     }
     if let Some(rs) = stable_replica_symmetric(temperature, field)? {
         return Ok(rs);
     }
     let problem = problem(temperature, field, options);
     let zero = temperature == 0.0;
-    let mut solved = optimise(&problem, &one_step_guess(temperature, field)?, options.tolerance, options.max_iterations);
+    let mut solved = optimise(
+        &problem,
+        &one_step_guess(temperature, field)?,
+        options.tolerance,
+        options.max_iterations,
+    );
     let mut current = 1;
     while 2 * current <= steps {
-        solved = optimise(&problem, &refine(&solved.measure, zero), options.tolerance, options.max_iterations);
+        solved = optimise(
+            &problem,
+            &refine(&solved.measure, zero),
+            options.tolerance,
+            options.max_iterations,
+        );
         current *= 2;
     }
     if current < steps {
@@ -257,7 +283,12 @@ pub fn replica_symmetry_breaking(
             measure = split_widest(&measure, zero);
             current += 1;
         }
-        solved = optimise(&problem, &measure, options.tolerance, options.max_iterations);
+        solved = optimise(
+            &problem,
+            &measure,
+            options.tolerance,
+            options.max_iterations,
+        );
     }
     Ok(result(&problem, field, steps, &solved))
 }
@@ -287,14 +318,24 @@ pub fn full_replica_symmetry_breaking(
     }
     let problem = problem(temperature, field, options);
     let zero = temperature == 0.0;
-    let mut solved = optimise(&problem, &one_step_guess(temperature, field)?, options.tolerance, options.max_iterations);
+    let mut solved = optimise(
+        &problem,
+        &one_step_guess(temperature, field)?,
+        options.tolerance,
+        options.max_iterations,
+    );
     let mut steps = 1;
     let mut convergence = vec![StepConvergence {
         steps,
         free_energy: -solved.evaluation.value,
     }];
     while 2 * steps <= options.max_steps {
-        solved = optimise(&problem, &refine(&solved.measure, zero), options.tolerance, options.max_iterations);
+        solved = optimise(
+            &problem,
+            &refine(&solved.measure, zero),
+            options.tolerance,
+            options.max_iterations,
+        );
         steps *= 2;
         convergence.push(StepConvergence {
             steps,
@@ -305,7 +346,8 @@ pub fn full_replica_symmetry_breaking(
         dx: 0.5 * problem.dx,
         ..problem
     };
-    let discretisation_error = (fine.evaluate(&solved.measure, false).value - solved.evaluation.value).abs();
+    let discretisation_error =
+        (fine.evaluate(&solved.measure, false).value - solved.evaluation.value).abs();
     let (extrapolated, extrapolation_error) = extrapolate(&convergence);
     Ok(FullReplicaBreaking {
         solution: result(&problem, field, steps, &solved),
@@ -324,10 +366,18 @@ fn extrapolate(sequence: &[StepConvergence]) -> (f64, f64) {
     let n = sequence.len();
     let last = sequence[n - 1].free_energy;
     if n < 3 {
-        let difference = if n == 2 { (sequence[0].free_energy - last).abs() } else { f64::NAN };
+        let difference = if n == 2 {
+            (sequence[0].free_energy - last).abs()
+        } else {
+            f64::NAN
+        };
         return (last, difference);
     }
-    let (a, b, c) = (sequence[n - 3].free_energy, sequence[n - 2].free_energy, last);
+    let (a, b, c) = (
+        sequence[n - 3].free_energy,
+        sequence[n - 2].free_energy,
+        last,
+    );
     let ratio = (b - c) / (a - b);
     if ratio.is_finite() && ratio > 0.0 && ratio < 0.5 {
         let correction = (b - c) * ratio / (1.0 - ratio);
@@ -338,7 +388,10 @@ fn extrapolate(sequence: &[StepConvergence]) -> (f64, f64) {
 }
 
 /// The replica-symmetric solution in the shape of a $k$-step one, if it is stable.
-fn stable_replica_symmetric(temperature: f64, field: f64) -> Result<Option<ReplicaBreaking>, TheoryError> {
+fn stable_replica_symmetric(
+    temperature: f64,
+    field: f64,
+) -> Result<Option<ReplicaBreaking>, TheoryError> {
     if temperature == 0.0 {
         return Ok(None);
     }
@@ -383,7 +436,13 @@ fn result(problem: &Problem, field: f64, steps: usize, solved: &Solved) -> Repli
     let temperature = problem.temperature;
     let measure = &solved.measure;
     let levels = measure.starts.len();
-    let end = |l: usize| if l + 1 < levels { measure.starts[l + 1] } else { 1.0 };
+    let end = |l: usize| {
+        if l + 1 < levels {
+            measure.starts[l + 1]
+        } else {
+            1.0
+        }
+    };
     let sign = if field < 0.0 { -1.0 } else { 1.0 };
     let magnetisation = sign * solved.evaluation.magnetisation;
     let free_energy = -solved.evaluation.value;

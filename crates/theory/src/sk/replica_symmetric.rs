@@ -133,11 +133,16 @@ pub(crate) fn solve_overlap(beta: f64, field: f64) -> Result<f64, TheoryError> {
             break;
         }
     }
-    let p = brent(|p| residual(beta, field, p) / p, low, high, 1e-15 * low.max(1e-300))
-        .ok_or_else(|| TheoryError::NoSolution {
-            what: "replica-symmetric overlap",
-            reason: format!("no bracket at beta = {beta}, h = {field}"),
-        })?;
+    let p = brent(
+        |p| residual(beta, field, p) / p,
+        low,
+        high,
+        1e-15 * low.max(1e-300),
+    )
+    .ok_or_else(|| TheoryError::NoSolution {
+        what: "replica-symmetric overlap",
+        reason: format!("no bracket at beta = {beta}, h = {field}"),
+    })?;
     Ok(1.0 - p)
 }
 
@@ -225,10 +230,11 @@ pub fn almeida_thouless_field(temperature: f64) -> Result<AlmeidaThoulessPoint, 
         }
     }
     let low = high * 1e-6;
-    let field = brent(replicon, low, high, 1e-13 * high).ok_or_else(|| TheoryError::NoSolution {
-        what: "de Almeida–Thouless field",
-        reason: format!("replicon has the same sign on [{low}, {high}] at T = {temperature}"),
-    })?;
+    let field =
+        brent(replicon, low, high, 1e-13 * high).ok_or_else(|| TheoryError::NoSolution {
+            what: "de Almeida–Thouless field",
+            reason: format!("replicon has the same sign on [{low}, {high}] at T = {temperature}"),
+        })?;
     Ok(AlmeidaThoulessPoint {
         temperature,
         field,
@@ -256,8 +262,14 @@ mod tests {
         for h in [0.0, 0.7] {
             let cold = replica_symmetric(1e-3, h).unwrap();
             let zero = replica_symmetric(0.0, h).unwrap();
-            assert!((cold.energy - zero.energy).abs() < 1e-5, "{cold:?} {zero:?}");
-            assert!((cold.entropy - zero.entropy).abs() < 5e-3, "{cold:?} {zero:?}");
+            assert!(
+                (cold.energy - zero.energy).abs() < 1e-5,
+                "{cold:?} {zero:?}"
+            );
+            assert!(
+                (cold.entropy - zero.entropy).abs() < 5e-3,
+                "{cold:?} {zero:?}"
+            );
             assert!((cold.susceptibility - zero.susceptibility).abs() < 5e-3);
         }
     }
@@ -289,7 +301,11 @@ mod tests {
         let up = replica_symmetric(t + dt, h).unwrap();
         let down = replica_symmetric(t - dt, h).unwrap();
         let entropy = -(up.free_energy - down.free_energy) / (2.0 * dt);
-        assert!((entropy - mid.entropy).abs() < 1e-7, "{entropy} {}", mid.entropy);
+        assert!(
+            (entropy - mid.entropy).abs() < 1e-7,
+            "{entropy} {}",
+            mid.entropy
+        );
         // m = -df/dh
         let dh = 1e-4;
         let right = replica_symmetric(t, h + dh).unwrap().free_energy;
@@ -308,7 +324,10 @@ mod tests {
             point.field * point.field / (4.0 / 3.0 * tau.powi(3))
         };
         let (a, b) = (ratio(0.02), ratio(0.01));
-        assert!((a - 1.0).abs() < 10.0 * 0.02 && (b - 1.0).abs() < 10.0 * 0.01, "{a} {b}");
+        assert!(
+            (a - 1.0).abs() < 10.0 * 0.02 && (b - 1.0).abs() < 10.0 * 0.01,
+            "{a} {b}"
+        );
         // Linear approach: halving tau halves the deviation (to O(tau^2)).
         assert!(((a - 1.0) / (b - 1.0) - 2.0).abs() < 0.2, "{a} {b}");
     }
