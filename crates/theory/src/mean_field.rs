@@ -53,7 +53,7 @@ impl IterationOptions {
                 "a number in (0, 1]",
             ));
         }
-        if !(self.tolerance > 0.0) {
+        if self.tolerance.is_nan() || self.tolerance <= 0.0 {
             return Err(ParameterError::new(
                 "tolerance",
                 self.tolerance,

@@ -424,9 +424,9 @@ impl Kernel {
             let reference = next[(start + stop) / 2];
             let low = start as isize - b as isize;
             let window = stop - start + 2 * b;
-            for k in 0..window {
+            for (k, slot) in scaled.iter_mut().enumerate().take(window) {
                 let j = low + k as isize;
-                scaled[k] = if j < 0 || j >= n as isize || rho[j as usize] == 0.0 {
+                *slot = if j < 0 || j >= n as isize || rho[j as usize] == 0.0 {
                     0.0
                 } else {
                     rho[j as usize] * (-gamma * (psi[j as usize] - reference)).exp()

@@ -2,7 +2,7 @@
 //!
 //! The Parisi function $x(q)$ is a step function with $k$ steps; its free
 //! energy is minimised over the breakpoints $q_l$ and values $x_l$ (see the
-//! engine's description in [`crate::parisi`]). At $T > 0$,
+//! engine described in the crate's `parisi` module). At $T > 0$,
 //! $x(q) = 0$ below $q_0$, $x_l$ on $[q_l, q_{l+1})$ and $1$ above
 //! $q_{\max} = q_k$; at $T = 0$ every $x$ vanishes and the finite object is
 //! the scaled $\gamma(q) = \lim \beta x(q)$ of Auffinger and Chen, with
@@ -72,7 +72,7 @@ impl ParisiOptions {
                 "a spacing in (0, 0.2]",
             ));
         }
-        if !(self.tolerance > 0.0) {
+        if self.tolerance.is_nan() || self.tolerance <= 0.0 {
             return Err(ParameterError::new(
                 "tolerance",
                 self.tolerance,
