@@ -1,1 +1,262 @@
-fn main() {}
+//! The `quench` command: argument parsing and printing; the work is in the library crates.
+//!
+//! Exit status: 0 on success, 2 on bad input (arguments, spec files, output
+//! directories, corrupted checkpoints), 1 on other failures.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use quench_core::{CouplingDistribution, ModelSpec};
+use quench_run::{ProgressMode, RunError, RunOptions};
+
+mod print;
+
+#[derive(Parser)]
+#[command(
+    name = "quench",
+    version,
+    about = "A laboratory for the statistical physics of disordered systems: spin glasses, their Monte Carlo and their theory",
+    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run an experiment described by a spec file: tables, figures and a report in one directory.
+    #[command(
+        after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench run experiments/sk-transition.toml --out runs/sk --threads 2\n  quench run --resume --out runs/sk          (continue after a crash; the spec is kept in runs/sk)\n\nThe results directory holds manifest.json, thermal/disorder/overlap_distribution/exchange/theory .parquet, SVG and PNG figures and report.md.\nWhile running it holds checkpoints/; --resume continues from them and gives bit-for-bit the results of an uninterrupted run."
+    )]
+    Run(RunArgs),
+    /// Enumerate small samples exactly and print disorder-averaged thermal averages.
+    #[command(
+        after_help = "Examples:\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench exact --model ea --dimension 2 --length 4 --couplings pm1 --samples 100 --temperatures 0.5,1"
+    )]
+    Exact(ExactArgs),
+    /// Re-draw the figures and report.md of a results directory from its stored tables.
+    #[command(after_help = "Example:\n  quench report runs/sk-transition")]
+    Report(ReportArgs),
+    /// List the models, their parameters and what they mean.
+    #[command(after_help = "Examples:\n  quench models\n  quench models --json")]
+    Models(JsonFlag),
+}
+
+#[derive(Args)]
+struct JsonFlag {
+    /// Print one JSON document on standard output.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The spec file (optional with --resume: the run's own copy is used).
+    spec: Option<PathBuf>,
+    /// Results directory [default: runs/<name of the spec>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: all logical CPUs]; results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
+    /// Continue the run in the results directory (start it if there is none).
+    #[arg(long)]
+    resume: bool,
+    /// No progress bar or log lines.
+    #[arg(long)]
+    quiet: bool,
+    /// Print one JSON document (the outcome) on standard output.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ExactArgs {
+    /// Model: sk, ea, ferromagnet, random-regular, erdos-renyi, hopfield.
+    #[arg(long)]
+    model: String,
+    /// Number of spins (sk, random-regular, erdos-renyi, hopfield).
+    #[arg(long, allow_negative_numbers = true)]
+    n: Option<i64>,
+    /// Lattice dimension (ea, ferromagnet).
+    #[arg(long, allow_negative_numbers = true)]
+    dimension: Option<i64>,
+    /// Lattice side (ea, ferromagnet).
+    #[arg(long, allow_negative_numbers = true)]
+    length: Option<i64>,
+    /// Degree (random-regular).
+    #[arg(long, allow_negative_numbers = true)]
+    degree: Option<i64>,
+    /// Mean degree (erdos-renyi).
+    #[arg(long, allow_negative_numbers = true)]
+    mean_degree: Option<f64>,
+    /// Stored patterns (hopfield).
+    #[arg(long, allow_negative_numbers = true)]
+    patterns: Option<i64>,
+    /// Coupling distribution: gaussian or pm1.
+    #[arg(long, default_value = "gaussian", value_parser = ["gaussian", "pm1"])]
+    couplings: String,
+    /// Uniform field h.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    field: f64,
+    /// Disorder samples.
+    #[arg(long, default_value_t = 100)]
+    samples: u64,
+    /// Temperatures, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required = true,
+        allow_negative_numbers = true
+    )]
+    temperatures: Vec<f64>,
+    /// Master seed.
+    #[arg(long)]
+    seed: u64,
+    /// Worker threads [default: all logical CPUs].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
+    /// Print one JSON document on standard output.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// A results directory written by `quench run`.
+    directory: PathBuf,
+    /// Print the list of files written as one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+fn required<T>(value: Option<T>, flag: &str, model: &str) -> Result<T, RunError> {
+    value.ok_or_else(|| RunError::Input(format!("--{flag} is required for --model {model}")))
+}
+
+fn exact_model(args: &ExactArgs) -> Result<ModelSpec, RunError> {
+    let couplings = if args.couplings == "pm1" {
+        CouplingDistribution::PlusMinusOne
+    } else {
+        CouplingDistribution::Gaussian
+    };
+    let field = args.field;
+    let m = args.model.as_str();
+    Ok(match m {
+        "sk" | "sherrington-kirkpatrick" => ModelSpec::SherringtonKirkpatrick {
+            n: required(args.n, "n", m)?,
+            couplings,
+            field,
+        },
+        "ea" | "edwards-anderson" => ModelSpec::EdwardsAnderson {
+            dimension: required(args.dimension, "dimension", m)?,
+            length: required(args.length, "length", m)?,
+            couplings,
+            field,
+        },
+        "ferromagnet" => ModelSpec::Ferromagnet {
+            dimension: required(args.dimension, "dimension", m)?,
+            length: required(args.length, "length", m)?,
+            field,
+        },
+        "random-regular" => ModelSpec::RandomRegular {
+            n: required(args.n, "n", m)?,
+            degree: required(args.degree, "degree", m)?,
+            couplings,
+            field,
+        },
+        "erdos-renyi" => ModelSpec::ErdosRenyi {
+            n: required(args.n, "n", m)?,
+            mean_degree: required(args.mean_degree, "mean-degree", m)?,
+            couplings,
+            field,
+        },
+        "hopfield" => ModelSpec::Hopfield {
+            n: required(args.n, "n", m)?,
+            patterns: required(args.patterns, "patterns", m)?,
+            field,
+        },
+        other => {
+            return Err(RunError::Input(format!(
+                "--model: unknown model {other:?}; allowed: {}",
+                quench_run::models::MODEL_NAMES
+            )));
+        }
+    })
+}
+
+fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool, RunError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        builder = builder.num_threads(threads as usize);
+    }
+    builder
+        .build()
+        .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))
+}
+
+fn execute(command: Command) -> Result<(), RunError> {
+    match command {
+        Command::Run(args) => {
+            let out = match (&args.out, &args.spec) {
+                (Some(out), _) => out.clone(),
+                (None, Some(spec)) => {
+                    PathBuf::from("runs").join(quench_run::Spec::read(spec)?.name)
+                }
+                (None, None) => {
+                    return Err(RunError::Input(
+                        "give a spec file, or --out DIR with --resume".into(),
+                    ));
+                }
+            };
+            let options = RunOptions {
+                out,
+                threads: args.threads.map(|t| t as usize),
+                resume: args.resume,
+                progress: if args.quiet || args.json {
+                    ProgressMode::Silent
+                } else {
+                    ProgressMode::Automatic
+                },
+            };
+            let outcome = quench_run::run(args.spec.as_deref(), &options)?;
+            print::run_outcome(&outcome, args.json);
+            Ok(())
+        }
+        Command::Exact(args) => {
+            let model = exact_model(&args)?;
+            let result = pool(args.threads)?.install(|| {
+                quench_run::exact::exact_ensemble(
+                    &model,
+                    args.samples,
+                    &args.temperatures,
+                    args.seed,
+                )
+            })?;
+            print::exact(&result, args.json);
+            Ok(())
+        }
+        Command::Report(args) => {
+            let files = quench_run::write_report(&args.directory)?;
+            print::files(&args.directory, &files, args.json);
+            Ok(())
+        }
+        Command::Models(flag) => {
+            print::models(flag.json);
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_status() as u8)
+        }
+    }
+}

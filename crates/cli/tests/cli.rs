@@ -1,0 +1,376 @@
+//! The `quench` command end to end, as a real process: bad specs, runs, kill -9 and resume.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn quench() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_quench"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let directory = std::env::temp_dir().join(format!("quench-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).unwrap();
+    directory
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Every file in `tests/bad-specs` fails with exit status 2, with each of the
+/// messages written in its `# expect:` lines, and leaves no results directory.
+#[test]
+fn bad_specs_are_rejected_with_located_messages() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-specs");
+    let work = scratch("bad-specs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&directory)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "the suite has {} files", files.len());
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap();
+        let expected: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .collect();
+        assert!(
+            !expected.is_empty(),
+            "{} has no `# expect:` line",
+            file.display()
+        );
+        let out = work.join(file.file_stem().unwrap());
+        let output = quench()
+            .arg("run")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            file.display()
+        );
+        for message in expected {
+            assert!(
+                stderr.contains(message),
+                "{}: expected {message:?} in\n{stderr}",
+                file.display()
+            );
+        }
+        assert!(
+            !out.exists(),
+            "{} left {} behind",
+            file.display(),
+            out.display()
+        );
+    }
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// A run small enough for tests, long enough (a few seconds) to be killed mid-way.
+const SPEC: &str = r#"
+name = "resume-test"
+seed = 11
+
+[model]
+model = "sk"
+
+[grid]
+n = [20, 28]
+
+[ensemble]
+samples = 6
+
+[algorithm]
+method = "parallel-tempering"
+replicas = 2
+equilibration_rounds = 1500
+measurement_rounds = 3000
+
+[temperatures]
+minimum = 0.4
+maximum = 1.6
+count = 8
+
+[output]
+checkpoint_seconds = 0.05
+"#;
+
+const TABLES: [&str; 5] = [
+    "thermal.parquet",
+    "disorder.parquet",
+    "overlap_distribution.parquet",
+    "exchange.parquet",
+    "theory.parquet",
+];
+
+fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
+    let mut command = quench();
+    command
+        .arg("run")
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .arg("--threads")
+        .arg(threads.to_string())
+        .arg("--quiet");
+    if resume {
+        command.arg("--resume");
+    }
+    command.output().unwrap()
+}
+
+fn assert_same_tables(a: &Path, b: &Path) {
+    for table in TABLES {
+        let (x, y) = (
+            std::fs::read(a.join(table)).unwrap(),
+            std::fs::read(b.join(table)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{table} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+/// A pseudo-random fraction in [0, 1) that differs from run to run (printed for reproduction).
+fn kill_fraction(salt: u64) -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    let mut x = nanos ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    (x % 10_000) as f64 / 10_000.0
+}
+
+/// Starts a run, kills it with SIGKILL after `delay`; returns whether it was still running.
+fn run_and_kill(spec: &Path, out: &Path, threads: u32, delay: Duration) -> bool {
+    let mut child = quench()
+        .arg("run")
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .arg("--threads")
+        .arg(threads.to_string())
+        .arg("--resume")
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while start.elapsed() < delay {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up
+    child.wait().unwrap();
+    true
+}
+
+/// Killing a run twice at random moments and resuming gives the same tables,
+/// byte for byte, as one uninterrupted run; so does a different thread count.
+#[test]
+fn resume_after_kill_reproduces_the_uninterrupted_tables() {
+    let work = scratch("resume");
+    let spec = work.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+
+    let reference = work.join("reference");
+    let start = Instant::now();
+    let output = run(&spec, &reference, 2, false);
+    let duration = start.elapsed();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(reference.join("manifest.json").exists());
+    assert!(
+        !reference.join("checkpoints").exists(),
+        "checkpoints are removed when a run finishes"
+    );
+
+    let one_thread = work.join("one-thread");
+    let output = run(&spec, &one_thread, 1, false);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_same_tables(&reference, &one_thread);
+
+    let interrupted = work.join("interrupted");
+    let mut kills = 0;
+    for salt in 0..2 {
+        let fraction = 0.15 + 0.6 * kill_fraction(salt);
+        let delay = duration.mul_f64(fraction);
+        eprintln!("killing after {delay:?} ({fraction:.3} of an uninterrupted run)");
+        if run_and_kill(&spec, &interrupted, 2, delay) {
+            kills += 1;
+            let checkpoints = interrupted.join("checkpoints");
+            assert!(checkpoints.join("spec.toml").exists());
+            assert!(!interrupted.join("manifest.json").exists());
+        }
+    }
+    assert!(kills >= 1, "the run finished before any kill");
+    let output = run(&spec, &interrupted, 2, true);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_same_tables(&reference, &interrupted);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(interrupted.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["session"]["sessions"].as_u64().unwrap() >= 2);
+
+    // A finished directory is not overwritten without --resume, and --resume on it does nothing.
+    let again = run(&spec, &interrupted, 2, false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already exists"));
+    let noop = run(&spec, &interrupted, 2, true);
+    assert!(noop.status.success());
+    assert!(text(&noop.stdout).contains("already holds the finished run"));
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// A corrupted checkpoint stops the resumed run with exit status 2 and names the file.
+#[test]
+fn corrupted_checkpoint_is_rejected() {
+    let work = scratch("corrupt");
+    let spec = work.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let out = work.join("run");
+    let mut found = None;
+    for attempt in 0..20 {
+        let _ = std::fs::remove_dir_all(&out);
+        run_and_kill(&spec, &out, 2, Duration::from_millis(400 + 100 * attempt));
+        found = std::fs::read_dir(out.join("checkpoints"))
+            .ok()
+            .and_then(|entries| {
+                entries
+                    .map(|e| e.unwrap().path())
+                    .find(|p| p.extension().is_some_and(|e| e == "ckpt"))
+            });
+        if found.is_some() {
+            break;
+        }
+    }
+    let checkpoint = found.expect("some checkpoint was written");
+    let mut bytes = std::fs::read(&checkpoint).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    std::fs::write(&checkpoint, bytes).unwrap();
+    let output = run(&spec, &out, 2, true);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(checkpoint.file_name().unwrap().to_str().unwrap()),
+        "{stderr}"
+    );
+    assert!(stderr.contains("checksum"), "{stderr}");
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn exact_prints_one_json_document_per_contract() {
+    let output = quench()
+        .args(["exact", "--model", "sk", "--n", "8", "--samples", "40"])
+        .args(["--temperatures", "0.5,1,2", "--seed", "7", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let temperatures = document["temperatures"].as_array().unwrap();
+    assert_eq!(temperatures.len(), 3);
+    for (point, t) in temperatures.iter().zip([0.5, 1.0, 2.0]) {
+        assert_eq!(point["temperature"].as_f64(), Some(t));
+        let energy = &point["energy_per_spin"];
+        assert!(energy["mean"].as_f64().unwrap() < 0.0);
+        assert!(energy["error"].as_f64().unwrap() > 0.0);
+    }
+    // Lower temperature, lower energy.
+    let e = |i: usize| temperatures[i]["energy_per_spin"]["mean"].as_f64().unwrap();
+    assert!(e(0) < e(1) && e(1) < e(2));
+}
+
+#[test]
+fn exact_rejects_bad_arguments_with_status_2() {
+    let too_big = quench()
+        .args([
+            "exact",
+            "--model",
+            "sk",
+            "--n",
+            "40",
+            "--temperatures",
+            "1",
+            "--seed",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(too_big.status.code(), Some(2));
+    assert!(text(&too_big.stderr).contains("--n"));
+    let missing = quench()
+        .args([
+            "exact",
+            "--model",
+            "ea",
+            "--length",
+            "4",
+            "--temperatures",
+            "1",
+            "--seed",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("--dimension is required"));
+    let negative = quench()
+        .args([
+            "exact",
+            "--model",
+            "sk",
+            "--n",
+            "8",
+            "--temperatures",
+            "-1",
+            "--seed",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(text(&negative.stderr).contains("--temperatures"));
+}
+
+#[test]
+fn models_lists_every_model_as_json() {
+    let output = quench().args(["models", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> = document
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "sk",
+            "ea",
+            "ferromagnet",
+            "random-regular",
+            "erdos-renyi",
+            "hopfield"
+        ]
+    );
+}

@@ -1,0 +1,186 @@
+//! Theory beside simulation: the curves and reference values a report draws over the data.
+//!
+//! | model | curve | source |
+//! |---|---|---|
+//! | SK | replica-symmetric energy $u(T,h)$ and order parameter $q$ | `quench-theory` (for $h = 0$, $T > 1$: $u = -\beta/2$) |
+//! | SK, $h = 0$ | $T_c = 1$ | exact (Sherrington and Kirkpatrick 1975) |
+//! | 2D ferromagnet, $h = 0$ | energy of the finite periodic $L \times L$ lattice; $T_c = 2/\ln(1+\sqrt2)$ | Kaufman's exact solution (`quench-exact`) |
+//! | 3D Edwards–Anderson, $h = 0$ | published $T_c$ | see [`published_critical_temperature`] |
+//! | random regular, $\pm J$, $h = 0$ | $T_c$ from $(c-1)\tanh^2\beta_c = 1$ | Bethe-lattice cavity instability |
+//!
+//! Rows go to `theory.parquet`: `curve, point, size, spins, field, temperature, observable, value`.
+//! A reference temperature is a row with `observable = "critical_temperature"` and `value` equal to it.
+
+use quench_core::{CouplingDistribution, ModelSpec};
+use quench_exact::kaufman::KaufmanIsing;
+
+use crate::error::RunError;
+use crate::spec::Spec;
+use crate::table::{Column, Table};
+
+/// Points of a theory curve across the ladder's range.
+const CURVE_POINTS: usize = 81;
+
+/// A published critical temperature with its source.
+pub struct PublishedCriticalTemperature {
+    /// $T_c$.
+    pub temperature: f64,
+    /// Its uncertainty.
+    pub error: f64,
+    /// Where it was published.
+    pub source: &'static str,
+}
+
+/// Published $T_c$ of the $d$-dimensional Edwards–Anderson model, where known.
+pub fn published_critical_temperature(
+    dimension: i64,
+    couplings: CouplingDistribution,
+) -> Option<PublishedCriticalTemperature> {
+    match (dimension, couplings) {
+        // M. Hasenbusch, A. Pelissetto, E. Vicari, Phys. Rev. B 78, 214205 (2008): T_c = 1.1019(29).
+        (3, CouplingDistribution::PlusMinusOne) => Some(PublishedCriticalTemperature {
+            temperature: 1.1019,
+            error: 0.0029,
+            source: "Hasenbusch, Pelissetto, Vicari, PRB 78, 214205 (2008)",
+        }),
+        // H. G. Katzgraber, M. Koerner, A. P. Young, Phys. Rev. B 73, 224432 (2006): T_c = 0.951(9).
+        (3, CouplingDistribution::Gaussian) => Some(PublishedCriticalTemperature {
+            temperature: 0.951,
+            error: 0.009,
+            source: "Katzgraber, Koerner, Young, PRB 73, 224432 (2006)",
+        }),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct Rows {
+    curve: Vec<String>,
+    point: Vec<u64>,
+    size: Vec<u64>,
+    spins: Vec<u64>,
+    field: Vec<f64>,
+    temperature: Vec<f64>,
+    observable: Vec<String>,
+    value: Vec<f64>,
+}
+
+impl Rows {
+    fn push(
+        &mut self,
+        spec: &Spec,
+        point: usize,
+        curve: &str,
+        temperature: f64,
+        observable: &str,
+        value: f64,
+    ) {
+        let p = &spec.points[point];
+        self.curve.push(curve.to_string());
+        self.point.push(point as u64);
+        self.size.push(p.size as u64);
+        self.spins.push(p.ensemble.n() as u64);
+        self.field.push(p.field);
+        self.temperature.push(temperature);
+        self.observable.push(observable.to_string());
+        self.value.push(value);
+    }
+}
+
+/// The theory rows of a spec's grid.
+pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
+    let temperatures = spec.ladder.temperatures();
+    let (low, high) = (temperatures[0], temperatures[temperatures.len() - 1]);
+    let grid: Vec<f64> = (0..CURVE_POINTS)
+        .map(|i| low + (high - low) * i as f64 / (CURVE_POINTS - 1) as f64)
+        .collect();
+    let mut rows = Rows::default();
+    let theory_failure =
+        |e: quench_theory::TheoryError| RunError::Sampler(format!("theory curve: {e}"));
+    for point in &spec.points {
+        let p = point.index;
+        match &point.model {
+            ModelSpec::SherringtonKirkpatrick { field, .. } => {
+                for solution in quench_theory::sk::replica_symmetric_curve(&grid, *field)
+                    .map_err(theory_failure)?
+                {
+                    let t = solution.temperature;
+                    rows.push(spec, p, "replica-symmetric", t, "energy", solution.energy);
+                    rows.push(spec, p, "replica-symmetric", t, "overlap", solution.overlap);
+                }
+                if *field == 0.0 {
+                    rows.push(spec, p, "exact", 1.0, "critical_temperature", 1.0);
+                }
+            }
+            ModelSpec::Ferromagnet {
+                dimension: 2,
+                length,
+                field,
+            } if *field == 0.0 => {
+                let length = *length as usize;
+                let exact = KaufmanIsing::new(length, length)
+                    .map_err(|e| RunError::Sampler(format!("Kaufman solution: {e}")))?;
+                for &t in &grid {
+                    let energy = exact
+                        .energy_per_spin(1.0 / t)
+                        .map_err(|e| RunError::Sampler(format!("Kaufman solution: {e}")))?;
+                    rows.push(
+                        spec,
+                        p,
+                        "exact finite lattice (Kaufman)",
+                        t,
+                        "energy",
+                        energy,
+                    );
+                }
+                let critical = 1.0 / quench_exact::kaufman::CRITICAL_BETA;
+                rows.push(
+                    spec,
+                    p,
+                    "exact (Onsager)",
+                    critical,
+                    "critical_temperature",
+                    critical,
+                );
+            }
+            ModelSpec::EdwardsAnderson {
+                dimension,
+                couplings,
+                field,
+                ..
+            } if *field == 0.0 => {
+                if let Some(published) = published_critical_temperature(*dimension, *couplings) {
+                    let t = published.temperature;
+                    rows.push(spec, p, published.source, t, "critical_temperature", t);
+                }
+            }
+            ModelSpec::RandomRegular {
+                degree,
+                couplings: CouplingDistribution::PlusMinusOne,
+                field,
+                ..
+            } if *field == 0.0 && *degree > 2 => {
+                let t = 1.0 / (1.0 / ((*degree - 1) as f64).sqrt()).atanh();
+                rows.push(
+                    spec,
+                    p,
+                    "Bethe lattice cavity",
+                    t,
+                    "critical_temperature",
+                    t,
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(Table::new(vec![
+        ("curve", Column::Text(rows.curve)),
+        ("point", Column::Integer(rows.point)),
+        ("size", Column::Integer(rows.size)),
+        ("spins", Column::Integer(rows.spins)),
+        ("field", Column::Number(rows.field)),
+        ("temperature", Column::Number(rows.temperature)),
+        ("observable", Column::Text(rows.observable)),
+        ("value", Column::Number(rows.value)),
+    ]))
+}

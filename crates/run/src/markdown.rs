@@ -1,0 +1,335 @@
+//! `report.md`: what was run, what was measured (with errors), and what theory says beside it.
+
+use std::fmt::Write;
+
+use crate::report::{Curve, Results};
+use crate::spec::Method;
+
+/// `value ± error` with the error to two significant digits and the value to match.
+pub fn with_error(value: f64, error: f64) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    if !(error.is_finite() && error > 0.0) {
+        return format!("{value:.5}");
+    }
+    let digits = (1 - error.log10().floor() as i32).clamp(0, 10) as usize;
+    format!("{value:.digits$} ± {error:.digits$}")
+}
+
+/// Where two curves on the same temperatures cross: `(T*, rough error)` for each sign change.
+///
+/// Linear interpolation of the difference between neighbouring temperatures;
+/// the error propagates the two curves' errors through the interpolation
+/// (errors of different sizes are independent; those at neighbouring
+/// temperatures are treated as independent too, which overstates it).
+pub fn crossings(a: &Curve, b: &Curve) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    for i in 0..a.len().min(b.len()).saturating_sub(1) {
+        let (t0, t1) = (a[i].0, a[i + 1].0);
+        if (b[i].0 - t0).abs() > 1e-9 || (b[i + 1].0 - t1).abs() > 1e-9 {
+            continue;
+        }
+        let d0 = b[i].1 - a[i].1;
+        let d1 = b[i + 1].1 - a[i + 1].1;
+        if d0 == 0.0 || d0.signum() == d1.signum() {
+            continue;
+        }
+        let fraction = d0 / (d0 - d1);
+        let crossing = t0 + (t1 - t0) * fraction;
+        let sigma0 = a[i].2.hypot(b[i].2);
+        let sigma1 = a[i + 1].2.hypot(b[i + 1].2);
+        let error =
+            (t1 - t0) * ((1.0 - fraction) * sigma0).hypot(fraction * sigma1) / (d0 - d1).abs();
+        out.push((crossing, error));
+    }
+    out
+}
+
+fn table_of(
+    results: &Results,
+    points: &[usize],
+    observable: &str,
+    theory: Option<(&str, &str)>,
+) -> String {
+    let curves: Vec<Curve> = points
+        .iter()
+        .map(|&p| results.disorder_curve(p, observable))
+        .collect();
+    if curves.iter().all(Vec::is_empty) {
+        return String::new();
+    }
+    let mut text = String::from("| T |");
+    for &p in points {
+        let _ = write!(text, " {} |", results.point_label(p, false));
+    }
+    if let Some((curve, _)) = theory {
+        let _ = write!(text, " {curve} |");
+    }
+    text.push_str("\n|---|");
+    text.push_str(&"---|".repeat(points.len() + usize::from(theory.is_some())));
+    text.push('\n');
+    let theory_values = theory.map(|(curve, theory_observable)| {
+        results
+            .theory_curves(points[0], theory_observable)
+            .remove(curve)
+            .unwrap_or_default()
+    });
+    for (slot, &t) in results.spec.ladder.temperatures().iter().enumerate() {
+        let _ = write!(text, "| {t:.4} |");
+        for curve in &curves {
+            let cell = curve
+                .iter()
+                .find(|c| (c.0 - t).abs() < 1e-9)
+                .map_or("—".to_string(), |c| with_error(c.1, c.2));
+            let _ = write!(text, " {cell} |");
+        }
+        if let Some(values) = &theory_values {
+            // Theory is tabulated on a fine grid: interpolate linearly at the ladder temperature.
+            let value = interpolate(values, t);
+            let _ = write!(
+                text,
+                " {} |",
+                if value.is_finite() {
+                    format!("{value:.5}")
+                } else {
+                    "—".into()
+                }
+            );
+        }
+        text.push('\n');
+        let _ = slot;
+    }
+    text
+}
+
+fn interpolate(values: &[(f64, f64)], t: f64) -> f64 {
+    for w in values.windows(2) {
+        let ((t0, v0), (t1, v1)) = (w[0], w[1]);
+        if t >= t0 - 1e-12 && t <= t1 + 1e-12 {
+            let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
+            return v0 + f * (v1 - v0);
+        }
+    }
+    f64::NAN
+}
+
+/// The text of `report.md`.
+pub fn report_markdown(
+    results: &Results,
+    sections: &[(f64, Vec<usize>, Vec<(String, String)>)],
+) -> String {
+    let spec = &results.spec;
+    let algorithm = &spec.algorithm;
+    let mut text = String::new();
+    let _ = writeln!(text, "# {}\n", spec.name);
+    if !spec.description.trim().is_empty() {
+        let _ = writeln!(text, "{}\n", spec.description.trim());
+    }
+    let temperatures = spec.ladder.temperatures();
+    let sizes: Vec<String> = spec.points.iter().map(|p| p.size.to_string()).collect();
+    let _ = writeln!(text, "## What was run\n");
+    let _ = writeln!(
+        text,
+        "- model: `{}`",
+        toml::to_string(&spec.model_table)
+            .unwrap_or_default()
+            .trim()
+            .replace('\n', "`, `")
+    );
+    let _ = writeln!(
+        text,
+        "- grid: {} = {} ({} points)",
+        spec.size_key.name(),
+        sizes.join(", "),
+        spec.points.len()
+    );
+    let _ = writeln!(text, "- disorder samples per point: {}", spec.samples);
+    let _ = writeln!(
+        text,
+        "- algorithm: {} with {} updates in {} order, {} real replica(s) per temperature, {} sweep(s){} per round; {} rounds of equilibration, {} measured",
+        match algorithm.method {
+            Method::ParallelTempering => "parallel tempering",
+            Method::Independent => "independent chains",
+        },
+        match algorithm.rule {
+            quench_mc::LocalRule::Metropolis => "Metropolis",
+            quench_mc::LocalRule::HeatBath => "heat-bath",
+        },
+        match algorithm.order {
+            quench_mc::SweepOrder::Sequential => "sequential",
+            quench_mc::SweepOrder::Checkerboard => "checkerboard",
+            quench_mc::SweepOrder::Random => "random",
+        },
+        algorithm.replicas,
+        algorithm.sweeps_per_round,
+        if algorithm.wolff_updates_per_round > 0 {
+            format!(
+                " and {} Wolff cluster update(s)",
+                algorithm.wolff_updates_per_round
+            )
+        } else {
+            String::new()
+        },
+        algorithm.equilibration_rounds,
+        algorithm.measurement_rounds
+    );
+    let _ = writeln!(
+        text,
+        "- temperatures ({}): {}",
+        temperatures.len(),
+        temperatures
+            .iter()
+            .map(|t| format!("{t:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        text,
+        "- master seed: {}; the spec as run is `spec.toml`, provenance in `manifest.json`\n",
+        spec.seed
+    );
+    let _ = writeln!(
+        text,
+        "Errors are one standard error: over disorder samples for averages, jackknife over samples for the Binder cumulant and ξ_L/L. \
+         Thermal errors of each sample (binning, with τ_int) are in `thermal.parquet`.\n"
+    );
+    for (field, points, stems) in sections {
+        if sections.len() > 1 {
+            let _ = writeln!(text, "## Field h = {field}\n");
+        }
+        for (stem, title) in stems {
+            let _ = writeln!(text, "![{title}]({stem}.png)\n");
+            match stem.split('-').next().unwrap_or("") {
+                "energy" => {
+                    let theory = results
+                        .theory_curves(points[0], "energy")
+                        .into_keys()
+                        .next();
+                    let table = table_of(
+                        results,
+                        points,
+                        "energy",
+                        theory.as_deref().map(|c| (c, "energy")),
+                    );
+                    let _ = writeln!(text, "Energy per spin [⟨E⟩]/N:\n\n{table}");
+                    if theory.as_deref() == Some("replica-symmetric") {
+                        let _ = writeln!(
+                            text,
+                            "The replica-symmetric energy is exact above T = 1 (h = 0: u = -β/2) and slightly wrong below, \
+                             where replica symmetry is broken; finite N shifts the data by O(1/N^(2/3)).\n"
+                        );
+                    }
+                }
+                "binder" | "correlation_length" => {
+                    let observable = if stem.starts_with("binder") {
+                        "binder_cumulant"
+                    } else {
+                        "correlation_length_over_length"
+                    };
+                    let table = table_of(results, points, observable, None);
+                    let _ = writeln!(text, "{table}");
+                    let mut lines = Vec::new();
+                    for pair in points.windows(2) {
+                        let a = results.disorder_curve(pair[0], observable);
+                        let b = results.disorder_curve(pair[1], observable);
+                        for (t, e) in crossings(&a, &b) {
+                            lines.push(format!(
+                                "- {} and {} cross at T ≈ {}",
+                                results.point_label(pair[0], false),
+                                results.point_label(pair[1], false),
+                                with_error(t, e)
+                            ));
+                        }
+                    }
+                    if !lines.is_empty() {
+                        let _ = writeln!(
+                            text,
+                            "Crossings (the transition temperature is read off where curves of different sizes cross; \
+                             errors are rough, from the errors of the bracketing points):\n\n{}\n",
+                            lines.join("\n")
+                        );
+                    }
+                }
+                "exchange" => {
+                    let mut lines = Vec::new();
+                    for &p in points {
+                        let curve = results.exchange_curve(p);
+                        let lowest = curve.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+                        let (trips, trips_error) = results.round_trips(p);
+                        let warning = if lowest < 0.05 {
+                            " — below 5 %: add temperatures near this pair"
+                        } else {
+                            ""
+                        };
+                        lines.push(format!(
+                            "- {}: lowest pair acceptance {:.3}{warning}; round trips per sample {}",
+                            results.point_label(p, false),
+                            lowest,
+                            with_error(trips, trips_error)
+                        ));
+                    }
+                    let _ = writeln!(text, "{}\n", lines.join("\n"));
+                }
+                _ => {}
+            }
+        }
+        let mut gaps = Vec::new();
+        for &p in points {
+            let gap = results.disorder_curve(p, "equilibration_gap");
+            if let Some(&(t, mean, error)) = gap.first() {
+                let z = if error > 0.0 { mean / error } else { 0.0 };
+                let verdict = if z > 3.0 {
+                    "NOT equilibrated (energy above its link-overlap prediction by more than 3 errors): run longer"
+                } else {
+                    "consistent with equilibrium"
+                };
+                gaps.push(format!(
+                    "- {} at T = {t:.4}: {} ({verdict})",
+                    results.point_label(p, false),
+                    with_error(mean, error)
+                ));
+            }
+        }
+        if !gaps.is_empty() {
+            let _ = writeln!(
+                text,
+                "### Equilibration check\n\nFor Gaussian couplings, [⟨E_J⟩/N + βσ²(N_b/N)(1 − ⟨q_ℓ⟩)] vanishes in equilibrium \
+                 and is positive before (Katzgraber, Palassini, Young, PRB 63, 184422 (2001)). At the lowest temperature:\n\n{}\n",
+                gaps.join("\n")
+            );
+        }
+    }
+    let _ = writeln!(
+        text,
+        "## Data\n\n\
+         - `thermal.parquet`: per sample, temperature and observable: mean, error, τ_int, count\n\
+         - `disorder.parquet`: disorder averages per grid point, temperature and observable\n\
+         - `overlap_distribution.parquet`: P(q) per grid point and temperature\n\
+         - `exchange.parquet`: swap acceptance per sample and pair, round trips\n\
+         - `theory.parquet`: the theory curves and reference temperatures drawn above\n\n\
+         Read them with `pandas.read_parquet(\"disorder.parquet\")`. Re-draw this report with `quench report <this directory>`."
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossing_of_two_lines() {
+        let a: Curve = vec![(1.0, 0.8, 0.01), (2.0, 0.2, 0.01)];
+        let b: Curve = vec![(1.0, 0.9, 0.01), (2.0, 0.1, 0.01)];
+        let found = crossings(&a, &b);
+        assert_eq!(found.len(), 1);
+        assert!((found[0].0 - 1.5).abs() < 1e-12);
+        assert!(found[0].1 > 0.0 && found[0].1 < 0.1);
+    }
+
+    #[test]
+    fn errors_set_the_digits() {
+        assert_eq!(with_error(-0.764_321, 0.0023), "-0.7643 ± 0.0023");
+        assert_eq!(with_error(12.3, 1.5), "12.3 ± 1.5");
+    }
+}

@@ -1,0 +1,193 @@
+//! The catalogue of models: names, parameters and their meaning (`quench models`).
+
+use serde::Serialize;
+
+use crate::spec::SizeKey;
+
+/// One parameter of a model.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParameterInfo {
+    /// Key in the `[model]` table.
+    pub key: &'static str,
+    /// What it means.
+    pub meaning: &'static str,
+    /// Allowed values.
+    pub allowed: &'static str,
+    /// Default, if the key may be left out.
+    pub default: Option<&'static str>,
+}
+
+/// One model of the catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    /// The value of `model = "..."`.
+    pub name: &'static str,
+    /// Other accepted names.
+    pub aliases: &'static [&'static str],
+    /// What it is.
+    pub description: &'static str,
+    /// The Hamiltonian and normalisation.
+    pub hamiltonian: &'static str,
+    /// The size key a grid varies.
+    pub size_key: SizeKey,
+    /// Its parameters.
+    pub parameters: Vec<ParameterInfo>,
+}
+
+/// The accepted values of `model`.
+pub const MODEL_NAMES: &str =
+    "\"sk\", \"ea\", \"ferromagnet\", \"random-regular\", \"erdos-renyi\", \"hopfield\"";
+
+const COUPLINGS: ParameterInfo = ParameterInfo {
+    key: "couplings",
+    meaning: "distribution of the random couplings",
+    allowed: "\"gaussian\" or \"pm1\"",
+    default: Some("\"gaussian\""),
+};
+
+const FIELD: ParameterInfo = ParameterInfo {
+    key: "field",
+    meaning: "uniform external field h (the term -h sum_i s_i)",
+    allowed: "a finite number",
+    default: Some("0"),
+};
+
+const N: ParameterInfo = ParameterInfo {
+    key: "n",
+    meaning: "number of spins (a grid key)",
+    allowed: "an integer >= 1",
+    default: None,
+};
+
+const DIMENSION: ParameterInfo = ParameterInfo {
+    key: "dimension",
+    meaning: "lattice dimension d",
+    allowed: "an integer from 1 to 8",
+    default: None,
+};
+
+const LENGTH: ParameterInfo = ParameterInfo {
+    key: "length",
+    meaning: "lattice side L, periodic boundaries, N = L^d (a grid key)",
+    allowed: "an integer >= 2",
+    default: None,
+};
+
+/// Every model quench can draw.
+pub fn catalogue() -> Vec<ModelInfo> {
+    vec![
+        ModelInfo {
+            name: "sk",
+            aliases: &["sherrington-kirkpatrick"],
+            description: "Sherrington-Kirkpatrick spin glass: every pair of spins interacts",
+            hamiltonian: "H = -sum_{i<j} J_ij s_i s_j - h sum_i s_i, J_ij of variance 1/N (Gaussian or +-1/sqrt N); T_c = 1",
+            size_key: SizeKey::N,
+            parameters: vec![N, COUPLINGS, FIELD],
+        },
+        ModelInfo {
+            name: "ea",
+            aliases: &["edwards-anderson"],
+            description: "Edwards-Anderson spin glass on a periodic hypercubic lattice",
+            hamiltonian: "H = -sum_<ij> J_ij s_i s_j - h sum_i s_i, J_ij Gaussian of variance 1 or +-1",
+            size_key: SizeKey::Length,
+            parameters: vec![DIMENSION, LENGTH, COUPLINGS, FIELD],
+        },
+        ModelInfo {
+            name: "ferromagnet",
+            aliases: &[],
+            description: "Ising ferromagnet on a periodic hypercubic lattice (2D: exact solution by Onsager and Kaufman)",
+            hamiltonian: "H = -sum_<ij> s_i s_j - h sum_i s_i",
+            size_key: SizeKey::Length,
+            parameters: vec![DIMENSION, LENGTH, FIELD],
+        },
+        ModelInfo {
+            name: "random-regular",
+            aliases: &[],
+            description: "spin glass on a uniformly random c-regular graph (Bethe lattice)",
+            hamiltonian: "H = -sum_(ij) in E J_ij s_i s_j - h sum_i s_i, J_ij Gaussian of variance 1 or +-1",
+            size_key: SizeKey::N,
+            parameters: vec![
+                N,
+                ParameterInfo {
+                    key: "degree",
+                    meaning: "degree c of every vertex (n c must be even)",
+                    allowed: "an integer from 1 to n - 1",
+                    default: None,
+                },
+                COUPLINGS,
+                FIELD,
+            ],
+        },
+        ModelInfo {
+            name: "erdos-renyi",
+            aliases: &[],
+            description: "Viana-Bray spin glass on an Erdos-Renyi graph G(N, c/(N-1))",
+            hamiltonian: "H = -sum_(ij) in E J_ij s_i s_j - h sum_i s_i, J_ij Gaussian of variance 1 or +-1",
+            size_key: SizeKey::N,
+            parameters: vec![
+                N,
+                ParameterInfo {
+                    key: "mean_degree",
+                    meaning: "mean degree c",
+                    allowed: "a number from 0 to n - 1",
+                    default: None,
+                },
+                COUPLINGS,
+                FIELD,
+            ],
+        },
+        ModelInfo {
+            name: "hopfield",
+            aliases: &[],
+            description: "Hopfield associative memory with Hebbian couplings from P random patterns",
+            hamiltonian: "H = -sum_{i<j} J_ij s_i s_j - h sum_i s_i, J_ij = (1/N) sum_mu xi_i^mu xi_j^mu",
+            size_key: SizeKey::N,
+            parameters: vec![
+                N,
+                ParameterInfo {
+                    key: "patterns",
+                    meaning: "number of stored patterns P (load alpha = P/N)",
+                    allowed: "an integer >= 1",
+                    default: None,
+                },
+                FIELD,
+            ],
+        },
+    ]
+}
+
+/// The catalogue entry of `name` (or one of its aliases).
+pub fn find(name: &str) -> Option<ModelInfo> {
+    catalogue()
+        .into_iter()
+        .find(|m| m.name == name || m.aliases.contains(&name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalogue and the model deserialiser of quench-core agree on names and keys.
+    #[test]
+    fn catalogue_matches_the_model_spec() {
+        for model in catalogue() {
+            let mut table = toml::Table::new();
+            table.insert("model".into(), toml::Value::String(model.name.into()));
+            for parameter in &model.parameters {
+                let value = match parameter.key {
+                    "couplings" => toml::Value::String("pm1".into()),
+                    "field" | "mean_degree" => toml::Value::Float(1.0),
+                    "dimension" => toml::Value::Integer(2),
+                    "length" => toml::Value::Integer(4),
+                    _ => toml::Value::Integer(4),
+                };
+                table.insert(parameter.key.into(), value);
+            }
+            let spec: Result<quench_core::ModelSpec, _> = toml::Value::Table(table).try_into();
+            let spec = spec.unwrap_or_else(|e| panic!("{}: {e}", model.name));
+            spec.ensemble()
+                .unwrap_or_else(|e| panic!("{}: {e}", model.name));
+            assert!(MODEL_NAMES.contains(&format!("\"{}\"", model.name)));
+        }
+    }
+}

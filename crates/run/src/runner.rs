@@ -1,0 +1,352 @@
+//! The runner: spec -> samples -> chains -> checkpoints -> results directory.
+//!
+//! The work of a run is one *unit* per (grid point, disorder sample). Units
+//! run in parallel with rayon; each draws its sample, runs the protocol for
+//! `equilibration_rounds + measurement_rounds` rounds, and saves its state to
+//! `checkpoints/` every `checkpoint_seconds` and when it finishes. A resumed
+//! run skips finished units and continues running ones from their last
+//! state. Every random stream is keyed by the master seed and the unit's
+//! stream index `(point << 32) | sample`, so results depend neither on the
+//! number of threads nor on where the run was interrupted.
+//!
+//! A results directory in progress holds `checkpoints/` (with `spec.toml`,
+//! the spec as started, and `session.json`); a finished one holds the tables,
+//! figures, `report.md` and, written last, `manifest.json`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use quench_core::CouplingDistribution;
+use quench_mc::{
+    DisorderPoint, Measurements, SampleRun, SampleShape, ThermalSummary, disorder_summary,
+};
+use rayon::prelude::*;
+
+use crate::atomic::{remove_partial_files, write_atomically};
+use crate::checkpoint::{self, UnitResult, UnitState, UnitStateRef};
+use crate::error::RunError;
+use crate::manifest::{self, Manifest, Session};
+use crate::progress::{Progress, ProgressMode};
+use crate::protocol::Protocol;
+use crate::spec::{GridPoint, Spec};
+
+/// Options of `quench run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The results directory.
+    pub out: PathBuf,
+    /// Worker threads (`None`: all logical CPUs).
+    pub threads: Option<usize>,
+    /// Continue the run in `out` if there is one.
+    pub resume: bool,
+    /// How progress is shown.
+    pub progress: ProgressMode,
+}
+
+/// The results of one grid point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointResult {
+    /// Per-sample results, by sample index.
+    pub samples: Vec<UnitResult>,
+    /// Disorder averages by temperature slot.
+    pub disorder: Vec<DisorderPoint>,
+}
+
+/// What `run` did.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// The results directory.
+    pub out: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// The directory already held a finished run; nothing was computed.
+    pub already_complete: bool,
+}
+
+/// The directory of checkpoints inside a results directory.
+pub fn checkpoint_directory(out: &Path) -> PathBuf {
+    out.join("checkpoints")
+}
+
+/// The stream index of sample `sample` at grid point `point`.
+pub fn stream_index(point: usize, sample: u64) -> u64 {
+    ((point as u64) << 32) | sample
+}
+
+/// Decides which spec to run: the one in the file, the one a run in `out` started with, or both (they must agree).
+fn resolve_spec(spec_path: Option<&Path>, options: &RunOptions) -> Result<Spec, RunError> {
+    let stored_path = checkpoint_directory(&options.out).join("spec.toml");
+    let stored = if options.resume && stored_path.exists() {
+        Some(fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?)
+    } else {
+        None
+    };
+    match (spec_path, stored) {
+        (Some(path), stored) => {
+            let spec = Spec::read(path)?;
+            if let Some(stored) = stored
+                && stored != spec.source
+            {
+                return Err(RunError::Input(format!(
+                    "{} differs from the spec the run in {} started with ({}); resume without a spec file, or choose another --out",
+                    path.display(),
+                    options.out.display(),
+                    stored_path.display()
+                )));
+            }
+            Ok(spec)
+        }
+        (None, Some(stored)) => Ok(Spec::parse(&stored_path.display().to_string(), &stored)?),
+        (None, None) => Err(RunError::Input(format!(
+            "no spec file given and no run to resume in {}",
+            options.out.display()
+        ))),
+    }
+}
+
+fn read_session(path: &Path) -> Option<Session> {
+    serde_json::from_slice(&fs::read(path).ok()?).ok()
+}
+
+/// Runs (or resumes) the experiment, writing the results directory `options.out`.
+pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome, RunError> {
+    let spec = resolve_spec(spec_path, options)?;
+    let out = &options.out;
+    let checkpoints = checkpoint_directory(out);
+    let manifest_path = out.join("manifest.json");
+    if out.exists() {
+        if !options.resume {
+            return Err(RunError::Input(format!(
+                "{} already exists; pass --resume to continue or re-use it, or choose another --out",
+                out.display()
+            )));
+        }
+        if manifest_path.exists() && !checkpoints.exists() {
+            let manifest: Manifest = serde_json::from_slice(
+                &fs::read(&manifest_path).map_err(RunError::io(&manifest_path))?,
+            )
+            .map_err(|e| RunError::Input(format!("{}: {e}", manifest_path.display())))?;
+            if manifest.spec != spec.source {
+                return Err(RunError::Input(format!(
+                    "{} holds a finished run of a different spec; choose another --out",
+                    out.display()
+                )));
+            }
+            return Ok(RunOutcome {
+                out: out.clone(),
+                manifest,
+                already_complete: true,
+            });
+        }
+    }
+    let pool = {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(threads) = options.threads {
+            if threads == 0 {
+                return Err(RunError::Input("--threads must be at least 1".into()));
+            }
+            builder = builder.num_threads(threads);
+        }
+        builder
+            .build()
+            .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))?
+    };
+    fs::create_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
+    remove_partial_files(&checkpoints)?;
+    remove_partial_files(out)?;
+    let spec_copy = checkpoints.join("spec.toml");
+    if !spec_copy.exists() {
+        write_atomically(&spec_copy, spec.source.as_bytes())?;
+    }
+    let session_path = checkpoints.join("session.json");
+    let previous = read_session(&session_path).unwrap_or(Session {
+        started_at: manifest::now(),
+        wall_seconds: 0.0,
+        cpu_seconds: 0.0,
+        sessions: 0,
+    });
+    let start = Instant::now();
+    let cpu_start = manifest::process_cpu_seconds();
+    let current_session = {
+        let previous = previous.clone();
+        move || Session {
+            started_at: previous.started_at.clone(),
+            wall_seconds: previous.wall_seconds + start.elapsed().as_secs_f64(),
+            cpu_seconds: previous.cpu_seconds + (manifest::process_cpu_seconds() - cpu_start),
+            sessions: previous.sessions + 1,
+        }
+    };
+    let fingerprint = checkpoint::fingerprint(&spec.source);
+
+    let units: Vec<(usize, u64)> = spec
+        .points
+        .iter()
+        .flat_map(|p| (0..spec.samples).map(move |s| (p.index, s)))
+        .collect();
+    let rounds_per_unit = spec.algorithm.equilibration_rounds + spec.algorithm.measurement_rounds;
+    let mut already = 0;
+    for &(point, sample) in &units {
+        match checkpoint::load(
+            &checkpoint::unit_path(&checkpoints, point, sample),
+            fingerprint,
+        )? {
+            Some(UnitState::Done(_)) => already += rounds_per_unit,
+            Some(UnitState::Running { state, .. }) => already += state.rounds,
+            None => {}
+        }
+    }
+    let session_for_tick = current_session.clone();
+    let session_file = session_path.clone();
+    let progress = Progress::start(
+        options.progress,
+        spec.name.clone(),
+        rounds_per_unit * units.len() as u64,
+        already,
+        move || {
+            if let Ok(bytes) = serde_json::to_vec_pretty(&session_for_tick()) {
+                let _ = write_atomically(&session_file, &bytes);
+            }
+        },
+    );
+    let results: Result<Vec<UnitResult>, RunError> = pool.install(|| {
+        units
+            .par_iter()
+            .map(|&(point, sample)| {
+                run_unit(
+                    &spec,
+                    &spec.points[point],
+                    sample,
+                    &checkpoints,
+                    fingerprint,
+                    progress.counter(),
+                )
+            })
+            .collect()
+    });
+    progress.finish();
+    let results = results?;
+
+    let mut grouped: Vec<Vec<UnitResult>> = vec![Vec::new(); spec.points.len()];
+    for (&(point, _), result) in units.iter().zip(results) {
+        grouped[point].push(result);
+    }
+    let points: Vec<PointResult> = spec
+        .points
+        .iter()
+        .zip(grouped)
+        .map(|(point, samples)| summarise_point(&spec, point, samples))
+        .collect::<Result<_, _>>()?;
+
+    let mut files = crate::store::write_tables(&spec, &points, out)?;
+    if spec.save_final_spins {
+        files.extend(crate::store::write_spins(&spec, &points, out)?);
+    }
+    files.extend(crate::report::write_report(out)?);
+    let session = current_session();
+    let manifest = Manifest {
+        name: spec.name.clone(),
+        spec_file: spec.file.clone(),
+        spec: spec.source.clone(),
+        spec_parsed: toml::from_str::<serde_json::Value>(&spec.source)
+            .map_err(|e| RunError::Sampler(format!("spec to JSON: {e}")))?,
+        quench_version: env!("CARGO_PKG_VERSION").to_string(),
+        git_revision: manifest::git_revision(),
+        seed: spec.seed,
+        threads: pool.current_num_threads(),
+        finished_at: manifest::now(),
+        session,
+        machine: manifest::machine(),
+        files,
+    };
+    let bytes = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| RunError::Sampler(format!("manifest: {e}")))?;
+    write_atomically(&manifest_path, &bytes)?;
+    fs::remove_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
+    Ok(RunOutcome {
+        out: out.clone(),
+        manifest,
+        already_complete: false,
+    })
+}
+
+/// Runs one (point, sample) unit from its checkpoint, or from the start.
+fn run_unit(
+    spec: &Spec,
+    point: &GridPoint,
+    sample_index: u64,
+    checkpoints: &Path,
+    fingerprint: u64,
+    progress: &std::sync::atomic::AtomicU64,
+) -> Result<UnitResult, RunError> {
+    let path = checkpoint::unit_path(checkpoints, point.index, sample_index);
+    let stream = stream_index(point.index, sample_index);
+    let sample = point.ensemble.draw(spec.seed, stream)?;
+    let protocol = Protocol::new(spec, &sample)?;
+    let (mut state, mut measurements) = match checkpoint::load(&path, fingerprint)? {
+        Some(UnitState::Done(result)) => return Ok(*result),
+        Some(UnitState::Running {
+            state,
+            measurements,
+        }) => (*state, *measurements),
+        None => (
+            protocol.initial_state(&sample, spec.seed, stream),
+            Measurements::new(spec.ladder.temperatures(), sample.n()),
+        ),
+    };
+    let equilibration = spec.algorithm.equilibration_rounds;
+    let total = equilibration + spec.algorithm.measurement_rounds;
+    let mut last_save = Instant::now();
+    while state.rounds < total {
+        protocol.round(&sample, &mut state);
+        if state.rounds > equilibration {
+            measurements.record(&sample, &state);
+        }
+        progress.fetch_add(1, Ordering::Relaxed);
+        if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds && state.rounds < total {
+            let running = UnitStateRef::Running {
+                state: &state,
+                measurements: &measurements,
+            };
+            checkpoint::save(&path, running, fingerprint)?;
+            last_save = Instant::now();
+        }
+    }
+    let final_spins = spec.save_final_spins.then(|| {
+        state
+            .ladders
+            .iter()
+            .map(|ladder| ladder.chains.iter().map(|c| c.spins.clone()).collect())
+            .collect()
+    });
+    let result = UnitResult {
+        run: SampleRun {
+            sample_index,
+            thermal: measurements.summary(),
+            exchange_acceptance: state.exchange_acceptance(),
+            round_trips: state.round_trips(),
+        },
+        final_spins,
+    };
+    checkpoint::save(&path, UnitStateRef::Done(&result), fingerprint)?;
+    Ok(result)
+}
+
+/// Disorder averages of one grid point.
+fn summarise_point(
+    spec: &Spec,
+    point: &GridPoint,
+    samples: Vec<UnitResult>,
+) -> Result<PointResult, RunError> {
+    let first = point
+        .ensemble
+        .draw(spec.seed, stream_index(point.index, 0))?;
+    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
+    let shape = SampleShape::of(&first, gaussian);
+    let thermal: Vec<Vec<ThermalSummary>> = samples.iter().map(|s| s.run.thermal.clone()).collect();
+    Ok(PointResult {
+        disorder: disorder_summary(&shape, &thermal),
+        samples,
+    })
+}

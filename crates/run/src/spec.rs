@@ -1,0 +1,752 @@
+//! The spec file: one TOML file describes one experiment.
+//!
+//! ```toml
+//! name = "sk-transition"          # names the default results directory runs/<name>
+//! description = "..."             # optional, goes into the report
+//! seed = 2026                     # master seed of every random stream
+//!
+//! [model]                         # any model of `quench models`, without its size
+//! model = "sk"
+//! couplings = "gaussian"
+//!
+//! [grid]                          # the sizes (n, or length for lattices) and fields to run
+//! n = [16, 32, 64]
+//! field = [0.0]                   # optional
+//!
+//! [ensemble]
+//! samples = 64                    # disorder samples per grid point
+//!
+//! [algorithm]
+//! method = "parallel-tempering"   # or "independent" (no exchanges)
+//! rule = "metropolis"             # or "heat-bath"
+//! order = "sequential"            # or "checkerboard", "random"
+//! replicas = 2                    # real replicas per temperature (2 or more for overlaps)
+//! sweeps_per_round = 1            # local sweeps of every chain per round
+//! wolff_updates_per_round = 0     # Wolff clusters per chain per round (ferromagnets)
+//! equilibration_rounds = 2000
+//! measurement_rounds = 4000       # one measurement per round
+//!
+//! [temperatures]                  # `values = [...]`, or minimum, maximum, count and spacing
+//! minimum = 0.4
+//! maximum = 1.6
+//! count = 13
+//! spacing = "geometric"           # or "linear"
+//!
+//! [observables]
+//! overlap_distribution_at = [0.4, 1.0]   # temperatures of the P(q) figure (nearest on the ladder)
+//! save_final_spins = false        # final configurations to spins/point-*.npy
+//!
+//! [output]
+//! checkpoint_seconds = 60         # how often every running sample saves its state
+//! ```
+//!
+//! [`Spec::parse`] checks everything a run could fail on before it starts:
+//! unknown keys, wrong types, out-of-range values, models that cannot be
+//! drawn, samplers that do not apply to the model. Every error names the file,
+//! the line and the key, and says what is allowed.
+
+use quench_core::{Ensemble, ModelSpec, ParameterError};
+use quench_mc::{LocalRule, SweepOrder, TemperatureLadder};
+use serde::{Deserialize, Serialize};
+
+use crate::error::SpecError;
+use crate::locate::Located;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    name: String,
+    #[serde(default)]
+    description: String,
+    seed: i64,
+    model: toml::Table,
+    #[serde(default)]
+    grid: RawGrid,
+    ensemble: RawEnsemble,
+    algorithm: RawAlgorithm,
+    temperatures: RawTemperatures,
+    #[serde(default)]
+    observables: RawObservables,
+    #[serde(default)]
+    output: RawOutput,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrid {
+    n: Option<Vec<i64>>,
+    length: Option<Vec<i64>>,
+    field: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnsemble {
+    samples: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlgorithm {
+    method: Method,
+    #[serde(default = "default_rule")]
+    rule: LocalRule,
+    #[serde(default = "default_order")]
+    order: SweepOrder,
+    replicas: i64,
+    #[serde(default = "one")]
+    sweeps_per_round: i64,
+    #[serde(default)]
+    wolff_updates_per_round: i64,
+    equilibration_rounds: i64,
+    measurement_rounds: i64,
+}
+
+fn default_rule() -> LocalRule {
+    LocalRule::Metropolis
+}
+fn default_order() -> SweepOrder {
+    SweepOrder::Sequential
+}
+fn one() -> i64 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemperatures {
+    values: Option<Vec<f64>>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    count: Option<i64>,
+    spacing: Option<Spacing>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Spacing {
+    Geometric,
+    Linear,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObservables {
+    overlap_distribution_at: Option<Vec<f64>>,
+    #[serde(default)]
+    save_final_spins: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    #[serde(default = "default_checkpoint_seconds")]
+    checkpoint_seconds: f64,
+}
+
+impl Default for RawOutput {
+    fn default() -> Self {
+        Self {
+            checkpoint_seconds: default_checkpoint_seconds(),
+        }
+    }
+}
+
+fn default_checkpoint_seconds() -> f64 {
+    60.0
+}
+
+/// How the chains at different temperatures interact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Replica-exchange Monte Carlo: one exchange pass over the ladder per round.
+    ParallelTempering,
+    /// Independent chains at every temperature (no exchanges).
+    Independent,
+}
+
+/// The update protocol of every chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Algorithm {
+    /// Exchanges or not.
+    pub method: Method,
+    /// Local acceptance rule.
+    pub rule: LocalRule,
+    /// Local sweep order.
+    pub order: SweepOrder,
+    /// Real replicas per temperature.
+    pub replicas: usize,
+    /// Local sweeps per round.
+    pub sweeps_per_round: u64,
+    /// Wolff cluster updates per chain per round.
+    pub wolff_updates_per_round: u64,
+    /// Rounds before measuring.
+    pub equilibration_rounds: u64,
+    /// Measured rounds.
+    pub measurement_rounds: u64,
+}
+
+/// Which size parameter the grid varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SizeKey {
+    /// Number of spins `n`.
+    N,
+    /// Lattice side `length`.
+    Length,
+}
+
+impl SizeKey {
+    /// The key's name in spec files and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            SizeKey::N => "n",
+            SizeKey::Length => "length",
+        }
+    }
+}
+
+/// One point of the grid: a model at one size and field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridPoint {
+    /// Position in the grid (sizes outer, fields inner).
+    pub index: usize,
+    /// Value of the size key.
+    pub size: usize,
+    /// Uniform field.
+    pub field: f64,
+    /// The model at this point.
+    pub model: ModelSpec,
+    /// Its validated ensemble.
+    pub ensemble: Ensemble,
+}
+
+/// A validated experiment: everything the runner needs.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file it came from (for messages and the manifest).
+    pub file: String,
+    /// The file's text as run.
+    pub source: String,
+    /// Experiment name.
+    pub name: String,
+    /// Free text for the report.
+    pub description: String,
+    /// Master seed.
+    pub seed: u64,
+    /// The model table as written (without grid keys).
+    pub model_table: toml::Table,
+    /// The size key the grid varies.
+    pub size_key: SizeKey,
+    /// Grid points.
+    pub points: Vec<GridPoint>,
+    /// Disorder samples per point.
+    pub samples: u64,
+    /// The update protocol.
+    pub algorithm: Algorithm,
+    /// The temperature ladder.
+    pub ladder: TemperatureLadder,
+    /// Ladder slots of the P(q) figure.
+    pub overlap_distribution_slots: Vec<usize>,
+    /// Whether final spin configurations are written.
+    pub save_final_spins: bool,
+    /// Seconds between checkpoints of a running sample.
+    pub checkpoint_seconds: f64,
+}
+
+const TOP_KEYS: &str = "name, description, seed, [model], [grid], [ensemble], [algorithm], [temperatures], [observables], [output]";
+
+/// Builds errors located in one file.
+pub(crate) struct Reporter<'a> {
+    file: &'a str,
+    located: Located<'a>,
+}
+
+impl<'a> Reporter<'a> {
+    pub(crate) fn new(file: &'a str, source: &'a str) -> Self {
+        Self {
+            file,
+            located: Located::new(source),
+        }
+    }
+
+    pub(crate) fn at(
+        &self,
+        key: &str,
+        message: impl Into<String>,
+        allowed: impl Into<String>,
+    ) -> SpecError {
+        let allowed = allowed.into();
+        SpecError {
+            file: self.file.to_string(),
+            line: self.located.line_of_key(key),
+            key: Some(key.to_string()),
+            message: message.into(),
+            allowed: (!allowed.is_empty()).then_some(allowed),
+        }
+    }
+
+    fn parameter(&self, key: &str, error: &ParameterError) -> SpecError {
+        self.at(
+            key,
+            format!("{} is out of range", error.value),
+            error.allowed.clone(),
+        )
+    }
+
+    fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
+        let span = error.span();
+        let key = span.as_ref().and_then(|s| self.located.key_at(s.start));
+        let line = span.map_or(1, |s| self.located.line_of(s.start));
+        let mut message = error.message().trim().to_string();
+        let mut allowed = None;
+        if message.starts_with("missing field") && key.is_none() {
+            allowed = Some(TOP_KEYS.to_string());
+        }
+        if let Some((what, expected)) = message.split_once(", expected ") {
+            let expected = expected.trim_end_matches('.');
+            allowed = Some(
+                match expected {
+                    "i64" | "u64" | "i32" | "u32" | "usize" => "an integer",
+                    "f64" | "f32" => "a number",
+                    "a boolean" | "bool" => "true or false",
+                    other => other,
+                }
+                .to_string(),
+            );
+            message = what.to_string();
+        }
+        SpecError {
+            file: self.file.to_string(),
+            line,
+            key,
+            message,
+            allowed,
+        }
+    }
+}
+
+fn non_negative(
+    reporter: &Reporter<'_>,
+    key: &str,
+    value: i64,
+    minimum: i64,
+) -> Result<u64, SpecError> {
+    if value < minimum {
+        return Err(reporter.at(
+            key,
+            format!("{value} is out of range"),
+            format!("an integer >= {minimum}"),
+        ));
+    }
+    Ok(value as u64)
+}
+
+impl Spec {
+    /// Reads and validates the spec file at `path`.
+    pub fn read(path: &std::path::Path) -> Result<Self, crate::RunError> {
+        let source = std::fs::read_to_string(path).map_err(crate::RunError::io(path))?;
+        Ok(Self::parse(&path.display().to_string(), &source)?)
+    }
+
+    /// Validates the text `source` of the file `file`.
+    pub fn parse(file: &str, source: &str) -> Result<Self, SpecError> {
+        let reporter = Reporter::new(file, source);
+        let raw: RawSpec = toml::from_str(source).map_err(|e| reporter.deserialisation(&e))?;
+        Self::validate(&reporter, file, source, raw)
+    }
+
+    fn validate(
+        reporter: &Reporter<'_>,
+        file: &str,
+        source: &str,
+        raw: RawSpec,
+    ) -> Result<Self, SpecError> {
+        if raw.name.is_empty()
+            || !raw
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            || raw.name.starts_with('.')
+        {
+            return Err(reporter.at(
+                "name",
+                format!("{:?} cannot name a directory", raw.name),
+                "letters, digits, '-', '_' and '.', not starting with '.'",
+            ));
+        }
+        let seed = non_negative(reporter, "seed", raw.seed, 0)?;
+        let (size_key, points) = grid_points(reporter, &raw)?;
+        let samples = non_negative(reporter, "ensemble.samples", raw.ensemble.samples, 1)?;
+        let algorithm = algorithm(reporter, &raw.algorithm)?;
+        let ladder = ladder(reporter, &raw.temperatures)?;
+        if algorithm.method == Method::ParallelTempering && ladder.len() < 2 {
+            return Err(reporter.at(
+                "algorithm.method",
+                "parallel tempering needs at least two temperatures",
+                "\"independent\" for a single temperature, or more temperatures",
+            ));
+        }
+        check_samplers(reporter, &algorithm, &points, seed)?;
+        let overlap_distribution_slots = match &raw.observables.overlap_distribution_at {
+            Some(values) => {
+                let temperatures = ladder.temperatures();
+                let (low, high) = (temperatures[0], temperatures[temperatures.len() - 1]);
+                let mut slots = Vec::new();
+                for (i, &t) in values.iter().enumerate() {
+                    if !(t >= low - 1e-12 && t <= high + 1e-12) {
+                        return Err(reporter.at(
+                            &format!("observables.overlap_distribution_at[{i}]"),
+                            format!("temperature {t} is outside the ladder"),
+                            format!("temperatures between {low} and {high}"),
+                        ));
+                    }
+                    slots.push(nearest_slot(temperatures, t));
+                }
+                slots.dedup();
+                slots
+            }
+            None => default_overlap_slots(ladder.len()),
+        };
+        if !(raw.output.checkpoint_seconds.is_finite() && raw.output.checkpoint_seconds > 0.0) {
+            return Err(reporter.at(
+                "output.checkpoint_seconds",
+                format!("{} is out of range", raw.output.checkpoint_seconds),
+                "a number of seconds > 0",
+            ));
+        }
+        Ok(Spec {
+            file: file.to_string(),
+            source: source.to_string(),
+            name: raw.name,
+            description: raw.description,
+            seed,
+            model_table: raw.model,
+            size_key,
+            points,
+            samples,
+            algorithm,
+            ladder,
+            overlap_distribution_slots,
+            save_final_spins: raw.observables.save_final_spins,
+            checkpoint_seconds: raw.output.checkpoint_seconds,
+        })
+    }
+
+    /// Number of spins at every grid point.
+    pub fn spins(&self, point: &GridPoint) -> usize {
+        point.ensemble.n()
+    }
+}
+
+fn nearest_slot(temperatures: &[f64], t: f64) -> usize {
+    let mut best = 0;
+    for (i, &x) in temperatures.iter().enumerate() {
+        if (x - t).abs() < (temperatures[best] - t).abs() {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Four slots spread over the ladder (all of them if there are fewer).
+fn default_overlap_slots(count: usize) -> Vec<usize> {
+    let mut slots: Vec<usize> = (0..4.min(count))
+        .map(|i| (i * (count - 1)) / 3.max(1))
+        .collect();
+    slots.dedup();
+    slots
+}
+
+fn grid_points(
+    reporter: &Reporter<'_>,
+    raw: &RawSpec,
+) -> Result<(SizeKey, Vec<GridPoint>), SpecError> {
+    let model_name = match raw.model.get("model") {
+        Some(toml::Value::String(name)) => name.clone(),
+        Some(other) => {
+            return Err(reporter.at(
+                "model.model",
+                format!("expected a string, found {}", other.type_str()),
+                crate::models::MODEL_NAMES,
+            ));
+        }
+        None => {
+            return Err(reporter.at("model", "missing key `model`", crate::models::MODEL_NAMES));
+        }
+    };
+    let Some(model_info) = crate::models::find(&model_name) else {
+        return Err(reporter.at(
+            "model.model",
+            format!("unknown model {model_name:?}"),
+            crate::models::MODEL_NAMES,
+        ));
+    };
+    let size_key = model_info.size_key;
+    let other_key = match size_key {
+        SizeKey::N => "length",
+        SizeKey::Length => "n",
+    };
+    let (sizes, other) = match size_key {
+        SizeKey::N => (&raw.grid.n, &raw.grid.length),
+        SizeKey::Length => (&raw.grid.length, &raw.grid.n),
+    };
+    if other.is_some() {
+        return Err(reporter.at(
+            &format!("grid.{other_key}"),
+            format!("model {model_name:?} has no size key `{other_key}`"),
+            format!("grid.{}", size_key.name()),
+        ));
+    }
+    let key = size_key.name();
+    let sizes: Vec<(String, toml::Value)> = match (sizes, raw.model.get(key)) {
+        (Some(_), Some(_)) => {
+            return Err(reporter.at(
+                &format!("grid.{key}"),
+                format!("`{key}` is given both in [model] and in [grid]"),
+                "one of the two",
+            ));
+        }
+        (Some(list), None) if list.is_empty() => {
+            return Err(reporter.at(
+                &format!("grid.{key}"),
+                "the list is empty",
+                "at least one size",
+            ));
+        }
+        (Some(list), None) => list
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (format!("grid.{key}[{i}]"), toml::Value::Integer(v)))
+            .collect(),
+        (None, Some(value)) => vec![(format!("model.{key}"), value.clone())],
+        (None, None) => {
+            return Err(reporter.at(
+                "grid",
+                format!("no size: model {model_name:?} needs `{key}`"),
+                format!("`{key} = [...]` in [grid], or `{key} = ...` in [model]"),
+            ));
+        }
+    };
+    let fields: Vec<(String, Option<f64>)> = match (&raw.grid.field, raw.model.get("field")) {
+        (Some(_), Some(_)) => {
+            return Err(reporter.at(
+                "grid.field",
+                "`field` is given both in [model] and in [grid]",
+                "one of the two",
+            ));
+        }
+        (Some(list), None) if list.is_empty() => {
+            return Err(reporter.at("grid.field", "the list is empty", "at least one field"));
+        }
+        (Some(list), None) => list
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (format!("grid.field[{i}]"), Some(h)))
+            .collect(),
+        (None, _) => vec![("model.field".to_string(), None)],
+    };
+    let mut points = Vec::new();
+    for (size_path, size_value) in &sizes {
+        for (field_path, field) in &fields {
+            let mut table = raw.model.clone();
+            table.insert(key.to_string(), size_value.clone());
+            if let Some(h) = field {
+                table.insert("field".to_string(), toml::Value::Float(*h));
+            }
+            let model: ModelSpec =
+                toml::Value::Table(table)
+                    .try_into()
+                    .map_err(|e: toml::de::Error| {
+                        let message = e.message().trim().to_string();
+                        let (what, allowed) = match message.split_once(", expected ") {
+                            Some((what, expected)) => {
+                                (what.to_string(), expected.trim_end_matches('.').to_string())
+                            }
+                            None => (message.clone(), String::new()),
+                        };
+                        let named = backticked(&what).unwrap_or_default().to_string();
+                        // An unknown variant names a value (`couplings = "cauchy"`): find the key holding it.
+                        let holder = raw
+                            .model
+                            .iter()
+                            .find(|(k, v)| {
+                                k.as_str() != "model" && v.as_str() == Some(named.as_str())
+                            })
+                            .map(|(k, _)| k.clone());
+                        let key = holder
+                            .or_else(|| (!named.is_empty()).then(|| named.clone()))
+                            .map(|k| format!("model.{k}"))
+                            .filter(|k| reporter.located.has_key(k))
+                            .unwrap_or_else(|| "model".to_string());
+                        reporter.at(&key, what, allowed)
+                    })?;
+            let ensemble = model.ensemble().map_err(|e| {
+                let path = if e.parameter == key {
+                    size_path.clone()
+                } else if e.parameter == "field" {
+                    field_path.clone()
+                } else {
+                    format!("model.{}", e.parameter)
+                };
+                reporter.parameter(&path, &e)
+            })?;
+            let size = match size_value {
+                toml::Value::Integer(v) => *v as usize,
+                _ => 0,
+            };
+            let field = match &model {
+                ModelSpec::SherringtonKirkpatrick { field, .. }
+                | ModelSpec::EdwardsAnderson { field, .. }
+                | ModelSpec::Ferromagnet { field, .. }
+                | ModelSpec::RandomRegular { field, .. }
+                | ModelSpec::ErdosRenyi { field, .. }
+                | ModelSpec::Hopfield { field, .. } => *field,
+            };
+            points.push(GridPoint {
+                index: points.len(),
+                size,
+                field,
+                model,
+                ensemble,
+            });
+        }
+    }
+    Ok((size_key, points))
+}
+
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end])
+}
+
+fn algorithm(reporter: &Reporter<'_>, raw: &RawAlgorithm) -> Result<Algorithm, SpecError> {
+    let algorithm = Algorithm {
+        method: raw.method,
+        rule: raw.rule,
+        order: raw.order,
+        replicas: non_negative(reporter, "algorithm.replicas", raw.replicas, 1)? as usize,
+        sweeps_per_round: non_negative(
+            reporter,
+            "algorithm.sweeps_per_round",
+            raw.sweeps_per_round,
+            0,
+        )?,
+        wolff_updates_per_round: non_negative(
+            reporter,
+            "algorithm.wolff_updates_per_round",
+            raw.wolff_updates_per_round,
+            0,
+        )?,
+        equilibration_rounds: non_negative(
+            reporter,
+            "algorithm.equilibration_rounds",
+            raw.equilibration_rounds,
+            0,
+        )?,
+        measurement_rounds: non_negative(
+            reporter,
+            "algorithm.measurement_rounds",
+            raw.measurement_rounds,
+            1,
+        )?,
+    };
+    if algorithm.sweeps_per_round == 0 && algorithm.wolff_updates_per_round == 0 {
+        return Err(reporter.at(
+            "algorithm.sweeps_per_round",
+            "a round with no sweeps and no cluster updates does nothing",
+            "sweeps_per_round >= 1 or wolff_updates_per_round >= 1",
+        ));
+    }
+    Ok(algorithm)
+}
+
+fn ladder(reporter: &Reporter<'_>, raw: &RawTemperatures) -> Result<TemperatureLadder, SpecError> {
+    const ALLOWED: &str = "`values = [...]`, or `minimum`, `maximum`, `count` (and `spacing`)";
+    match (&raw.values, raw.minimum, raw.maximum, raw.count) {
+        (Some(values), None, None, None) => {
+            TemperatureLadder::from_list(values.clone()).map_err(|e| {
+                let index = values.iter().position(|t| !(t.is_finite() && *t > 0.0));
+                let key = index.map_or("temperatures.values".to_string(), |i| {
+                    format!("temperatures.values[{i}]")
+                });
+                reporter.parameter(&key, &e)
+            })
+        }
+        (None, Some(minimum), Some(maximum), Some(count)) => {
+            let count = non_negative(reporter, "temperatures.count", count, 1)? as usize;
+            let spacing = raw.spacing.unwrap_or(Spacing::Geometric);
+            let ladder = match spacing {
+                Spacing::Geometric => TemperatureLadder::geometric(minimum, maximum, count),
+                Spacing::Linear => TemperatureLadder::linear(minimum, maximum, count),
+            };
+            ladder.map_err(|e| {
+                let key = match e.parameter {
+                    "maximum" => "temperatures.maximum",
+                    "count" => "temperatures.count",
+                    _ => "temperatures.minimum",
+                };
+                reporter.parameter(key, &e)
+            })
+        }
+        (Some(_), ..) => Err(reporter.at(
+            "temperatures.values",
+            "`values` is given together with a range",
+            ALLOWED,
+        )),
+        _ => Err(reporter.at("temperatures", "incomplete temperature range", ALLOWED)),
+    }
+}
+
+/// Checks that the samplers apply to every grid point (drawing sample 0 of each).
+fn check_samplers(
+    reporter: &Reporter<'_>,
+    algorithm: &Algorithm,
+    points: &[GridPoint],
+    seed: u64,
+) -> Result<(), SpecError> {
+    for point in points {
+        if algorithm.wolff_updates_per_round > 0 {
+            let ferromagnet = matches!(point.model, ModelSpec::Ferromagnet { .. });
+            if !ferromagnet || point.field != 0.0 {
+                return Err(reporter.at(
+                    "algorithm.wolff_updates_per_round",
+                    format!(
+                        "Wolff cluster updates need a ferromagnet without field (grid point {} is {})",
+                        point.index,
+                        if ferromagnet { "in a field" } else { "frustrated" }
+                    ),
+                    "0 for this model",
+                ));
+            }
+        }
+        if algorithm.sweeps_per_round > 0 && algorithm.order == SweepOrder::Checkerboard {
+            if !matches!(
+                point.model,
+                ModelSpec::EdwardsAnderson { .. } | ModelSpec::Ferromagnet { .. }
+            ) {
+                return Err(reporter.at(
+                    "algorithm.order",
+                    "checkerboard order needs a bipartite lattice; random graphs are not two-colourable in general",
+                    "\"sequential\" or \"random\"",
+                ));
+            }
+            let sample = point
+                .ensemble
+                .draw(seed, 0)
+                .map_err(|e| reporter.at("model", e.to_string(), ""))?;
+            quench_mc::SingleSpinSampler::new(algorithm.rule, algorithm.order, &sample).map_err(
+                |e| {
+                    reporter.at(
+                        "algorithm.order",
+                        format!("at grid point {}: {e}", point.index),
+                        "\"sequential\" or \"random\"",
+                    )
+                },
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! The results store: tidy tables of a finished run.
+//!
+//! | file | one row per | columns |
+//! |---|---|---|
+//! | `thermal.parquet` | point × sample × temperature × observable | `point size spins field sample temperature observable mean error tau count` |
+//! | `disorder.parquet` | point × temperature × observable | `point size spins field temperature observable mean error samples method` |
+//! | `overlap_distribution.parquet` | point × temperature × bin | `point size spins field temperature q density probability` |
+//! | `exchange.parquet` | point × sample × neighbouring pair | `point size spins field sample pair temperature_cold temperature_hot acceptance round_trips` |
+//! | `theory.parquet` | curve × point × temperature × observable | `curve point size spins field temperature observable value` |
+//!
+//! `size` is the grid's size key (`n`, or `length` on lattices), `spins` is
+//! $N$. Errors are standard errors: binning with the integrated
+//! autocorrelation time `tau` for thermal averages, the sample-to-sample
+//! standard error for disorder averages (`method = "mean"`), jackknife over
+//! samples for ratios (`method = "jackknife"`). Numbers that do not apply
+//! are NaN. `spec.toml` beside the tables is the spec as run.
+
+use std::path::Path;
+
+use ndarray::Array4;
+use ndarray_npy::WriteNpyExt;
+use quench_stats::{DisorderAverage, Estimate, JackknifeEstimate};
+
+use crate::atomic::write_atomically;
+use crate::error::RunError;
+use crate::runner::PointResult;
+use crate::spec::Spec;
+use crate::table::{Column, Table};
+
+/// Thermal observables of `ThermalSummary`, by table name.
+const THERMAL: [&str; 9] = [
+    "energy",
+    "coupling_energy",
+    "absolute_magnetisation",
+    "magnetisation_squared",
+    "absolute_overlap",
+    "overlap_squared",
+    "overlap_fourth",
+    "link_overlap",
+    "fourier_overlap_squared",
+];
+
+/// Columns shared by every table: where on the grid a row belongs.
+#[derive(Default)]
+struct PointColumns {
+    point: Vec<u64>,
+    size: Vec<u64>,
+    spins: Vec<u64>,
+    field: Vec<f64>,
+}
+
+impl PointColumns {
+    fn push(&mut self, spec: &Spec, point: usize) {
+        let p = &spec.points[point];
+        self.point.push(point as u64);
+        self.size.push(p.size as u64);
+        self.spins.push(p.ensemble.n() as u64);
+        self.field.push(p.field);
+    }
+
+    fn into_columns(self) -> Vec<(&'static str, Column)> {
+        vec![
+            ("point", Column::Integer(self.point)),
+            ("size", Column::Integer(self.size)),
+            ("spins", Column::Integer(self.spins)),
+            ("field", Column::Number(self.field)),
+        ]
+    }
+}
+
+fn thermal_table(spec: &Spec, points: &[PointResult]) -> Table {
+    let mut at = PointColumns::default();
+    let (mut sample, mut temperature, mut observable) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut mean, mut error, mut tau, mut count) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (p, result) in points.iter().enumerate() {
+        for unit in &result.samples {
+            for summary in &unit.run.thermal {
+                let values: [Option<Estimate>; 9] = [
+                    Some(summary.energy),
+                    Some(summary.coupling_energy),
+                    Some(summary.absolute_magnetisation),
+                    Some(summary.magnetisation_squared),
+                    summary.absolute_overlap,
+                    summary.overlap_squared,
+                    summary.overlap_fourth,
+                    summary.link_overlap,
+                    summary.fourier_overlap_squared,
+                ];
+                for (name, value) in THERMAL.iter().zip(values) {
+                    let Some(e) = value else { continue };
+                    at.push(spec, p);
+                    sample.push(unit.run.sample_index);
+                    temperature.push(summary.temperature);
+                    observable.push(name.to_string());
+                    mean.push(e.mean);
+                    error.push(e.error);
+                    tau.push(e.tau_int);
+                    count.push(e.count);
+                }
+            }
+        }
+    }
+    let mut columns = at.into_columns();
+    columns.extend([
+        ("sample", Column::Integer(sample)),
+        ("temperature", Column::Number(temperature)),
+        ("observable", Column::Text(observable)),
+        ("mean", Column::Number(mean)),
+        ("error", Column::Number(error)),
+        ("tau", Column::Number(tau)),
+        ("count", Column::Integer(count)),
+    ]);
+    Table::new(columns)
+}
+
+enum Averaged<'a> {
+    Mean(&'a DisorderAverage),
+    Scaled(&'a Estimate, usize),
+    Jackknife(&'a JackknifeEstimate),
+}
+
+fn disorder_table(spec: &Spec, points: &[PointResult]) -> Table {
+    let mut at = PointColumns::default();
+    let (mut temperature, mut observable, mut mean, mut error, mut samples, mut method) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for (p, result) in points.iter().enumerate() {
+        let count = result.samples.len();
+        for d in &result.disorder {
+            let rows: [(&str, Option<Averaged<'_>>); 10] = [
+                ("energy", Some(Averaged::Mean(&d.energy))),
+                (
+                    "absolute_magnetisation",
+                    Some(Averaged::Mean(&d.absolute_magnetisation)),
+                ),
+                (
+                    "absolute_overlap",
+                    d.absolute_overlap.as_ref().map(Averaged::Mean),
+                ),
+                (
+                    "overlap_squared",
+                    d.overlap_squared.as_ref().map(Averaged::Mean),
+                ),
+                (
+                    "overlap_fourth",
+                    d.overlap_fourth.as_ref().map(Averaged::Mean),
+                ),
+                ("link_overlap", d.link_overlap.as_ref().map(Averaged::Mean)),
+                (
+                    "spin_glass_susceptibility",
+                    d.spin_glass_susceptibility
+                        .as_ref()
+                        .map(|e| Averaged::Scaled(e, count)),
+                ),
+                (
+                    "binder_cumulant",
+                    d.binder_cumulant.as_ref().map(Averaged::Jackknife),
+                ),
+                (
+                    "correlation_length_over_length",
+                    d.correlation_length_over_length
+                        .as_ref()
+                        .map(Averaged::Jackknife),
+                ),
+                (
+                    "equilibration_gap",
+                    d.equilibration_gap.as_ref().map(Averaged::Mean),
+                ),
+            ];
+            for (name, value) in rows {
+                let Some(value) = value else { continue };
+                let (m, e, n, how) = match value {
+                    Averaged::Mean(a) => (a.mean(), a.error(), a.count(), "mean"),
+                    Averaged::Scaled(e, n) => (e.mean, e.error, n, "mean"),
+                    Averaged::Jackknife(j) => (j.value, j.error, j.samples, "jackknife"),
+                };
+                at.push(spec, p);
+                temperature.push(d.temperature);
+                observable.push(name.to_string());
+                mean.push(m);
+                error.push(e);
+                samples.push(n as u64);
+                method.push(how.to_string());
+            }
+        }
+    }
+    let mut columns = at.into_columns();
+    columns.extend([
+        ("temperature", Column::Number(temperature)),
+        ("observable", Column::Text(observable)),
+        ("mean", Column::Number(mean)),
+        ("error", Column::Number(error)),
+        ("samples", Column::Integer(samples)),
+        ("method", Column::Text(method)),
+    ]);
+    Table::new(columns)
+}
+
+fn overlap_table(spec: &Spec, points: &[PointResult]) -> Table {
+    let mut at = PointColumns::default();
+    let (mut temperature, mut q, mut density, mut probability) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (p, result) in points.iter().enumerate() {
+        for d in &result.disorder {
+            let Some(histogram) = &d.overlap_distribution else {
+                continue;
+            };
+            let width = histogram.bin_width();
+            for (centre, weight) in histogram.bin_centers().into_iter().zip(histogram.counts()) {
+                at.push(spec, p);
+                temperature.push(d.temperature);
+                q.push(centre);
+                density.push(weight / width);
+                probability.push(*weight);
+            }
+        }
+    }
+    let mut columns = at.into_columns();
+    columns.extend([
+        ("temperature", Column::Number(temperature)),
+        ("q", Column::Number(q)),
+        ("density", Column::Number(density)),
+        ("probability", Column::Number(probability)),
+    ]);
+    Table::new(columns)
+}
+
+fn exchange_table(spec: &Spec, points: &[PointResult]) -> Table {
+    let mut at = PointColumns::default();
+    let temperatures = spec.ladder.temperatures();
+    let (mut sample, mut pair, mut cold, mut hot, mut acceptance, mut trips) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for (p, result) in points.iter().enumerate() {
+        for unit in &result.samples {
+            for (k, &a) in unit.run.exchange_acceptance.iter().enumerate() {
+                at.push(spec, p);
+                sample.push(unit.run.sample_index);
+                pair.push(k as u64);
+                cold.push(temperatures[k]);
+                hot.push(temperatures[k + 1]);
+                acceptance.push(a);
+                trips.push(unit.run.round_trips);
+            }
+        }
+    }
+    let mut columns = at.into_columns();
+    columns.extend([
+        ("sample", Column::Integer(sample)),
+        ("pair", Column::Integer(pair)),
+        ("temperature_cold", Column::Number(cold)),
+        ("temperature_hot", Column::Number(hot)),
+        ("acceptance", Column::Number(acceptance)),
+        ("round_trips", Column::Integer(trips)),
+    ]);
+    Table::new(columns)
+}
+
+/// Writes `spec.toml` and the tables; returns the file names written.
+pub fn write_tables(
+    spec: &Spec,
+    points: &[PointResult],
+    out: &Path,
+) -> Result<Vec<String>, RunError> {
+    write_atomically(&out.join("spec.toml"), spec.source.as_bytes())?;
+    let mut files = vec!["spec.toml".to_string()];
+    let tables = [
+        ("thermal.parquet", thermal_table(spec, points)),
+        ("disorder.parquet", disorder_table(spec, points)),
+        ("overlap_distribution.parquet", overlap_table(spec, points)),
+        ("exchange.parquet", exchange_table(spec, points)),
+        ("theory.parquet", crate::curves::theory_table(spec)?),
+    ];
+    for (name, table) in tables {
+        table.write(&out.join(name))?;
+        files.push(name.to_string());
+    }
+    Ok(files)
+}
+
+/// Writes the final spin configurations, one `.npy` array `[sample, replica, temperature, site]`
+/// of `int8` per grid point, under `spins/`.
+pub fn write_spins(
+    spec: &Spec,
+    points: &[PointResult],
+    out: &Path,
+) -> Result<Vec<String>, RunError> {
+    let directory = out.join("spins");
+    std::fs::create_dir_all(&directory).map_err(RunError::io(&directory))?;
+    let mut files = Vec::new();
+    for (p, result) in points.iter().enumerate() {
+        let n = spec.points[p].ensemble.n();
+        let shape = (
+            result.samples.len(),
+            spec.algorithm.replicas,
+            spec.ladder.len(),
+            n,
+        );
+        let mut values = Vec::with_capacity(shape.0 * shape.1 * shape.2 * n);
+        for unit in &result.samples {
+            for replica in unit.final_spins.iter().flatten() {
+                for chain in replica {
+                    values.extend_from_slice(chain);
+                }
+            }
+        }
+        let name = format!("spins/point-{p:03}.npy");
+        let path = out.join(&name);
+        let array = Array4::from_shape_vec(shape, values).map_err(|e| RunError::Table {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut bytes = Vec::new();
+        array.write_npy(&mut bytes).map_err(|e| RunError::Table {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        write_atomically(&path, &bytes)?;
+        files.push(name);
+    }
+    Ok(files)
+}
