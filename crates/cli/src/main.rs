@@ -10,14 +10,16 @@ use clap::{Args, Parser, Subcommand};
 use quench_core::{CouplingDistribution, ModelSpec};
 use quench_run::{ProgressMode, RunError, RunOptions};
 
+mod bench;
 mod print;
+mod theory;
 
 #[derive(Parser)]
 #[command(
     name = "quench",
     version,
     about = "A laboratory for the statistical physics of disordered systems: spin glasses, their Monte Carlo and their theory",
-    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models"
+    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models\n  quench theory sk --temperature 0 --rsb full\n  quench bench --workload ea3d-16 --json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +44,11 @@ enum Command {
     /// List the models, their parameters and what they mean.
     #[command(after_help = "Examples:\n  quench models\n  quench models --json")]
     Models(JsonFlag),
+    /// Theory: replica solutions of SK, the AT line, p-spin thresholds, sparse-graph transitions.
+    #[command(subcommand)]
+    Theory(theory::TheoryCommand),
+    /// Measure the throughput of the Monte Carlo kernels on standard workloads.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Args)]
@@ -247,6 +254,8 @@ fn execute(command: Command) -> Result<(), RunError> {
             print::models(flag.json);
             Ok(())
         }
+        Command::Theory(command) => theory::execute(command),
+        Command::Bench(args) => bench::execute(args),
     }
 }
 

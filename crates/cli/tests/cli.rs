@@ -374,3 +374,91 @@ fn models_lists_every_model_as_json() {
         ]
     );
 }
+
+/// Every spec of the gallery validates (so `quench run experiments/*.toml` cannot fail on input).
+#[test]
+fn gallery_specs_validate() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../experiments");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&directory).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            quench_run::Spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            count += 1;
+        }
+    }
+    assert!(count >= 3);
+}
+
+/// End to end on physics: the energy a run stores for the 2D Ising ferromagnet
+/// agrees with Kaufman's exact solution of the same 8 x 8 periodic lattice
+/// within 4.5 binning standard errors, at, below and above T_c; the stored
+/// theory curve is that solution.
+#[test]
+fn ising_run_matches_kaufman_in_its_tables() {
+    let work = scratch("ising");
+    let spec = work.join("ising.toml");
+    std::fs::write(
+        &spec,
+        r#"
+name = "ising"
+seed = 5
+
+[model]
+model = "ferromagnet"
+dimension = 2
+
+[grid]
+length = [8]
+
+[ensemble]
+samples = 1
+
+[algorithm]
+method = "independent"
+order = "checkerboard"
+replicas = 1
+wolff_updates_per_round = 2
+equilibration_rounds = 500
+measurement_rounds = 20000
+
+[temperatures]
+values = [2.0, 2.269185314213022, 2.6]
+"#,
+    )
+    .unwrap();
+    let out = work.join("run");
+    let output = run(&spec, &out, 2, false);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let thermal = quench_run::table::Table::read(&out.join("thermal.parquet")).unwrap();
+    let exact = quench_exact::kaufman::KaufmanIsing::new(8, 8).unwrap();
+    let mut checked = 0;
+    for i in 0..thermal.rows() {
+        if thermal.texts("observable")[i] != "energy" {
+            continue;
+        }
+        let t = thermal.numbers("temperature")[i];
+        let (mean, error) = (thermal.numbers("mean")[i], thermal.numbers("error")[i]);
+        let truth = exact.energy_per_spin(1.0 / t).unwrap();
+        let z = (mean - truth) / error;
+        assert!(
+            z.abs() < 4.5,
+            "T = {t}: {mean} ± {error} against {truth} (z = {z:.2})"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+    let theory = quench_run::table::Table::read(&out.join("theory.parquet")).unwrap();
+    let curve: Vec<usize> = (0..theory.rows())
+        .filter(|&i| theory.texts("observable")[i] == "energy")
+        .collect();
+    assert!(!curve.is_empty());
+    for i in curve {
+        let t = theory.numbers("temperature")[i];
+        assert_eq!(
+            theory.numbers("value")[i],
+            exact.energy_per_spin(1.0 / t).unwrap()
+        );
+    }
+    std::fs::remove_dir_all(&work).unwrap();
+}

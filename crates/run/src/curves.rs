@@ -3,10 +3,11 @@
 //! | model | curve | source |
 //! |---|---|---|
 //! | SK | replica-symmetric energy $u(T,h)$ and order parameter $q$ | `quench-theory` (for $h = 0$, $T > 1$: $u = -\beta/2$) |
+//! | SK, below the AT line | full-RSB (Parisi) energy | `quench-theory`, `ParisiOptions::fast` (about $10^{-6}$) |
 //! | SK, $h = 0$ | $T_c = 1$ | exact (Sherrington and Kirkpatrick 1975) |
 //! | 2D ferromagnet, $h = 0$ | energy of the finite periodic $L \times L$ lattice; $T_c = 2/\ln(1+\sqrt2)$ | Kaufman's exact solution (`quench-exact`) |
 //! | 3D Edwards–Anderson, $h = 0$ | published $T_c$ | see [`published_critical_temperature`] |
-//! | random regular, $\pm J$, $h = 0$ | $T_c$ from $(c-1)\tanh^2\beta_c = 1$ | Bethe-lattice cavity instability |
+//! | random regular, $h = 0$ | $T_c$ from $(c-1)\,\mathbb E\tanh^2(J/T_c) = 1$ | Bethe-lattice cavity instability (`quench-theory`) |
 //!
 //! Rows go to `theory.parquet`: `curve, point, size, spins, field, temperature, observable, value`.
 //! A reference temperature is a row with `observable = "critical_temperature"` and `value` equal to it.
@@ -108,6 +109,22 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
                     rows.push(spec, p, "replica-symmetric", t, "energy", solution.energy);
                     rows.push(spec, p, "replica-symmetric", t, "overlap", solution.overlap);
                 }
+                // Full RSB where replica symmetry is broken (below T = 1 at h = 0; it returns
+                // the RS solution above the AT line). `fast` is good to about 1e-6 at T > 0.
+                let options = quench_theory::sk::ParisiOptions::fast();
+                for &t in grid.iter().step_by(2).filter(|&&t| t < 1.0) {
+                    let solution =
+                        quench_theory::sk::full_replica_symmetry_breaking(t, *field, &options)
+                            .map_err(theory_failure)?;
+                    rows.push(
+                        spec,
+                        p,
+                        "full RSB (Parisi)",
+                        t,
+                        "energy",
+                        solution.solution.energy,
+                    );
+                }
                 if *field == 0.0 {
                     rows.push(spec, p, "exact", 1.0, "critical_temperature", 1.0);
                 }
@@ -156,11 +173,15 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
             }
             ModelSpec::RandomRegular {
                 degree,
-                couplings: CouplingDistribution::PlusMinusOne,
+                couplings,
                 field,
                 ..
             } if *field == 0.0 && *degree > 2 => {
-                let t = 1.0 / (1.0 / ((*degree - 1) as f64).sqrt()).atanh();
+                let t = quench_theory::cavity::paramagnetic_instability_temperature(
+                    *degree as usize,
+                    *couplings,
+                )
+                .map_err(theory_failure)?;
                 rows.push(
                     spec,
                     p,

@@ -85,9 +85,7 @@ impl<'i> Located<'i> {
                     value = Some(entry.1.get_ref());
                 }
                 Step::Index(index) => {
-                    let Some(item) = value
-                        .and_then(|v| v.as_array())
-                        .and_then(|a| a.iter().nth(index))
+                    let Some(item) = value.and_then(|v| v.as_array()).and_then(|a| a.get(index))
                     else {
                         break;
                     };

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{Curve, Results};
+use crate::report::{Curve, Results, Section};
 use crate::spec::Method;
 
 /// `value ± error` with the error to two significant digits and the value to match.
@@ -50,7 +50,7 @@ fn table_of(
     results: &Results,
     points: &[usize],
     observable: &str,
-    theory: Option<(&str, &str)>,
+    theory: &[(String, &str)],
 ) -> String {
     let curves: Vec<Curve> = points
         .iter()
@@ -63,18 +63,21 @@ fn table_of(
     for &p in points {
         let _ = write!(text, " {} |", results.point_label(p, false));
     }
-    if let Some((curve, _)) = theory {
+    for (curve, _) in theory {
         let _ = write!(text, " {curve} |");
     }
     text.push_str("\n|---|");
-    text.push_str(&"---|".repeat(points.len() + usize::from(theory.is_some())));
+    text.push_str(&"---|".repeat(points.len() + theory.len()));
     text.push('\n');
-    let theory_values = theory.map(|(curve, theory_observable)| {
-        results
-            .theory_curves(points[0], theory_observable)
-            .remove(curve)
-            .unwrap_or_default()
-    });
+    let theory_values: Vec<Vec<(f64, f64)>> = theory
+        .iter()
+        .map(|(curve, theory_observable)| {
+            results
+                .theory_curves(points[0], theory_observable)
+                .remove(curve.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
     for (slot, &t) in results.spec.ladder.temperatures().iter().enumerate() {
         let _ = write!(text, "| {t:.4} |");
         for curve in &curves {
@@ -84,7 +87,7 @@ fn table_of(
                 .map_or("—".to_string(), |c| with_error(c.1, c.2));
             let _ = write!(text, " {cell} |");
         }
-        if let Some(values) = &theory_values {
+        for values in &theory_values {
             // Theory is tabulated on a fine grid: interpolate linearly at the ladder temperature.
             let value = interpolate(values, t);
             let _ = write!(
@@ -115,10 +118,7 @@ fn interpolate(values: &[(f64, f64)], t: f64) -> f64 {
 }
 
 /// The text of `report.md`.
-pub fn report_markdown(
-    results: &Results,
-    sections: &[(f64, Vec<usize>, Vec<(String, String)>)],
-) -> String {
+pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
     let spec = &results.spec;
     let algorithm = &spec.algorithm;
     let mut text = String::new();
@@ -194,7 +194,12 @@ pub fn report_markdown(
         "Errors are one standard error: over disorder samples for averages, jackknife over samples for the Binder cumulant and ξ_L/L. \
          Thermal errors of each sample (binning, with τ_int) are in `thermal.parquet`.\n"
     );
-    for (field, points, stems) in sections {
+    for Section {
+        field,
+        points,
+        figures: stems,
+    } in sections
+    {
         if sections.len() > 1 {
             let _ = writeln!(text, "## Field h = {field}\n");
         }
@@ -202,22 +207,18 @@ pub fn report_markdown(
             let _ = writeln!(text, "![{title}]({stem}.png)\n");
             match stem.split('-').next().unwrap_or("") {
                 "energy" => {
-                    let theory = results
+                    let theory: Vec<(String, &str)> = results
                         .theory_curves(points[0], "energy")
                         .into_keys()
-                        .next();
-                    let table = table_of(
-                        results,
-                        points,
-                        "energy",
-                        theory.as_deref().map(|c| (c, "energy")),
-                    );
+                        .map(|curve| (curve, "energy"))
+                        .collect();
+                    let table = table_of(results, points, "energy", &theory);
                     let _ = writeln!(text, "Energy per spin [⟨E⟩]/N:\n\n{table}");
-                    if theory.as_deref() == Some("replica-symmetric") {
+                    if theory.iter().any(|(c, _)| c == "replica-symmetric") {
                         let _ = writeln!(
                             text,
-                            "The replica-symmetric energy is exact above T = 1 (h = 0: u = -β/2) and slightly wrong below, \
-                             where replica symmetry is broken; finite N shifts the data by O(1/N^(2/3)).\n"
+                            "The replica-symmetric energy is exact above the de Almeida–Thouless line (h = 0: T > 1, u = -β/2); \
+                             below it the full-RSB (Parisi) energy is the N → ∞ limit. Finite N shifts the data by O(N^(-2/3)).\n"
                         );
                     }
                 }
@@ -227,7 +228,7 @@ pub fn report_markdown(
                     } else {
                         "correlation_length_over_length"
                     };
-                    let table = table_of(results, points, observable, None);
+                    let table = table_of(results, points, observable, &[]);
                     let _ = writeln!(text, "{table}");
                     let mut lines = Vec::new();
                     for pair in points.windows(2) {

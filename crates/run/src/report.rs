@@ -16,6 +16,19 @@ use crate::table::Table;
 /// `(temperature, mean, error)` points of one observable at one grid point.
 pub type Curve = Vec<(f64, f64, f64)>;
 
+/// The figures of one field: `(file stem, title)`.
+pub type FigureStems = Vec<(String, String)>;
+
+/// One section of the report: the grid points at one field and their figures.
+pub struct Section {
+    /// The field.
+    pub field: f64,
+    /// Grid points, in grid order.
+    pub points: Vec<usize>,
+    /// Figures drawn.
+    pub figures: FigureStems,
+}
+
 /// The stored results of a directory, indexed for drawing.
 pub struct Results {
     /// The spec as run.
@@ -169,7 +182,7 @@ fn figures_of_group(
     field: f64,
     points: &[usize],
     suffix: &str,
-) -> Result<(Vec<String>, Vec<(String, String)>), RunError> {
+) -> Result<(Vec<String>, FigureStems), RunError> {
     let mut files = Vec::new();
     let mut stems = Vec::new();
     let in_field = if results.field_groups().len() > 1 || field != 0.0 {
@@ -357,7 +370,11 @@ pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
         };
         let (written, stems) = figures_of_group(&results, out, *field, points, &suffix)?;
         files.extend(written);
-        sections.push((*field, points.clone(), stems));
+        sections.push(Section {
+            field: *field,
+            points: points.clone(),
+            figures: stems,
+        });
     }
     let markdown = crate::markdown::report_markdown(&results, &sections);
     crate::atomic::write_atomically(&out.join("report.md"), markdown.as_bytes())?;

@@ -452,9 +452,7 @@ fn nearest_slot(temperatures: &[f64], t: f64) -> usize {
 
 /// Four slots spread over the ladder (all of them if there are fewer).
 fn default_overlap_slots(count: usize) -> Vec<usize> {
-    let mut slots: Vec<usize> = (0..4.min(count))
-        .map(|i| (i * (count - 1)) / 3.max(1))
-        .collect();
+    let mut slots: Vec<usize> = (0..4.min(count)).map(|i| (i * (count - 1)) / 3).collect();
     slots.dedup();
     slots
 }

@@ -1,0 +1,139 @@
+//! `quench bench`: throughput of the kernels on the standard workloads.
+
+use clap::{Args, ValueEnum};
+use quench_mc::benchmark::{self, BenchmarkOptions, Kernel, Workload};
+use quench_mc::dense::DensePrecision;
+use quench_mc::{RandomPolicy, WordWidth};
+use quench_run::RunError;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KernelChoice {
+    /// The fastest valid kernel for the workload.
+    Auto,
+    /// The scalar reference sampler.
+    Scalar,
+    /// Multispin coding (lattices, sparse graphs).
+    Multispin,
+    /// Dense cached-field kernel, f64.
+    DenseF64,
+    /// Dense cached-field kernel, f32.
+    DenseF32,
+    /// Dense kernel with bit-packed ±1 couplings.
+    DensePacked,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Policy {
+    /// One uniform per site shared by all lanes.
+    Shared,
+    /// Independent uniforms per lane.
+    Independent,
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096.\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent"
+)]
+pub struct BenchArgs {
+    /// One workload (default: all).
+    #[arg(long)]
+    workload: Option<String>,
+    /// Worker threads.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    threads: u64,
+    /// Kernel.
+    #[arg(long, value_enum, default_value = "auto")]
+    kernel: KernelChoice,
+    /// Word width of the multispin kernel in bits: 64, 256 or 512 (default: the widest this CPU offers).
+    #[arg(long)]
+    width: Option<u32>,
+    /// Random-number policy of the multispin kernel.
+    #[arg(long, value_enum, default_value = "shared")]
+    policy: Policy,
+    /// Seconds measured per workload.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn execute(args: BenchArgs) -> Result<(), RunError> {
+    let workloads: Vec<Workload> = match &args.workload {
+        Some(name) => vec![
+            Workload::from_name(name).map_err(|e| RunError::Input(format!("--workload: {e}")))?,
+        ],
+        None => Workload::ALL.to_vec(),
+    };
+    let width = match args.width {
+        None => WordWidth::widest(),
+        Some(64) => WordWidth::Bits64,
+        Some(256) => WordWidth::Bits256,
+        Some(512) => WordWidth::Bits512,
+        Some(other) => {
+            return Err(RunError::Input(format!(
+                "--width: {other} is not a word width; allowed: 64, 256, 512"
+            )));
+        }
+    };
+    if !width.is_available() {
+        return Err(RunError::Input(format!(
+            "--width: {} bits are not available on this CPU; allowed: {:?}",
+            width.bits(),
+            WordWidth::available()
+                .iter()
+                .map(|w| w.bits())
+                .collect::<Vec<_>>()
+        )));
+    }
+    if !(args.seconds.is_finite() && args.seconds > 0.0) {
+        return Err(RunError::Input(format!(
+            "--seconds: {} is out of range; allowed: a number > 0",
+            args.seconds
+        )));
+    }
+    let mut results = Vec::new();
+    for workload in workloads {
+        let mut options = BenchmarkOptions::new(workload);
+        options.kernel = match args.kernel {
+            KernelChoice::Auto => workload.default_kernel(),
+            KernelChoice::Scalar => Kernel::Scalar,
+            KernelChoice::Multispin => Kernel::Multispin,
+            KernelChoice::DenseF64 => Kernel::Dense(DensePrecision::F64),
+            KernelChoice::DenseF32 => Kernel::Dense(DensePrecision::F32),
+            KernelChoice::DensePacked => Kernel::Dense(DensePrecision::PackedSigns),
+        };
+        options.width = width;
+        options.policy = match args.policy {
+            Policy::Shared => RandomPolicy::SharedPerSite,
+            Policy::Independent => RandomPolicy::IndependentPerLane,
+        };
+        options.threads = args.threads as usize;
+        options.seconds = args.seconds;
+        let result = benchmark::run(&options)
+            .map_err(|e| RunError::Input(format!("{}: {e}", workload.name())))?;
+        if !args.json {
+            println!(
+                "{:<10} kernel {:<18} {:>3}-bit words, rng {:<20} threads {}: {:>9.4} flips/ns ({:.4} per core, {:.2} ns per flip per core)",
+                result.workload,
+                result.kernel,
+                result.word_bits,
+                result
+                    .random_policy
+                    .map_or("-".to_string(), |p| format!("{p:?}")),
+                result.threads,
+                result.flips_per_ns,
+                result.flips_per_ns_per_core,
+                result.ns_per_flip_per_core,
+            );
+        }
+        results.push(result);
+    }
+    if args.json {
+        match serde_json::to_string_pretty(&results) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return Err(RunError::Sampler(format!("cannot print JSON: {e}"))),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,255 @@
+//! `quench theory`: replica, cavity and p-spin results from the command line.
+
+use clap::{Args, Subcommand, ValueEnum};
+use quench_core::CouplingDistribution;
+use quench_run::RunError;
+use quench_theory::TheoryError;
+use quench_theory::sk::ParisiOptions;
+
+#[derive(Subcommand)]
+pub enum TheoryCommand {
+    /// Sherrington-Kirkpatrick at one (T, h): replica-symmetric, k-step or full replica-symmetry breaking.
+    #[command(
+        after_help = "Examples:\n  quench theory sk --temperature 0.5 --rsb full --json\n  quench theory sk --temperature 0 --rsb 1rsb\n  quench theory sk --temperature 0.6 --field 0.3 --rsb rs"
+    )]
+    Sk(SkArgs),
+    /// The de Almeida-Thouless field h_AT(T) of SK, 0 < T <= 1.
+    #[command(after_help = "Example:\n  quench theory sk-at-line --temperature 0.8 --json")]
+    SkAtLine(AtLineArgs),
+    /// p-spin glass thresholds: dynamic and static (Kauzmann) temperatures, plateau, threshold energy.
+    #[command(
+        after_help = "Examples:\n  quench theory pspin --p 3 --spherical --json\n  quench theory pspin --p 3"
+    )]
+    Pspin(PspinArgs),
+    /// Spin glass on a random regular graph: the cavity (Bethe) critical temperature.
+    #[command(after_help = "Example:\n  quench theory sparse --degree 3 --couplings pm1 --json")]
+    Sparse(SparseArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Breaking {
+    /// Replica symmetric.
+    Rs,
+    /// One step of replica-symmetry breaking.
+    #[value(name = "1rsb")]
+    OneStep,
+    /// Two steps.
+    #[value(name = "2rsb")]
+    TwoSteps,
+    /// Full replica-symmetry breaking (Parisi), extrapolated in the number of steps.
+    Full,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Accuracy {
+    /// About 1e-6 at T > 0 in tens of milliseconds.
+    Fast,
+    /// About 1e-7 and better, seconds at T = 0.
+    Accurate,
+}
+
+#[derive(Args)]
+pub struct SkArgs {
+    /// Temperature T >= 0.
+    #[arg(long, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Uniform field h.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    field: f64,
+    /// Level of replica-symmetry breaking.
+    #[arg(long, value_enum, default_value = "full")]
+    rsb: Breaking,
+    /// Numerical accuracy of the Parisi solution.
+    #[arg(long, value_enum, default_value = "accurate")]
+    accuracy: Accuracy,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct AtLineArgs {
+    /// Temperature, 0 < T <= 1.
+    #[arg(long, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct PspinArgs {
+    /// Interaction order p >= 3.
+    #[arg(long)]
+    p: u32,
+    /// Spherical spins (the default is Ising spins).
+    #[arg(long)]
+    spherical: bool,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct SparseArgs {
+    /// Degree c of the random regular graph.
+    #[arg(long)]
+    degree: usize,
+    /// Coupling distribution: gaussian or pm1.
+    #[arg(long, default_value = "pm1", value_parser = ["gaussian", "pm1"])]
+    couplings: String,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+fn failure(error: TheoryError) -> RunError {
+    match error {
+        TheoryError::Parameter(p) => {
+            RunError::Input(format!("--{}: {p}", p.parameter.replace('_', "-")))
+        }
+        other => RunError::Sampler(other.to_string()),
+    }
+}
+
+fn print<T: serde::Serialize>(value: &T, as_json: bool, human: impl FnOnce()) {
+    if as_json {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot print JSON: {e}"),
+        }
+    } else {
+        human();
+    }
+}
+
+pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
+    match command {
+        TheoryCommand::Sk(args) => {
+            let options = match args.accuracy {
+                Accuracy::Fast => ParisiOptions::fast(),
+                Accuracy::Accurate => ParisiOptions::accurate(),
+            };
+            let (t, h) = (args.temperature, args.field);
+            match args.rsb {
+                Breaking::Rs => {
+                    let s = quench_theory::sk::replica_symmetric(t, h).map_err(failure)?;
+                    print(&s, args.json, || {
+                        println!("SK, replica symmetric, T = {t}, h = {h}");
+                        println!("  q = {:.10}   m = {:.10}", s.overlap, s.magnetisation);
+                        println!(
+                            "  free energy {:.10}   energy {:.10}   entropy {:.10}",
+                            s.free_energy, s.energy, s.entropy
+                        );
+                        println!("  susceptibility beta(1-q) = {:.10}", s.susceptibility);
+                        println!("  stable (above the AT line): {}", s.stable);
+                    });
+                }
+                Breaking::OneStep | Breaking::TwoSteps => {
+                    let steps = if matches!(args.rsb, Breaking::OneStep) {
+                        1
+                    } else {
+                        2
+                    };
+                    let s = quench_theory::sk::replica_symmetry_breaking(t, h, steps, &options)
+                        .map_err(failure)?;
+                    print(&s, args.json, || {
+                        println!(
+                            "SK, {steps}-step RSB, T = {t}, h = {h} ({} steps used)",
+                            s.steps
+                        );
+                        println!(
+                            "  free energy {:.10}   energy {:.10}",
+                            s.free_energy, s.energy
+                        );
+                        if let Some(entropy) = s.entropy {
+                            println!("  entropy {entropy:.10}");
+                        }
+                        for step in &s.order_parameter {
+                            println!(
+                                "  q = {:.8} for x in [{:.6}, {:.6}]",
+                                step.overlap, step.x_low, step.x_high
+                            );
+                        }
+                    });
+                }
+                Breaking::Full => {
+                    let s = quench_theory::sk::full_replica_symmetry_breaking(t, h, &options)
+                        .map_err(failure)?;
+                    print(&s, args.json, || {
+                        println!("SK, full RSB (Parisi), T = {t}, h = {h}");
+                        println!(
+                            "  free energy {:.9} ± {:.1e} (extrapolated in the number of steps; grid error {:.1e})",
+                            s.free_energy, s.error_estimate, s.discretisation_error
+                        );
+                        println!(
+                            "  energy {:.9}   ({} steps)",
+                            s.solution.energy, s.solution.steps
+                        );
+                        for c in &s.convergence {
+                            println!("  k = {:>3}: f = {:.10}", c.steps, c.free_energy);
+                        }
+                        println!("  q(x), steps: {}", s.solution.order_parameter.len());
+                        println!("  use --json for q(x) and P(q)");
+                    });
+                }
+            }
+        }
+        TheoryCommand::SkAtLine(args) => {
+            let point =
+                quench_theory::sk::almeida_thouless_field(args.temperature).map_err(failure)?;
+            print(&point, args.json, || {
+                println!(
+                    "de Almeida-Thouless line: h_AT({}) = {:.10} (q = {:.10})",
+                    point.temperature, point.field, point.overlap
+                );
+            });
+        }
+        TheoryCommand::Pspin(args) => {
+            if args.spherical {
+                let s = quench_theory::pspin::spherical_p_spin(args.p).map_err(failure)?;
+                print(&s, args.json, || {
+                    println!(
+                        "spherical {}-spin: T_d = {:.10}, T_s = {:.10}",
+                        s.p, s.dynamic_temperature, s.static_temperature
+                    );
+                    println!(
+                        "  plateau q_d = {:.10}, threshold energy {:.10}",
+                        s.plateau, s.threshold_energy
+                    );
+                });
+            } else {
+                let s = quench_theory::pspin::ising_p_spin(args.p).map_err(failure)?;
+                print(&s, args.json, || {
+                    println!(
+                        "Ising {}-spin: T_d = {:.6}, T_s = {:.6}",
+                        s.p, s.dynamic_temperature, s.static_temperature
+                    );
+                });
+            }
+        }
+        TheoryCommand::Sparse(args) => {
+            let couplings = if args.couplings == "pm1" {
+                CouplingDistribution::PlusMinusOne
+            } else {
+                CouplingDistribution::Gaussian
+            };
+            let critical =
+                quench_theory::cavity::paramagnetic_instability_temperature(args.degree, couplings)
+                    .map_err(failure)?;
+            let document = serde_json::json!({
+                "degree": args.degree,
+                "couplings": args.couplings,
+                "critical_temperature": critical,
+                "condition": "(c - 1) E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation)",
+            });
+            print(&document, args.json, || {
+                println!(
+                    "random {}-regular graph, {} couplings: T_c = {critical:.10} from (c-1) E tanh^2(J/T_c) = 1",
+                    args.degree, args.couplings
+                );
+            });
+        }
+    }
+    Ok(())
+}
