@@ -179,7 +179,8 @@ mod tests {
                     "field" | "mean_degree" => toml::Value::Float(1.0),
                     "dimension" => toml::Value::Integer(2),
                     "length" => toml::Value::Integer(4),
-                    _ => toml::Value::Integer(4),
+                    "n" => toml::Value::Integer(8),
+                    _ => toml::Value::Integer(3),
                 };
                 table.insert(parameter.key.into(), value);
             }
