@@ -82,10 +82,11 @@ name = "resume-test"
 seed = 11
 
 [model]
-model = "sk"
+model = "ea"
+dimension = 2
 
 [grid]
-n = [20, 28]
+length = [4, 6]
 
 [ensemble]
 samples = 6
@@ -93,16 +94,16 @@ samples = 6
 [algorithm]
 method = "parallel-tempering"
 replicas = 2
-equilibration_rounds = 1500
-measurement_rounds = 3000
+equilibration_rounds = 4000
+measurement_rounds = 8000
 
 [temperatures]
-minimum = 0.4
-maximum = 1.6
+minimum = 0.5
+maximum = 1.5
 count = 8
 
 [output]
-checkpoint_seconds = 0.05
+checkpoint_seconds = 0.02
 "#;
 
 const TABLES: [&str; 5] = [
@@ -184,6 +185,18 @@ fn run_and_kill(spec: &Path, out: &Path, threads: u32, delay: Duration) -> bool 
     true
 }
 
+/// Whether some checkpoint in `directory` holds a running (unfinished) sample.
+fn any_running_checkpoint(directory: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        // The MessagePack payload names the variant: "Running" or "Done".
+        bytes.windows(7).any(|w| w == b"Running")
+    })
+}
+
 /// Killing a run twice at random moments and resuming gives the same tables,
 /// byte for byte, as one uninterrupted run; so does a different thread count.
 #[test]
@@ -208,20 +221,33 @@ fn resume_after_kill_reproduces_the_uninterrupted_tables() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_same_tables(&reference, &one_thread);
 
+    // Kill at random moments until two kills have landed while samples were
+    // mid-run (some checkpoint holds a running state, not a finished one).
     let interrupted = work.join("interrupted");
-    let mut kills = 0;
-    for salt in 0..2 {
-        let fraction = 0.15 + 0.6 * kill_fraction(salt);
+    let mut mid_run_kills = 0;
+    for salt in 0..16 {
+        if mid_run_kills == 2 {
+            break;
+        }
+        let fraction = 0.05 + 0.8 * kill_fraction(salt);
         let delay = duration.mul_f64(fraction);
-        eprintln!("killing after {delay:?} ({fraction:.3} of an uninterrupted run)");
-        if run_and_kill(&spec, &interrupted, 2, delay) {
-            kills += 1;
-            let checkpoints = interrupted.join("checkpoints");
-            assert!(checkpoints.join("spec.toml").exists());
-            assert!(!interrupted.join("manifest.json").exists());
+        if !run_and_kill(&spec, &interrupted, 2, delay) {
+            // It finished first: start again from nothing.
+            std::fs::remove_dir_all(&interrupted).unwrap();
+            mid_run_kills = 0;
+            continue;
+        }
+        assert!(interrupted.join("checkpoints/spec.toml").exists());
+        assert!(!interrupted.join("manifest.json").exists());
+        if any_running_checkpoint(&interrupted.join("checkpoints")) {
+            eprintln!("killed mid-run after {delay:?} ({fraction:.3} of an uninterrupted run)");
+            mid_run_kills += 1;
         }
     }
-    assert!(kills >= 1, "the run finished before any kill");
+    assert!(
+        mid_run_kills >= 1,
+        "no kill landed while samples were running"
+    );
     let output = run(&spec, &interrupted, 2, true);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_same_tables(&reference, &interrupted);

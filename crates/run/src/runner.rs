@@ -178,6 +178,10 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
             sessions: previous.sessions + 1,
         }
     };
+    // Record this session at once: a process killed within the first tick still counts.
+    let session_bytes = serde_json::to_vec_pretty(&current_session())
+        .map_err(|e| RunError::Sampler(format!("session record: {e}")))?;
+    write_atomically(&session_path, &session_bytes)?;
     let fingerprint = checkpoint::fingerprint(&spec.source);
 
     let units: Vec<(usize, u64)> = spec
