@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::SamplerError;
 use crate::multispin::probability_threshold;
 use crate::temperature::TemperatureLadder;
-use crate::tempering::{TemperingState, WalkerDirection, exchange_accepted};
+use crate::tempering::TemperingState;
 
 /// Storage of the couplings and cached fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -493,30 +493,6 @@ impl DenseTempering {
     /// The exchange pass of one ladder (the rule and stream use of
     /// [`crate::ParallelTempering::exchange`]); fields move with the spins.
     fn exchange(&self, ladder: &mut crate::tempering::Ladder, fields: &mut [DenseFields]) {
-        let k = self.betas.len();
-        for slot in 0..k.saturating_sub(1) {
-            ladder.exchange_attempts[slot] += 1;
-            let uniform = ladder.rng.random::<f64>();
-            let (cold, hot) = (ladder.chains[slot].energy, ladder.chains[slot + 1].energy);
-            if exchange_accepted(self.betas[slot], self.betas[slot + 1], cold, hot, uniform) {
-                ladder.exchange_accepts[slot] += 1;
-                let (low, high) = ladder.chains.split_at_mut(slot + 1);
-                std::mem::swap(&mut low[slot].spins, &mut high[0].spins);
-                std::mem::swap(&mut low[slot].energy, &mut high[0].energy);
-                fields.swap(slot, slot + 1);
-                ladder.walker_at_slot.swap(slot, slot + 1);
-            }
-        }
-        if k > 1 {
-            let coldest = ladder.walker_at_slot[0];
-            if ladder.direction[coldest] == WalkerDirection::FromHot {
-                ladder.round_trips[coldest] += 1;
-            }
-            ladder.direction[coldest] = WalkerDirection::FromCold;
-            let hottest = ladder.walker_at_slot[k - 1];
-            if ladder.direction[hottest] == WalkerDirection::FromCold {
-                ladder.direction[hottest] = WalkerDirection::FromHot;
-            }
-        }
+        crate::tempering::exchange_pass(&self.betas, ladder, |slot| fields.swap(slot, slot + 1));
     }
 }

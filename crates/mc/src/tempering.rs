@@ -195,29 +195,39 @@ impl ParallelTempering {
 
     /// The exchange pass alone: slots $(0,1), (1,2), \dots$ in turn.
     pub fn exchange(&self, ladder: &mut Ladder) {
-        let k = self.betas.len();
-        for slot in 0..k.saturating_sub(1) {
-            ladder.exchange_attempts[slot] += 1;
-            let uniform = ladder.rng.random::<f64>();
-            let (cold, hot) = (ladder.chains[slot].energy, ladder.chains[slot + 1].energy);
-            if exchange_accepted(self.betas[slot], self.betas[slot + 1], cold, hot, uniform) {
-                ladder.exchange_accepts[slot] += 1;
-                let (low, high) = ladder.chains.split_at_mut(slot + 1);
-                std::mem::swap(&mut low[slot].spins, &mut high[0].spins);
-                std::mem::swap(&mut low[slot].energy, &mut high[0].energy);
-                ladder.walker_at_slot.swap(slot, slot + 1);
-            }
+        exchange_pass(&self.betas, ladder, |_| {});
+    }
+}
+
+/// One exchange pass over `ladder` at inverse temperatures `betas`: slots
+/// $(0,1), (1,2), \dots$ in turn, one uniform from the ladder's stream each;
+/// `on_swap(k)` is called when slots $k$ and $k+1$ exchange configurations
+/// (for kernels that keep per-slot caches beside the chains). Then the
+/// walkers at the two ends update their directions and round trips.
+pub(crate) fn exchange_pass(betas: &[f64], ladder: &mut Ladder, mut on_swap: impl FnMut(usize)) {
+    let k = betas.len();
+    for slot in 0..k.saturating_sub(1) {
+        ladder.exchange_attempts[slot] += 1;
+        let uniform = ladder.rng.random::<f64>();
+        let (cold, hot) = (ladder.chains[slot].energy, ladder.chains[slot + 1].energy);
+        if exchange_accepted(betas[slot], betas[slot + 1], cold, hot, uniform) {
+            ladder.exchange_accepts[slot] += 1;
+            let (low, high) = ladder.chains.split_at_mut(slot + 1);
+            std::mem::swap(&mut low[slot].spins, &mut high[0].spins);
+            std::mem::swap(&mut low[slot].energy, &mut high[0].energy);
+            on_swap(slot);
+            ladder.walker_at_slot.swap(slot, slot + 1);
         }
-        if k > 1 {
-            let coldest = ladder.walker_at_slot[0];
-            if ladder.direction[coldest] == WalkerDirection::FromHot {
-                ladder.round_trips[coldest] += 1;
-            }
-            ladder.direction[coldest] = WalkerDirection::FromCold;
-            let hottest = ladder.walker_at_slot[k - 1];
-            if ladder.direction[hottest] == WalkerDirection::FromCold {
-                ladder.direction[hottest] = WalkerDirection::FromHot;
-            }
+    }
+    if k > 1 {
+        let coldest = ladder.walker_at_slot[0];
+        if ladder.direction[coldest] == WalkerDirection::FromHot {
+            ladder.round_trips[coldest] += 1;
+        }
+        ladder.direction[coldest] = WalkerDirection::FromCold;
+        let hottest = ladder.walker_at_slot[k - 1];
+        if ladder.direction[hottest] == WalkerDirection::FromCold {
+            ladder.direction[hottest] = WalkerDirection::FromHot;
         }
     }
 }
