@@ -78,7 +78,7 @@ fn table_of(
                 .unwrap_or_default()
         })
         .collect();
-    for (slot, &t) in results.spec.ladder.temperatures().iter().enumerate() {
+    for &t in results.spec.ladder.temperatures() {
         let _ = write!(text, "| {t:.4} |");
         for curve in &curves {
             let cell = curve
@@ -101,7 +101,6 @@ fn table_of(
             );
         }
         text.push('\n');
-        let _ = slot;
     }
     text
 }

@@ -433,11 +433,6 @@ impl Spec {
             checkpoint_seconds: raw.output.checkpoint_seconds,
         })
     }
-
-    /// Number of spins at every grid point.
-    pub fn spins(&self, point: &GridPoint) -> usize {
-        point.ensemble.n()
-    }
 }
 
 fn nearest_slot(temperatures: &[f64], t: f64) -> usize {
