@@ -62,7 +62,7 @@ struct JsonFlag {
 struct RunArgs {
     /// The spec file (optional with --resume: the run's own copy is used).
     spec: Option<PathBuf>,
-    /// Results directory [default: runs/<name of the spec>].
+    /// Results directory [default: runs/NAME, NAME being the spec's name].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads [default: all logical CPUs]; results do not depend on it.

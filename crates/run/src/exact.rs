@@ -29,11 +29,11 @@ pub struct ExactPoint {
     pub temperature: f64,
     /// $[\langle E\rangle]/N$.
     pub energy_per_spin: Averaged,
-    /// $[F]/N$.
+    /// $\[F\]/N$.
     pub free_energy_per_spin: Averaged,
-    /// $[S]/N$.
+    /// $\[S\]/N$.
     pub entropy_per_spin: Averaged,
-    /// $[C]/N$.
+    /// $\[C\]/N$.
     pub specific_heat_per_spin: Averaged,
     /// $[\langle |m| \rangle]$.
     pub absolute_magnetisation: Averaged,
