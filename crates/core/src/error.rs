@@ -65,8 +65,8 @@ pub(crate) fn positive_size(parameter: &'static str, value: i64) -> Result<usize
     })
 }
 
-/// Checks that a real parameter is finite.
-pub(crate) fn finite(parameter: &'static str, value: f64) -> Result<f64, ParameterError> {
+/// Checks that a real parameter is finite (shared by every crate that validates parameters).
+pub fn finite(parameter: &'static str, value: f64) -> Result<f64, ParameterError> {
     if value.is_finite() {
         Ok(value)
     } else {

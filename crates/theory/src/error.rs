@@ -64,18 +64,7 @@ pub(crate) fn positive_temperature(value: f64) -> Result<f64, ParameterError> {
     }
 }
 
-/// Checks that a real parameter is finite.
-pub(crate) fn finite(parameter: &'static str, value: f64) -> Result<f64, ParameterError> {
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(ParameterError::new(
-            parameter,
-            value,
-            "a finite real number",
-        ))
-    }
-}
+pub(crate) use quench_core::error::finite;
 
 /// Checks that a real parameter lies in the open-closed interval `(low, high]`.
 pub(crate) fn in_range(
