@@ -1,0 +1,1 @@
+//! # quench-learn: associative memories
