@@ -4,16 +4,21 @@
 //! |---|---|---|
 //! | SK | replica-symmetric energy $u(T,h)$ and order parameter $q$ | `quench-theory` (for $h = 0$, $T > 1$: $u = -\beta/2$) |
 //! | SK, below the AT line | full-RSB (Parisi) energy | `quench-theory`, `ParisiOptions::fast` (about $10^{-6}$) |
+//! | SK, at the P(q) temperatures | Parisi $P(q)$ for $q \ge 0$: the steps $q_l$ of $q(x)$ as atoms of weight $x_l - x_{l-1}$ | same |
 //! | SK, $h = 0$ | $T_c = 1$ | exact (Sherrington and Kirkpatrick 1975) |
 //! | 2D ferromagnet, $h = 0$ | energy of the finite periodic $L \times L$ lattice; $T_c = 2/\ln(1+\sqrt2)$ | Kaufman's exact solution (`quench-exact`) |
 //! | 3D Edwards–Anderson, $h = 0$ | published $T_c$ | see [`published_critical_temperature`] |
 //! | random regular, $h = 0$ | $T_c$ from $(c-1)\,\mathbb E\tanh^2(J/T_c) = 1$ | Bethe-lattice cavity instability (`quench-theory`) |
 //!
-//! Rows go to `theory.parquet`: `curve, point, size, spins, field, temperature, observable, value`.
+//! Rows go to `theory.parquet`: `curve, point, size, spins, field, temperature, observable, overlap, value`.
 //! A reference temperature is a row with `observable = "critical_temperature"` and `value` equal to it.
+//! `overlap` is NaN except in the overlap-distribution rows, `overlap_atom`:
+//! a weight `value` at `overlap`.
 
 use quench_core::{CouplingDistribution, ModelSpec};
 use quench_exact::kaufman::KaufmanIsing;
+use quench_theory::sk::{FullReplicaBreaking, ParisiOptions};
+use std::collections::HashMap;
 
 use crate::error::RunError;
 use crate::spec::Spec;
@@ -54,6 +59,9 @@ pub fn published_critical_temperature(
     }
 }
 
+/// The curve name of the Parisi (full-RSB) solution.
+pub const FULL_RSB: &str = "full RSB (Parisi)";
+
 #[derive(Default)]
 struct Rows {
     curve: Vec<String>,
@@ -63,6 +71,7 @@ struct Rows {
     field: Vec<f64>,
     temperature: Vec<f64>,
     observable: Vec<String>,
+    overlap: Vec<f64>,
     value: Vec<f64>,
 }
 
@@ -84,7 +93,24 @@ impl Rows {
         self.field.push(p.field);
         self.temperature.push(temperature);
         self.observable.push(observable.to_string());
+        self.overlap.push(f64::NAN);
         self.value.push(value);
+    }
+
+    /// A row of the theoretical overlap distribution: a weight `value` at `overlap`.
+    #[allow(clippy::too_many_arguments)]
+    fn push_overlap(
+        &mut self,
+        spec: &Spec,
+        point: usize,
+        curve: &str,
+        temperature: f64,
+        observable: &str,
+        overlap: f64,
+        value: f64,
+    ) {
+        self.push(spec, point, curve, temperature, observable, value);
+        *self.overlap.last_mut().expect("a row was pushed") = overlap;
     }
 }
 
@@ -96,6 +122,23 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
         .map(|i| low + (high - low) * i as f64 / (CURVE_POINTS - 1) as f64)
         .collect();
     let mut rows = Rows::default();
+    // Grid points of different sizes share their theory: solve each (T, h) once.
+    let mut parisi_cache: HashMap<(u64, u64, bool), FullReplicaBreaking> = HashMap::new();
+    let mut parisi = |t: f64, h: f64, accurate: bool| -> Result<FullReplicaBreaking, RunError> {
+        let key = (t.to_bits(), h.to_bits(), accurate);
+        if let Some(solution) = parisi_cache.get(&key) {
+            return Ok(solution.clone());
+        }
+        let options = if accurate {
+            ParisiOptions::accurate()
+        } else {
+            ParisiOptions::fast()
+        };
+        let solution = quench_theory::sk::full_replica_symmetry_breaking(t, h, &options)
+            .map_err(|e| RunError::Sampler(format!("theory curve: {e}")))?;
+        parisi_cache.insert(key, solution.clone());
+        Ok(solution)
+    };
     let theory_failure =
         |e: quench_theory::TheoryError| RunError::Sampler(format!("theory curve: {e}"));
     for point in &spec.points {
@@ -111,19 +154,30 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
                 }
                 // Full RSB where replica symmetry is broken (below T = 1 at h = 0; it returns
                 // the RS solution above the AT line). `fast` is good to about 1e-6 at T > 0.
-                let options = quench_theory::sk::ParisiOptions::fast();
                 for &t in grid.iter().step_by(2).filter(|&&t| t < 1.0) {
-                    let solution =
-                        quench_theory::sk::full_replica_symmetry_breaking(t, *field, &options)
-                            .map_err(theory_failure)?;
-                    rows.push(
-                        spec,
-                        p,
-                        "full RSB (Parisi)",
-                        t,
-                        "energy",
-                        solution.solution.energy,
-                    );
+                    let solution = parisi(t, *field, false)?;
+                    rows.push(spec, p, FULL_RSB, t, "energy", solution.solution.energy);
+                }
+                // P(q) of the Parisi solution at the temperatures where the run
+                // histograms the overlap, with `accurate` options (more steps).
+                for &slot in &spec.overlap_distribution_slots {
+                    let t = temperatures[slot];
+                    let solution = parisi(t, *field, true)?;
+                    // Every step q_l of the solution is an atom of weight x_l - x_(l-1);
+                    // the report bins them at the histogram's resolution (a density
+                    // dx/dq read off neighbouring steps is ill-conditioned where the
+                    // optimiser crowds steps next to the plateau).
+                    for step in &solution.solution.order_parameter {
+                        rows.push_overlap(
+                            spec,
+                            p,
+                            FULL_RSB,
+                            t,
+                            "overlap_atom",
+                            step.overlap,
+                            step.x_high - step.x_low,
+                        );
+                    }
                 }
                 if *field == 0.0 {
                     rows.push(spec, p, "exact", 1.0, "critical_temperature", 1.0);
@@ -202,6 +256,7 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
         ("field", Column::Number(rows.field)),
         ("temperature", Column::Number(rows.temperature)),
         ("observable", Column::Text(rows.observable)),
+        ("overlap", Column::Number(rows.overlap)),
         ("value", Column::Number(rows.value)),
     ]))
 }

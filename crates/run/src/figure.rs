@@ -32,6 +32,9 @@ pub struct Series {
     pub points: Vec<(f64, f64, f64)>,
     /// How to draw it.
     pub kind: SeriesKind,
+    /// Series with the same group share a colour (e.g. data and the theory
+    /// of the same temperature); `None` takes the series' own colour.
+    pub group: Option<usize>,
 }
 
 /// A figure: axes, series and labelled vertical reference lines.
@@ -45,7 +48,8 @@ pub struct Figure {
     pub y_label: String,
     /// Series, drawn in order.
     pub series: Vec<Series>,
-    /// Vertical lines `(x, label)`, e.g. a published $T_c$.
+    /// Vertical lines `(x, label)`, e.g. a published $T_c$; an empty label
+    /// draws the line without a legend entry.
     pub vertical_lines: Vec<(f64, String)>,
 }
 
@@ -124,21 +128,24 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
         .map_err(|e| e.to_string())?;
     for (i, (x, label)) in figure.vertical_lines.iter().enumerate() {
         let style = BLACK.mix(0.45).stroke_width(1);
-        chart
+        let drawn = chart
             .draw_series(DashedLineSeries::new(
                 [(*x, y_range.0), (*x, y_range.1)],
                 6,
                 4,
                 style,
             ))
-            .map_err(|e| e.to_string())?
-            .label(label.clone())
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.45 - 0.1 * i as f64))
-            });
+            .map_err(|e| e.to_string())?;
+        // An unlabelled line (e.g. the mirror image of a labelled one) has no legend entry.
+        if label.is_empty() {
+            continue;
+        }
+        drawn.label(label.clone()).legend(move |(x, y)| {
+            PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.45 - 0.1 * i as f64))
+        });
     }
     for (i, series) in figure.series.iter().enumerate() {
-        let colour = colour(i);
+        let colour = colour(series.group.unwrap_or(i));
         let points: Vec<(f64, f64)> = series
             .points
             .iter()

@@ -107,6 +107,30 @@ impl Results {
             .collect()
     }
 
+    /// The theoretical $P(q)$ at `point` and `temperature` as atoms
+    /// `(q, weight)` for $q \ge 0$ (the steps of the Parisi $q(x)$). Empty
+    /// when the model has no such theory (or the table predates it).
+    pub fn theory_overlap_atoms(&self, point: usize, temperature: f64) -> Vec<(f64, f64)> {
+        let t = &self.theory;
+        let (points, names) = (t.integers("point"), t.texts("observable"));
+        let (temperatures, overlap, value) = (
+            t.numbers("temperature"),
+            t.numbers("overlap"),
+            t.numbers("value"),
+        );
+        if overlap.len() != t.rows() {
+            return Vec::new();
+        }
+        (0..t.rows())
+            .filter(|&i| {
+                points[i] == point as u64
+                    && names[i] == "overlap_atom"
+                    && (temperatures[i] - temperature).abs() < 1e-9
+            })
+            .map(|i| (overlap[i], value[i]))
+            .collect()
+    }
+
     /// Swap acceptance at `point` by pair: `(mid temperature, mean over samples, standard error)`.
     pub fn exchange_curve(&self, point: usize) -> Curve {
         let t = &self.exchange;
@@ -198,6 +222,7 @@ fn figures_of_group(
                 label: results.point_label(p, false),
                 points: results.disorder_curve(p, observable),
                 kind: SeriesKind::Data,
+                group: None,
             })
             .filter(|s| !s.points.is_empty())
             .collect()
@@ -243,6 +268,7 @@ fn figures_of_group(
                         label,
                         points: values.iter().map(|&(t, v)| (t, v, f64::NAN)).collect(),
                         kind: SeriesKind::Theory,
+                        group: None,
                     });
                     seen.push((curve, values));
                 }
@@ -308,6 +334,7 @@ fn figures_of_group(
             label: results.point_label(p, false),
             points: results.exchange_curve(p),
             kind: SeriesKind::Data,
+            group: None,
         })
         .filter(|s| !s.points.is_empty())
         .collect();
@@ -323,21 +350,42 @@ fn figures_of_group(
     // P(q) of the largest size at the chosen temperatures.
     let largest = *points.last().expect("a field group has points");
     let temperatures = results.spec.ladder.temperatures();
-    let overlap_series: Vec<Series> = results
-        .spec
-        .overlap_distribution_slots
-        .iter()
-        .map(|&slot| Series {
-            label: format!("T = {:.3}", temperatures[slot]),
+    let mut overlap_series = Vec::new();
+    let mut overlap_lines = Vec::new();
+    for (group, &slot) in results.spec.overlap_distribution_slots.iter().enumerate() {
+        let t = temperatures[slot];
+        let data = Series {
+            label: format!("T = {t:.3}"),
             points: results
-                .overlap_distribution(largest, temperatures[slot])
+                .overlap_distribution(largest, t)
                 .into_iter()
                 .map(|(q, d)| (q, d, f64::NAN))
                 .collect(),
             kind: SeriesKind::Line,
-        })
-        .filter(|s| !s.points.is_empty())
-        .collect();
+            group: Some(group),
+        };
+        if data.points.is_empty() {
+            continue;
+        }
+        let atoms = results.theory_overlap_atoms(largest, t);
+        if let Some(binned) = binned_distribution(&atoms, field == 0.0) {
+            overlap_series.push(Series {
+                label: format!("Parisi, bins of 0.1, T = {t:.3}"),
+                points: binned.continuous,
+                kind: SeriesKind::Theory,
+                group: Some(group),
+            });
+            overlap_lines.extend(binned.peaks.into_iter().map(|(q, weight)| {
+                let label = if q < 0.0 {
+                    String::new()
+                } else {
+                    format!("Parisi q_max = {q:.3}, weight {weight:.2} in its bin (T = {t:.3})")
+                };
+                (q, label)
+            }));
+        }
+        overlap_series.push(data);
+    }
     if !overlap_series.is_empty() {
         let figure = Figure {
             title: format!(
@@ -347,13 +395,66 @@ fn figures_of_group(
             x_label: "overlap q".into(),
             y_label: "P(q)".into(),
             series: overlap_series,
-            vertical_lines: Vec::new(),
+            vertical_lines: overlap_lines,
         };
         let stem = format!("overlap_distribution{suffix}");
         files.extend(write_figure(out, &stem, &figure)?);
         stems.push((stem, figure.title));
     }
     Ok((files, stems))
+}
+
+/// The Parisi $P(q)$ binned for drawing beside a measured histogram.
+struct BinnedDistribution {
+    /// Weight per unit $q$ in each bin between the peaks.
+    continuous: Vec<(f64, f64, f64)>,
+    /// The peak at $\pm q_{\max}$: `(q, weight in its bin)`.
+    peaks: Vec<(f64, f64)>,
+}
+
+/// Bins of the theoretical $P(q)$ over $\[-1, 1\]$. The Parisi solution with
+/// $k$ steps is a comb of $k$ atoms; bins a few steps wide turn it into a
+/// density that can be read beside a histogram.
+const THEORY_BINS: usize = 20;
+
+/// Bins the atoms `(q, weight)`, $q \ge 0$, of a Parisi solution on
+/// [`THEORY_BINS`] bins over $\[-1, 1\]$. Steps that crowd next to the
+/// plateau (the optimiser splits the $\delta$ peak among them) fall in the
+/// peak's bin, whose weight is reported separately rather than drawn as a
+/// density; the density is drawn between the peaks, where the Parisi $P(q)$
+/// is continuous. At $h = 0$ (`even`) $P(q)$ is even: each atom is mirrored
+/// with half its weight. `None` without atoms.
+fn binned_distribution(atoms: &[(f64, f64)], even: bool) -> Option<BinnedDistribution> {
+    if atoms.is_empty() {
+        return None;
+    }
+    let width = 2.0 / THEORY_BINS as f64;
+    let bin = |q: f64| (((q + 1.0) / width).floor().max(0.0) as usize).min(THEORY_BINS - 1);
+    let centre = |k: usize| -1.0 + (k as f64 + 0.5) * width;
+    let mut mass = [0.0; THEORY_BINS];
+    for &(q, w) in atoms {
+        if even {
+            mass[bin(q)] += w / 2.0;
+            mass[bin(-q)] += w / 2.0;
+        } else {
+            mass[bin(q)] += w;
+        }
+    }
+    let bottom = atoms.iter().map(|a| a.0).fold(f64::INFINITY, f64::min);
+    let top = atoms.iter().map(|a| a.0).fold(f64::NEG_INFINITY, f64::max);
+    let (first, last) = if even {
+        (bin(-top), bin(top))
+    } else {
+        (bin(bottom).saturating_sub(1), bin(top))
+    };
+    let mut peaks = vec![(top, mass[last])];
+    if even && first != last {
+        peaks.push((-top, mass[first]));
+    }
+    let continuous = (first + 1..last)
+        .map(|k| (centre(k), mass[k] / width, f64::NAN))
+        .collect();
+    Some(BinnedDistribution { continuous, peaks })
 }
 
 /// Draws the figures and writes `report.md` for the results in `out`; returns the file names.
@@ -380,4 +481,47 @@ pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
     crate::atomic::write_atomically(&out.join("report.md"), markdown.as_bytes())?;
     files.push("report.md".into());
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The binned Parisi distribution keeps all the weight: density times bin
+    /// width between the peaks plus the peaks' weights is 1.
+    #[test]
+    fn binned_parisi_distribution_conserves_weight() {
+        let solution = quench_theory::sk::full_replica_symmetry_breaking(
+            0.5,
+            0.0,
+            &quench_theory::sk::ParisiOptions::fast(),
+        )
+        .unwrap();
+        let atoms: Vec<(f64, f64)> = solution
+            .solution
+            .order_parameter
+            .iter()
+            .map(|s| (s.overlap, s.x_high - s.x_low))
+            .collect();
+        for even in [true, false] {
+            let binned = binned_distribution(&atoms, even).unwrap();
+            let width = 2.0 / THEORY_BINS as f64;
+            let continuous: f64 = binned.continuous.iter().map(|p| p.1 * width).sum();
+            let peaks: f64 = binned.peaks.iter().map(|p| p.1).sum();
+            assert!(
+                (continuous + peaks - 1.0).abs() < 1e-12,
+                "even {even}: {continuous} + {peaks}"
+            );
+            // The peak sits at q_max of the solution, the top step.
+            let top = atoms.last().unwrap().0;
+            assert_eq!(binned.peaks[0].0, top);
+        }
+        // Mirrored: the density is even.
+        let binned = binned_distribution(&atoms, true).unwrap();
+        let n = binned.continuous.len();
+        for k in 0..n {
+            let (a, b) = (binned.continuous[k], binned.continuous[n - 1 - k]);
+            assert!((a.0 + b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12);
+        }
+    }
 }

@@ -6,7 +6,7 @@
 //! | `disorder.parquet` | point × temperature × observable | `point size spins field temperature observable mean error samples method` |
 //! | `overlap_distribution.parquet` | point × temperature × bin | `point size spins field temperature q density probability` |
 //! | `exchange.parquet` | point × sample × neighbouring pair | `point size spins field sample pair temperature_cold temperature_hot acceptance round_trips` |
-//! | `theory.parquet` | curve × point × temperature × observable | `curve point size spins field temperature observable value` |
+//! | `theory.parquet` | curve × point × temperature × observable | `curve point size spins field temperature observable overlap value` |
 //!
 //! `size` is the grid's size key (`n`, or `length` on lattices), `spins` is
 //! $N$. Errors are standard errors: binning with the integrated
