@@ -1,1 +1,8 @@
 //! # quench-learn: associative memories
+
+pub mod dynamics;
+pub mod error;
+pub mod hopfield;
+pub mod patterns;
+
+pub use error::LearnError;
