@@ -95,3 +95,62 @@ pub(crate) fn fill_order<R: Rng + ?Sized>(kind: UpdateOrder, order: &mut [usize]
         }
     }
 }
+
+/// A memory with single-spin zero-temperature dynamics: the shared driver of
+/// [`relax`] for every binary memory of the crate.
+pub(crate) trait SingleSpinRule {
+    /// The chain type.
+    type State;
+    /// Number of spins $N$.
+    fn neurons(&self) -> usize;
+    /// Whether flipping spin $i$ lowers the energy (strictly).
+    fn unstable(&self, state: &Self::State, i: usize) -> bool;
+    /// Flips spin $i$ and updates the caches.
+    fn flip(&self, state: &mut Self::State, i: usize);
+}
+
+/// One zero-temperature asynchronous sweep; returns the number of flips.
+pub(crate) fn zero_temperature_sweep<M: SingleSpinRule, R: Rng + ?Sized>(
+    memory: &M,
+    state: &mut M::State,
+    kind: UpdateOrder,
+    order: &mut [usize],
+    rng: &mut R,
+) -> u64 {
+    fill_order(kind, order, rng);
+    let mut flips = 0;
+    for &i in order.iter() {
+        if memory.unstable(state, i) {
+            memory.flip(state, i);
+            flips += 1;
+        }
+    }
+    flips
+}
+
+/// Zero-temperature asynchronous sweeps, at most `max_sweeps`, until one
+/// flips nothing.
+pub(crate) fn relax<M: SingleSpinRule, R: Rng + ?Sized>(
+    memory: &M,
+    state: &mut M::State,
+    kind: UpdateOrder,
+    max_sweeps: usize,
+    rng: &mut R,
+) -> Relaxation {
+    let mut order = vec![0; memory.neurons()];
+    let mut relaxation = Relaxation {
+        sweeps: 0,
+        flips: 0,
+        outcome: Outcome::NotConverged,
+    };
+    for _ in 0..max_sweeps {
+        let flips = zero_temperature_sweep(memory, state, kind, &mut order, rng);
+        if flips == 0 {
+            relaxation.outcome = Outcome::FixedPoint;
+            break;
+        }
+        relaxation.sweeps += 1;
+        relaxation.flips += flips;
+    }
+    relaxation
+}

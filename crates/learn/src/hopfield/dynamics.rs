@@ -6,7 +6,7 @@
 //! two representations follow identical trajectories.
 
 use super::{HopfieldNetwork, HopfieldState};
-use crate::dynamics::{Outcome, Relaxation, UpdateOrder, fill_order};
+use crate::dynamics::{Outcome, Relaxation, SingleSpinRule, UpdateOrder, fill_order};
 use crate::error::{LearnError, at_least, positive};
 use quench_core::Spin;
 use rand::Rng;
@@ -102,15 +102,7 @@ impl HopfieldNetwork {
         order: &mut [usize],
         rng: &mut R,
     ) -> u64 {
-        fill_order(kind, order, rng);
-        let mut flips = 0;
-        for &i in order.iter() {
-            if i32::from(state.spins[i]) * self.integer_field(state, i) < 0 {
-                self.flip(state, i);
-                flips += 1;
-            }
-        }
-        flips
+        crate::dynamics::zero_temperature_sweep(self, state, kind, order, rng)
     }
 
     /// Zero-temperature asynchronous dynamics for at most `max_sweeps` sweeps,
@@ -126,22 +118,7 @@ impl HopfieldNetwork {
         max_sweeps: usize,
         rng: &mut R,
     ) -> Relaxation {
-        let mut order = vec![0; self.neurons()];
-        let mut relaxation = Relaxation {
-            sweeps: 0,
-            flips: 0,
-            outcome: Outcome::NotConverged,
-        };
-        for _ in 0..max_sweeps {
-            let flips = self.zero_temperature_sweep(state, kind, &mut order, rng);
-            if flips == 0 {
-                relaxation.outcome = Outcome::FixedPoint;
-                break;
-            }
-            relaxation.sweeps += 1;
-            relaxation.flips += flips;
-        }
-        relaxation
+        crate::dynamics::relax(self, state, kind, max_sweeps, rng)
     }
 
     /// One synchronous (parallel) step $s_i(t+1) = \mathrm{sign}(h_i(s(t)))$,
@@ -212,5 +189,23 @@ impl HopfieldNetwork {
             }
         }
         flips
+    }
+}
+
+impl SingleSpinRule for HopfieldNetwork {
+    type State = HopfieldState;
+
+    fn neurons(&self) -> usize {
+        self.patterns.neurons()
+    }
+
+    #[inline]
+    fn unstable(&self, state: &HopfieldState, i: usize) -> bool {
+        i32::from(state.spins[i]) * self.integer_field(state, i) < 0
+    }
+
+    #[inline]
+    fn flip(&self, state: &mut HopfieldState, i: usize) {
+        HopfieldNetwork::flip(self, state, i)
     }
 }
