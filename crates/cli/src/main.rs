@@ -45,8 +45,7 @@ enum Command {
     #[command(after_help = "Examples:\n  quench models\n  quench models --json")]
     Models(JsonFlag),
     /// Theory: replica solutions of SK, the AT line, p-spin thresholds, sparse-graph transitions.
-    #[command(subcommand)]
-    Theory(theory::TheoryCommand),
+    Theory(theory::TheoryArgs),
     /// Measure the throughput of the Monte Carlo kernels on standard workloads.
     Bench(bench::BenchArgs),
 }

@@ -1,5 +1,7 @@
 //! `quench theory`: replica, cavity and p-spin results from the command line.
 
+use std::path::{Path, PathBuf};
+
 use clap::{Args, Subcommand, ValueEnum};
 use quench_core::CouplingDistribution;
 use quench_run::RunError;
@@ -112,19 +114,61 @@ fn failure(error: TheoryError) -> RunError {
     }
 }
 
-fn print<T: serde::Serialize>(value: &T, as_json: bool, human: impl FnOnce()) {
-    if as_json {
-        match serde_json::to_string_pretty(value) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: cannot print JSON: {e}"),
+/// Prints `value` (JSON or the `human` text) and, with `--out DIR`, writes
+/// its tables there as Parquet ([`quench_run::json_tables`]) beside
+/// `result.json`.
+fn emit<T: serde::Serialize>(
+    value: &T,
+    as_json: bool,
+    out: Option<&Path>,
+    human: impl FnOnce(),
+) -> Result<(), RunError> {
+    let document =
+        serde_json::to_value(value).map_err(|e| RunError::Sampler(format!("JSON: {e}")))?;
+    if let Some(directory) = out {
+        if directory.exists() && !directory.is_dir() {
+            return Err(RunError::Input(format!(
+                "--out {}: exists and is not a directory",
+                directory.display()
+            )));
         }
+        std::fs::create_dir_all(directory).map_err(RunError::io(directory))?;
+        for (name, table) in quench_run::json_tables::tables_from_json(&document) {
+            table.write(&directory.join(format!("{name}.parquet")))?;
+        }
+        let text = serde_json::to_string_pretty(&document)
+            .map_err(|e| RunError::Sampler(format!("JSON: {e}")))?;
+        let path = directory.join("result.json");
+        quench_run::atomic::write_atomically(&path, text.as_bytes())?;
+    }
+    if as_json {
+        let text = serde_json::to_string_pretty(&document)
+            .map_err(|e| RunError::Sampler(format!("JSON: {e}")))?;
+        println!("{text}");
     } else {
         human();
+        if let Some(directory) = out {
+            println!("tables: {}", directory.display());
+        }
     }
+    Ok(())
 }
 
-pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
-    match command {
+/// `quench theory`: the model's subcommand and where to store its tables.
+#[derive(Args)]
+pub struct TheoryArgs {
+    #[command(subcommand)]
+    command: TheoryCommand,
+    /// Also write the result as Parquet tables into this directory
+    /// (summary.parquet with the scalars, one table per list such as q(x)) and
+    /// result.json.
+    #[arg(long, global = true)]
+    out: Option<PathBuf>,
+}
+
+pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
+    let out = arguments.out.as_deref();
+    match arguments.command {
         TheoryCommand::Sk(args) => {
             let options = match args.accuracy {
                 Accuracy::Fast => ParisiOptions::fast(),
@@ -134,7 +178,7 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
             match args.rsb {
                 Breaking::Rs => {
                     let s = quench_theory::sk::replica_symmetric(t, h).map_err(failure)?;
-                    print(&s, args.json, || {
+                    emit(&s, args.json, out, || {
                         println!("SK, replica symmetric, T = {t}, h = {h}");
                         println!("  q = {:.10}   m = {:.10}", s.overlap, s.magnetisation);
                         println!(
@@ -143,7 +187,7 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
                         );
                         println!("  susceptibility beta(1-q) = {:.10}", s.susceptibility);
                         println!("  stable (above the AT line): {}", s.stable);
-                    });
+                    })?;
                 }
                 Breaking::OneStep | Breaking::TwoSteps => {
                     let steps = if matches!(args.rsb, Breaking::OneStep) {
@@ -153,7 +197,7 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
                     };
                     let s = quench_theory::sk::replica_symmetry_breaking(t, h, steps, &options)
                         .map_err(failure)?;
-                    print(&s, args.json, || {
+                    emit(&s, args.json, out, || {
                         println!(
                             "SK, {steps}-step RSB, T = {t}, h = {h} ({} steps used)",
                             s.steps
@@ -171,12 +215,12 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
                                 step.overlap, step.x_low, step.x_high
                             );
                         }
-                    });
+                    })?;
                 }
                 Breaking::Full => {
                     let s = quench_theory::sk::full_replica_symmetry_breaking(t, h, &options)
                         .map_err(failure)?;
-                    print(&s, args.json, || {
+                    emit(&s, args.json, out, || {
                         println!("SK, full RSB (Parisi), T = {t}, h = {h}");
                         println!(
                             "  free energy {:.9} ± {:.1e} (extrapolated in the number of steps; grid error {:.1e})",
@@ -191,24 +235,24 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
                         }
                         println!("  q(x), steps: {}", s.solution.order_parameter.len());
                         println!("  use --json for q(x) and P(q)");
-                    });
+                    })?;
                 }
             }
         }
         TheoryCommand::SkAtLine(args) => {
             let point =
                 quench_theory::sk::almeida_thouless_field(args.temperature).map_err(failure)?;
-            print(&point, args.json, || {
+            emit(&point, args.json, out, || {
                 println!(
                     "de Almeida-Thouless line: h_AT({}) = {:.10} (q = {:.10})",
                     point.temperature, point.field, point.overlap
                 );
-            });
+            })?;
         }
         TheoryCommand::Pspin(args) => {
             if args.spherical {
                 let s = quench_theory::pspin::spherical_p_spin(args.p).map_err(failure)?;
-                print(&s, args.json, || {
+                emit(&s, args.json, out, || {
                     println!(
                         "spherical {}-spin: T_d = {:.10}, T_s = {:.10}",
                         s.p, s.dynamic_temperature, s.static_temperature
@@ -217,15 +261,15 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
                         "  plateau q_d = {:.10}, threshold energy {:.10}",
                         s.plateau, s.threshold_energy
                     );
-                });
+                })?;
             } else {
                 let s = quench_theory::pspin::ising_p_spin(args.p).map_err(failure)?;
-                print(&s, args.json, || {
+                emit(&s, args.json, out, || {
                     println!(
                         "Ising {}-spin: T_d = {:.6}, T_s = {:.6}",
                         s.p, s.dynamic_temperature, s.static_temperature
                     );
-                });
+                })?;
             }
         }
         TheoryCommand::Sparse(args) => {
@@ -243,12 +287,12 @@ pub fn execute(command: TheoryCommand) -> Result<(), RunError> {
                 "critical_temperature": critical,
                 "condition": "(c - 1) E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation)",
             });
-            print(&document, args.json, || {
+            emit(&document, args.json, out, || {
                 println!(
                     "random {}-regular graph, {} couplings: T_c = {critical:.10} from (c-1) E tanh^2(J/T_c) = 1",
                     args.degree, args.couplings
                 );
-            });
+            })?;
         }
     }
     Ok(())

@@ -78,7 +78,8 @@ impl RunError {
         if self.is_bad_input() { 2 } else { 1 }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> RunError {
+    /// Maps an I/O error on `path` to [`RunError::Io`] naming it.
+    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> RunError {
         let path = path.into();
         move |source| RunError::Io { path, source }
     }

@@ -29,6 +29,7 @@ pub mod curves;
 pub mod error;
 pub mod exact;
 pub mod figure;
+pub mod json_tables;
 pub mod locate;
 pub mod manifest;
 pub mod markdown;

@@ -1,0 +1,129 @@
+//! `quench theory` as a real process: the command-line contract of each model.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn quench() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_quench"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let directory =
+        std::env::temp_dir().join(format!("quench-theory-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    directory
+}
+
+fn json(arguments: &[&str]) -> serde_json::Value {
+    let output = quench().args(arguments).output().unwrap();
+    assert!(
+        output.status.success(),
+        "quench {arguments:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn number(document: &serde_json::Value, pointer: &str) -> f64 {
+    document
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or_else(|| panic!("{pointer} missing in {document}"))
+}
+
+/// The replica-symmetric ground state: e = -sqrt(2/pi), s = -1/(2 pi).
+#[test]
+fn sk_replica_symmetric_at_zero_temperature() {
+    let document = json(&[
+        "theory",
+        "sk",
+        "--temperature",
+        "0",
+        "--rsb",
+        "rs",
+        "--json",
+    ]);
+    let energy = number(&document, "/energy");
+    assert!((energy + (2.0 / std::f64::consts::PI).sqrt()).abs() < 1e-9);
+    let entropy = number(&document, "/entropy");
+    assert!((entropy + 1.0 / (2.0 * std::f64::consts::PI)).abs() < 1e-9);
+}
+
+#[test]
+fn sk_at_line_and_pspin_and_sparse_follow_their_contracts() {
+    let at = json(&["theory", "sk-at-line", "--temperature", "0.9", "--json"]);
+    // Near T_c, h_AT^2 = (4/3)(1 - T)^3 (de Almeida and Thouless 1978).
+    let h = number(&at, "/field");
+    let leading = (4.0 / 3.0 * 0.1_f64.powi(3)).sqrt();
+    assert!((h / leading - 1.0).abs() < 0.2, "h_AT(0.9) = {h}");
+
+    let pspin = json(&["theory", "pspin", "--p", "3", "--spherical", "--json"]);
+    assert!((number(&pspin, "/dynamic_temperature") - (3.0_f64 / 8.0).sqrt()).abs() < 1e-9);
+    assert!(number(&pspin, "/static_temperature") < number(&pspin, "/dynamic_temperature"));
+
+    let sparse = json(&[
+        "theory",
+        "sparse",
+        "--degree",
+        "3",
+        "--couplings",
+        "pm1",
+        "--json",
+    ]);
+    let t = number(&sparse, "/critical_temperature");
+    // (c - 1) tanh^2(1/T_c) = 1 with c = 3.
+    assert!((2.0 * (1.0 / t).tanh().powi(2) - 1.0).abs() < 1e-9);
+}
+
+/// `--out DIR` stores the same numbers as the JSON document, as Parquet tables.
+#[test]
+fn theory_out_writes_the_result_as_tables() {
+    let out = scratch("out");
+    let out_text = out.to_str().unwrap();
+    let arguments = [
+        "theory",
+        "sk",
+        "--temperature",
+        "0.5",
+        "--rsb",
+        "1rsb",
+        "--json",
+        "--out",
+        out_text,
+    ];
+    let document = json(&arguments);
+    let summary = quench_run::table::Table::read(&out.join("summary.parquet")).unwrap();
+    assert_eq!(summary.rows(), 1);
+    assert_eq!(
+        summary.numbers("free_energy"),
+        [number(&document, "/free_energy")]
+    );
+    let steps = quench_run::table::Table::read(&out.join("order_parameter.parquet")).unwrap();
+    let listed = document["order_parameter"].as_array().unwrap();
+    assert_eq!(steps.rows(), listed.len());
+    for (i, step) in listed.iter().enumerate() {
+        assert_eq!(
+            steps.numbers("overlap")[i],
+            step["overlap"].as_f64().unwrap()
+        );
+    }
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    assert_eq!(stored, document);
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn theory_rejects_bad_parameters_with_status_2() {
+    for arguments in [
+        &["theory", "sk", "--temperature", "-1"][..],
+        &["theory", "sk-at-line", "--temperature", "1.5"],
+        &["theory", "pspin", "--p", "1", "--spherical"],
+        &["theory", "sparse", "--degree", "1"],
+    ] {
+        let output = quench().args(arguments).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "quench {arguments:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--"), "quench {arguments:?}: {stderr}");
+    }
+}
