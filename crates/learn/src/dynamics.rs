@@ -107,6 +107,9 @@ pub(crate) trait SingleSpinRule {
     fn unstable(&self, state: &Self::State, i: usize) -> bool;
     /// Flips spin $i$ and updates the caches.
     fn flip(&self, state: &mut Self::State, i: usize);
+    /// Hints that spin $i$ is visited next (a prefetch of its data).
+    #[inline]
+    fn prepare(&self, _i: usize) {}
 }
 
 /// One zero-temperature asynchronous sweep; returns the number of flips.
@@ -119,7 +122,10 @@ pub(crate) fn zero_temperature_sweep<M: SingleSpinRule, R: Rng + ?Sized>(
 ) -> u64 {
     fill_order(kind, order, rng);
     let mut flips = 0;
-    for &i in order.iter() {
+    for (k, &i) in order.iter().enumerate() {
+        if let Some(&next) = order.get(k + 2) {
+            memory.prepare(next);
+        }
         if memory.unstable(state, i) {
             memory.flip(state, i);
             flips += 1;

@@ -181,7 +181,10 @@ impl HopfieldNetwork {
     ) -> u64 {
         fill_order(kind, order, rng);
         let mut flips = 0;
-        for &i in order.iter() {
+        for (k, &i) in order.iter().enumerate() {
+            if let Some(&next) = order.get(k + 2) {
+                self.prefetch_column(next);
+            }
             let up = rng.next_u64() < heat_bath.threshold(self.integer_field(state, i));
             if up != (state.spins[i] > 0) {
                 self.flip(state, i);
@@ -207,5 +210,10 @@ impl SingleSpinRule for HopfieldNetwork {
     #[inline]
     fn flip(&self, state: &mut HopfieldState, i: usize) {
         HopfieldNetwork::flip(self, state, i)
+    }
+
+    #[inline]
+    fn prepare(&self, i: usize) {
+        self.prefetch_column(i)
     }
 }

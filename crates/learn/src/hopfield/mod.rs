@@ -83,7 +83,19 @@ pub struct HopfieldNetwork {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HopfieldState {
     spins: Vec<Spin>,
-    cache: Vec<i32>,
+    cache: Cache,
+}
+
+/// The integer cache of a chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Cache {
+    /// Overlaps $M_\mu$ as `i16` (when $N \le 32767$).
+    NarrowOverlaps(Vec<i16>),
+    /// Overlaps $M_\mu$ as `i32`.
+    Overlaps(Vec<i32>),
+    /// Fields $N h_i$.
+    Fields(Vec<i32>),
 }
 
 impl HopfieldState {
@@ -183,45 +195,82 @@ impl HopfieldNetwork {
         self.patterns.count()
     }
 
+    /// The instruction set of the kernels.
+    pub fn simd(&self) -> Simd {
+        self.simd
+    }
+
     /// A chain at the configuration `spins` (length $N$, entries ±1).
     pub fn state(&self, spins: Vec<Spin>) -> Result<HopfieldState, LearnError> {
         check_spins(&spins, self.neurons())?;
         let mut state = HopfieldState {
             spins,
-            cache: Vec::new(),
+            cache: Cache::Fields(Vec::new()),
         };
         self.refresh(&mut state);
         Ok(state)
     }
 
-    /// Recomputes the cache of `state` from its spins (used after the spins
-    /// were set directly; a no-op for a consistent state).
+    /// Recomputes the cache of `state` from its spins.
     fn refresh(&self, state: &mut HopfieldState) {
         let n = self.neurons();
         state.cache = match &self.storage {
-            Storage::Patterns { .. } => self.patterns.integer_overlaps(&state.spins),
+            Storage::Patterns { .. } => {
+                let overlaps = self.patterns.integer_overlaps(&state.spins);
+                if n <= i16::MAX as usize {
+                    Cache::NarrowOverlaps(overlaps.into_iter().map(|m| m as i16).collect())
+                } else {
+                    Cache::Overlaps(overlaps)
+                }
+            }
             Storage::Couplings { matrix } => {
                 let mut fields = vec![0i32; n];
                 for (k, &s) in state.spins.iter().enumerate() {
                     matrix.add_row(self.simd, &mut fields, k, i32::from(s));
                 }
-                fields
+                Cache::Fields(fields)
             }
         };
     }
 
-    /// The integer local field $N h_i$ of spin $i$.
-    pub fn integer_field(&self, state: &HopfieldState, i: usize) -> i32 {
-        match &self.storage {
-            Storage::Patterns { spin_major } => {
-                let p = self.pattern_count();
-                kernel::column_dot_overlaps(
-                    self.simd,
-                    &spin_major[i * p..(i + 1) * p],
-                    &state.cache,
-                ) - p as i32 * i32::from(state.spins[i])
+    fn column<'a>(&self, spin_major: &'a [Spin], i: usize) -> &'a [Spin] {
+        let p = self.pattern_count();
+        &spin_major[i * p..(i + 1) * p]
+    }
+
+    /// Asks the CPU to bring the pattern column of spin $i$ into cache: in
+    /// random visiting order the next column is known one update ahead, and
+    /// its $P$ bytes would otherwise arrive one cache miss at a time.
+    #[inline]
+    pub(crate) fn prefetch_column(&self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Storage::Patterns { spin_major } = &self.storage {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            for line in self.column(spin_major, i).chunks(64) {
+                // SAFETY: SSE is part of the x86_64 baseline, and a prefetch
+                // of an in-bounds address neither reads nor faults.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr()) };
             }
-            Storage::Couplings { .. } => state.cache[i],
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
+
+    /// The integer local field $N h_i$ of spin $i$: $O(P)$ for patterns,
+    /// $O(1)$ for couplings.
+    #[inline]
+    pub fn integer_field(&self, state: &HopfieldState, i: usize) -> i32 {
+        match (&self.storage, &state.cache) {
+            (Storage::Patterns { spin_major }, Cache::NarrowOverlaps(m)) => {
+                kernel::column_dot_narrow(self.simd, self.column(spin_major, i), m)
+                    - self.pattern_count() as i32 * i32::from(state.spins[i])
+            }
+            (Storage::Patterns { spin_major }, Cache::Overlaps(m)) => {
+                kernel::column_dot_wide(self.simd, self.column(spin_major, i), m)
+                    - self.pattern_count() as i32 * i32::from(state.spins[i])
+            }
+            (Storage::Couplings { .. }, Cache::Fields(fields)) => fields[i],
+            _ => panic!("this state belongs to a network of another representation"),
         }
     }
 
@@ -233,9 +282,10 @@ impl HopfieldNetwork {
     /// The integer overlaps $M_\mu = N m_\mu$ (read from the cache for
     /// patterns, computed in $O(NP)$ for couplings).
     pub fn integer_overlaps(&self, state: &HopfieldState) -> Vec<i32> {
-        match self.storage {
-            Storage::Patterns { .. } => state.cache.clone(),
-            Storage::Couplings { .. } => self.patterns.integer_overlaps(&state.spins),
+        match &state.cache {
+            Cache::NarrowOverlaps(m) => m.iter().map(|&x| i32::from(x)).collect(),
+            Cache::Overlaps(m) => m.clone(),
+            Cache::Fields(_) => self.patterns.integer_overlaps(&state.spins),
         }
     }
 
@@ -250,11 +300,10 @@ impl HopfieldNetwork {
 
     /// The overlap $m_\mu$ with one pattern.
     pub fn overlap(&self, state: &HopfieldState, mu: usize) -> f64 {
-        let integer = match self.storage {
-            Storage::Patterns { .. } => state.cache[mu],
-            Storage::Couplings { .. } => {
-                crate::patterns::dot_i8(self.patterns.pattern(mu), &state.spins)
-            }
+        let integer = match &state.cache {
+            Cache::NarrowOverlaps(m) => i32::from(m[mu]),
+            Cache::Overlaps(m) => m[mu],
+            Cache::Fields(_) => crate::patterns::dot_i8(self.patterns.pattern(mu), &state.spins),
         };
         f64::from(integer) / self.neurons() as f64
     }
@@ -280,21 +329,21 @@ impl HopfieldNetwork {
     /// Twice $N$ times the energy, an exact integer:
     /// $2 N H = P N - \sum_\mu M_\mu^2 = -\sum_i s_i\, N h_i$.
     pub fn twice_n_energy(&self, state: &HopfieldState) -> i64 {
-        match self.storage {
-            Storage::Patterns { .. } => {
-                let squares: i64 = state
-                    .cache
+        match &state.cache {
+            Cache::Fields(fields) => -state
+                .spins
+                .iter()
+                .zip(fields)
+                .map(|(&s, &h)| i64::from(s) * i64::from(h))
+                .sum::<i64>(),
+            _ => {
+                let squares: i64 = self
+                    .integer_overlaps(state)
                     .iter()
                     .map(|&m| i64::from(m) * i64::from(m))
                     .sum();
                 (self.pattern_count() * self.neurons()) as i64 - squares
             }
-            Storage::Couplings { .. } => -state
-                .spins
-                .iter()
-                .zip(&state.cache)
-                .map(|(&s, &h)| i64::from(s) * i64::from(h))
-                .sum::<i64>(),
         }
     }
 
@@ -311,17 +360,17 @@ impl HopfieldNetwork {
         let new = -state.spins[i];
         state.spins[i] = new;
         let step = 2 * i32::from(new);
-        match &self.storage {
-            Storage::Patterns { spin_major } => {
-                let p = self.pattern_count();
-                kernel::add_column(
-                    self.simd,
-                    &mut state.cache,
-                    &spin_major[i * p..(i + 1) * p],
-                    step,
-                );
+        match (&self.storage, &mut state.cache) {
+            (Storage::Patterns { spin_major }, Cache::NarrowOverlaps(m)) => {
+                kernel::add_column_narrow(self.simd, m, self.column(spin_major, i), step as i16)
             }
-            Storage::Couplings { matrix } => matrix.add_row(self.simd, &mut state.cache, i, step),
+            (Storage::Patterns { spin_major }, Cache::Overlaps(m)) => {
+                kernel::add_column(self.simd, m, self.column(spin_major, i), step)
+            }
+            (Storage::Couplings { matrix }, Cache::Fields(fields)) => {
+                matrix.add_row(self.simd, fields, i, step)
+            }
+            _ => panic!("this state belongs to a network of another representation"),
         }
     }
 

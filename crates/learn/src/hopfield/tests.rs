@@ -332,3 +332,34 @@ fn glauber_dynamics_samples_the_boltzmann_distribution() {
         );
     }
 }
+
+#[test]
+fn networks_above_32767_neurons_use_wide_overlaps_correctly() {
+    let n = 33_000;
+    let (network, _) = {
+        let patterns = BinaryPatterns::draw(BinaryDistribution::Unbiased, n, 4, 1, 0).unwrap();
+        (
+            HopfieldNetwork::new(patterns, Representation::Patterns).unwrap(),
+            (),
+        )
+    };
+    let spins = network.patterns().pattern(2).to_vec();
+    let mut state = network.state(spins.clone()).unwrap();
+    assert_eq!(network.overlap(&state, 2), 1.0);
+    for i in [0, 1, 17_000, n - 1] {
+        assert_eq!(
+            network.integer_field(&state, i),
+            field_by_definition(network.patterns(), &spins, i)
+        );
+    }
+    network.flip(&mut state, 5);
+    assert_eq!(network.integer_overlaps(&state)[2], n as i32 - 2);
+    let relaxation = network.relax(
+        &mut state,
+        UpdateOrder::Sequential,
+        5,
+        &mut stream(0, Purpose::Dynamics, 0, 0),
+    );
+    assert_eq!(relaxation.outcome, Outcome::FixedPoint);
+    assert_eq!(network.overlap(&state, 2), 1.0);
+}
