@@ -154,7 +154,7 @@ impl BinaryPatterns {
     /// Patterns from explicit pattern-major values ($P \times N$, entries ±1).
     pub fn from_values(neurons: usize, values: Vec<Spin>) -> Result<Self, LearnError> {
         at_least("neurons", neurons, 1)?;
-        if values.is_empty() || values.len() % neurons != 0 {
+        if values.is_empty() || !values.len().is_multiple_of(neurons) {
             return Err(LearnError::Configuration {
                 reason: format!(
                     "{} pattern values are not a positive multiple of neurons = {neurons}",
@@ -249,7 +249,7 @@ impl BinaryPatterns {
     /// its overlap with each component is $1/2$ on average for unbiased
     /// patterns).
     pub fn symmetric_mixture(&self, components: &[usize]) -> Result<Vec<Spin>, LearnError> {
-        if components.len() % 2 == 0 {
+        if components.len().is_multiple_of(2) {
             return Err(parameter(
                 "components",
                 format!("{components:?}"),
@@ -370,7 +370,7 @@ impl ContinuousPatterns {
     /// Patterns from explicit pattern-major values ($P \times N$, finite).
     pub fn from_values(dimension: usize, values: Vec<f64>) -> Result<Self, LearnError> {
         at_least("dimension", dimension, 1)?;
-        if values.is_empty() || values.len() % dimension != 0 {
+        if values.is_empty() || !values.len().is_multiple_of(dimension) {
             return Err(LearnError::Configuration {
                 reason: format!(
                     "{} pattern values are not a positive multiple of dimension = {dimension}",

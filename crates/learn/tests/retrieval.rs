@@ -140,3 +140,85 @@ fn bad_parameters_name_the_parameter() {
             .contains("threads")
     );
 }
+
+/// The exact thermal average of m for P = 1 at finite N, restricted to the
+/// retrieval side M > 0 (the side the run starts on and cannot leave: the
+/// barrier grows with N). With k spins aligned to the pattern, M = 2k - N
+/// and the weight is C(N, k) exp(M^2 / (2 N T)).
+fn exact_mattis_overlap(n: usize, temperature: f64) -> f64 {
+    let mut log_factorial = vec![0.0f64; n + 1];
+    for k in 1..=n {
+        log_factorial[k] = log_factorial[k - 1] + (k as f64).ln();
+    }
+    let log_weight = |k: usize| {
+        let m = (2 * k) as f64 - n as f64;
+        log_factorial[n] - log_factorial[k] - log_factorial[n - k]
+            + m * m / (2.0 * n as f64 * temperature)
+    };
+    let aligned = n / 2 + 1..=n;
+    let largest = aligned
+        .clone()
+        .map(log_weight)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (mut z, mut sum) = (0.0, 0.0);
+    for k in aligned {
+        let w = (log_weight(k) - largest).exp();
+        z += w;
+        sum += w * ((2 * k) as f64 - n as f64) / n as f64;
+    }
+    sum / z
+}
+
+#[test]
+fn a_single_pattern_is_a_curie_weiss_ferromagnet() {
+    // P = 1: H = -(M^2 - N)/(2N) with M the overlap, the Curie–Weiss model
+    // after the gauge s_i -> xi_i s_i; m -> tanh(m/T) solves it as N -> oo.
+    let n = 4000;
+    for temperature in [0.5, 0.8] {
+        let mut spec = spec(
+            n,
+            1.0 / n as f64,
+            Dynamics::Glauber {
+                temperature,
+                order: UpdateOrder::Random,
+            },
+            4,
+        );
+        spec.sweeps = 4000;
+        let result = retrieval_experiment(&spec).unwrap();
+        assert_eq!(result.patterns, 1);
+        let thermal = result.thermal_overlap.unwrap();
+        let exact = exact_mattis_overlap(n, temperature);
+        assert!(
+            thermal.z_score(exact).abs() < 4.0,
+            "T = {temperature}: {thermal} vs exact {exact}"
+        );
+        let mut infinite = 1.0f64;
+        for _ in 0..10_000 {
+            infinite = (infinite / temperature).tanh();
+        }
+        assert!(
+            (exact - infinite).abs() < 2e-3,
+            "finite-size shift {exact} vs {infinite}"
+        );
+    }
+}
+
+/// Slow (about 8 s on two cores): run with
+/// `cargo test -p quench-learn --release --test retrieval -- --ignored`.
+#[test]
+#[ignore = "slow: N = 10^4, 16 samples per load"]
+fn retrieval_transition_at_ten_thousand_neurons() {
+    // Amit, Gutfreund and Sompolinsky (1987): the retrieval state exists up
+    // to alpha_c = 0.138 with m(alpha_c) = 0.967 and m > 0.99 at alpha = 0.1.
+    let below = retrieval_experiment(&spec(10_000, 0.10, ZERO_TEMPERATURE, 16)).unwrap();
+    let above = retrieval_experiment(&spec(10_000, 0.20, ZERO_TEMPERATURE, 16)).unwrap();
+    eprintln!(
+        "alpha = 0.10: {}, alpha = 0.20: {}",
+        below.final_overlap, above.final_overlap
+    );
+    assert!(below.final_overlap.mean > 0.97, "{}", below.final_overlap);
+    assert_eq!(below.retrieved_fraction.mean, 1.0);
+    let (m, error) = (above.final_overlap.mean, above.final_overlap.error);
+    assert!(m + 3.0 * error < 0.5, "{}", above.final_overlap);
+}
