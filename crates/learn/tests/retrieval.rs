@@ -7,7 +7,7 @@
 
 use quench_learn::dynamics::{Dynamics, Outcome, UpdateOrder};
 use quench_learn::hopfield::{
-    Load, Representation, RetrievalSpec, attraction_basin, retrieval_experiment,
+    Load, Representation, RetrievalSpec, attraction_basin, retrieval_curve, retrieval_experiment,
 };
 
 fn spec(neurons: usize, load: f64, dynamics: Dynamics, samples: usize) -> RetrievalSpec {
@@ -23,8 +23,9 @@ const ZERO_TEMPERATURE: Dynamics = Dynamics::ZeroTemperature {
 
 #[test]
 fn zero_temperature_retrieval_below_capacity_and_failure_above() {
-    let low = retrieval_experiment(&spec(2000, 0.05, ZERO_TEMPERATURE, 8)).unwrap();
-    let high = retrieval_experiment(&spec(2000, 0.25, ZERO_TEMPERATURE, 8)).unwrap();
+    let loads = [Load::Ratio(0.05), Load::Ratio(0.25)];
+    let curve = retrieval_curve(&spec(2000, 0.1, ZERO_TEMPERATURE, 8), &loads).unwrap();
+    let (low, high) = (&curve[0], &curve[1]);
     assert_eq!((low.patterns, high.patterns), (100, 500));
     let (m, error) = (low.final_overlap.mean, low.final_overlap.error);
     assert!(

@@ -40,6 +40,10 @@ use serde::{Deserialize, Serialize};
 /// Largest coupling matrix (bytes) that [`Representation::Automatic`] builds.
 pub const AUTOMATIC_COUPLING_BYTES: usize = 1 << 30;
 
+/// Largest coupling matrix (bytes) that [`HopfieldNetwork::new`] builds at
+/// all (8 GiB); beyond it [`Representation::Couplings`] is an error.
+pub const COUPLING_BYTES_LIMIT: usize = 8 << 30;
+
 /// How the network stores what determines the local fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,7 +122,8 @@ impl HopfieldNetwork {
     /// Stores `patterns` with the given representation.
     ///
     /// Fails when $N P$ exceeds `i32::MAX` (the integer fields
-    /// $|N h_i| \le (N-1) P$ must fit in `i32`).
+    /// $|N h_i| \le (N-1) P$ must fit in `i32`) and when explicitly requested
+    /// couplings would exceed [`COUPLING_BYTES_LIMIT`].
     pub fn new(
         patterns: BinaryPatterns,
         representation: Representation,
@@ -134,9 +139,22 @@ impl HopfieldNetwork {
                 ),
             ));
         }
+        let resolved = Self::resolve(representation, n, p);
+        let matrix_bytes = n
+            .saturating_mul(n)
+            .saturating_mul(if p <= i16::MAX as usize { 2 } else { 4 });
+        if resolved == Representation::Couplings && matrix_bytes > COUPLING_BYTES_LIMIT {
+            return Err(parameter(
+                "representation",
+                "couplings",
+                format!(
+                    "patterns for neurons = {n}: the coupling matrix would need {matrix_bytes} bytes, more than the limit of {COUPLING_BYTES_LIMIT}"
+                ),
+            ));
+        }
         let simd = Simd::detect();
         let spin_major = patterns.spin_major();
-        let storage = match Self::resolve(representation, n, p) {
+        let storage = match resolved {
             Representation::Couplings => Storage::Couplings {
                 matrix: CouplingMatrix::hebbian(simd, &spin_major, n, p),
             },
