@@ -10,7 +10,7 @@ use quench_core::{
     CouplingDistribution, ModelSpec, Purpose, Sample, Spin, StreamKey, random_spins,
 };
 use quench_exact::Enumeration;
-use quench_mc::multispin::kernel::{self, BlockRng};
+use quench_mc::multispin::kernel::{self, BlockRng, MAX_LEVELS};
 use quench_mc::multispin::{
     MultispinLayout, pack_lane, reference, shared_graph_samples, unpack_lane,
 };
@@ -45,10 +45,41 @@ fn random_regular(n: i64, lanes: usize, seed: u64) -> Vec<Sample> {
     shared_graph_samples(&base, lanes, seed).unwrap()
 }
 
+/// What sets the acceptance thresholds of a comparison with the reference.
+#[derive(Clone, Copy)]
+enum Acceptance {
+    /// Metropolis at this inverse temperature.
+    Beta(f64),
+    /// Thresholds whose top 16-bit digits equal digits the blocks' generators
+    /// draw in the first group of four sites (block m at site m), so that the
+    /// shared policy refines its uniform in some blocks and not in others.
+    Tying,
+}
+
+fn tying_thresholds(rngs: &[BlockRng], levels: usize) -> [u64; MAX_LEVELS] {
+    let mut thresholds = [0u64; MAX_LEVELS];
+    for (m, t) in thresholds.iter_mut().enumerate().take(levels) {
+        let mut rng = rngs[m % rngs.len()];
+        let digit = (rng.next_u64() << (16 * (m % 4))) & (0xFFFF << 48);
+        *t = digit | (quench_core::rng::splitmix64(m as u64) >> 16);
+    }
+    thresholds[..levels].sort_unstable();
+    thresholds
+}
+
 /// Runs `sweeps` sweeps of the multispin kernel at `width` and of the
 /// reference block by block, from the same spins and generators, and
 /// compares every lane after every sweep.
 fn assert_kernel_matches_reference(label: &str, samples: &[Sample], beta: f64, sweeps: usize) {
+    assert_kernel_matches_reference_with(label, samples, Acceptance::Beta(beta), sweeps);
+}
+
+fn assert_kernel_matches_reference_with(
+    label: &str,
+    samples: &[Sample],
+    acceptance: Acceptance,
+    sweeps: usize,
+) {
     let layout = MultispinLayout::new(samples).unwrap();
     let (n, blocks) = (layout.sites(), layout.blocks());
     assert_eq!(samples.len(), 64 * blocks, "the test uses full blocks");
@@ -77,7 +108,10 @@ fn assert_kernel_matches_reference(label: &str, samples: &[Sample], beta: f64, s
             let mut kernel_rngs = rngs.clone();
             lanes.clone_from(&start);
             reference_rngs.clone_from(&rngs);
-            let thresholds = layout.thresholds(beta);
+            let thresholds = match acceptance {
+                Acceptance::Beta(beta) => layout.thresholds(beta),
+                Acceptance::Tying => tying_thresholds(&rngs, layout.degree().div_ceil(2)),
+            };
             let mut out = vec![0; n];
             let mut flips = 0usize;
             for sweep in 0..sweeps {
@@ -91,14 +125,21 @@ fn assert_kernel_matches_reference(label: &str, samples: &[Sample], beta: f64, s
                 );
                 for (b, rng) in reference_rngs.iter_mut().enumerate() {
                     let range = 64 * b..64 * (b + 1);
-                    reference::sweep_block(
-                        &samples[range.clone()],
-                        &mut lanes[range],
-                        layout.visit_order(),
-                        rng,
-                        beta,
-                        policy,
-                    );
+                    let (samples, lanes) = (&samples[range.clone()], &mut lanes[range]);
+                    let order = layout.visit_order();
+                    match acceptance {
+                        Acceptance::Beta(beta) => {
+                            reference::sweep_block(samples, lanes, order, rng, beta, policy)
+                        }
+                        Acceptance::Tying => reference::sweep_block_with_thresholds(
+                            samples,
+                            lanes,
+                            order,
+                            rng,
+                            &thresholds,
+                            policy,
+                        ),
+                    }
                 }
                 for (l, spins) in lanes.iter().enumerate() {
                     unpack_lane(&words, blocks, l, &mut out);
@@ -140,6 +181,20 @@ fn kernels_match_the_scalar_reference_on_2d_lattices_and_random_regular_graphs()
     assert_kernel_matches_reference("RRG c=3 N=20", &random_regular(20, 5 * 64, 3), 1.1, 4);
     // L = 2: doubled bonds between the same pair.
     assert_kernel_matches_reference("3D L=2", &ea(3, 2, 64, 4), 0.7, 4);
+}
+
+#[test]
+fn shared_uniforms_that_tie_with_a_threshold_digit_are_refined_alike_at_every_width() {
+    // 9 blocks (8 + 1 at 512 bits, 4 + 4 + 1 at 256); ties in blocks 0, 1, 2
+    // (3D) and 0, 1 (2D, random regular) at the first sites.
+    assert_kernel_matches_reference_with("3D L=4", &ea(3, 4, 9 * 64, 7), Acceptance::Tying, 3);
+    assert_kernel_matches_reference_with("2D L=6", &ea(2, 6, 9 * 64, 8), Acceptance::Tying, 3);
+    assert_kernel_matches_reference_with(
+        "RRG c=3 N=20",
+        &random_regular(20, 9 * 64, 9),
+        Acceptance::Tying,
+        3,
+    );
 }
 
 fn driver(samples: &[Sample], width: WordWidth, policy: RandomPolicy) -> MultispinTempering {

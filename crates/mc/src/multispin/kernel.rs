@@ -1,21 +1,54 @@
 //! The multispin-coded kernels: one generic body, instantiated for 1, 4 and 8
 //! blocks of 64 lanes (64-bit words, AVX2 and AVX-512 vectors).
 //!
-//! The body is written on `[u64; V]` arrays with element-wise loops; inside a
-//! `#[target_feature]` function LLVM turns every such loop into one vector
-//! instruction. Each block of 64 lanes does exactly the same arithmetic and
-//! draws from its own [`BlockRng`] in the same order whatever `V` is, which is
-//! why the lanes' trajectories do not depend on the width.
+//! The body is written once over a small [`Word`] trait (bitwise operations,
+//! a few comparisons and the generator's shifts); inside a `#[target_feature]`
+//! entry point LLVM fuses the bitwise chains into three-input logic
+//! (`vpternlogq`) on AVX-512. Each block of 64 lanes does exactly the same
+//! arithmetic and draws from its own [`BlockRng`] in the same order whatever
+//! the width, which is why the lanes' trajectories do not depend on it.
+//!
+//! ## Cost of one site update (3D, $d = 6$, shared policy)
+//!
+//! * $u_k = b_i \oplus b_{j_k} \oplus a_{ik}$: six three-input XORs on 13 loaded
+//!   words (own spin, six neighbours, six couplings);
+//! * $U$ in three bit planes $(U_0, U_1, U_2)$: two full adders and one more
+//!   (eight operations);
+//! * the flip mask. With one uniform $r$ per block, $a_m = [r < t_m]$ are
+//!   per-block all-ones or all-zero words and, since $t_0 \le t_1 \le t_2$,
+//!   $$ \text{flip} = U_2 \lor \bigl(U_1 \land (U_0 \lor a_2)\bigr) \lor (U_0 \land a_1) \lor a_0 ,$$
+//!   the Metropolis rule for every $U$: lanes with $U \ge 3$ always flip,
+//!   lanes with $U = m < 3$ flip when $r < t_m$.
+//!
+//! The uniform is drawn 16 bits at a time (see [`RandomPolicy::SharedPerSite`]):
+//! one generator step serves four sites, so the generator costs a quarter
+//! step per site.
+//!
+//! ## Walking the sites
+//!
+//! Hypercubic lattices of dimension 2 and 3 with even $L$ are walked by
+//! arithmetic: row by row ($x_0$ fastest), every second site of a row, the
+//! neighbours at $\pm 1$ (wrapping at the row ends) and $\pm L^a$ (offsets
+//! fixed for the row). Couplings are stored once per bond, the $d$ forward
+//! bonds of site $i$ contiguous (`(i d + a) * blocks`); the backward bond of
+//! $i$ along $a$ is the forward bond of its backward neighbour. Other graphs
+//! use per-slot tables of neighbour and bond offsets.
 
 use std::ops::{BitAnd, BitOr, BitXor, Not};
 
 use serde::{Deserialize, Serialize};
 
-use super::{MultispinLayout, RandomPolicy, WordWidth};
+use super::{MultispinLayout, RandomPolicy, Walk, WordWidth};
 
 /// Most threshold levels a kernel handles: degrees up to 8 have at most 4
 /// levels with $\Delta E > 0$.
 pub const MAX_LEVELS: usize = 4;
+
+/// Uniform digits of 16 bits in one 64-bit generator output (shared policy).
+pub const DIGITS_PER_WORD: usize = 4;
+
+/// The top 16 bits of a `u64`.
+const HIGH16: u64 = 0xFFFF << 48;
 
 /// Xoshiro256++ (Blackman and Vigna) of one 64-lane block, written out so that
 /// the kernels can step 4 or 8 of them in vector registers. It is seeded from
@@ -57,8 +90,28 @@ impl BlockRng {
     }
 }
 
-/// A word of `BLOCKS` blocks of 64 lanes with the bitwise operations the
-/// kernels need: `u64`, an AVX2 `__m256i` or an AVX-512 `__m512i`. The vector
+/// The uniform of one site update under [`RandomPolicy::SharedPerSite`], as
+/// the kernels and the reference draw it for one block.
+///
+/// `digits` is the block's current generator output with the digits of the
+/// earlier sites of its group shifted out (`digits >> 48` is this site's
+/// digit $\delta$), `thresholds` the uphill levels' thresholds. The uniform
+/// is $r = \delta\,2^{48} + \rho$: when $\delta$ equals the top digit of some
+/// threshold, $\rho$ is the top 48 bits of one more output of `rng` (the
+/// comparison $r < t_m$ is then decided by them); otherwise no more bits are
+/// needed and $\rho = 0$. Either way $[r < t_m]$ is the comparison of a
+/// uniform 64-bit integer with $t_m$.
+pub fn shared_uniform(digits: u64, thresholds: &[u64], rng: &mut BlockRng) -> u64 {
+    let high = digits & HIGH16;
+    if thresholds.iter().any(|&t| t & HIGH16 == high) {
+        high | (rng.next_u64() >> 16)
+    } else {
+        high
+    }
+}
+
+/// A word of `BLOCKS` blocks of 64 lanes with the operations the kernels
+/// need: `u64`, an AVX2 `__m256i` or an AVX-512 `__m512i`. The vector
 /// implementations call `core::arch` intrinsics; they are only instantiated
 /// inside `#[target_feature]` functions entered after run-time detection.
 trait Word:
@@ -68,15 +121,25 @@ trait Word:
     fn splat(x: u64) -> Self;
     fn from_fn(f: impl Fn(usize) -> u64) -> Self;
     fn lane(self, l: usize) -> u64;
-    fn load(words: &[u64], at: usize) -> Self;
-    fn store(self, words: &mut [u64], at: usize);
+    /// # Safety
+    /// `p..p + BLOCKS` must be readable.
+    unsafe fn read(p: *const u64) -> Self;
+    /// # Safety
+    /// `p..p + BLOCKS` must be writable.
+    unsafe fn write(self, p: *mut u64);
     fn and_not(self, other: Self) -> Self;
-    /// All ones in the words where `self >= threshold` (unsigned), else zero.
-    fn at_least(self, threshold: u64) -> Self;
-    /// All ones in the words that are non-zero.
+    /// All ones in the blocks where `self < threshold` (unsigned), else zero.
+    fn less_than(self, threshold: u64) -> Self;
+    /// All ones in the blocks equal to `x`, else zero.
+    fn equal(self, x: u64) -> Self;
+    /// All ones in the blocks that are non-zero.
     fn non_zero(self) -> Self;
     fn any(self) -> bool;
+    /// Whether some 16-bit digit of some block equals `digit`.
+    fn any_digit(self, digit: u16) -> bool;
     fn add(self, other: Self) -> Self;
+    fn shl16(self) -> Self;
+    fn shr16(self) -> Self;
     fn shl17(self) -> Self;
     fn rotl23(self) -> Self;
     fn rotl45(self) -> Self;
@@ -84,6 +147,21 @@ trait Word:
     #[inline(always)]
     fn select(mask: Self, a: Self, b: Self) -> Self {
         (mask & a) | b.and_not(mask)
+    }
+    /// $a \oplus b \oplus c$.
+    #[inline(always)]
+    fn xor3(a: Self, b: Self, c: Self) -> Self {
+        a ^ b ^ c
+    }
+    /// The majority of $a, b, c$ (the carry of a full adder).
+    #[inline(always)]
+    fn majority(a: Self, b: Self, c: Self) -> Self {
+        (a & b) | ((a ^ b) & c)
+    }
+    /// `self | x` in the blocks where `r < threshold`, `self` elsewhere.
+    #[inline(always)]
+    fn or_where_less(self, r: Self, threshold: u64, x: Self) -> Self {
+        self | (x & r.less_than(threshold))
     }
 }
 
@@ -145,32 +223,53 @@ impl Word for Scalar {
         self.0
     }
     #[inline(always)]
-    fn load(words: &[u64], at: usize) -> Self {
-        Scalar(words[at])
+    unsafe fn read(p: *const u64) -> Self {
+        // SAFETY: the caller guarantees `p` is readable.
+        Scalar(unsafe { p.read() })
     }
     #[inline(always)]
-    fn store(self, words: &mut [u64], at: usize) {
-        words[at] = self.0;
+    unsafe fn write(self, p: *mut u64) {
+        // SAFETY: the caller guarantees `p` is writable.
+        unsafe { p.write(self.0) }
     }
     #[inline(always)]
     fn and_not(self, other: Self) -> Self {
         Scalar(self.0 & !other.0)
     }
     #[inline(always)]
-    fn at_least(self, threshold: u64) -> Self {
-        Scalar(if self.0 >= threshold { !0 } else { 0 })
+    fn less_than(self, threshold: u64) -> Self {
+        Scalar(0u64.wrapping_sub(u64::from(self.0 < threshold)))
+    }
+    #[inline(always)]
+    fn equal(self, x: u64) -> Self {
+        Scalar(0u64.wrapping_sub(u64::from(self.0 == x)))
     }
     #[inline(always)]
     fn non_zero(self) -> Self {
-        Scalar(if self.0 != 0 { !0 } else { 0 })
+        Scalar(0u64.wrapping_sub(u64::from(self.0 != 0)))
     }
     #[inline(always)]
     fn any(self) -> bool {
         self.0 != 0
     }
     #[inline(always)]
+    fn any_digit(self, digit: u16) -> bool {
+        // SWAR: some 16-bit field of x is zero.
+        const ONES: u64 = 0x0001_0001_0001_0001;
+        let x = self.0 ^ (u64::from(digit) * ONES);
+        x.wrapping_sub(ONES) & !x & (ONES << 15) != 0
+    }
+    #[inline(always)]
     fn add(self, other: Self) -> Self {
         Scalar(self.0.wrapping_add(other.0))
+    }
+    #[inline(always)]
+    fn shl16(self) -> Self {
+        Scalar(self.0 << 16)
+    }
+    #[inline(always)]
+    fn shr16(self) -> Self {
+        Scalar(self.0 >> 16)
     }
     #[inline(always)]
     fn shl17(self) -> Self {
@@ -200,8 +299,8 @@ mod x86 {
     #[derive(Clone, Copy)]
     pub(super) struct Avx512(__m512i);
 
-    // SAFETY (all blocks below): AVX2 / AVX-512F+VL availability is checked
-    // by `WordWidth::is_available` before the entry points run.
+    // SAFETY (all blocks below): AVX2 / AVX-512F+VL+BW availability is
+    // checked by `WordWidth::is_available` before the entry points run.
     bit_ops!(
         Avx2,
         |a: Avx2, b: Avx2| Avx2(unsafe { _mm256_and_si256(a.0, b.0) }),
@@ -233,31 +332,30 @@ mod x86 {
             a[l]
         }
         #[inline(always)]
-        fn load(words: &[u64], at: usize) -> Self {
-            let slice = &words[at..at + 4];
-            Avx2(unsafe { _mm256_loadu_si256(slice.as_ptr().cast()) })
+        unsafe fn read(p: *const u64) -> Self {
+            Avx2(_mm256_loadu_si256(p.cast()))
         }
         #[inline(always)]
-        fn store(self, words: &mut [u64], at: usize) {
-            let slice = &mut words[at..at + 4];
-            unsafe { _mm256_storeu_si256(slice.as_mut_ptr().cast(), self.0) }
+        unsafe fn write(self, p: *mut u64) {
+            _mm256_storeu_si256(p.cast(), self.0)
         }
         #[inline(always)]
         fn and_not(self, other: Self) -> Self {
             Avx2(unsafe { _mm256_andnot_si256(other.0, self.0) })
         }
         #[inline(always)]
-        fn at_least(self, threshold: u64) -> Self {
-            // Unsigned a >= t  <=>  !(t > a); signed compare after flipping the sign bits.
+        fn less_than(self, threshold: u64) -> Self {
+            // Unsigned a < t  <=>  signed (t ^ sign) > (a ^ sign).
             unsafe {
                 let sign = _mm256_set1_epi64x(i64::MIN);
                 let a = _mm256_xor_si256(self.0, sign);
                 let t = _mm256_set1_epi64x((threshold ^ (1 << 63)) as i64);
-                Avx2(_mm256_xor_si256(
-                    _mm256_cmpgt_epi64(t, a),
-                    _mm256_set1_epi64x(-1),
-                ))
+                Avx2(_mm256_cmpgt_epi64(t, a))
             }
+        }
+        #[inline(always)]
+        fn equal(self, x: u64) -> Self {
+            Avx2(unsafe { _mm256_cmpeq_epi64(self.0, _mm256_set1_epi64x(x as i64)) })
         }
         #[inline(always)]
         fn non_zero(self) -> Self {
@@ -271,8 +369,23 @@ mod x86 {
             unsafe { _mm256_testz_si256(self.0, self.0) == 0 }
         }
         #[inline(always)]
+        fn any_digit(self, digit: u16) -> bool {
+            unsafe {
+                let eq = _mm256_cmpeq_epi16(self.0, _mm256_set1_epi16(digit as i16));
+                _mm256_testz_si256(eq, eq) == 0
+            }
+        }
+        #[inline(always)]
         fn add(self, other: Self) -> Self {
             Avx2(unsafe { _mm256_add_epi64(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn shl16(self) -> Self {
+            Avx2(unsafe { _mm256_slli_epi64::<16>(self.0) })
+        }
+        #[inline(always)]
+        fn shr16(self) -> Self {
+            Avx2(unsafe { _mm256_srli_epi64::<16>(self.0) })
         }
         #[inline(always)]
         fn shl17(self) -> Self {
@@ -316,23 +429,28 @@ mod x86 {
             a[l]
         }
         #[inline(always)]
-        fn load(words: &[u64], at: usize) -> Self {
-            let slice = &words[at..at + 8];
-            Avx512(unsafe { _mm512_loadu_si512(slice.as_ptr().cast()) })
+        unsafe fn read(p: *const u64) -> Self {
+            Avx512(_mm512_loadu_si512(p.cast()))
         }
         #[inline(always)]
-        fn store(self, words: &mut [u64], at: usize) {
-            let slice = &mut words[at..at + 8];
-            unsafe { _mm512_storeu_si512(slice.as_mut_ptr().cast(), self.0) }
+        unsafe fn write(self, p: *mut u64) {
+            _mm512_storeu_si512(p.cast(), self.0)
         }
         #[inline(always)]
         fn and_not(self, other: Self) -> Self {
             Avx512(unsafe { _mm512_andnot_si512(other.0, self.0) })
         }
         #[inline(always)]
-        fn at_least(self, threshold: u64) -> Self {
+        fn less_than(self, threshold: u64) -> Self {
             unsafe {
-                let k = _mm512_cmpge_epu64_mask(self.0, _mm512_set1_epi64(threshold as i64));
+                let k = _mm512_cmplt_epu64_mask(self.0, _mm512_set1_epi64(threshold as i64));
+                Avx512(_mm512_maskz_mov_epi64(k, _mm512_set1_epi64(-1)))
+            }
+        }
+        #[inline(always)]
+        fn equal(self, x: u64) -> Self {
+            unsafe {
+                let k = _mm512_cmpeq_epu64_mask(self.0, _mm512_set1_epi64(x as i64));
                 Avx512(_mm512_maskz_mov_epi64(k, _mm512_set1_epi64(-1)))
             }
         }
@@ -348,8 +466,20 @@ mod x86 {
             unsafe { _mm512_test_epi64_mask(self.0, self.0) != 0 }
         }
         #[inline(always)]
+        fn any_digit(self, digit: u16) -> bool {
+            unsafe { _mm512_cmpeq_epi16_mask(self.0, _mm512_set1_epi16(digit as i16)) != 0 }
+        }
+        #[inline(always)]
         fn add(self, other: Self) -> Self {
             Avx512(unsafe { _mm512_add_epi64(self.0, other.0) })
+        }
+        #[inline(always)]
+        fn shl16(self) -> Self {
+            Avx512(unsafe { _mm512_slli_epi64::<16>(self.0) })
+        }
+        #[inline(always)]
+        fn shr16(self) -> Self {
+            Avx512(unsafe { _mm512_srli_epi64::<16>(self.0) })
         }
         #[inline(always)]
         fn shl17(self) -> Self {
@@ -362,6 +492,27 @@ mod x86 {
         #[inline(always)]
         fn rotl45(self) -> Self {
             Avx512(unsafe { _mm512_rol_epi64::<45>(self.0) })
+        }
+        #[inline(always)]
+        fn select(mask: Self, a: Self, b: Self) -> Self {
+            // One vpternlogq: mask ? a : b.
+            Avx512(unsafe { _mm512_ternarylogic_epi64::<0xCA>(mask.0, a.0, b.0) })
+        }
+        #[inline(always)]
+        fn xor3(a: Self, b: Self, c: Self) -> Self {
+            Avx512(unsafe { _mm512_ternarylogic_epi64::<0x96>(a.0, b.0, c.0) })
+        }
+        #[inline(always)]
+        fn majority(a: Self, b: Self, c: Self) -> Self {
+            Avx512(unsafe { _mm512_ternarylogic_epi64::<0xE8>(a.0, b.0, c.0) })
+        }
+        #[inline(always)]
+        fn or_where_less(self, r: Self, threshold: u64, x: Self) -> Self {
+            // A compare into a mask register and a merge-masked OR.
+            unsafe {
+                let k = _mm512_cmplt_epu64_mask(r.0, _mm512_set1_epi64(threshold as i64));
+                Avx512(_mm512_mask_or_epi64(self.0, k, self.0, x.0))
+            }
         }
     }
 
@@ -421,11 +572,131 @@ impl<S: Word> Rngs<S> {
     }
 }
 
+/// The thresholds of the uphill levels of one sweep.
+#[derive(Clone, Copy)]
+struct Levels {
+    /// $t_m$ for $m <$ `count` (then zero).
+    thresholds: [u64; MAX_LEVELS],
+    /// The top 16 bits of each $t_m$.
+    digits: [u16; MAX_LEVELS],
+}
+
+impl Levels {
+    fn new(thresholds: &[u64; MAX_LEVELS], count: usize) -> Self {
+        let mut levels = Levels {
+            thresholds: [0; MAX_LEVELS],
+            digits: [0; MAX_LEVELS],
+        };
+        for m in 0..count {
+            levels.thresholds[m] = thresholds[m];
+            levels.digits[m] = (thresholds[m] >> 48) as u16;
+        }
+        levels
+    }
+}
+
+/// The shared policy's digit stream of `S::BLOCKS` blocks: one generator
+/// output per four sites, top digit first (see [`shared_uniform`]).
+struct Digits<S: Word> {
+    word: S,
+    left: u32,
+    /// Some digit of the current word ties with a threshold's top digit.
+    tie: bool,
+}
+
+impl<S: Word> Digits<S> {
+    #[inline(always)]
+    fn new() -> Self {
+        Self {
+            word: S::splat(0),
+            left: 0,
+            tie: false,
+        }
+    }
+
+    /// This site's uniforms $r$ (one per block), for the first `count`
+    /// levels (a constant once inlined).
+    #[inline(always)]
+    fn next(&mut self, rng: &mut Rngs<S>, levels: &Levels, count: usize) -> S {
+        if self.left == 0 {
+            self.word = rng.next();
+            self.left = DIGITS_PER_WORD as u32;
+            let mut tie = false;
+            for m in 0..count {
+                tie |= self.word.any_digit(levels.digits[m]);
+            }
+            self.tie = tie;
+        }
+        self.left -= 1;
+        // The whole remaining word: unless the digit ties with a threshold's
+        // top digit, `word < t` is decided by the digit alone.
+        let mut r = self.word;
+        self.word = self.word.shl16();
+        if self.tie {
+            // Rare (probability below 2^-14 per word): refine the blocks
+            // whose digit equals a threshold's top digit.
+            let high = r & S::splat(HIGH16);
+            let mut refine = S::splat(0);
+            for m in 0..count {
+                refine = refine | high.equal(levels.thresholds[m] & HIGH16);
+            }
+            if refine.any() {
+                let more = rng.next_masked(refine);
+                r = S::select(refine, high | more.shr16(), r);
+            }
+        }
+        r
+    }
+}
+
+/// Sites whose uniforms the shared policy generates at a time.
+const BATCH: usize = 32;
+
+/// The shared policy's uniforms of the next sites, generated [`BATCH`] at a
+/// time by [`Digits::next`] (so that the generator's state stays out of the
+/// site loop), never beyond the end of the sweep: the generators end the
+/// sweep in the state a site-by-site draw leaves them.
+struct Uniforms<S: Word> {
+    digits: Digits<S>,
+    buffer: [S; BATCH],
+    next: usize,
+    /// Sites of the sweep not yet given a uniform in `buffer`.
+    remaining: usize,
+}
+
+impl<S: Word> Uniforms<S> {
+    #[inline(always)]
+    fn new(sites: usize) -> Self {
+        Self {
+            digits: Digits::new(),
+            buffer: [S::splat(0); BATCH],
+            next: BATCH,
+            remaining: sites,
+        }
+    }
+
+    /// The next site's uniforms.
+    #[inline(always)]
+    fn take(&mut self, rng: &mut Rngs<S>, levels: &Levels, count: usize) -> S {
+        if self.next == BATCH {
+            let sites = self.remaining.min(BATCH);
+            self.remaining -= sites;
+            // Filled from the end, so that the last read slot is BATCH - 1.
+            for slot in &mut self.buffer[BATCH - sites..] {
+                *slot = self.digits.next(rng, levels, count);
+            }
+            self.next = BATCH - sites;
+        }
+        let r = self.buffer[self.next];
+        self.next += 1;
+        r
+    }
+}
+
 /// Full adder: (sum, carry) of three bit-slices.
 #[inline(always)]
 fn full_add<S: Word>(a: S, b: S, c: S) -> (S, S) {
-    let t = a ^ b;
-    (t ^ c, (a & b) | (t & c))
+    (S::xor3(a, b, c), S::majority(a, b, c))
 }
 
 /// The bit-sliced number of unsatisfied bonds, planes least significant first
@@ -482,85 +753,330 @@ fn level_masks<S: Word>(planes: &[S; 4], levels: usize) -> [S; MAX_LEVELS] {
     masks
 }
 
-/// One sweep of the blocks `first..first + V` (a sweep visits the sites in
-/// `layout`'s order). `thresholds[m]` is $\lfloor 2^{64} e^{-\beta \Delta E_m} \rfloor$.
+/// The flip mask under the shared policy: `r` holds the blocks' uniforms.
+#[inline(always)]
+fn shared_flip<S: Word, const D: usize>(planes: &[S; 4], r: S, levels: &Levels) -> S {
+    let [b0, b1, b2, _] = *planes;
+    let accept = |m: usize| r.less_than(levels.thresholds[m]);
+    let t = &levels.thresholds;
+    let ones = S::splat(!0);
+    match D {
+        // U >= 3, then U = 2, 1, 0 where r accepts them.
+        6 => (b2 | (b1 & b0))
+            .or_where_less(r, t[2], b1)
+            .or_where_less(r, t[1], b0)
+            .or_where_less(r, t[0], ones),
+        3 => b1.or_where_less(r, t[1], b0).or_where_less(r, t[0], ones),
+        4 => (b1 | b2)
+            .or_where_less(r, t[1], b0)
+            .or_where_less(r, t[0], ones),
+        _ => {
+            let eq = level_masks(planes, D.div_ceil(2));
+            let mut reject = S::splat(0);
+            for (m, &e) in eq.iter().enumerate().take(D.div_ceil(2)) {
+                reject = reject | e.and_not(accept(m));
+            }
+            !reject
+        }
+    }
+}
+
+/// The flip mask under the independent policy.
+#[inline(always)]
+fn independent_flip<S: Word, const D: usize>(
+    planes: &[S; 4],
+    rng: &mut Rngs<S>,
+    levels: &Levels,
+) -> S {
+    let [b0, b1, b2, _] = *planes;
+    let eq = level_masks(planes, D.div_ceil(2));
+    // Lanes with Delta E > 0.
+    let uphill = match D {
+        6 => !(b2 | (b1 & b0)),
+        3 => !b1,
+        4 => !(b1 | b2),
+        _ => {
+            let mut any = S::splat(0);
+            for &e in eq.iter().take(D.div_ceil(2)) {
+                any = any | e;
+            }
+            any
+        }
+    };
+    let mut undecided = uphill;
+    let mut accepted = S::splat(0);
+    let mut bit = 64;
+    while bit > 0 && undecided.any() {
+        bit -= 1;
+        let word = rng.next_masked(undecided.non_zero());
+        let digit = |m: usize| S::splat(0u64.wrapping_sub((levels.thresholds[m] >> bit) & 1));
+        // The threshold's bit of each lane's level (only read on uphill lanes).
+        let threshold_bit = match D {
+            6 => S::select(b1, digit(2), S::select(b0, digit(1), digit(0))),
+            3 | 4 => S::select(b0, digit(1), digit(0)),
+            _ => {
+                let mut t = S::splat(0);
+                for (m, &e) in eq.iter().enumerate().take(D.div_ceil(2)) {
+                    t = t | (e & digit(m));
+                }
+                t
+            }
+        };
+        accepted = accepted | (undecided & threshold_bit).and_not(word);
+        undecided = undecided.and_not(word ^ threshold_bit);
+    }
+    !uphill | accepted
+}
+
+/// The state of one sweep of `S::BLOCKS` blocks.
+struct Sweeper<'a, S: Word, const INDEPENDENT: bool> {
+    rng: Rngs<S>,
+    uniforms: Uniforms<S>,
+    levels: &'a Levels,
+}
+
+impl<S: Word, const INDEPENDENT: bool> Sweeper<'_, S, INDEPENDENT> {
+    /// Updates the site whose words start at `own`; its `D` neighbours' words
+    /// start at `neighbours[k]` and its bonds' coupling words at `bonds[k]`.
+    ///
+    /// # Safety
+    /// Each pointer must address `S::BLOCKS` words of the spin or coupling
+    /// buffers (`own` writable).
+    #[inline(always)]
+    unsafe fn site<const D: usize>(
+        &mut self,
+        own: *mut u64,
+        neighbours: [*const u64; D],
+        bonds: [*const u64; D],
+    ) {
+        // SAFETY: guaranteed by the caller.
+        let (spin, u) = unsafe {
+            let spin = S::read(own);
+            let u: [S; D] = std::array::from_fn(|k| {
+                S::xor3(spin, S::read(neighbours[k]), S::read(bonds[k]))
+            });
+            (spin, u)
+        };
+        let planes = count::<S, D>(&u);
+        let flip = if INDEPENDENT {
+            independent_flip::<S, D>(&planes, &mut self.rng, self.levels)
+        } else {
+            let r = self.uniforms.take(&mut self.rng, self.levels, D.div_ceil(2));
+            shared_flip::<S, D>(&planes, r, self.levels)
+        };
+        // SAFETY: as above.
+        unsafe { (spin ^ flip).write(own) };
+    }
+}
+
+/// The checkerboard walk of a periodic lattice of dimension `D / 2` and even
+/// side `l` (see [`Walk::Lattice`]), `w` words per site: colour 0 then 1,
+/// rows ($x_1, x_2, \dots$ fixed) in increasing order, every second site of
+/// a row. Row-constant pointers reach the neighbours along the other axes;
+/// the row's end sites wrap along $x_0$.
+///
+/// # Safety
+/// `spins` must point at block `first` of `l^(D/2) * w` spin words and
+/// `couplings` at block `first` of `(D/2) l^(D/2) w` coupling words, with
+/// `first + S::BLOCKS <= w`.
+#[inline(always)]
+unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool>(
+    sweeper: &mut Sweeper<'_, S, INDEPENDENT>,
+    spins: *mut u64,
+    couplings: *const u64,
+    n: usize,
+    l: usize,
+    w: usize,
+) {
+    let dim = D / 2;
+    let rows = n / l;
+    let (li, wi, di) = (l as isize, w as isize, dim as isize);
+    for colour in 0..2 {
+        // The row's coordinates (x_1, x_2, ...), advanced like an odometer.
+        let mut coordinates = [0usize; D];
+        for row in 0..rows {
+            if row > 0 {
+                for x in &mut coordinates[1..dim] {
+                    *x += 1;
+                    if *x < l {
+                        break;
+                    }
+                    *x = 0;
+                }
+            }
+            let own_row = spins.wrapping_add(row * l * w);
+            let bond_row = couplings.wrapping_add(row * l * dim * w);
+            // Entries 2a, 2a + 1 (a >= 1): the rows of the forward and
+            // backward neighbours along axis a, and of their bonds.
+            let mut far_neighbour = [own_row.cast_const(); D];
+            let mut far_bond = [bond_row; D];
+            let (mut parity, mut stride) = (0, li);
+            for a in 1..dim {
+                let x = coordinates[a];
+                parity += x;
+                let forward = if x == l - 1 { -(li - 1) * stride } else { stride };
+                let backward = if x == 0 { (li - 1) * stride } else { -stride };
+                far_neighbour[2 * a] = own_row.wrapping_offset(forward * wi);
+                far_neighbour[2 * a + 1] = own_row.wrapping_offset(backward * wi);
+                far_bond[2 * a] = bond_row.wrapping_add(a * w);
+                far_bond[2 * a + 1] = bond_row.wrapping_offset((backward * di + a as isize) * wi);
+                stride *= li;
+            }
+            let row = LatticeRow {
+                own: own_row,
+                bonds: bond_row,
+                far_neighbour,
+                far_bond,
+                w,
+            };
+            // SAFETY: every pointer `row` forms is that of a site or bond of
+            // the lattice (the caller's buffers), offset by `first`.
+            unsafe {
+                if (colour + parity).is_multiple_of(2) {
+                    row.visit(sweeper, 0, 1, li - 1);
+                    for x in (2..l).step_by(2) {
+                        row.visit(sweeper, x, 1, -1);
+                    }
+                } else {
+                    for x in (1..l - 1).step_by(2) {
+                        row.visit(sweeper, x, 1, -1);
+                    }
+                    row.visit(sweeper, l - 1, 1 - li, -1);
+                }
+            }
+        }
+    }
+}
+
+/// The row-constant pointers of one lattice row (see [`lattice_walk`]).
+struct LatticeRow<const D: usize> {
+    own: *mut u64,
+    bonds: *const u64,
+    far_neighbour: [*const u64; D],
+    far_bond: [*const u64; D],
+    w: usize,
+}
+
+impl<const D: usize> LatticeRow<D> {
+    /// Updates site `x` of the row, whose $x_0$ neighbours are `forward` and
+    /// `backward` sites away.
+    ///
+    /// # Safety
+    /// The pointers formed must lie in the buffers (see [`lattice_walk`]).
+    #[inline(always)]
+    unsafe fn visit<S: Word, const INDEPENDENT: bool>(
+        &self,
+        sweeper: &mut Sweeper<'_, S, INDEPENDENT>,
+        x: usize,
+        forward: isize,
+        backward: isize,
+    ) {
+        let (w, dim) = (self.w, D / 2);
+        let (i, c) = (x * w, x * dim * w);
+        let own = self.own.wrapping_add(i);
+        let bonds = self.bonds.wrapping_add(c);
+        let mut neighbour = [own.cast_const(); D];
+        let mut bond = [bonds; D];
+        neighbour[0] = own.wrapping_offset(forward * w as isize);
+        neighbour[1] = own.wrapping_offset(backward * w as isize);
+        bond[1] = bonds.wrapping_offset(backward * (dim * w) as isize);
+        for k in 2..D {
+            neighbour[k] = self.far_neighbour[k].wrapping_add(i);
+            bond[k] = self.far_bond[k].wrapping_add(c);
+        }
+        // SAFETY: guaranteed by the caller.
+        unsafe { sweeper.site::<D>(own, neighbour, bond) };
+    }
+}
+
+/// One sweep of the blocks `first..first + S::BLOCKS`.
 #[inline(always)]
 fn sweep_body<S: Word, const D: usize, const INDEPENDENT: bool>(
     layout: &MultispinLayout,
     spins: &mut [u64],
     rngs: &mut [BlockRng],
     first: usize,
-    thresholds: &[u64; MAX_LEVELS],
+    levels: &Levels,
 ) {
-    let blocks = layout.blocks;
-    let levels = layout.levels;
-    let mut rng = Rngs::<S>::load(&rngs[first..first + S::BLOCKS]);
-    for (v, &site) in layout.visit.iter().enumerate() {
-        let neighbours = &layout.visit_neighbours[v * D..(v + 1) * D];
-        let at = site as usize * blocks + first;
-        let own = S::load(spins, at);
-        let mut unsatisfied = [S::splat(0); D];
-        for (k, u) in unsatisfied.iter_mut().enumerate() {
-            *u = own
-                ^ S::load(spins, neighbours[k] as usize * blocks + first)
-                ^ S::load(&layout.visit_antiferro, (v * D + k) * blocks + first);
+    let w = layout.blocks;
+    assert!(first + S::BLOCKS <= w);
+    assert_eq!(spins.len(), layout.n * w);
+    assert_eq!(layout.antiferro.len(), layout.bond_ends.len() * w);
+    let mut sweeper = Sweeper::<S, INDEPENDENT> {
+        rng: Rngs::load(&rngs[first..first + S::BLOCKS]),
+        uniforms: Uniforms::new(layout.n),
+        levels,
+    };
+    // In bounds: first < w <= the buffers' lengths (n >= 1, bonds >= 1).
+    let spin_words = spins[first..].as_mut_ptr();
+    let coupling_words = layout.antiferro[first..].as_ptr();
+    match &layout.walk {
+        Walk::Lattice { length } => {
+            debug_assert!(D % 2 == 0 && layout.bond_ends.len() == layout.n * D / 2);
+            // SAFETY: the layout checked N = L^(D/2), the bonds (i, i + e_a)
+            // at index i D/2 + a, and L even; the buffers' lengths are
+            // asserted above.
+            unsafe {
+                if w == S::BLOCKS {
+                    // One word per site: the strides are constants.
+                    lattice_walk::<S, D, INDEPENDENT>(
+                        &mut sweeper,
+                        spin_words,
+                        coupling_words,
+                        layout.n,
+                        *length,
+                        S::BLOCKS,
+                    )
+                } else {
+                    lattice_walk::<S, D, INDEPENDENT>(
+                        &mut sweeper,
+                        spin_words,
+                        coupling_words,
+                        layout.n,
+                        *length,
+                        w,
+                    )
+                }
+            }
         }
-        let planes = count::<S, D>(&unsatisfied);
-        let eq = level_masks(&planes, levels);
-        let reject = if INDEPENDENT {
-            let mut undecided = S::splat(0);
-            for &e in eq.iter().take(levels) {
-                undecided = undecided | e;
-            }
-            let uphill = undecided;
-            let mut accepted = S::splat(0);
-            let mut bit = 63;
-            while undecided.any() {
-                let word = rng.next_masked(undecided.non_zero());
-                let mut threshold_bit = S::splat(0);
-                for m in 0..levels {
-                    if (thresholds[m] >> bit) & 1 == 1 {
-                        threshold_bit = threshold_bit | eq[m];
-                    }
+        Walk::Table { neighbours, bonds } => {
+            assert_eq!(neighbours.len(), layout.n * D);
+            assert_eq!(bonds.len(), layout.n * D);
+            for (v, &site) in layout.visit.iter().enumerate() {
+                let slots = v * D..(v + 1) * D;
+                let (neighbours, bonds) = (&neighbours[slots.clone()], &bonds[slots]);
+                // SAFETY: the tables hold (site * w) and (bond * w) of
+                // existing sites and bonds (built by the layout).
+                unsafe {
+                    sweeper.site::<D>(
+                        spin_words.add(site as usize * w),
+                        std::array::from_fn(|k| spin_words.add(neighbours[k] as usize).cast_const()),
+                        std::array::from_fn(|k| coupling_words.add(bonds[k] as usize)),
+                    );
                 }
-                accepted = accepted | (undecided & threshold_bit).and_not(word);
-                undecided = undecided.and_not(word ^ threshold_bit);
-                if bit == 0 {
-                    break;
-                }
-                bit -= 1;
             }
-            uphill.and_not(accepted)
-        } else {
-            let uniform = rng.next();
-            let mut reject = S::splat(0);
-            for m in 0..levels {
-                reject = reject | (eq[m] & uniform.at_least(thresholds[m]));
-            }
-            reject
-        };
-        (own ^ !reject).store(spins, at);
+        }
     }
-    rng.store(&mut rngs[first..first + S::BLOCKS]);
+    sweeper.rng.store(&mut rngs[first..first + S::BLOCKS]);
 }
 
 macro_rules! dispatch_degree {
-    ($v:ty, $layout:ident, $spins:ident, $rngs:ident, $first:ident, $thr:ident, $ind:ident) => {
+    ($v:ty, $layout:ident, $spins:ident, $rngs:ident, $first:ident, $levels:ident, $ind:ident) => {
         match ($layout.degree, $ind) {
-            (3, false) => sweep_body::<$v, 3, false>($layout, $spins, $rngs, $first, $thr),
-            (3, true) => sweep_body::<$v, 3, true>($layout, $spins, $rngs, $first, $thr),
-            (4, false) => sweep_body::<$v, 4, false>($layout, $spins, $rngs, $first, $thr),
-            (4, true) => sweep_body::<$v, 4, true>($layout, $spins, $rngs, $first, $thr),
-            (6, false) => sweep_body::<$v, 6, false>($layout, $spins, $rngs, $first, $thr),
-            (6, true) => sweep_body::<$v, 6, true>($layout, $spins, $rngs, $first, $thr),
-            (2, false) => sweep_body::<$v, 2, false>($layout, $spins, $rngs, $first, $thr),
-            (2, true) => sweep_body::<$v, 2, true>($layout, $spins, $rngs, $first, $thr),
-            (5, false) => sweep_body::<$v, 5, false>($layout, $spins, $rngs, $first, $thr),
-            (5, true) => sweep_body::<$v, 5, true>($layout, $spins, $rngs, $first, $thr),
-            (7, false) => sweep_body::<$v, 7, false>($layout, $spins, $rngs, $first, $thr),
-            (7, true) => sweep_body::<$v, 7, true>($layout, $spins, $rngs, $first, $thr),
-            (8, false) => sweep_body::<$v, 8, false>($layout, $spins, $rngs, $first, $thr),
-            (8, true) => sweep_body::<$v, 8, true>($layout, $spins, $rngs, $first, $thr),
+            (6, false) => sweep_body::<$v, 6, false>($layout, $spins, $rngs, $first, $levels),
+            (6, true) => sweep_body::<$v, 6, true>($layout, $spins, $rngs, $first, $levels),
+            (4, false) => sweep_body::<$v, 4, false>($layout, $spins, $rngs, $first, $levels),
+            (4, true) => sweep_body::<$v, 4, true>($layout, $spins, $rngs, $first, $levels),
+            (3, false) => sweep_body::<$v, 3, false>($layout, $spins, $rngs, $first, $levels),
+            (3, true) => sweep_body::<$v, 3, true>($layout, $spins, $rngs, $first, $levels),
+            (2, false) => sweep_body::<$v, 2, false>($layout, $spins, $rngs, $first, $levels),
+            (2, true) => sweep_body::<$v, 2, true>($layout, $spins, $rngs, $first, $levels),
+            (5, false) => sweep_body::<$v, 5, false>($layout, $spins, $rngs, $first, $levels),
+            (5, true) => sweep_body::<$v, 5, true>($layout, $spins, $rngs, $first, $levels),
+            (7, false) => sweep_body::<$v, 7, false>($layout, $spins, $rngs, $first, $levels),
+            (7, true) => sweep_body::<$v, 7, true>($layout, $spins, $rngs, $first, $levels),
+            (8, false) => sweep_body::<$v, 8, false>($layout, $spins, $rngs, $first, $levels),
+            (8, true) => sweep_body::<$v, 8, true>($layout, $spins, $rngs, $first, $levels),
             (degree, _) => unreachable!("degree {degree} is refused when the layout is built"),
         }
     };
@@ -571,10 +1087,10 @@ fn sweep_64(
     spins: &mut [u64],
     rngs: &mut [BlockRng],
     first: usize,
-    thresholds: &[u64; MAX_LEVELS],
+    levels: &Levels,
     independent: bool,
 ) {
-    dispatch_degree!(Scalar, layout, spins, rngs, first, thresholds, independent)
+    dispatch_degree!(Scalar, layout, spins, rngs, first, levels, independent)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -584,39 +1100,23 @@ fn sweep_256(
     spins: &mut [u64],
     rngs: &mut [BlockRng],
     first: usize,
-    thresholds: &[u64; MAX_LEVELS],
+    levels: &Levels,
     independent: bool,
 ) {
-    dispatch_degree!(
-        x86::Avx2,
-        layout,
-        spins,
-        rngs,
-        first,
-        thresholds,
-        independent
-    )
+    dispatch_degree!(x86::Avx2, layout, spins, rngs, first, levels, independent)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vl,avx2")]
+#[target_feature(enable = "avx512f,avx512vl,avx512bw,avx2")]
 fn sweep_512(
     layout: &MultispinLayout,
     spins: &mut [u64],
     rngs: &mut [BlockRng],
     first: usize,
-    thresholds: &[u64; MAX_LEVELS],
+    levels: &Levels,
     independent: bool,
 ) {
-    dispatch_degree!(
-        x86::Avx512,
-        layout,
-        spins,
-        rngs,
-        first,
-        thresholds,
-        independent
-    )
+    dispatch_degree!(x86::Avx512, layout, spins, rngs, first, levels, independent)
 }
 
 /// One Metropolis sweep of every lane of one chain.
@@ -645,26 +1145,27 @@ pub fn sweep(
     assert_eq!(spins.len(), layout.sites() * layout.blocks);
     assert_eq!(rngs.len(), layout.blocks);
     let independent = policy == RandomPolicy::IndependentPerLane;
+    let levels = &Levels::new(thresholds, layout.levels);
     let mut first = 0;
     while first < layout.blocks {
         let remaining = layout.blocks - first;
         #[cfg(target_arch = "x86_64")]
         {
             if width == WordWidth::Bits512 && remaining >= 8 {
-                // SAFETY: AVX-512F/VL availability was checked by `is_available`.
-                unsafe { sweep_512(layout, spins, rngs, first, thresholds, independent) };
+                // SAFETY: AVX-512F/VL/BW availability was checked by `is_available`.
+                unsafe { sweep_512(layout, spins, rngs, first, levels, independent) };
                 first += 8;
                 continue;
             }
             if width != WordWidth::Bits64 && remaining >= 4 {
                 // SAFETY: AVX2 is implied by the width being available.
-                unsafe { sweep_256(layout, spins, rngs, first, thresholds, independent) };
+                unsafe { sweep_256(layout, spins, rngs, first, levels, independent) };
                 first += 4;
                 continue;
             }
         }
         let _ = remaining;
-        sweep_64(layout, spins, rngs, first, thresholds, independent);
+        sweep_64(layout, spins, rngs, first, levels, independent);
         first += 1;
     }
 }
@@ -710,7 +1211,7 @@ pub fn unsatisfied_bonds(
         #[cfg(target_arch = "x86_64")]
         {
             if width == WordWidth::Bits512 && remaining >= 8 {
-                // SAFETY: AVX-512F/VL availability was checked by `is_available`.
+                // SAFETY: AVX-512F/VL/BW availability was checked by `is_available`.
                 unsafe { count_512(layout, spins, first, out) };
                 first += 8;
                 continue;
@@ -735,7 +1236,7 @@ fn count_256(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vl,avx2")]
+#[target_feature(enable = "avx512f,avx512vl,avx512bw,avx2")]
 fn count_512(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u32]) {
     count_chunk::<x86::Avx512>(layout, spins, first, out)
 }
@@ -746,19 +1247,29 @@ fn carry_save<S: Word>(a: S, b: S, c: S) -> (S, S) {
     ((a & b) | (t & c), t ^ c)
 }
 
+/// The unsatisfied-bond word of bond `e` (zero past the last bond).
+#[inline(always)]
+fn bond_word<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, e: usize) -> S {
+    let Some(&[i, j]) = layout.bond_ends.get(e) else {
+        return S::splat(0);
+    };
+    let w = layout.blocks;
+    let (i, j) = (i as usize * w + first, j as usize * w + first);
+    let c = e * w + first;
+    assert!(i + S::BLOCKS <= spins.len() && j + S::BLOCKS <= spins.len());
+    assert!(c + S::BLOCKS <= layout.antiferro.len());
+    // SAFETY: the three ranges were checked just above.
+    unsafe {
+        S::read(spins.as_ptr().add(i))
+            ^ S::read(spins.as_ptr().add(j))
+            ^ S::read(layout.antiferro.as_ptr().add(c))
+    }
+}
+
 #[inline(always)]
 fn count_chunk<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u32]) {
-    let blocks = layout.blocks;
     let bonds = layout.bond_ends.len();
-    let word = |e: usize| -> S {
-        if e >= bonds {
-            return S::splat(0);
-        }
-        let [i, j] = layout.bond_ends[e];
-        S::load(spins, i as usize * blocks + first)
-            ^ S::load(spins, j as usize * blocks + first)
-            ^ S::load(&layout.antiferro, e * blocks + first)
-    };
+    let word = |e: usize| bond_word::<S>(layout, spins, first, e);
     let zero = S::splat(0);
     let (mut ones, mut twos, mut fours, mut eights) = (zero, zero, zero, zero);
     let mut high = [zero; 28];

@@ -60,6 +60,7 @@
 pub mod kernel;
 pub mod reference;
 mod tempering;
+mod words;
 
 use quench_core::{Sample, Spin};
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,7 @@ pub use kernel::{BlockRng, MAX_LEVELS, metropolis_thresholds, probability_thresh
 pub use tempering::{
     LaneExchange, MultispinChain, MultispinConfig, MultispinState, MultispinTempering,
 };
+pub use words::Words;
 
 /// How many 64-lane blocks one instruction handles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,7 +81,7 @@ pub enum WordWidth {
     Bits64,
     /// Four `u64` in an AVX2 register.
     Bits256,
-    /// Eight `u64` in an AVX-512 register.
+    /// Eight `u64` in an AVX-512 register (AVX-512F, VL and BW).
     Bits512,
 }
 
@@ -103,6 +105,7 @@ impl WordWidth {
             WordWidth::Bits512 => {
                 std::arch::is_x86_feature_detected!("avx512f")
                     && std::arch::is_x86_feature_detected!("avx512vl")
+                    && std::arch::is_x86_feature_detected!("avx512bw")
                     && std::arch::is_x86_feature_detected!("avx2")
             }
             #[cfg(not(target_arch = "x86_64"))]
@@ -163,10 +166,26 @@ pub struct MultispinLayout {
     pub(crate) lanes: usize,
     pub(crate) coupling: f64,
     pub(crate) visit: Vec<u32>,
-    pub(crate) visit_neighbours: Vec<u32>,
-    pub(crate) visit_antiferro: Vec<u64>,
+    pub(crate) walk: Walk,
     pub(crate) bond_ends: Vec<[u32; 2]>,
-    pub(crate) antiferro: Vec<u64>,
+    /// Coupling bits, bond-major: word `bond * blocks + block`.
+    pub(crate) antiferro: Words,
+}
+
+/// How a sweep finds a site's neighbours and bonds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Walk {
+    /// A periodic hypercubic lattice of dimension `degree / 2` (2 or 3) and
+    /// even side `length`, its bonds in [`quench_core::HypercubicLattice::bonds`]
+    /// order: neighbours and bonds by arithmetic, checkerboard order.
+    Lattice { length: usize },
+    /// Any graph: per visiting slot `v * degree + k`, the word offset
+    /// (`site * blocks`) of the $k$-th neighbour and (`bond * blocks`) of
+    /// the $k$-th bond of the $v$-th visited site.
+    Table {
+        neighbours: Vec<u32>,
+        bonds: Vec<u32>,
+    },
 }
 
 impl MultispinLayout {
@@ -242,17 +261,9 @@ impl MultispinLayout {
             }
             None => (0..n as u32).collect(),
         };
-        let mut visit_neighbours = Vec::with_capacity(n * degree);
-        let mut visit_bonds = Vec::with_capacity(n * degree);
-        for &site in &visit {
-            for &(j, e) in &adjacency[site as usize] {
-                visit_neighbours.push(j);
-                visit_bonds.push(e as usize);
-            }
-        }
         let lanes = samples.len();
         let blocks = lanes.div_ceil(64);
-        let mut antiferro = vec![0u64; reference.len() * blocks];
+        let mut antiferro = Words::zeros(reference.len() * blocks);
         for lane in 0..blocks * 64 {
             let sample = &samples[lane.min(lanes - 1)];
             let bonds = sample.bonds().expect("checked above");
@@ -262,13 +273,41 @@ impl MultispinLayout {
                 }
             }
         }
-        // The couplings again in visiting order (each bond twice), so that a
-        // sweep streams through them.
-        let mut visit_antiferro = vec![0u64; n * degree * blocks];
-        for (slot, &e) in visit_bonds.iter().enumerate() {
-            visit_antiferro[slot * blocks..(slot + 1) * blocks]
-                .copy_from_slice(&antiferro[e * blocks..(e + 1) * blocks]);
-        }
+        let lattice_walk = first.lattice().and_then(|lattice| {
+            let canonical = (lattice.dimension() == 2 || lattice.dimension() == 3)
+                && lattice.is_bipartite()
+                && lattice.bonds().len() == reference.len()
+                && lattice
+                    .bonds()
+                    .iter()
+                    .zip(reference)
+                    .all(|(&(i, j), b)| b.i == i && b.j == j);
+            canonical.then_some(Walk::Lattice {
+                length: lattice.length(),
+            })
+        });
+        let walk = match lattice_walk {
+            Some(walk) => walk,
+            None => {
+                let offset = |index: usize| {
+                    u32::try_from(index * blocks).map_err(|_| {
+                        not(format!(
+                            "{n} sites or {} bonds times {blocks} blocks of lanes exceed 2^32 words; use fewer lanes per layout",
+                            reference.len()
+                        ))
+                    })
+                };
+                let mut neighbours = Vec::with_capacity(n * degree);
+                let mut bonds = Vec::with_capacity(n * degree);
+                for &site in &visit {
+                    for &(j, e) in &adjacency[site as usize] {
+                        neighbours.push(offset(j as usize)?);
+                        bonds.push(offset(e as usize)?);
+                    }
+                }
+                Walk::Table { neighbours, bonds }
+            }
+        };
         Ok(Self {
             n,
             degree,
@@ -277,8 +316,7 @@ impl MultispinLayout {
             lanes,
             coupling,
             visit,
-            visit_neighbours,
-            visit_antiferro,
+            walk,
             bond_ends: reference.iter().map(|b| [b.i as u32, b.j as u32]).collect(),
             antiferro,
         })

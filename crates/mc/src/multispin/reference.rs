@@ -5,13 +5,18 @@
 
 use quench_core::{Sample, Spin};
 
+use super::kernel::{DIGITS_PER_WORD, MAX_LEVELS, metropolis_thresholds, shared_uniform};
 use super::{BlockRng, RandomPolicy, probability_threshold};
 
 /// One Metropolis sweep of the 64 lanes of one block: `samples[l]` and
 /// `spins[l]` are lane `l`'s sample and configuration (64 of each), `order`
 /// the visiting order, `rng` the block's generator.
 ///
-/// [`RandomPolicy::SharedPerSite`]: one `u64` per site, shared by the lanes;
+/// [`RandomPolicy::SharedPerSite`]: one uniform $r$ per site, shared by the
+/// lanes: a generator output at every fourth visited site (the first of each
+/// group of [`DIGITS_PER_WORD`]), its 16-bit digits used top first, each made
+/// into a 64-bit uniform by [`shared_uniform`] (which draws one more output
+/// when the digit ties with the top digit of one of the degree's thresholds);
 /// lane $\ell$ flips when $\Delta E \le 0$ or $r < \lfloor 2^{64} e^{-\beta\Delta E}\rfloor$.
 /// [`RandomPolicy::IndependentPerLane`]: words are drawn while some lane with
 /// $\Delta E > 0$ is undecided; bit $\ell$ of the $k$-th word is bit $63 - k$ of
@@ -24,17 +29,63 @@ pub fn sweep_block(
     beta: f64,
     policy: RandomPolicy,
 ) {
+    // The thresholds of the degree's uphill levels (they decide when a
+    // shared uniform needs more than its 16-bit digit).
+    let (degree, magnitude) = degree_and_magnitude(samples);
+    let levels = metropolis_thresholds(degree, magnitude, beta);
+    sweep_block_with(samples, spins, order, rng, &levels, policy, |delta| {
+        probability_threshold((-beta * delta).exp())
+    });
+}
+
+/// [`sweep_block`] with given level thresholds instead of a temperature: a
+/// lane whose flip costs $\Delta E = |J|(2d - 4m) > 0$ compares its uniform
+/// with `thresholds[m]` (they must not decrease with $m$, as Metropolis
+/// thresholds do not). The tests use it to force rare branches of the
+/// kernels (such as uniforms that tie with a threshold's top digit).
+pub fn sweep_block_with_thresholds(
+    samples: &[Sample],
+    spins: &mut [Vec<Spin>],
+    order: &[u32],
+    rng: &mut BlockRng,
+    thresholds: &[u64; MAX_LEVELS],
+    policy: RandomPolicy,
+) {
+    let (degree, magnitude) = degree_and_magnitude(samples);
+    sweep_block_with(samples, spins, order, rng, thresholds, policy, |delta| {
+        let m = (2.0 * degree as f64 - delta / magnitude) / 4.0;
+        thresholds[m.round() as usize]
+    });
+}
+
+fn degree_and_magnitude(samples: &[Sample]) -> (usize, f64) {
+    let degree = samples[0].neighbours(0).count();
+    let magnitude = samples[0].bonds().map_or(1.0, |b| b[0].coupling.abs());
+    (degree, magnitude)
+}
+
+fn sweep_block_with(
+    samples: &[Sample],
+    spins: &mut [Vec<Spin>],
+    order: &[u32],
+    rng: &mut BlockRng,
+    levels: &[u64; MAX_LEVELS],
+    policy: RandomPolicy,
+    threshold_of: impl Fn(f64) -> u64,
+) {
     assert_eq!(samples.len(), 64);
     assert_eq!(spins.len(), 64);
     let mut thresholds = [0u64; 64];
     let mut uphill = [false; 64];
-    for &site in order {
+    let levels = &levels[..degree_and_magnitude(samples).0.div_ceil(2)];
+    let mut digits = 0u64;
+    for (v, &site) in order.iter().enumerate() {
         let site = site as usize;
         for lane in 0..64 {
             let delta = samples[lane].delta_energy(site, &spins[lane]);
             uphill[lane] = delta > 0.0;
             thresholds[lane] = if delta > 0.0 {
-                probability_threshold((-beta * delta).exp())
+                threshold_of(delta)
             } else {
                 0
             };
@@ -42,7 +93,11 @@ pub fn sweep_block(
         let mut flip = [false; 64];
         match policy {
             RandomPolicy::SharedPerSite => {
-                let r = rng.next_u64();
+                if v % DIGITS_PER_WORD == 0 {
+                    digits = rng.next_u64();
+                }
+                let r = shared_uniform(digits, levels, rng);
+                digits <<= 16;
                 for lane in 0..64 {
                     flip[lane] = !uphill[lane] || r < thresholds[lane];
                 }

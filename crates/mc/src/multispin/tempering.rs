@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::kernel::{self, BlockRng, MAX_LEVELS};
-use super::{MultispinLayout, RandomPolicy, WordWidth, pack_lane, unpack_lane};
+use super::{MultispinLayout, RandomPolicy, WordWidth, Words, pack_lane, unpack_lane};
 use crate::chain::ChainState;
 use crate::error::SamplerError;
 use crate::temperature::TemperatureLadder;
@@ -33,8 +33,9 @@ pub struct MultispinConfig {
 /// count after the last sweep batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultispinChain {
-    /// `sites * blocks` words, bit 1 = spin $-1$.
-    pub spins: Vec<u64>,
+    /// `sites * blocks` words, bit 1 = spin $-1$ (cache-line aligned;
+    /// serialised as a plain list of words).
+    pub spins: Words,
     /// One generator per 64-lane block.
     pub rngs: Vec<BlockRng>,
     /// Unsatisfied bonds of every lane (`64 * blocks`, padding included).
@@ -146,7 +147,7 @@ impl MultispinTempering {
         for r in 0..self.config.replicas {
             for slot in 0..k {
                 let chain_index = (r * k + slot) as u64;
-                let mut spins = vec![0u64; n * blocks];
+                let mut spins = Words::zeros(n * blocks);
                 for lane in 0..blocks * 64 {
                     let mut initial = StreamKey::new(
                         master_seed,
