@@ -20,6 +20,14 @@
 //!                      ──cavity::belief_propagation──> BeliefPropagation
 //! (c, couplings, T) ──cavity::population_dynamics──> CavityPoint (Estimates of f, u, s, q)
 //!                   ──cavity::paramagnetic_instability_temperature──> T_c
+//!
+//! Hopfield network (AGS replica-symmetric theory), load alpha = P/N:
+//! (alpha, T) ──hopfield::retrieval_state / spin_glass_state / paramagnetic_state──>
+//!                                            HopfieldState (branch, m, q, r, f, u, s, replicon)
+//!            ──hopfield::saddle_points / equilibrium_state──> [HopfieldState]
+//!   T    ──hopfield::capacity_at_temperature──> CapacityPoint (alpha_c, m, q, r, ...)
+//! alpha  ──hopfield::retrieval_temperature────> CapacityPoint at T_M(alpha)
+//! points ──hopfield::phase_diagram────────────> PhaseDiagram (T_g, T_M, T_c, T_R lines)
 //! ```
 //!
 //! All result types derive `Serialize` (the command line prints them as JSON)
@@ -32,12 +40,18 @@
 //!   [`sk::ParisiOptions::fast`] (tens of milliseconds per point at $T > 0$).
 //! * Precise Parisi values: [`sk::ParisiOptions::accurate`]: the $T = 0$ ground
 //!   state $-0.7631666 \pm 7\cdot 10^{-7}$ in a few seconds.
+//! * Hopfield: [`hopfield::capacity_at_temperature`] (about a millisecond) for
+//!   $\alpha_c(T)$; [`hopfield::phase_diagram()`] for all four AGS lines (a few
+//!   tenths of a second at 32 points per line); the Hopfield conventions
+//!   (self-couplings excluded, $J_{ij} = \frac1N\sum_\mu\xi_i^\mu\xi_j^\mu$) are
+//!   in the module docs.
 //! * The full-RSB engine minimises the Parisi functional over step functions
 //!   (Cole–Hopf steps on a grid, BFGS); its numerics are described in the
 //!   `parisi` module source.
 
 pub mod cavity;
 pub mod error;
+pub mod hopfield;
 pub mod mean_field;
 pub(crate) mod numerics;
 pub(crate) mod parisi;
