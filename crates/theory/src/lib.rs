@@ -28,6 +28,9 @@
 //!   T    ──hopfield::capacity_at_temperature──> CapacityPoint (alpha_c, m, q, r, ...)
 //! alpha  ──hopfield::retrieval_temperature────> CapacityPoint at T_M(alpha)
 //! points ──hopfield::phase_diagram────────────> PhaseDiagram (T_g, T_M, T_c, T_R lines)
+//! (n, N, P), rho, (ensemble, lambda)
+//!        ──hopfield::dense::*─────────────────> dense-memory capacities (polynomial,
+//!                                               exponential, log-sum-exp)
 //! ```
 //!
 //! All result types derive `Serialize` (the command line prints them as JSON)

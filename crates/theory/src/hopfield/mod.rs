@@ -1,5 +1,5 @@
 //! The Hopfield network: the Amit–Gutfreund–Sompolinsky (AGS) replica-symmetric
-//! theory and its phase diagram.
+//! theory, its phase diagram, and the capacity of dense associative memories.
 //!
 //! # Conventions
 //!
@@ -75,10 +75,13 @@
 //!   [`saddle_points`], [`equilibrium_state`]: [`HopfieldState`]s at one $(\alpha, T)$.
 //! * [`phase_diagram()`]: the four lines $T_g$, $T_M$, $T_c$, $T_R$ as [`PhaseDiagram`]
 //!   (32 points per line in about 0.2 s).
+//! * [`dense`]: capacities of dense associative memories (polynomial and
+//!   exponential interactions, log-sum-exp energies).
 
 pub mod ags;
 mod branches;
 pub mod capacity;
+pub mod dense;
 pub mod phase_diagram;
 
 pub use ags::{
