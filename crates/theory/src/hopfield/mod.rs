@@ -74,7 +74,7 @@
 //! * [`retrieval_state`], [`spin_glass_state`], [`paramagnetic_state`],
 //!   [`saddle_points`], [`equilibrium_state`]: [`HopfieldState`]s at one $(\alpha, T)$.
 //! * [`phase_diagram()`]: the four lines $T_g$, $T_M$, $T_c$, $T_R$ as [`PhaseDiagram`]
-//!   (32 points per line in about 0.2 s).
+//!   (32 points per line in about a quarter of a second).
 //! * [`dense`]: capacities of dense associative memories (polynomial and
 //!   exponential interactions, log-sum-exp energies).
 
