@@ -218,6 +218,12 @@ pub struct BenchmarkResult {
     pub cpu_seconds: Option<f64>,
     /// Attempted updates per nanosecond of CPU time (per busy core).
     pub flips_per_cpu_ns: Option<f64>,
+    /// Fraction of the measured attempts that were accepted (scalar and
+    /// dense kernels; the multispin kernels do not count flips). The
+    /// dense kernels' cost grows with it (an $O(N)$ row update per accepted
+    /// flip of cached fields), so it tells how far from equilibrium the
+    /// measurement was.
+    pub acceptance: Option<f64>,
 }
 
 /// User plus system CPU time of this process, from `/proc/self/stat`.
@@ -229,21 +235,66 @@ fn process_cpu_seconds() -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
-fn time_rounds(seconds: f64, mut round: impl FnMut()) -> (u64, f64, Option<f64>) {
+/// Accepted and attempted single-spin moves of all chains of a tempering state.
+fn moves(state: &crate::tempering::TemperingState) -> (u64, u64) {
+    state
+        .ladders
+        .iter()
+        .flat_map(|l| &l.chains)
+        .fold((0, 0), |(a, t), c| (a + c.accepted, t + c.attempted))
+}
+
+/// Rounds of `round` on `state`: a warm-up of a fifth of `seconds`, then
+/// at least `seconds` measured. Returns (rounds, wall seconds, CPU seconds)
+/// of the measurement and the accepted/attempted moves at its start.
+fn time_rounds<S: Movable>(
+    seconds: f64,
+    state: &mut S,
+    mut round: impl FnMut(&mut S),
+) -> ((u64, f64, Option<f64>), (u64, u64)) {
     let warm = Instant::now();
     while warm.elapsed() < Duration::from_secs_f64(seconds / 5.0) {
-        round();
+        round(state);
     }
+    let before = state.moves();
     let cpu = process_cpu_seconds();
     let start = Instant::now();
     let mut rounds = 0;
     while start.elapsed() < Duration::from_secs_f64(seconds) || rounds == 0 {
-        round();
+        round(state);
         rounds += 1;
     }
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = cpu.zip(process_cpu_seconds()).map(|(a, b)| b - a);
-    (rounds, elapsed, cpu)
+    ((rounds, elapsed, cpu), before)
+}
+
+/// A driver state whose accepted and attempted moves can be counted.
+trait Movable {
+    fn moves(&self) -> (u64, u64);
+}
+
+impl Movable for crate::tempering::TemperingState {
+    fn moves(&self) -> (u64, u64) {
+        moves(self)
+    }
+}
+
+impl Movable for crate::dense::DenseState {
+    fn moves(&self) -> (u64, u64) {
+        moves(&self.tempering)
+    }
+}
+
+impl Movable for crate::multispin::MultispinState {
+    fn moves(&self) -> (u64, u64) {
+        (0, 0)
+    }
+}
+
+fn measured_acceptance(before: (u64, u64), after: (u64, u64)) -> Option<f64> {
+    let attempted = after.1.checked_sub(before.1)?;
+    (attempted > 0).then(|| (after.0 - before.0) as f64 / attempted as f64)
 }
 
 /// Runs one workload and reports its throughput.
@@ -272,6 +323,7 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
     };
     let ensemble = workload.spec(couplings).ensemble()?;
     let base = ensemble.draw(seed, 0)?;
+    let mut acceptance = None;
     let (kernel, word_bits, policy, samples, updates_per_round, (rounds, seconds, cpu_seconds)) =
         match options.kernel {
             Kernel::Scalar => {
@@ -285,7 +337,9 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                 let tempering = ParallelTempering::new(config, &base)?;
                 let mut state = tempering.initial_state(&base, seed, 0);
                 let per_round = (base.n() * ladder.len()) as u64 * sweeps_per_exchange;
-                let timing = time_rounds(options.seconds, || tempering.step(&base, &mut state));
+                let (timing, before) =
+                    time_rounds(options.seconds, &mut state, |s| tempering.step(&base, s));
+                acceptance = measured_acceptance(before, moves(&state));
                 ("scalar".to_string(), 64, None, 1, per_round, timing)
             }
             Kernel::Dense(precision) => {
@@ -299,7 +353,10 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                 let tempering = DenseTempering::new(config, &base)?;
                 let mut state = tempering.initial_state(&base, seed, 0);
                 let per_round = tempering.updates_per_step(&base);
-                let timing = time_rounds(options.seconds, || tempering.step(&base, &mut state));
+                let (timing, before) = time_rounds(options.seconds, &mut state, |s| {
+                    tempering.step(&base, s)
+                });
+                acceptance = measured_acceptance(before, moves(&state.tempering));
                 let name = match precision {
                     DensePrecision::F64 => "dense-f64",
                     DensePrecision::F32 => "dense-f32",
@@ -325,7 +382,8 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                 let tempering = MultispinTempering::new(config, &samples)?;
                 let mut state = tempering.initial_state(seed, 0);
                 let per_round = tempering.updates_per_step();
-                let timing = time_rounds(options.seconds, || tempering.step(&mut state));
+                let (timing, _) =
+                    time_rounds(options.seconds, &mut state, |s| tempering.step(s));
                 (
                     "multispin".to_string(),
                     options.width.bits(),
@@ -356,5 +414,6 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
         flips_per_cpu_ns: cpu_seconds
             .filter(|&c| c > 0.0)
             .map(|c| updates as f64 / (c * 1e9)),
+        acceptance,
     })
 }

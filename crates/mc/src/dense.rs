@@ -2,23 +2,34 @@
 //! Sherrington–Kirkpatrick and Hopfield samples.
 //!
 //! The scalar sampler recomputes $h^{\mathrm{loc}}_i = \sum_j J_{ij}s_j + h_i$ at
-//! every update, $O(N)$ per attempt. Here the fields are cached: an attempt
-//! reads $h_i$ ($O(1)$), and only an accepted flip of $s_i$ pays the $O(N)$
-//! update $h_j \mathrel{+}= 2 s_i' J_{ij}$ over the contiguous row $i$ (one fused
-//! vector loop; $J_{ii} = 0$ so $h_i$ is unchanged). Three storages
-//! ([`DensePrecision`]):
+//! every update, $O(N)$ per attempt. Three storages ([`DensePrecision`]) do better:
 //!
-//! * `F64`: rows and fields in `f64`. The uniform is drawn, as in
-//!   [`crate::SingleSpinSampler`], only when $\Delta E > 0$, so with the same stream the
-//!   trajectory is the scalar reference's one (the tests check it).
+//! * `F64`: rows and cached fields in `f64`. An attempt reads $h_i$ ($O(1)$),
+//!   and only an accepted flip of $s_i$ pays the $O(N)$ update
+//!   $h_j \mathrel{+}= 2 s_i' J_{ij}$ over the contiguous row $i$ (one vector
+//!   loop, AVX-512 or AVX2 when the CPU has them; $J_{ii} = 0$ so $h_i$ is
+//!   unchanged). The uniform is drawn, as in [`crate::SingleSpinSampler`],
+//!   only when $\Delta E > 0$, so with the same stream the trajectory is the
+//!   scalar reference's one (the tests check it).
 //! * `F32`: rows and fields in `f32`, half the memory traffic per accepted
 //!   flip; $\Delta E$ and the energy are accumulated in `f64`.
 //! * `PackedSigns`: couplings $\pm|J|$ (SK with $\pm 1/\sqrt N$ couplings) as
 //!   one bit per pair ($N^2/8$ bytes: 0.5 MB for $N = 2000$, inside L2) and
-//!   integer fields $\sum_j \mathrm{sign}(J_{ij}) s_j$ in `i16`; the
-//!   acceptance thresholds $\lfloor 2^{64}e^{-2\beta|J|x}\rfloor$ are tabulated
-//!   per temperature for every $x = s_ih_i$, so no exponential is evaluated.
-//!   The row update uses AVX-512BW masked adds when available.
+//!   the spins as bits too; no field is cached. The integer field is a
+//!   population count over the row,
+//!   $$ \textstyle\sum_{j\ne i} \mathrm{sign}(J_{ij}) s_j = (N - 1) - 2\bigl(\mathrm{popcount}(r_i \oplus b) - b_i\bigr), $$
+//!   ($r_i$ the sign bits of row $i$, diagonal bit 0; $b$ the spin bits, 1
+//!   for $-1$): $N/64$ words per attempt, $N/512$ AVX-512 `vpopcntq`
+//!   instructions, whatever the acceptance. The energy is an exact integer
+//!   updated on every flip, and the acceptance thresholds
+//!   $\lfloor 2^{64}e^{-2\beta|J|x}\rfloor$ are tabulated per temperature for
+//!   every $x = s_ih_i$, so no exponential is evaluated.
+//!
+//! The driver sweeps the chains of a group (all chains, or a contiguous
+//! share of them per thread) *together*, site by site: for each $i$ every
+//! chain decides, so row $i$ is read from memory once and reused from L1 by
+//! every chain that flips. Each chain consumes its own stream exactly as in
+//! a chain-by-chain sweep, so the grouping changes nothing in the results.
 //!
 //! Rounding: cached floating-point fields drift from the exact sums by about
 //! $\epsilon\sqrt{\text{flips}}$; the driver recomputes them exactly every
@@ -30,6 +41,7 @@ use rand::{Rng, RngExt};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::chain::ChainState;
 use crate::error::SamplerError;
 use crate::multispin::probability_threshold;
 use crate::temperature::TemperatureLadder;
@@ -43,7 +55,8 @@ pub enum DensePrecision {
     F64,
     /// `f32` rows and fields.
     F32,
-    /// One sign bit per coupling, integer fields (couplings $\pm|J|$, no field).
+    /// One sign bit per coupling and per spin, fields by population count
+    /// (couplings $\pm|J|$, no field).
     PackedSigns,
 }
 
@@ -54,7 +67,7 @@ pub enum DenseCouplings {
     F64(Vec<f64>),
     /// Row-major `f32` matrix.
     F32(Vec<f32>),
-    /// Sign bits (1 = negative), `words` `u64` per row, and $|J|$.
+    /// Sign bits (1 = negative, diagonal 0), `words` `u64` per row, and $|J|$.
     PackedSigns {
         /// Bits, row-major, `words` per row.
         bits: Vec<u64>,
@@ -65,15 +78,20 @@ pub enum DenseCouplings {
     },
 }
 
-/// The cached local fields of one chain.
+/// The per-chain data a dense kernel keeps beside the `i8` spins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DenseFields {
     /// $h^{\mathrm{loc}}$ in `f64`.
     F64(Vec<f64>),
     /// $h^{\mathrm{loc}}$ in `f32`.
     F32(Vec<f32>),
-    /// $\sum_j \mathrm{sign}(J_{ij}) s_j$.
-    Packed(Vec<i16>),
+    /// The spins as bits and the exact integer energy.
+    Packed {
+        /// Bit $j$ of word $j/64$ is 1 where $s_j = -1$ (padding bits 0).
+        spins: Vec<u64>,
+        /// $U = -\sum_{i<j}\mathrm{sign}(J_{ij}) s_i s_j$; the energy is $|J|\,U$.
+        energy: i64,
+    },
 }
 
 impl DenseCouplings {
@@ -115,15 +133,15 @@ impl DenseCouplings {
                                 ),
                             });
                         }
-                        if v < 0.0 {
+                        if i != j && v < 0.0 {
                             bits[i * words + j / 64] |= 1 << (j % 64);
                         }
                     }
                 }
-                if sample.has_field() || n >= i16::MAX as usize {
+                if sample.has_field() || n > u32::MAX as usize {
                     return Err(SamplerError::NotApplicable {
                         sampler: "the packed-sign dense kernel",
-                        reason: "it needs zero field and N < 32767 (use F64 or F32)".into(),
+                        reason: "it needs zero field (use F64 or F32)".into(),
                     });
                 }
                 DenseCouplings::PackedSigns {
@@ -135,9 +153,9 @@ impl DenseCouplings {
         })
     }
 
-    /// Exact fields of `spins` (the field of the sample included for floats).
+    /// Exact fields of `spins` (the field of the sample included for
+    /// floats), or for packed signs the spin bits and integer energy.
     pub fn fields(&self, sample: &Sample, spins: &[Spin]) -> DenseFields {
-        let n = spins.len();
         match self {
             DenseCouplings::F64(_) => DenseFields::F64(sample.local_fields(spins)),
             DenseCouplings::F32(_) => DenseFields::F32(
@@ -147,20 +165,147 @@ impl DenseCouplings {
                     .map(|&h| h as f32)
                     .collect(),
             ),
-            DenseCouplings::PackedSigns { bits, words, .. } => DenseFields::Packed(
-                (0..n)
+            DenseCouplings::PackedSigns { bits, words, .. } => {
+                let spin_bits = pack_spins(spins);
+                // U = -1/2 sum_i s_i h_i.
+                let twice: i64 = (0..spins.len())
                     .map(|i| {
-                        (0..n)
-                            .filter(|&j| j != i)
-                            .map(|j| {
-                                let negative = (bits[i * words + j / 64] >> (j % 64)) & 1 == 1;
-                                i16::from(spins[j]) * if negative { -1 } else { 1 }
-                            })
-                            .sum()
+                        let row = &bits[i * words..(i + 1) * words];
+                        i64::from(spins[i]) * packed_field(row, &spin_bits, spins.len(), i, Portable::count)
                     })
-                    .collect(),
-            ),
+                    .sum();
+                DenseFields::Packed {
+                    spins: spin_bits,
+                    energy: -twice / 2,
+                }
+            }
         }
+    }
+}
+
+/// The spins as bits, bit $j$ of word $j/64$ set where $s_j = -1$.
+pub fn pack_spins(spins: &[Spin]) -> Vec<u64> {
+    let mut bits = vec![0u64; spins.len().div_ceil(64)];
+    for (j, &s) in spins.iter().enumerate() {
+        bits[j / 64] |= u64::from(s < 0) << (j % 64);
+    }
+    bits
+}
+
+/// $\sum_{j\ne i}\mathrm{sign}(J_{ij}) s_j$ for $N$ = `n` spins, from row
+/// $i$'s sign bits and the spin bits: $(N-1) - 2(c - b_i)$ with
+/// $c = \sum_w \mathrm{popcount}(r_w \oplus b_w)$ computed by `count`.
+#[inline(always)]
+fn packed_field(
+    row: &[u64],
+    spins: &[u64],
+    n: usize,
+    i: usize,
+    count: impl Fn(&[u64], &[u64]) -> u64,
+) -> i64 {
+    let own = ((spins[i / 64] >> (i % 64)) & 1) as i64;
+    (n as i64 - 1) - 2 * (count(row, spins) as i64 - own)
+}
+
+/// How the population count of $r \oplus b$ over a row is computed.
+trait Popcount {
+    fn count(row: &[u64], spins: &[u64]) -> u64;
+}
+
+/// `u64::count_ones`, a `popcnt` instruction where the function calling it
+/// enables that feature.
+struct Portable;
+
+impl Popcount for Portable {
+    #[inline(always)]
+    fn count(row: &[u64], spins: &[u64]) -> u64 {
+        row.iter()
+            .zip(spins)
+            .map(|(&r, &b)| u64::from((r ^ b).count_ones()))
+            .sum()
+    }
+}
+
+/// AVX-512 `vpopcntq` over eight words at a time.
+#[cfg(target_arch = "x86_64")]
+struct Avx512Popcount;
+
+#[cfg(target_arch = "x86_64")]
+impl Popcount for Avx512Popcount {
+    #[inline(always)]
+    fn count(row: &[u64], spins: &[u64]) -> u64 {
+        use std::arch::x86_64::*;
+        let full = row.len().min(spins.len()) / 8;
+        // SAFETY: only instantiated inside functions enabling AVX-512F and
+        // VPOPCNTDQ (entered after run-time detection); the loads read
+        // words 8c..8c + 8 < 8 * full of both slices.
+        let mut total = unsafe {
+            let mut acc = _mm512_setzero_si512();
+            for c in 0..full {
+                let r = _mm512_loadu_si512(row.as_ptr().add(8 * c).cast());
+                let b = _mm512_loadu_si512(spins.as_ptr().add(8 * c).cast());
+                acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(r, b)));
+            }
+            _mm512_reduce_add_epi64(acc) as u64
+        };
+        for (&r, &b) in row[8 * full..].iter().zip(&spins[8 * full..]) {
+            total += u64::from((r ^ b).count_ones());
+        }
+        total
+    }
+}
+
+/// $h \mathrel{+}= a \cdot \mathrm{row}$ element by element (a multiply then an
+/// add, never fused, so every width rounds alike).
+#[inline(always)]
+fn axpy<T: Copy + std::ops::Mul<Output = T> + std::ops::AddAssign>(h: &mut [T], row: &[T], a: T) {
+    for (h, &j) in h.iter_mut().zip(row) {
+        *h += a * j;
+    }
+}
+
+/// One attempted flip of site `i` with cached fields; returns $\Delta E$ if accepted.
+#[inline(always)]
+fn attempt_float<T>(
+    row: &[T],
+    spins: &mut [Spin],
+    fields: &mut [T],
+    i: usize,
+    beta: f64,
+    rng: &mut StreamRng,
+) -> Option<f64>
+where
+    T: Copy + Into<f64> + From<i8> + std::ops::Mul<Output = T> + std::ops::AddAssign,
+{
+    let s = spins[i];
+    let delta = 2.0 * f64::from(s) * fields[i].into();
+    if delta <= 0.0 || rng.random::<f64>() < (-beta * delta).exp() {
+        spins[i] = -s;
+        axpy(fields, row, T::from(-2 * s));
+        Some(delta)
+    } else {
+        None
+    }
+}
+
+/// One attempted flip of site `i` with packed signs; returns $\Delta U = 2x$ if accepted.
+#[inline(always)]
+fn attempt_packed<P: Popcount>(
+    row: &[u64],
+    spins: &mut [Spin],
+    spin_bits: &mut [u64],
+    i: usize,
+    thresholds: &[u64],
+    rng: &mut StreamRng,
+) -> Option<i64> {
+    let s = spins[i];
+    let x = i64::from(s) * packed_field(row, spin_bits, spins.len(), i, P::count);
+    if x <= 0 || rng.next_u64() < thresholds[x as usize] {
+        spins[i] = -s;
+        spin_bits[i / 64] ^= 1 << (i % 64);
+        Some(2 * x)
+    } else {
+        None
     }
 }
 
@@ -176,16 +321,10 @@ pub fn sweep_f64(
     let n = spins.len();
     let (mut change, mut accepted) = (0.0, 0);
     for i in 0..n {
-        let s = f64::from(spins[i]);
-        let delta = 2.0 * s * fields[i];
-        if delta <= 0.0 || rng.random::<f64>() < (-beta * delta).exp() {
-            spins[i] = -spins[i];
+        if let Some(delta) = attempt_float(&rows[i * n..(i + 1) * n], spins, fields, i, beta, rng)
+        {
             change += delta;
             accepted += 1;
-            let step = -2.0 * s;
-            for (h, &j) in fields.iter_mut().zip(&rows[i * n..(i + 1) * n]) {
-                *h += step * j;
-            }
         }
     }
     (change, accepted)
@@ -202,16 +341,10 @@ pub fn sweep_f32(
     let n = spins.len();
     let (mut change, mut accepted) = (0.0, 0);
     for i in 0..n {
-        let s = spins[i];
-        let delta = 2.0 * f64::from(s) * f64::from(fields[i]);
-        if delta <= 0.0 || rng.random::<f64>() < (-beta * delta).exp() {
-            spins[i] = -s;
+        if let Some(delta) = attempt_float(&rows[i * n..(i + 1) * n], spins, fields, i, beta, rng)
+        {
             change += delta;
             accepted += 1;
-            let step = -2.0 * f32::from(s);
-            for (h, &j) in fields.iter_mut().zip(&rows[i * n..(i + 1) * n]) {
-                *h += step * j;
-            }
         }
     }
     (change, accepted)
@@ -225,79 +358,174 @@ pub fn packed_thresholds(n: usize, magnitude: f64, beta: f64) -> Vec<u64> {
         .collect()
 }
 
-/// One sequential Metropolis sweep with packed signs and integer fields; one
-/// `u64` uniform per attempt with $s_ih_i > 0$. Returns the change of the
-/// integer energy $-\sum_{i<j}\mathrm{sign}(J_{ij})s_is_j$ and the accepted flips.
+/// One sequential Metropolis sweep with packed signs: `bits` the rows'
+/// sign bits (`words` per row), `spin_bits` the spins as bits (kept equal to
+/// `spins`), one `u64` uniform per attempt with $s_ih_i > 0$. Returns the
+/// change of the integer energy $U$ and the accepted flips.
 pub fn sweep_packed(
     bits: &[u64],
     words: usize,
     spins: &mut [Spin],
-    fields: &mut [i16],
+    spin_bits: &mut [u64],
     thresholds: &[u64],
     rng: &mut StreamRng,
 ) -> (i64, u64) {
     let n = spins.len();
+    assert_eq!(spin_bits.len(), words);
     let (mut change, mut accepted) = (0i64, 0);
     for i in 0..n {
-        let s = spins[i];
-        let x = i32::from(s) * i32::from(fields[i]);
-        if x <= 0 || rng.next_u64() < thresholds[x as usize] {
-            spins[i] = -s;
-            change += 2 * i64::from(x);
+        let row = &bits[i * words..(i + 1) * words];
+        if let Some(delta) =
+            attempt_packed::<Portable>(row, spins, spin_bits, i, thresholds, rng)
+        {
+            change += delta;
             accepted += 1;
-            let step = -2 * i16::from(s);
-            update_packed_row(&bits[i * words..(i + 1) * words], fields, step);
-            // The diagonal bit is 0 (read as +1): take back the self-coupling.
-            fields[i] -= step;
         }
     }
     (change, accepted)
 }
 
-/// $h_j \mathrel{+}= \mathrm{step}\cdot \mathrm{sign}(J_{ij})$ for every $j$ (the row's bit $j$ set means negative).
-pub fn update_packed_row(row: &[u64], fields: &mut [i16], step: i16) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512bw") {
-        // SAFETY: AVX-512BW was detected just above.
-        unsafe { update_packed_row_avx512(row, fields, step) };
+/// One chain of a group sweep: its temperature slot, its state and its
+/// per-chain data.
+pub type GroupChain<'a> = (usize, &'a mut ChainState, &'a mut DenseFields);
+
+/// `sweeps` sequential sweeps of every chain of `group`, site-major (see
+/// the module docs); counters, `accepted` and the packed energies updated.
+#[inline(always)]
+fn sweep_group<P: Popcount>(
+    couplings: &DenseCouplings,
+    betas: &[f64],
+    tables: &[Vec<u64>],
+    group: &mut [GroupChain<'_>],
+    sweeps: u64,
+) {
+    let Some(n) = group.first().map(|c| c.1.spins.len()) else {
         return;
-    }
-    update_packed_row_portable(row, fields, step);
-}
-
-/// The portable reference of [`update_packed_row`].
-pub fn update_packed_row_portable(row: &[u64], fields: &mut [i16], step: i16) {
-    for (chunk, &word) in fields.chunks_mut(64).zip(row) {
-        for (k, h) in chunk.iter_mut().enumerate() {
-            let negative = ((word >> k) & 1) as i16;
-            *h += step - 2 * step * negative;
+    };
+    for _ in 0..sweeps {
+        match couplings {
+            DenseCouplings::F64(rows) => {
+                for i in 0..n {
+                    let row = &rows[i * n..(i + 1) * n];
+                    for (slot, chain, fields) in group.iter_mut() {
+                        let DenseFields::F64(h) = fields else {
+                            unreachable!("fields are built with the couplings' storage")
+                        };
+                        let (beta, rng) = (betas[*slot], &mut chain.rng);
+                        if attempt_float(row, &mut chain.spins, h, i, beta, rng).is_some() {
+                            chain.accepted += 1;
+                        }
+                    }
+                }
+            }
+            DenseCouplings::F32(rows) => {
+                for i in 0..n {
+                    let row = &rows[i * n..(i + 1) * n];
+                    for (slot, chain, fields) in group.iter_mut() {
+                        let DenseFields::F32(h) = fields else {
+                            unreachable!("fields are built with the couplings' storage")
+                        };
+                        let (beta, rng) = (betas[*slot], &mut chain.rng);
+                        if attempt_float(row, &mut chain.spins, h, i, beta, rng).is_some() {
+                            chain.accepted += 1;
+                        }
+                    }
+                }
+            }
+            DenseCouplings::PackedSigns { bits, words, .. } => {
+                for i in 0..n {
+                    let row = &bits[i * words..(i + 1) * words];
+                    for (slot, chain, fields) in group.iter_mut() {
+                        let DenseFields::Packed { spins, energy } = fields else {
+                            unreachable!("fields are built with the couplings' storage")
+                        };
+                        let table = &tables[*slot];
+                        if let Some(change) = attempt_packed::<P>(
+                            row,
+                            &mut chain.spins,
+                            spins,
+                            i,
+                            table,
+                            &mut chain.rng,
+                        ) {
+                            *energy += change;
+                            chain.accepted += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for (_, chain, _) in group.iter_mut() {
+            chain.sweeps += 1;
+            chain.attempted += n as u64;
         }
     }
 }
 
+/// [`sweep_group`] compiled for AVX-512 (vector row updates and `vpopcntq`).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-fn update_packed_row_avx512(row: &[u64], fields: &mut [i16], step: i16) {
-    use std::arch::x86_64::*;
-    let plus = _mm512_set1_epi16(step);
-    let minus = _mm512_set1_epi16(step.wrapping_neg());
-    let full = fields.len() / 32;
-    for c in 0..full {
-        let mask = (row[c / 2] >> (32 * (c % 2))) as u32;
-        let at = fields[32 * c..32 * c + 32].as_mut_ptr();
-        // SAFETY: `at` points at 32 in-bounds i16 (unaligned access).
-        unsafe {
-            let h = _mm512_loadu_si512(at as *const _);
-            let add = _mm512_mask_blend_epi16(mask, plus, minus);
-            _mm512_storeu_si512(at as *mut _, _mm512_add_epi16(h, add));
+#[target_feature(enable = "avx512f,avx512vpopcntdq,avx2,fma,popcnt")]
+fn sweep_group_avx512(
+    couplings: &DenseCouplings,
+    betas: &[f64],
+    tables: &[Vec<u64>],
+    group: &mut [GroupChain<'_>],
+    sweeps: u64,
+) {
+    sweep_group::<Avx512Popcount>(couplings, betas, tables, group, sweeps)
+}
+
+/// [`sweep_group`] compiled for AVX2 and `popcnt`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,popcnt")]
+fn sweep_group_avx2(
+    couplings: &DenseCouplings,
+    betas: &[f64],
+    tables: &[Vec<u64>],
+    group: &mut [GroupChain<'_>],
+    sweeps: u64,
+) {
+    sweep_group::<Portable>(couplings, betas, tables, group, sweeps)
+}
+
+/// `sweeps` sequential Metropolis sweeps of every chain of `group` together,
+/// site-major: for each site, every chain (at inverse temperature
+/// `betas[slot]`; `tables[slot]` from [`packed_thresholds`] for packed signs)
+/// attempts its flip. Each chain's trajectory is the one [`sweep_f64`],
+/// [`sweep_f32`] or [`sweep_packed`] would give it alone; the chains' sweep,
+/// attempt and acceptance counters and the packed energies are updated (the
+/// floating-point energies are left to the caller). Runs at the widest
+/// instruction set this CPU offers; the results are the same for every one
+/// (no operation is fused or reordered).
+pub fn sweep_chains(
+    couplings: &DenseCouplings,
+    betas: &[f64],
+    tables: &[Vec<u64>],
+    group: &mut [GroupChain<'_>],
+    sweeps: u64,
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
+            && std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: the features were detected just above.
+            unsafe { sweep_group_avx512(couplings, betas, tables, group, sweeps) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: the features were detected just above.
+            unsafe { sweep_group_avx2(couplings, betas, tables, group, sweeps) };
+            return;
         }
     }
-    let done = 32 * full;
-    for (offset, h) in fields[done..].iter_mut().enumerate() {
-        let j = done + offset;
-        let negative = ((row[j / 64] >> (j % 64)) & 1) as i16;
-        *h += step - 2 * step * negative;
-    }
+    sweep_group::<Portable>(couplings, betas, tables, group, sweeps)
 }
 
 /// The configuration of dense parallel tempering.
@@ -368,6 +596,16 @@ impl DenseTempering {
         &self.config
     }
 
+    /// The couplings in the configured storage.
+    pub fn couplings(&self) -> &DenseCouplings {
+        &self.couplings
+    }
+
+    /// The packed kernel's acceptance tables by slot (empty for floats).
+    pub fn tables(&self) -> &[Vec<u64>] {
+        &self.tables
+    }
+
     /// Inverse temperatures by slot.
     pub fn betas(&self) -> &[f64] {
         &self.betas
@@ -405,64 +643,48 @@ impl DenseTempering {
         DenseState { tempering, fields }
     }
 
-    /// One round: `sweeps_per_exchange` sweeps of every chain (in parallel),
-    /// the energies from the fields, then one exchange pass per ladder.
+    /// One round: `sweeps_per_exchange` sweeps of every chain, the energies,
+    /// then one exchange pass per ladder. The chains are swept in as many
+    /// contiguous groups as rayon has threads, each group site-major (see
+    /// the module docs); the results do not depend on the grouping.
     pub fn step(&self, sample: &Sample, state: &mut DenseState) {
         let k = self.betas.len();
         let refresh = (state.tempering.rounds + 1).is_multiple_of(self.config.refresh_rounds);
         let DenseState { tempering, fields } = state;
-        let chains: Vec<_> = tempering
+        let mut chains: Vec<GroupChain<'_>> = tempering
             .ladders
             .iter_mut()
             .flat_map(|l| l.chains.iter_mut())
-            .collect();
-        chains
-            .into_par_iter()
-            .zip(fields.par_iter_mut())
+            .zip(fields.iter_mut())
             .enumerate()
-            .for_each(|(index, (chain, fields))| {
-                let slot = index % k;
-                let beta = self.betas[slot];
-                for _ in 0..self.config.sweeps_per_exchange {
-                    let accepted = match (&self.couplings, &mut *fields) {
-                        (DenseCouplings::F64(rows), DenseFields::F64(h)) => {
-                            sweep_f64(rows, &mut chain.spins, h, beta, &mut chain.rng).1
-                        }
-                        (DenseCouplings::F32(rows), DenseFields::F32(h)) => {
-                            sweep_f32(rows, &mut chain.spins, h, beta, &mut chain.rng).1
-                        }
-                        (
-                            DenseCouplings::PackedSigns { bits, words, .. },
-                            DenseFields::Packed(h),
-                        ) => {
-                            sweep_packed(
-                                bits,
-                                *words,
-                                &mut chain.spins,
-                                h,
-                                &self.tables[slot],
-                                &mut chain.rng,
-                            )
-                            .1
-                        }
-                        _ => unreachable!("fields are built with the couplings' storage"),
-                    };
-                    chain.sweeps += 1;
-                    chain.attempted += chain.spins.len() as u64;
-                    chain.accepted += accepted;
-                }
-                if refresh && !matches!(fields, DenseFields::Packed(_)) {
-                    *fields = self.couplings.fields(sample, &chain.spins);
+            .map(|(index, (chain, fields))| (index % k, chain, fields))
+            .collect();
+        let groups = rayon::current_num_threads().clamp(1, chains.len().max(1));
+        let size = chains.len().div_ceil(groups).max(1);
+        chains.par_chunks_mut(size).for_each(|group| {
+            sweep_chains(
+                &self.couplings,
+                &self.betas,
+                &self.tables,
+                group,
+                self.config.sweeps_per_exchange,
+            );
+            for (_, chain, fields) in group.iter_mut() {
+                if refresh && !matches!(fields, DenseFields::Packed { .. }) {
+                    **fields = self.couplings.fields(sample, &chain.spins);
                 }
                 chain.energy = self.energy(sample, &chain.spins, fields);
-            });
+            }
+        });
+        drop(chains);
         for (r, ladder) in tempering.ladders.iter_mut().enumerate() {
             self.exchange(ladder, &mut fields[r * k..(r + 1) * k]);
         }
         tempering.rounds += 1;
     }
 
-    /// $H$ from the cached fields in $O(N)$: $-\frac12\sum_i s_i(h^{\mathrm{loc}}_i - h_i) - \sum_i h_i s_i$.
+    /// $H$: from the cached fields in $O(N)$,
+    /// $-\frac12\sum_i s_i(h^{\mathrm{loc}}_i - h_i) - \sum_i h_i s_i$, or $|J|\,U$.
     fn energy(&self, sample: &Sample, spins: &[Spin], fields: &DenseFields) -> f64 {
         let external = sample.fields();
         match (fields, &self.couplings) {
@@ -478,13 +700,8 @@ impl DenseTempering {
                 .zip(external)
                 .map(|((&s, &h), &e)| -0.5 * f64::from(s) * (f64::from(h) + e))
                 .sum(),
-            (DenseFields::Packed(h), DenseCouplings::PackedSigns { magnitude, .. }) => {
-                let twice: i64 = spins
-                    .iter()
-                    .zip(h)
-                    .map(|(&s, &h)| i64::from(s) * i64::from(h))
-                    .sum();
-                -0.5 * magnitude * twice as f64
+            (DenseFields::Packed { energy, .. }, DenseCouplings::PackedSigns { magnitude, .. }) => {
+                magnitude * *energy as f64
             }
             _ => unreachable!("fields are built with the couplings' storage"),
         }

@@ -6,7 +6,9 @@ mod common;
 use common::assert_agrees;
 use quench_core::{CouplingDistribution, ModelSpec, Sample};
 use quench_exact::Enumeration;
-use quench_mc::dense::{update_packed_row, update_packed_row_portable};
+use quench_mc::dense::{
+    DenseCouplings, DenseFields, sweep_chains, sweep_f32, sweep_f64, sweep_packed,
+};
 use quench_mc::{
     DenseConfig, DensePrecision, DenseTempering, LocalRule, Measurements, ParallelTempering,
     SweepOrder, TemperatureLadder, TemperingConfig,
@@ -65,19 +67,75 @@ fn f64_kernel_follows_the_scalar_reference_trajectory() {
     }
 }
 
+/// The group sweep (all chains site by site, widest instruction set) against
+/// chain-by-chain portable sweeps from the same states: identical spins,
+/// streams, counters and (packed) exact energies, for any grouping.
 #[test]
-fn packed_row_update_matches_its_portable_reference() {
-    for n in [1usize, 31, 64, 100, 2000] {
-        let words = n.div_ceil(64);
-        let row: Vec<u64> = (0..words as u64)
-            .map(|k| quench_core::rng::splitmix64(k + n as u64))
-            .collect();
-        let start: Vec<i16> = (0..n).map(|j| (j as i16 % 17) - 8).collect();
-        for step in [2i16, -2] {
-            let (mut a, mut b) = (start.clone(), start.clone());
-            update_packed_row(&row, &mut a, step);
-            update_packed_row_portable(&row, &mut b, step);
-            assert_eq!(a, b, "n = {n}");
+fn group_sweeps_follow_the_chain_by_chain_sweeps() {
+    for (precision, couplings, n) in [
+        (DensePrecision::F64, CouplingDistribution::Gaussian, 37),
+        (DensePrecision::F32, CouplingDistribution::Gaussian, 70),
+        (DensePrecision::PackedSigns, CouplingDistribution::PlusMinusOne, 37),
+        (DensePrecision::PackedSigns, CouplingDistribution::PlusMinusOne, 600),
+    ] {
+        let sample = sk(n, couplings, 0.0, 4);
+        let dense = DenseTempering::new(config(precision), &sample).unwrap();
+        let start = dense.initial_state(&sample, 11, 0);
+        let k = dense.betas().len();
+        let sweeps = 5;
+        // Chain by chain, with the public single-chain sweeps.
+        let mut alone = start.clone();
+        let chains = alone.tempering.ladders.iter_mut().flat_map(|l| l.chains.iter_mut());
+        for (index, (chain, fields)) in chains.zip(alone.fields.iter_mut()).enumerate() {
+            let beta = dense.betas()[index % k];
+            for _ in 0..sweeps {
+                let accepted = match (dense.couplings(), &mut *fields) {
+                    (DenseCouplings::F64(rows), DenseFields::F64(h)) => {
+                        sweep_f64(rows, &mut chain.spins, h, beta, &mut chain.rng).1
+                    }
+                    (DenseCouplings::F32(rows), DenseFields::F32(h)) => {
+                        sweep_f32(rows, &mut chain.spins, h, beta, &mut chain.rng).1
+                    }
+                    (
+                        DenseCouplings::PackedSigns { bits, words, .. },
+                        DenseFields::Packed { spins, energy },
+                    ) => {
+                        let table = &dense.tables()[index % k];
+                        let (change, accepted) =
+                            sweep_packed(bits, *words, &mut chain.spins, spins, table, &mut chain.rng);
+                        *energy += change;
+                        accepted
+                    }
+                    _ => unreachable!("fields match the storage"),
+                };
+                chain.accepted += accepted;
+                chain.attempted += n as u64;
+                chain.sweeps += 1;
+            }
+        }
+        // Grouped: all chains in one group, then in groups of 1, 2 and 3.
+        for size in [usize::MAX, 1, 2, 3] {
+            let mut grouped = start.clone();
+            let mut chains: Vec<_> = grouped
+                .tempering
+                .ladders
+                .iter_mut()
+                .flat_map(|l| l.chains.iter_mut())
+                .zip(grouped.fields.iter_mut())
+                .enumerate()
+                .map(|(index, (chain, fields))| (index % k, chain, fields))
+                .collect();
+            let size = size.min(chains.len());
+            for group in chains.chunks_mut(size) {
+                sweep_chains(dense.couplings(), dense.betas(), dense.tables(), group, sweeps);
+            }
+            drop(chains);
+            assert_eq!(grouped, alone, "{precision:?} N = {n}, groups of {size}");
+        }
+        if let DenseFields::Packed { energy, .. } = &alone.fields[0] {
+            let chain = &alone.tempering.ladders[0].chains[0];
+            let magnitude = sample.coupling(0, 1).abs();
+            assert!((magnitude * *energy as f64 - sample.energy(&chain.spins)).abs() < 1e-9);
         }
     }
 }
