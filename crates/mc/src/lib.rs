@@ -36,6 +36,16 @@
 //! * Ferromagnets near $T_c$: [`WolffCluster`].
 //! * Ground states: [`search_ground_state`] (annealing restarts), checked on
 //!   small systems by exact enumeration (`quench-exact`).
+//!
+//! ## Which kernel
+//!
+//! The scalar sampler runs anything. Faster kernels run the common cases:
+//! [`MultispinTempering`] ($\pm J$ lattices and regular sparse graphs, one
+//! sample per bit lane, 64/256/512-bit words) and [`DenseTempering`]
+//! (complete graphs: cached `f64`/`f32` fields, or packed sign bits with
+//! fields by population count). [`valid_kernels`] and [`fastest_valid`]
+//! say which of them a sample and an update protocol ([`KernelRequest`])
+//! allow, and [`check_kernels`] why the others do not.
 
 pub mod annealing;
 pub mod benchmark;
@@ -46,6 +56,7 @@ pub mod local;
 pub mod measure;
 pub mod multispin;
 pub mod run;
+pub mod select;
 pub mod summary;
 pub mod temperature;
 pub mod tempering;
@@ -63,6 +74,7 @@ pub use multispin::{
     MultispinConfig, MultispinLayout, MultispinState, MultispinTempering, RandomPolicy, WordWidth,
 };
 pub use run::{EnsembleRun, SampleRun, Schedule, run_ensemble, run_sample};
+pub use select::{Kernel, KernelRequest, check_kernels, fastest_valid, valid_kernels};
 pub use summary::{DisorderPoint, SampleShape, disorder_summary};
 pub use temperature::{TemperatureLadder, inverse_temperature};
 pub use tempering::{ParallelTempering, TemperingConfig, TemperingState, exchange_accepted};
