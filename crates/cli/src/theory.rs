@@ -23,6 +23,11 @@ pub enum TheoryCommand {
         after_help = "Examples:\n  quench theory pspin --p 3 --spherical --json\n  quench theory pspin --p 3"
     )]
     Pspin(PspinArgs),
+    /// Hopfield network (Amit-Gutfreund-Sompolinsky, replica symmetric): the capacity alpha_c(T) and the retrieval overlap there.
+    #[command(
+        after_help = "Examples:\n  quench theory hopfield --temperature 0 --json\n  quench theory hopfield --temperature 0.3 --alpha 0.05"
+    )]
+    Hopfield(HopfieldArgs),
     /// Spin glass on a random regular graph: the cavity (Bethe) critical temperature.
     #[command(after_help = "Example:\n  quench theory sparse --degree 3 --couplings pm1 --json")]
     Sparse(SparseArgs),
@@ -100,6 +105,19 @@ pub struct SparseArgs {
     /// Coupling distribution: gaussian or pm1.
     #[arg(long, default_value = "pm1", value_parser = ["gaussian", "pm1"])]
     couplings: String,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct HopfieldArgs {
+    /// Temperature, 0 <= T < 1.
+    #[arg(long, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Also solve the saddle-point equations at this load alpha = P/N (every branch).
+    #[arg(long, allow_negative_numbers = true)]
+    alpha: Option<f64>,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -271,6 +289,42 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                     );
                 })?;
             }
+        }
+        TheoryCommand::Hopfield(args) => {
+            use quench_theory::hopfield;
+            let capacity = hopfield::capacity_at_temperature(args.temperature).map_err(failure)?;
+            let states = args
+                .alpha
+                .map(|alpha| hopfield::saddle_points(alpha, args.temperature))
+                .transpose()
+                .map_err(failure)?;
+            let document = serde_json::json!({
+                "temperature": args.temperature,
+                "alpha_c": capacity.alpha_c,
+                "m": capacity.m,
+                "capacity": capacity,
+                "glass_temperature_at_alpha_c": 1.0 + capacity.alpha_c.sqrt(),
+                "alpha": args.alpha,
+                "states": states,
+            });
+            emit(&document, args.json, out, || {
+                println!(
+                    "Hopfield network (AGS, replica symmetric), T = {}: alpha_c = {:.6}, m = {:.6} (error fraction {:.5})",
+                    args.temperature, capacity.alpha_c, capacity.m, capacity.error_fraction
+                );
+                for state in states.iter().flatten() {
+                    println!(
+                        "  alpha = {}: {:?} m = {:.6} q = {:.6} r = {:.6} f = {:.6} stable = {}",
+                        state.alpha,
+                        state.branch,
+                        state.m,
+                        state.q,
+                        state.r,
+                        state.free_energy,
+                        state.stable
+                    );
+                }
+            })?;
         }
         TheoryCommand::Sparse(args) => {
             let couplings = if args.couplings == "pm1" {

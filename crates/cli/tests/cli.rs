@@ -409,11 +409,16 @@ fn gallery_specs_validate() {
     for entry in std::fs::read_dir(&directory).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            quench_run::Spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            let source = std::fs::read_to_string(&path).unwrap();
+            if quench_run::memory::is_memory_spec(&source) {
+                quench_run::memory::MemorySpec::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            } else {
+                quench_run::Spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            }
             count += 1;
         }
     }
-    assert!(count >= 3);
+    assert!(count >= 6);
 }
 
 /// End to end on physics: the energy a run stores for the 2D Ising ferromagnet
@@ -485,6 +490,72 @@ values = [2.0, 2.269185314213022, 2.6]
             theory.numbers("value")[i],
             exact.energy_per_spin(1.0 / t).unwrap()
         );
+    }
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// A Hopfield run end to end: below alpha_c = 0.138 the network retrieves,
+/// well above it it does not (with the errors over samples), the theory table
+/// holds the AGS capacity, the figures and the report exist, and two threads
+/// give the same tables as one.
+#[test]
+fn hopfield_run_retrieves_below_capacity_and_not_above() {
+    let work = scratch("hopfield");
+    let spec = work.join("hopfield.toml");
+    std::fs::write(
+        &spec,
+        "name = \"hopfield-test\"\nseed = 5\n[model]\nmodel = \"hopfield\"\n[grid]\nn = [1000]\nalpha = [0.05, 0.25]\n[ensemble]\nsamples = 12\n[algorithm]\nsweeps = 100\n",
+    )
+    .unwrap();
+    let (one, two) = (work.join("one"), work.join("two"));
+    for (out, threads) in [(&one, 1), (&two, 2)] {
+        let output = quench()
+            .args([
+                "run",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(["--threads", &threads.to_string()])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    for table in [
+        "retrieval.parquet",
+        "retrieval_summary.parquet",
+        "theory.parquet",
+    ] {
+        assert_eq!(
+            std::fs::read(one.join(table)).unwrap(),
+            std::fs::read(two.join(table)).unwrap(),
+            "{table} depends on the thread count"
+        );
+    }
+    let summary = quench_run::table::Table::read(&one.join("retrieval_summary.parquet")).unwrap();
+    let (m, error) = (
+        summary.numbers("final_overlap"),
+        summary.numbers("final_overlap_error"),
+    );
+    // alpha = 0.05: the AGS overlap is 1 - O(1e-4); alpha = 0.25: no retrieval state.
+    assert!(
+        m[0] > 0.99 && m[0] + 4.0 * error[0] > 0.999,
+        "{m:?} {error:?}"
+    );
+    assert!(m[1] + 4.0 * error[1] < 0.6, "{m:?} {error:?}");
+    let theory = quench_run::table::Table::read(&one.join("theory.parquet")).unwrap();
+    let capacity: Vec<f64> = (0..theory.rows())
+        .filter(|&i| theory.texts("observable")[i] == "capacity")
+        .map(|i| theory.numbers("alpha")[i])
+        .collect();
+    assert!(capacity.len() == 1 && (capacity[0] - 0.138).abs() < 1e-3);
+    for file in [
+        "retrieval.svg",
+        "retrieved_fraction.png",
+        "report.md",
+        "manifest.json",
+    ] {
+        assert!(one.join(file).exists(), "{file} missing");
     }
     std::fs::remove_dir_all(&work).unwrap();
 }

@@ -127,3 +127,14 @@ fn theory_rejects_bad_parameters_with_status_2() {
         assert!(stderr.contains("--"), "quench {arguments:?}: {stderr}");
     }
 }
+
+/// The Hopfield contract: alpha_c(0) = 0.138 with m = 0.967 (Amit, Gutfreund
+/// and Sompolinsky, Phys. Rev. Lett. 55, 1530 (1985)).
+#[test]
+fn hopfield_prints_the_capacity_and_the_overlap_there() {
+    let document = json(&["theory", "hopfield", "--temperature", "0", "--json"]);
+    assert!((number(&document, "/alpha_c") - 0.138).abs() < 5e-4);
+    assert!((number(&document, "/m") - 0.967).abs() < 1e-3);
+    let warm = json(&["theory", "hopfield", "--temperature", "0.5", "--json"]);
+    assert!(number(&warm, "/alpha_c") < number(&document, "/alpha_c"));
+}

@@ -21,6 +21,8 @@ pub enum SeriesKind {
     Theory,
     /// A solid line without markers (histograms, densities).
     Line,
+    /// Markers only (points of a phase diagram).
+    Points,
 }
 
 /// One series of `(x, y, error of y)` (error NaN or 0 for none).
@@ -153,6 +155,13 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
             .map(|p| (p.0, p.1))
             .collect();
         match series.kind {
+            SeriesKind::Points => {
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 5, colour.filled())))
+                    .map_err(|e| e.to_string())?
+                    .label(series.label.clone())
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
+            }
             SeriesKind::Data => {
                 chart
                     .draw_series(LineSeries::new(

@@ -33,6 +33,7 @@ pub mod json_tables;
 pub mod locate;
 pub mod manifest;
 pub mod markdown;
+pub mod memory;
 pub mod models;
 pub mod progress;
 pub mod protocol;

@@ -459,6 +459,11 @@ fn binned_distribution(atoms: &[(f64, f64)], even: bool) -> Option<BinnedDistrib
 
 /// Draws the figures and writes `report.md` for the results in `out`; returns the file names.
 pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
+    if let Ok(source) = std::fs::read_to_string(out.join("spec.toml"))
+        && crate::memory::is_memory_spec(&source)
+    {
+        return crate::memory::report::write_report(out);
+    }
     let results = Results::read(out)?;
     let groups = results.field_groups();
     let mut files = Vec::new();

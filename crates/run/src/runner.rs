@@ -106,12 +106,53 @@ fn resolve_spec(spec_path: Option<&Path>, options: &RunOptions) -> Result<Spec, 
     }
 }
 
+/// The associative-memory spec to run, if the spec (given, or stored by the
+/// run being resumed) names one; it must agree with the stored one.
+fn memory_spec(
+    spec_path: Option<&Path>,
+    options: &RunOptions,
+) -> Result<Option<crate::memory::MemorySpec>, RunError> {
+    let stored_path = checkpoint_directory(&options.out).join("spec.toml");
+    let (file, source) = match spec_path {
+        Some(path) => (
+            path.to_path_buf(),
+            fs::read_to_string(path).map_err(RunError::io(path))?,
+        ),
+        None if options.resume && stored_path.exists() => (
+            stored_path.clone(),
+            fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?,
+        ),
+        None => return Ok(None),
+    };
+    if !crate::memory::is_memory_spec(&source) {
+        return Ok(None);
+    }
+    if options.resume && stored_path.exists() && spec_path.is_some() {
+        let stored = fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?;
+        if stored != source {
+            return Err(RunError::Input(format!(
+                "{} differs from the spec the run in {} started with ({}); resume without a spec file, or choose another --out",
+                file.display(),
+                options.out.display(),
+                stored_path.display()
+            )));
+        }
+    }
+    Ok(Some(crate::memory::MemorySpec::parse(
+        &file.display().to_string(),
+        &source,
+    )?))
+}
+
 fn read_session(path: &Path) -> Option<Session> {
     serde_json::from_slice(&fs::read(path).ok()?).ok()
 }
 
 /// Runs (or resumes) the experiment, writing the results directory `options.out`.
 pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome, RunError> {
+    if let Some(memory) = memory_spec(spec_path, options)? {
+        return crate::memory::run(memory, options);
+    }
     let spec = resolve_spec(spec_path, options)?;
     let out = &options.out;
     let checkpoints = checkpoint_directory(out);

@@ -295,7 +295,7 @@ impl<'a> Reporter<'a> {
         )
     }
 
-    fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
+    pub(crate) fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
         let span = error.span();
         let key = span.as_ref().and_then(|s| self.located.key_at(s.start));
         let line = span.map_or(1, |s| self.located.line_of(s.start));
