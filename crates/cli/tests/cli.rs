@@ -504,7 +504,7 @@ fn hopfield_run_retrieves_below_capacity_and_not_above() {
     let spec = work.join("hopfield.toml");
     std::fs::write(
         &spec,
-        "name = \"hopfield-test\"\nseed = 5\n[model]\nmodel = \"hopfield\"\n[grid]\nn = [1000]\nalpha = [0.05, 0.25]\n[ensemble]\nsamples = 12\n[algorithm]\nsweeps = 100\n",
+        "name = \"hopfield-test\"\nseed = 5\n[model]\nmodel = \"hopfield\"\n[grid]\nn = [1000]\nalpha = [0.05, 0.25]\n[ensemble]\nsamples = 12\n[algorithm]\nmethod = \"retrieval\"\nsweeps = 100\n",
     )
     .unwrap();
     let (one, two) = (work.join("one"), work.join("two"));

@@ -139,7 +139,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
         ModelInfo {
             name: "hopfield",
             aliases: &[],
-            description: "Hopfield associative memory with Hebbian couplings from P random patterns",
+            description: "Hopfield associative memory with Hebbian couplings from P random patterns (sampled like any spin glass; for retrieval against the load alpha, with [algorithm] method = \"retrieval\" and grid.alpha, see experiments/hopfield-capacity.toml)",
             hamiltonian: "H = -sum_{i<j} J_ij s_i s_j - h sum_i s_i, J_ij = (1/N) sum_mu xi_i^mu xi_j^mu",
             size_key: SizeKey::N,
             parameters: vec![

@@ -6,7 +6,7 @@
 //! seed = 2026
 //! [model]
 //! model = "hopfield"          # or "dense-memory"
-//! patterns = "unbiased"       # or "biased" with bias = a
+//! distribution = "unbiased"   # or "biased" with bias = a
 //! [grid]
 //! n = [500, 1000, 2000]
 //! alpha = [0.05, 0.1, 0.15]   # hopfield: loads P/N
@@ -14,6 +14,7 @@
 //! [ensemble]
 //! samples = 24
 //! [algorithm]
+//! method = "retrieval"        # dense-memory: "capacity"
 //! dynamics = "asynchronous"   # or "synchronous" (T = 0 only)
 //! order = "random"            # or "sequential"
 //! sweeps = 60
@@ -38,17 +39,26 @@ use crate::spec::Reporter;
 /// The model names this module runs.
 pub const MEMORY_MODELS: [&str; 2] = ["hopfield", "dense-memory"];
 
-/// Whether the spec text names an associative-memory model (decided on the
-/// parsed `[model] model` key; a text that does not parse is not one).
+/// The `[algorithm] method` values of associative-memory experiments.
+pub const MEMORY_METHODS: [&str; 2] = ["retrieval", "capacity"];
+
+/// Whether the spec text is an associative-memory experiment: a dense
+/// memory, or any spec whose `[algorithm] method` is `retrieval` or
+/// `capacity`. (A Hopfield network sampled by parallel tempering is a
+/// spin-glass spec like any other.) A text that does not parse is not one.
 pub fn is_memory_spec(source: &str) -> bool {
     let Ok(value) = toml::from_str::<toml::Table>(source) else {
         return false;
     };
-    value
-        .get("model")
-        .and_then(|m| m.get("model"))
-        .and_then(|m| m.as_str())
-        .is_some_and(|m| MEMORY_MODELS.contains(&m))
+    let text = |table: &str, key: &str| {
+        value
+            .get(table)
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    text("model", "model").as_deref() == Some("dense-memory")
+        || text("algorithm", "method").is_some_and(|m| MEMORY_METHODS.contains(&m.as_str()))
 }
 
 #[derive(Deserialize)]
@@ -71,7 +81,7 @@ struct RawSpec {
 struct RawModel {
     model: String,
     #[serde(default)]
-    patterns: Option<String>,
+    distribution: Option<String>,
     #[serde(default)]
     bias: Option<f64>,
     #[serde(default)]
@@ -107,6 +117,7 @@ impl Default for RawEnsemble {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawAlgorithm {
+    method: Option<String>,
     dynamics: Option<String>,
     order: Option<String>,
     sweeps: Option<usize>,
@@ -214,7 +225,8 @@ pub struct MemorySpec {
     pub experiment: MemoryExperiment,
 }
 
-const RETRIEVAL_KEYS: &str = "dynamics, order, sweeps, initial_overlap, retrieval_threshold";
+const RETRIEVAL_KEYS: &str =
+    "method, dynamics, order, sweeps, initial_overlap, retrieval_threshold";
 const CAPACITY_KEYS: &str =
     "order, sweeps, initial_error, allowed_error, required_success, tested_patterns, lower, upper";
 
@@ -236,7 +248,7 @@ impl MemorySpec {
                 "letters, digits, '-' and '_'",
             ));
         }
-        let patterns = match (raw.model.patterns.as_deref(), raw.model.bias) {
+        let patterns = match (raw.model.distribution.as_deref(), raw.model.bias) {
             (None | Some("unbiased"), None) => BinaryDistribution::Unbiased,
             (Some("biased"), Some(bias)) if bias.is_finite() && bias.abs() < 1.0 => {
                 BinaryDistribution::Biased { bias }
@@ -250,7 +262,7 @@ impl MemorySpec {
             }
             (Some("biased"), None) => {
                 return Err(r.at(
-                    "model.patterns",
+                    "model.distribution",
                     "biased patterns need model.bias",
                     "bias = a with -1 < a < 1",
                 ));
@@ -258,13 +270,13 @@ impl MemorySpec {
             (None | Some("unbiased"), Some(_)) => {
                 return Err(r.at(
                     "model.bias",
-                    "bias applies to patterns = \"biased\" only",
+                    "bias applies to distribution = \"biased\" only",
                     "",
                 ));
             }
             (Some(other), _) => {
                 return Err(r.at(
-                    "model.patterns",
+                    "model.distribution",
                     format!("unknown pattern distribution {other:?}"),
                     "\"unbiased\" or \"biased\"",
                 ));
@@ -296,8 +308,16 @@ impl MemorySpec {
             }
         };
         let a = &raw.algorithm;
+        let method = a.method.as_deref();
         let experiment = match raw.model.model.as_str() {
             "hopfield" => {
+                if method != Some("retrieval") {
+                    return Err(r.at(
+                        "algorithm.method",
+                        format!("{method:?} is not a Hopfield retrieval method"),
+                        "\"retrieval\" (or a spin-glass method such as \"parallel-tempering\" with model.patterns = P)",
+                    ));
+                }
                 for (key, present) in [
                     ("model.interaction", raw.model.interaction.is_some()),
                     ("model.degree", raw.model.degree.is_some()),
@@ -326,6 +346,13 @@ impl MemorySpec {
                 MemoryExperiment::Retrieval(retrieval(r, &raw.grid, a, order)?)
             }
             "dense-memory" => {
+                if !matches!(method, None | Some("capacity")) {
+                    return Err(r.at(
+                        "algorithm.method",
+                        format!("{method:?} is not a dense-memory method"),
+                        "\"capacity\"",
+                    ));
+                }
                 if raw.grid.alpha.is_some() || raw.grid.temperature.is_some() {
                     let key = if raw.grid.alpha.is_some() {
                         "grid.alpha"
