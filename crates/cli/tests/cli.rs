@@ -102,16 +102,21 @@ minimum = 0.5
 maximum = 1.5
 count = 8
 
+[observables]
+site_magnetisations = true
+
 [output]
 checkpoint_seconds = 0.02
 "#;
 
-const TABLES: [&str; 5] = [
+/// Every table of the resume spec: site magnetisations are checkpointed too.
+const TABLES: [&str; 6] = [
     "thermal.parquet",
     "disorder.parquet",
     "overlap_distribution.parquet",
     "exchange.parquet",
     "theory.parquet",
+    "sites.parquet",
 ];
 
 fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
@@ -210,6 +215,9 @@ fn resume_after_kill_reproduces_the_uninterrupted_tables() {
     let output = run(&spec, &reference, 2, false);
     let duration = start.elapsed();
     assert!(output.status.success(), "{}", text(&output.stderr));
+    // One row per grid point, sample, temperature and site: 6 samples x 8 temperatures x (16 + 36) sites.
+    let sites = quench_run::table::Table::read(&reference.join("sites.parquet")).unwrap();
+    assert_eq!(sites.rows(), 6 * 8 * (16 + 36));
     assert!(reference.join("manifest.json").exists());
     assert!(
         !reference.join("checkpoints").exists(),

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomically;
 use crate::error::RunError;
+use crate::sites::SiteAccumulator;
 
 const MAGIC: &[u8; 8] = b"QUENCHCP";
 const VERSION: u32 = 1;
@@ -38,6 +39,8 @@ pub struct UnitResult {
     pub run: SampleRun,
     /// Final configurations `[replica][slot][site]`, when asked for.
     pub final_spins: Option<Vec<Vec<Vec<Spin>>>>,
+    /// Local magnetisations, when asked for.
+    pub sites: Option<SiteAccumulator>,
 }
 
 /// The saved state of one sample.
@@ -49,6 +52,8 @@ pub enum UnitState {
         state: Box<TemperingState>,
         /// Accumulators of the measurement phase.
         measurements: Box<Measurements>,
+        /// Local magnetisations, when asked for.
+        sites: Option<Box<SiteAccumulator>>,
     },
     /// Finished.
     Done(Box<UnitResult>),
@@ -63,6 +68,8 @@ pub enum UnitStateRef<'a> {
         state: &'a TemperingState,
         /// Accumulators of the measurement phase.
         measurements: &'a Measurements,
+        /// Local magnetisations, when asked for.
+        sites: Option<&'a SiteAccumulator>,
     },
     /// Finished.
     Done(&'a UnitResult),
@@ -198,14 +205,18 @@ mod tests {
     #[test]
     fn round_trip_is_exact() {
         let (state, measurements) = running_state();
+        let mut sites = SiteAccumulator::new(state.ladders[0].chains[0].spins.len(), 3, 40);
+        sites.record(&state);
         let borrowed = UnitStateRef::Running {
             state: &state,
             measurements: &measurements,
+            sites: Some(&sites),
         };
         let bytes = encode(borrowed, 42).unwrap();
         let owned = UnitState::Running {
             state: Box::new(state),
             measurements: Box::new(measurements),
+            sites: Some(Box::new(sites)),
         };
         assert_eq!(decode(&bytes, 42).unwrap(), owned);
     }
@@ -216,6 +227,7 @@ mod tests {
         let borrowed = UnitStateRef::Running {
             state: &state,
             measurements: &measurements,
+            sites: None,
         };
         let bytes = encode(borrowed, 42).unwrap();
         let mut flipped = bytes.clone();

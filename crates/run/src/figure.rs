@@ -21,7 +21,7 @@ pub enum SeriesKind {
     Theory,
     /// A solid line without markers (histograms, densities).
     Line,
-    /// Markers only (points of a phase diagram).
+    /// Markers (with error bars where given) not joined: scatter plots, phase diagrams.
     Points,
 }
 
@@ -157,7 +157,25 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
         match series.kind {
             SeriesKind::Points => {
                 chart
-                    .draw_series(points.iter().map(|&p| Circle::new(p, 5, colour.filled())))
+                    .draw_series(
+                        series
+                            .points
+                            .iter()
+                            .filter(|p| p.1.is_finite() && error(p) > 0.0)
+                            .map(|p| {
+                                ErrorBar::new_vertical(
+                                    p.0,
+                                    p.1 - error(p),
+                                    p.1,
+                                    p.1 + error(p),
+                                    colour.mix(0.6).stroke_width(1),
+                                    4,
+                                )
+                            }),
+                    )
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
                     .map_err(|e| e.to_string())?
                     .label(series.label.clone())
                     .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));

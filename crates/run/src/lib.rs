@@ -39,6 +39,7 @@ pub mod progress;
 pub mod protocol;
 pub mod report;
 pub mod runner;
+pub mod sites;
 pub mod spec;
 pub mod store;
 pub mod table;

@@ -30,6 +30,7 @@ use crate::error::RunError;
 use crate::manifest::{self, Manifest, Session};
 use crate::progress::{Progress, ProgressMode};
 use crate::protocol::Protocol;
+use crate::sites::SiteAccumulator;
 use crate::spec::{GridPoint, Spec};
 
 /// Options of `quench run`.
@@ -329,15 +330,23 @@ fn run_unit(
     let stream = stream_index(point.index, sample_index);
     let sample = point.ensemble.draw(spec.seed, stream)?;
     let protocol = Protocol::new(spec, &sample)?;
-    let (mut state, mut measurements) = match checkpoint::load(&path, fingerprint)? {
+    let (mut state, mut measurements, mut sites) = match checkpoint::load(&path, fingerprint)? {
         Some(UnitState::Done(result)) => return Ok(*result),
         Some(UnitState::Running {
             state,
             measurements,
-        }) => (*state, *measurements),
+            sites,
+        }) => (*state, *measurements, sites.map(|s| *s)),
         None => (
             protocol.initial_state(&sample, spec.seed, stream),
             Measurements::new(spec.ladder.temperatures(), sample.n()),
+            spec.site_magnetisations.then(|| {
+                SiteAccumulator::new(
+                    sample.n(),
+                    spec.ladder.temperatures().len(),
+                    spec.algorithm.measurement_rounds,
+                )
+            }),
         ),
     };
     let equilibration = spec.algorithm.equilibration_rounds;
@@ -347,12 +356,16 @@ fn run_unit(
         protocol.round(&sample, &mut state);
         if state.rounds > equilibration {
             measurements.record(&sample, &state);
+            if let Some(sites) = &mut sites {
+                sites.record(&state);
+            }
         }
         progress.fetch_add(1, Ordering::Relaxed);
         if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds && state.rounds < total {
             let running = UnitStateRef::Running {
                 state: &state,
                 measurements: &measurements,
+                sites: sites.as_ref(),
             };
             checkpoint::save(&path, running, fingerprint)?;
             last_save = Instant::now();
@@ -373,6 +386,7 @@ fn run_unit(
             round_trips: state.round_trips(),
         },
         final_spins,
+        sites,
     };
     checkpoint::save(&path, UnitStateRef::Done(&result), fingerprint)?;
     Ok(result)

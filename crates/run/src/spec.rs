@@ -35,6 +35,7 @@
 //! [observables]
 //! overlap_distribution_at = [0.4, 1.0]   # temperatures of the P(q) figure (nearest on the ladder)
 //! save_final_spins = false        # final configurations to spins/point-*.npy
+//! site_magnetisations = false     # <s_i> with batch-means errors to sites.parquet; SK reports compare them with TAP
 //!
 //! [output]
 //! checkpoint_seconds = 60         # how often every running sample saves its state
@@ -135,6 +136,8 @@ struct RawObservables {
     overlap_distribution_at: Option<Vec<f64>>,
     #[serde(default)]
     save_final_spins: bool,
+    #[serde(default)]
+    site_magnetisations: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -251,6 +254,8 @@ pub struct Spec {
     pub overlap_distribution_slots: Vec<usize>,
     /// Whether final spin configurations are written.
     pub save_final_spins: bool,
+    /// Whether local magnetisations are measured (`sites.parquet`, the TAP comparison).
+    pub site_magnetisations: bool,
     /// Seconds between checkpoints of a running sample.
     pub checkpoint_seconds: f64,
 }
@@ -430,6 +435,7 @@ impl Spec {
             ladder,
             overlap_distribution_slots,
             save_final_spins: raw.observables.save_final_spins,
+            site_magnetisations: raw.observables.site_magnetisations,
             checkpoint_seconds: raw.output.checkpoint_seconds,
         })
     }

@@ -6,6 +6,7 @@
 //! | `disorder.parquet` | point × temperature × observable | `point size spins field temperature observable mean error samples method` |
 //! | `overlap_distribution.parquet` | point × temperature × bin | `point size spins field temperature q density probability` |
 //! | `exchange.parquet` | point × sample × neighbouring pair | `point size spins field sample pair temperature_cold temperature_hot acceptance round_trips` |
+//! | `sites.parquet` (with `site_magnetisations`) | point × sample × temperature × site | `point sample temperature site magnetisation error tap tap_converged` |
 //! | `theory.parquet` | curve × point × temperature × observable | `curve point size spins field temperature observable overlap value` |
 //!
 //! `size` is the grid's size key (`n`, or `length` on lattices), `spins` is
@@ -286,7 +287,75 @@ pub fn write_tables(
         table.write(&out.join(name))?;
         files.push(name.to_string());
     }
+    if spec.site_magnetisations {
+        sites_table(spec, points)?.write(&out.join("sites.parquet"))?;
+        files.push("sites.parquet".into());
+    }
     Ok(files)
+}
+
+/// `sites.parquet`: $m_i$ with batch-means errors for every point, sample,
+/// temperature and site, and beside it the TAP magnetisation of the same
+/// sample for SK models (`tap` NaN otherwise; `tap_converged` 0 or 1).
+/// TAP is solved from the hottest temperature down, each solution seeding
+/// the next, as the Monte Carlo ladder is.
+fn sites_table(spec: &Spec, points: &[PointResult]) -> Result<Table, RunError> {
+    let temperatures = spec.ladder.temperatures();
+    let mut rows: (Vec<u64>, Vec<u64>, Vec<f64>, Vec<u64>) = Default::default();
+    let (mut mean, mut error, mut tap, mut converged) = (vec![], vec![], vec![], vec![]);
+    for (point, result) in spec.points.iter().zip(points) {
+        let is_sk = matches!(
+            point.model,
+            quench_core::ModelSpec::SherringtonKirkpatrick { .. }
+        );
+        for (sample_index, unit) in result.samples.iter().enumerate() {
+            let Some(sites) = &unit.sites else { continue };
+            let stream = crate::runner::stream_index(point.index, sample_index as u64);
+            let mut tap_by_slot: Vec<Option<(Vec<f64>, bool)>> = vec![None; temperatures.len()];
+            if is_sk {
+                let sample = point.ensemble.draw(spec.seed, stream)?;
+                let options = quench_theory::mean_field::IterationOptions::default();
+                let mut previous: Option<Vec<f64>> = None;
+                for slot in (0..temperatures.len()).rev() {
+                    let solution = quench_theory::mean_field::tap(
+                        &sample,
+                        temperatures[slot],
+                        previous.as_deref(),
+                        &options,
+                    )
+                    .map_err(|e| RunError::Sampler(format!("TAP: {e}")))?;
+                    previous = Some(solution.magnetisations.clone());
+                    tap_by_slot[slot] = Some((solution.magnetisations, solution.converged));
+                }
+            }
+            for (slot, &t) in temperatures.iter().enumerate() {
+                let m = sites.magnetisations(slot);
+                for site in 0..m.mean.len() {
+                    rows.0.push(point.index as u64);
+                    rows.1.push(sample_index as u64);
+                    rows.2.push(t);
+                    rows.3.push(site as u64);
+                    mean.push(m.mean[site]);
+                    error.push(m.error[site]);
+                    let (value, ok) = tap_by_slot[slot]
+                        .as_ref()
+                        .map_or((f64::NAN, false), |(v, ok)| (v[site], *ok));
+                    tap.push(value);
+                    converged.push(u64::from(ok));
+                }
+            }
+        }
+    }
+    Ok(Table::new(vec![
+        ("point", Column::Integer(rows.0)),
+        ("sample", Column::Integer(rows.1)),
+        ("temperature", Column::Number(rows.2)),
+        ("site", Column::Integer(rows.3)),
+        ("magnetisation", Column::Number(mean)),
+        ("error", Column::Number(error)),
+        ("tap", Column::Number(tap)),
+        ("tap_converged", Column::Integer(converged)),
+    ]))
 }
 
 /// Writes the final spin configurations, one `.npy` array `[sample, replica, temperature, site]`
