@@ -38,7 +38,7 @@ fn multispin(c: &mut Criterion) {
             let mut rng = StreamKey::new(2, Purpose::InitialState, lane as u64, 0).rng();
             pack_lane(&mut words, blocks, lane, &random_spins(n, &mut rng));
         }
-        let mut rngs: Vec<BlockRng> = (0..blocks)
+        let mut rngs: Vec<BlockRng> = (0..layout.generators())
             .map(|b| BlockRng::from_key(StreamKey::new(2, Purpose::Dynamics, b as u64, 0)))
             .collect();
         let thresholds = layout.thresholds(1.0);

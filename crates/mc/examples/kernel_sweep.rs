@@ -3,7 +3,7 @@
 //! a small $L$ keeps the chain in L1/L2, a large one does not.
 //!
 //! ```text
-//! cargo run --release -p quench-mc --example kernel_sweep -- [L] [WIDTH] [POLICY] [SECONDS]
+//! cargo run --release -p quench-mc --example kernel_sweep -- [L] [WIDTH] [POLICY] [SECONDS] [DIMENSION]
 //! ```
 //!
 //! Prints attempted flips per nanosecond of wall time and of process CPU time.
@@ -40,8 +40,9 @@ fn main() {
         _ => RandomPolicy::SharedPerSite,
     };
     let seconds: f64 = argument(3, "2").parse().expect("SECONDS");
+    let dimension: i64 = argument(4, "3").parse().expect("DIMENSION");
     let ensemble = ModelSpec::EdwardsAnderson {
-        dimension: 3,
+        dimension,
         length,
         couplings: CouplingDistribution::PlusMinusOne,
         field: 0.0,
@@ -59,7 +60,7 @@ fn main() {
         let mut rng = StreamKey::new(2, Purpose::InitialState, lane as u64, 0).rng();
         pack_lane(&mut words, blocks, lane, &random_spins(n, &mut rng));
     }
-    let mut rngs: Vec<BlockRng> = (0..blocks)
+    let mut rngs: Vec<BlockRng> = (0..layout.generators())
         .map(|b| BlockRng::from_key(StreamKey::new(2, Purpose::Dynamics, b as u64, 0)))
         .collect();
     let thresholds = layout.thresholds(1.0);
@@ -78,7 +79,7 @@ fn main() {
     let (wall, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     let flips = (sweeps * (n * lanes) as u64) as f64;
     println!(
-        "L={length} width={} policy={policy:?} sweeps={sweeps}: {:.2} flips/ns wall, {:.2} flips/CPU-ns, {:.2} ns per site update of {lanes} lanes (CPU)",
+        "{dimension}D L={length} width={} policy={policy:?} sweeps={sweeps}: {:.2} flips/ns wall, {:.2} flips/CPU-ns, {:.2} ns per site update of {lanes} lanes (CPU)",
         width.bits(),
         flips / (wall * 1e9),
         flips / (cpu * 1e9),

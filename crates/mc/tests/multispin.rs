@@ -91,8 +91,9 @@ fn assert_kernel_matches_reference_with(
             )
         })
         .collect();
-    let rngs: Vec<BlockRng> = (0..blocks)
-        .map(|b| BlockRng::from_key(StreamKey::new(5, Purpose::Dynamics, b as u64, 0)))
+    // Slab-major: block b's generator in slab s at s * blocks + b.
+    let rngs: Vec<BlockRng> = (0..layout.generators())
+        .map(|g| BlockRng::from_key(StreamKey::new(5, Purpose::Dynamics, g as u64, 0)))
         .collect();
     for policy in [
         RandomPolicy::SharedPerSite,
@@ -123,22 +124,29 @@ fn assert_kernel_matches_reference_with(
                     policy,
                     width,
                 );
-                for (b, rng) in reference_rngs.iter_mut().enumerate() {
+                for b in 0..blocks {
                     let range = 64 * b..64 * (b + 1);
                     let (samples, lanes) = (&samples[range.clone()], &mut lanes[range]);
-                    let order = layout.visit_order();
+                    let (order, segments) = (layout.visit_order(), layout.segments());
+                    let mut mine: Vec<BlockRng> = (0..layout.slabs())
+                        .map(|s| reference_rngs[s * blocks + b])
+                        .collect();
                     match acceptance {
-                        Acceptance::Beta(beta) => {
-                            reference::sweep_block(samples, lanes, order, rng, beta, policy)
-                        }
+                        Acceptance::Beta(beta) => reference::sweep_block(
+                            samples, lanes, order, segments, &mut mine, beta, policy,
+                        ),
                         Acceptance::Tying => reference::sweep_block_with_thresholds(
                             samples,
                             lanes,
                             order,
-                            rng,
+                            segments,
+                            &mut mine,
                             &thresholds,
                             policy,
                         ),
+                    }
+                    for (s, rng) in mine.into_iter().enumerate() {
+                        reference_rngs[s * blocks + b] = rng;
                     }
                 }
                 for (l, spins) in lanes.iter().enumerate() {
@@ -195,6 +203,61 @@ fn shared_uniforms_that_tie_with_a_threshold_digit_are_refined_alike_at_every_wi
         Acceptance::Tying,
         3,
     );
+}
+
+#[test]
+fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
+    // 3 chains at different temperatures (a group of 2 and one alone at
+    // vector widths), 9 blocks, on a 3D and a 2D lattice and a graph.
+    for samples in [ea(3, 4, 9 * 64, 21), ea(2, 6, 9 * 64, 22), random_regular(20, 9 * 64, 23)] {
+        let layout = MultispinLayout::new(&samples).unwrap();
+        let (n, blocks) = (layout.sites(), layout.blocks());
+        let betas = [0.5, 0.9, 1.4];
+        let start: Vec<(Vec<u64>, Vec<BlockRng>)> = (0..betas.len())
+            .map(|c| {
+                let mut words = vec![0u64; n * blocks];
+                for lane in 0..64 * blocks {
+                    let key = StreamKey::new(8, Purpose::InitialState, lane as u64, c as u64);
+                    pack_lane(&mut words, blocks, lane, &random_spins(n, &mut key.rng()));
+                }
+                let rngs = (0..layout.generators())
+                    .map(|g| BlockRng::from_key(StreamKey::new(8, Purpose::Dynamics, g as u64, c as u64)))
+                    .collect();
+                (words, rngs)
+            })
+            .collect();
+        let thresholds: Vec<_> = betas.iter().map(|&b| layout.thresholds(b)).collect();
+        for policy in [RandomPolicy::SharedPerSite, RandomPolicy::IndependentPerLane] {
+            let mut alone = start.clone();
+            for ((words, rngs), t) in alone.iter_mut().zip(&thresholds) {
+                for _ in 0..3 {
+                    kernel::sweep(&layout, words, rngs, t, policy, WordWidth::Bits64);
+                }
+            }
+            for width in WordWidth::available() {
+                for threads in [1, 3] {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                    let mut together = start.clone();
+                    pool.install(|| {
+                        let mut chains: Vec<kernel::ChainWords<'_>> = together
+                            .iter_mut()
+                            .zip(&thresholds)
+                            .map(|((spins, rngs), thresholds)| kernel::ChainWords {
+                                spins,
+                                rngs,
+                                thresholds,
+                            })
+                            .collect();
+                        kernel::sweep_chains(&layout, &mut chains, 3, policy, width);
+                    });
+                    assert!(
+                        together == alone,
+                        "{policy:?} {width:?} {threads} threads: chains differ"
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn driver(samples: &[Sample], width: WordWidth, policy: RandomPolicy) -> MultispinTempering {

@@ -38,7 +38,7 @@ use std::ops::{BitAnd, BitOr, BitXor, Not};
 
 use serde::{Deserialize, Serialize};
 
-use super::{MultispinLayout, RandomPolicy, Walk, WordWidth};
+use super::{MultispinLayout, RandomPolicy, Segment, Walk, WordWidth};
 
 /// Most threshold levels a kernel handles: degrees up to 8 have at most 4
 /// levels with $\Delta E > 0$.
@@ -828,74 +828,84 @@ fn independent_flip<S: Word, const D: usize>(
     !uphill | accepted
 }
 
-/// The state of one sweep of `S::BLOCKS` blocks.
-struct Sweeper<'a, S: Word, const INDEPENDENT: bool> {
-    rng: Rngs<S>,
-    uniforms: Uniforms<S>,
-    levels: &'a Levels,
+/// The state of one sweep of `S::BLOCKS` blocks of `K` chains that share
+/// the layout (and so the couplings): chain c's spin words (from block
+/// `first`), its blocks' generators, uniforms and thresholds. `K` is a
+/// constant so that the chains' state stays in registers.
+struct Sweeper<'a, S: Word, const INDEPENDENT: bool, const K: usize> {
+    couplings: *const u64,
+    spins: [*mut u64; K],
+    rng: [Rngs<S>; K],
+    uniforms: [Uniforms<S>; K],
+    levels: [&'a Levels; K],
 }
 
-impl<S: Word, const INDEPENDENT: bool> Sweeper<'_, S, INDEPENDENT> {
-    /// Updates the site whose words start at `own`; its `D` neighbours' words
-    /// start at `neighbours[k]` and its bonds' coupling words at `bonds[k]`.
+impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDENT, K> {
+    /// Updates, in every chain, the site whose words start at offset `own`;
+    /// its `D` neighbours' words start at `neighbours[k]` and its bonds'
+    /// coupling words at `bonds[k]` (offsets in words from the chains' spin
+    /// base and from the coupling base). The couplings are read once for
+    /// all chains.
     ///
     /// # Safety
-    /// Each pointer must address `S::BLOCKS` words of the spin or coupling
-    /// buffers (`own` writable).
+    /// Each offset plus `S::BLOCKS` must lie inside every chain's spin
+    /// buffer or the coupling buffer.
     #[inline(always)]
-    unsafe fn site<const D: usize>(
-        &mut self,
-        own: *mut u64,
-        neighbours: [*const u64; D],
-        bonds: [*const u64; D],
-    ) {
+    unsafe fn site<const D: usize>(&mut self, own: usize, neighbours: [usize; D], bonds: [usize; D]) {
         // SAFETY: guaranteed by the caller.
-        let (spin, u) = unsafe {
-            let spin = S::read(own);
-            let u: [S; D] = std::array::from_fn(|k| {
-                S::xor3(spin, S::read(neighbours[k]), S::read(bonds[k]))
-            });
-            (spin, u)
-        };
-        let planes = count::<S, D>(&u);
-        let flip = if INDEPENDENT {
-            independent_flip::<S, D>(&planes, &mut self.rng, self.levels)
-        } else {
-            let r = self.uniforms.take(&mut self.rng, self.levels, D.div_ceil(2));
-            shared_flip::<S, D>(&planes, r, self.levels)
-        };
-        // SAFETY: as above.
-        unsafe { (spin ^ flip).write(own) };
+        let j: [S; D] = std::array::from_fn(|k| unsafe { S::read(self.couplings.add(bonds[k])) });
+        for c in 0..K {
+            let spins = self.spins[c];
+            // SAFETY: guaranteed by the caller.
+            let (spin, u) = unsafe {
+                let spin = S::read(spins.add(own));
+                let u: [S; D] = std::array::from_fn(|k| {
+                    S::xor3(spin, S::read(spins.add(neighbours[k])), j[k])
+                });
+                (spin, u)
+            };
+            let planes = count::<S, D>(&u);
+            let flip = if INDEPENDENT {
+                independent_flip::<S, D>(&planes, &mut self.rng[c], self.levels[c])
+            } else {
+                let r = self.uniforms[c].take(&mut self.rng[c], self.levels[c], D.div_ceil(2));
+                shared_flip::<S, D>(&planes, r, self.levels[c])
+            };
+            // SAFETY: as above.
+            unsafe { (spin ^ flip).write(spins.add(own)) };
+        }
     }
 }
 
-/// The checkerboard walk of a periodic lattice of dimension `D / 2` and even
-/// side `l` (see [`Walk::Lattice`]), `w` words per site: colour 0 then 1,
-/// rows ($x_1, x_2, \dots$ fixed) in increasing order, every second site of
-/// a row. Row-constant pointers reach the neighbours along the other axes;
-/// the row's end sites wrap along $x_0$.
+/// The checkerboard walk of the sites of colour `colour` in rows `rows` of
+/// a periodic lattice of dimension `D / 2` and even side `l` (see
+/// [`Walk::Lattice`]), `w` words per site: rows ($x_1, x_2, \dots$ fixed) in
+/// increasing order, every second site of a row. Row-constant offsets reach
+/// the neighbours along the other axes; the row's end sites wrap along $x_0$.
 ///
 /// # Safety
-/// `spins` must point at block `first` of `l^(D/2) * w` spin words and
-/// `couplings` at block `first` of `(D/2) l^(D/2) w` coupling words, with
-/// `first + S::BLOCKS <= w`.
+/// The chains' spin buffers must hold `l^(D/2) * w` words from their base
+/// and the coupling buffer `(D/2) l^(D/2) w`, with `first + S::BLOCKS <= w`;
+/// `rows` must lie in `0..l^(D/2 - 1)`.
 #[inline(always)]
-unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool>(
-    sweeper: &mut Sweeper<'_, S, INDEPENDENT>,
-    spins: *mut u64,
-    couplings: *const u64,
-    n: usize,
+unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool, const K: usize>(
+    sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
     l: usize,
     w: usize,
+    colour: usize,
+    rows: std::ops::Range<usize>,
 ) {
     let dim = D / 2;
-    let rows = n / l;
-    let (li, wi, di) = (l as isize, w as isize, dim as isize);
-    for colour in 0..2 {
+    {
         // The row's coordinates (x_1, x_2, ...), advanced like an odometer.
         let mut coordinates = [0usize; D];
-        for row in 0..rows {
-            if row > 0 {
+        let mut rest = rows.start;
+        for x in &mut coordinates[1..dim] {
+            *x = rest % l;
+            rest /= l;
+        }
+        for row in rows.clone() {
+            if row > rows.start {
                 for x in &mut coordinates[1..dim] {
                     *x += 1;
                     if *x < l {
@@ -904,225 +914,434 @@ unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool>(
                     *x = 0;
                 }
             }
-            let own_row = spins.wrapping_add(row * l * w);
-            let bond_row = couplings.wrapping_add(row * l * dim * w);
-            // Entries 2a, 2a + 1 (a >= 1): the rows of the forward and
-            // backward neighbours along axis a, and of their bonds.
-            let mut far_neighbour = [own_row.cast_const(); D];
-            let mut far_bond = [bond_row; D];
-            let (mut parity, mut stride) = (0, li);
+            let first_site = row * l;
+            // Entries 2a, 2a + 1 (a >= 1): the first sites of the rows of
+            // the forward and backward neighbours along axis a.
+            let mut far = [first_site; D];
+            let mut parity = 0;
+            let mut stride = l;
             for a in 1..dim {
                 let x = coordinates[a];
                 parity += x;
-                let forward = if x == l - 1 { -(li - 1) * stride } else { stride };
-                let backward = if x == 0 { (li - 1) * stride } else { -stride };
-                far_neighbour[2 * a] = own_row.wrapping_offset(forward * wi);
-                far_neighbour[2 * a + 1] = own_row.wrapping_offset(backward * wi);
-                far_bond[2 * a] = bond_row.wrapping_add(a * w);
-                far_bond[2 * a + 1] = bond_row.wrapping_offset((backward * di + a as isize) * wi);
-                stride *= li;
+                far[2 * a] = if x == l - 1 {
+                    first_site - (l - 1) * stride
+                } else {
+                    first_site + stride
+                };
+                far[2 * a + 1] = if x == 0 {
+                    first_site + (l - 1) * stride
+                } else {
+                    first_site - stride
+                };
+                stride *= l;
             }
-            let row = LatticeRow {
-                own: own_row,
-                bonds: bond_row,
-                far_neighbour,
-                far_bond,
+            let row = LatticeRow::<D> {
+                first: first_site,
+                far,
                 w,
             };
-            // SAFETY: every pointer `row` forms is that of a site or bond of
-            // the lattice (the caller's buffers), offset by `first`.
+            // SAFETY: every offset `row` forms is that of a site or bond of
+            // the lattice.
             unsafe {
                 if (colour + parity).is_multiple_of(2) {
-                    row.visit(sweeper, 0, 1, li - 1);
+                    row.visit(sweeper, 0, 1, l - 1);
                     for x in (2..l).step_by(2) {
-                        row.visit(sweeper, x, 1, -1);
+                        row.visit(sweeper, x, x + 1, x - 1);
                     }
                 } else {
                     for x in (1..l - 1).step_by(2) {
-                        row.visit(sweeper, x, 1, -1);
+                        row.visit(sweeper, x, x + 1, x - 1);
                     }
-                    row.visit(sweeper, l - 1, 1 - li, -1);
+                    row.visit(sweeper, l - 1, 0, l - 2);
                 }
             }
         }
     }
 }
 
-/// The row-constant pointers of one lattice row (see [`lattice_walk`]).
+/// The row-constant data of one lattice row (see [`lattice_walk`]).
 struct LatticeRow<const D: usize> {
-    own: *mut u64,
-    bonds: *const u64,
-    far_neighbour: [*const u64; D],
-    far_bond: [*const u64; D],
+    /// Site index of the row's first site.
+    first: usize,
+    /// Entries 2a, 2a + 1 (a >= 1): site index of the first site of the
+    /// forward and backward neighbour rows along axis a.
+    far: [usize; D],
+    /// Words per site.
     w: usize,
 }
 
 impl<const D: usize> LatticeRow<D> {
-    /// Updates site `x` of the row, whose $x_0$ neighbours are `forward` and
-    /// `backward` sites away.
+    /// Updates the site at $x_0$ = `x` of the row, whose $x_0$ neighbours
+    /// are at `forward` and `backward`.
     ///
     /// # Safety
-    /// The pointers formed must lie in the buffers (see [`lattice_walk`]).
+    /// See [`lattice_walk`].
     #[inline(always)]
-    unsafe fn visit<S: Word, const INDEPENDENT: bool>(
+    unsafe fn visit<S: Word, const INDEPENDENT: bool, const K: usize>(
         &self,
-        sweeper: &mut Sweeper<'_, S, INDEPENDENT>,
+        sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
         x: usize,
-        forward: isize,
-        backward: isize,
+        forward: usize,
+        backward: usize,
     ) {
         let (w, dim) = (self.w, D / 2);
-        let (i, c) = (x * w, x * dim * w);
-        let own = self.own.wrapping_add(i);
-        let bonds = self.bonds.wrapping_add(c);
-        let mut neighbour = [own.cast_const(); D];
-        let mut bond = [bonds; D];
-        neighbour[0] = own.wrapping_offset(forward * w as isize);
-        neighbour[1] = own.wrapping_offset(backward * w as isize);
-        bond[1] = bonds.wrapping_offset(backward * (dim * w) as isize);
-        for k in 2..D {
-            neighbour[k] = self.far_neighbour[k].wrapping_add(i);
-            bond[k] = self.far_bond[k].wrapping_add(c);
+        let site = self.first + x;
+        let mut neighbour = [0usize; D];
+        let mut bond = [0usize; D];
+        neighbour[0] = (self.first + forward) * w;
+        neighbour[1] = (self.first + backward) * w;
+        bond[0] = site * dim * w;
+        bond[1] = (self.first + backward) * dim * w;
+        for a in 1..dim {
+            neighbour[2 * a] = (self.far[2 * a] + x) * w;
+            neighbour[2 * a + 1] = (self.far[2 * a + 1] + x) * w;
+            bond[2 * a] = (site * dim + a) * w;
+            bond[2 * a + 1] = ((self.far[2 * a + 1] + x) * dim + a) * w;
         }
         // SAFETY: guaranteed by the caller.
-        unsafe { sweeper.site::<D>(own, neighbour, bond) };
+        unsafe { sweeper.site::<D>(site * w, neighbour, bond) };
     }
 }
 
-/// One sweep of the blocks `first..first + S::BLOCKS`.
+/// A chain's spin words, shared by the tasks sweeping the slabs of one
+/// colour at once.
+#[derive(Clone, Copy)]
+struct SpinWords(*mut u64);
+
+// SAFETY: the tasks of one colour write only the words of their own
+// segment's sites, which are of that colour, and read only neighbours of
+// the other colour (a proper two-colouring), which no task of the colour
+// writes: no word is written by one task and read or written by another.
+unsafe impl Send for SpinWords {}
+// SAFETY: as above.
+unsafe impl Sync for SpinWords {}
+
+/// One sweep of segment `segment`, blocks `first..first + S::BLOCKS`, of
+/// every chain: `spins[c]` chain c's spin words, `rngs[c]` its generators
+/// of the segment's slab.
+///
+/// # Safety
+/// `spins[c]` must address `layout.sites() * layout.blocks()` words, and no
+/// other thread may touch the words of the segment's sites or read them
+/// while this runs (see [`SpinWords`]).
 #[inline(always)]
-fn sweep_body<S: Word, const D: usize, const INDEPENDENT: bool>(
+unsafe fn sweep_body<S: Word, const D: usize, const INDEPENDENT: bool, const K: usize>(
     layout: &MultispinLayout,
-    spins: &mut [u64],
-    rngs: &mut [BlockRng],
+    spins: &[SpinWords],
+    rngs: &mut [&mut [BlockRng]],
+    levels: &[Levels],
+    segment: &Segment,
     first: usize,
-    levels: &Levels,
 ) {
     let w = layout.blocks;
     assert!(first + S::BLOCKS <= w);
-    assert_eq!(spins.len(), layout.n * w);
     assert_eq!(layout.antiferro.len(), layout.bond_ends.len() * w);
-    let mut sweeper = Sweeper::<S, INDEPENDENT> {
-        rng: Rngs::load(&rngs[first..first + S::BLOCKS]),
-        uniforms: Uniforms::new(layout.n),
-        levels,
+    assert!(spins.len() == K && rngs.len() == K && levels.len() == K);
+    let mut sweeper = Sweeper::<S, INDEPENDENT, K> {
+        // In bounds: first < w <= the buffer's length (bonds >= 1).
+        couplings: layout.antiferro[first..].as_ptr(),
+        spins: std::array::from_fn(|c| spins[c].0.wrapping_add(first)),
+        rng: std::array::from_fn(|c| Rngs::load(&rngs[c][first..first + S::BLOCKS])),
+        uniforms: std::array::from_fn(|_| Uniforms::new(segment.positions.len())),
+        levels: std::array::from_fn(|c| &levels[c]),
     };
-    // In bounds: first < w <= the buffers' lengths (n >= 1, bonds >= 1).
-    let spin_words = spins[first..].as_mut_ptr();
-    let coupling_words = layout.antiferro[first..].as_ptr();
     match &layout.walk {
         Walk::Lattice { length } => {
             debug_assert!(D % 2 == 0 && layout.bond_ends.len() == layout.n * D / 2);
+            // Each row holds L/2 sites of each colour, colour 0 first in the
+            // visiting order.
+            let half = length / 2;
+            let offset = segment.colour * layout.n / 2;
+            let rows = (segment.positions.start - offset) / half
+                ..(segment.positions.end - offset) / half;
             // SAFETY: the layout checked N = L^(D/2), the bonds (i, i + e_a)
             // at index i D/2 + a, and L even; the buffers' lengths are
-            // asserted above.
+            // guaranteed by the caller.
             unsafe {
                 if w == S::BLOCKS {
                     // One word per site: the strides are constants.
-                    lattice_walk::<S, D, INDEPENDENT>(
-                        &mut sweeper,
-                        spin_words,
-                        coupling_words,
-                        layout.n,
-                        *length,
-                        S::BLOCKS,
-                    )
+                    lattice_walk::<S, D, INDEPENDENT, K>(&mut sweeper, *length, S::BLOCKS, segment.colour, rows)
                 } else {
-                    lattice_walk::<S, D, INDEPENDENT>(
-                        &mut sweeper,
-                        spin_words,
-                        coupling_words,
-                        layout.n,
-                        *length,
-                        w,
-                    )
+                    lattice_walk::<S, D, INDEPENDENT, K>(&mut sweeper, *length, w, segment.colour, rows)
                 }
             }
         }
         Walk::Table { neighbours, bonds } => {
             assert_eq!(neighbours.len(), layout.n * D);
             assert_eq!(bonds.len(), layout.n * D);
-            for (v, &site) in layout.visit.iter().enumerate() {
+            for v in segment.positions.clone() {
+                let site = layout.visit[v];
                 let slots = v * D..(v + 1) * D;
                 let (neighbours, bonds) = (&neighbours[slots.clone()], &bonds[slots]);
                 // SAFETY: the tables hold (site * w) and (bond * w) of
                 // existing sites and bonds (built by the layout).
                 unsafe {
                     sweeper.site::<D>(
-                        spin_words.add(site as usize * w),
-                        std::array::from_fn(|k| spin_words.add(neighbours[k] as usize).cast_const()),
-                        std::array::from_fn(|k| coupling_words.add(bonds[k] as usize)),
+                        site as usize * w,
+                        std::array::from_fn(|k| neighbours[k] as usize),
+                        std::array::from_fn(|k| bonds[k] as usize),
                     );
                 }
             }
         }
     }
-    sweeper.rng.store(&mut rngs[first..first + S::BLOCKS]);
+    for (rng, rngs) in sweeper.rng.iter().zip(rngs.iter_mut()) {
+        rng.store(&mut rngs[first..first + S::BLOCKS]);
+    }
 }
+
+/// Chains a sweep of degree `degree` handles at once: [`VECTOR_CHAINS`] for
+/// vector words on the lattice degrees 4 and 6, else one at a time.
+fn chains_at_once(degree: usize, chains: usize, width: WordWidth) -> usize {
+    let most = match width {
+        // Scalar registers hold one chain's state; several spill.
+        WordWidth::Bits64 => 1,
+        _ => VECTOR_CHAINS,
+    };
+    match (degree, chains.min(most)) {
+        (4 | 6, 2..) => 2,
+        _ => 1,
+    }
+}
+
+/// Chains a vector sweep handles at once (sharing each site's couplings).
+const VECTOR_CHAINS: usize = 2;
 
 macro_rules! dispatch_degree {
-    ($v:ty, $layout:ident, $spins:ident, $rngs:ident, $first:ident, $levels:ident, $ind:ident) => {
-        match ($layout.degree, $ind) {
-            (6, false) => sweep_body::<$v, 6, false>($layout, $spins, $rngs, $first, $levels),
-            (6, true) => sweep_body::<$v, 6, true>($layout, $spins, $rngs, $first, $levels),
-            (4, false) => sweep_body::<$v, 4, false>($layout, $spins, $rngs, $first, $levels),
-            (4, true) => sweep_body::<$v, 4, true>($layout, $spins, $rngs, $first, $levels),
-            (3, false) => sweep_body::<$v, 3, false>($layout, $spins, $rngs, $first, $levels),
-            (3, true) => sweep_body::<$v, 3, true>($layout, $spins, $rngs, $first, $levels),
-            (2, false) => sweep_body::<$v, 2, false>($layout, $spins, $rngs, $first, $levels),
-            (2, true) => sweep_body::<$v, 2, true>($layout, $spins, $rngs, $first, $levels),
-            (5, false) => sweep_body::<$v, 5, false>($layout, $spins, $rngs, $first, $levels),
-            (5, true) => sweep_body::<$v, 5, true>($layout, $spins, $rngs, $first, $levels),
-            (7, false) => sweep_body::<$v, 7, false>($layout, $spins, $rngs, $first, $levels),
-            (7, true) => sweep_body::<$v, 7, true>($layout, $spins, $rngs, $first, $levels),
-            (8, false) => sweep_body::<$v, 8, false>($layout, $spins, $rngs, $first, $levels),
-            (8, true) => sweep_body::<$v, 8, true>($layout, $spins, $rngs, $first, $levels),
-            (degree, _) => unreachable!("degree {degree} is refused when the layout is built"),
+    ($v:ty, $layout:ident, $spins:ident, $rngs:ident, $levels:ident, $segment:ident, $first:ident, $ind:ident) => {{
+        let mut c = 0;
+        while c < $spins.len() {
+            // The caller groups the chains by `chains_at_once`.
+            let k = $spins.len() - c;
+            let (spins, rngs, levels) = (&$spins[c..c + k], &mut $rngs[c..c + k], &$levels[c..c + k]);
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                match ($layout.degree, $ind, k) {
+                    (6, false, 2) => sweep_body::<$v, 6, false, 2>($layout, spins, rngs, levels, $segment, $first),
+                    (6, false, _) => sweep_body::<$v, 6, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (6, true, 2) => sweep_body::<$v, 6, true, 2>($layout, spins, rngs, levels, $segment, $first),
+                    (6, true, _) => sweep_body::<$v, 6, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (4, false, 2) => sweep_body::<$v, 4, false, 2>($layout, spins, rngs, levels, $segment, $first),
+                    (4, false, _) => sweep_body::<$v, 4, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (4, true, 2) => sweep_body::<$v, 4, true, 2>($layout, spins, rngs, levels, $segment, $first),
+                    (4, true, _) => sweep_body::<$v, 4, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (3, false, _) => sweep_body::<$v, 3, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (3, true, _) => sweep_body::<$v, 3, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (2, false, _) => sweep_body::<$v, 2, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (2, true, _) => sweep_body::<$v, 2, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (5, false, _) => sweep_body::<$v, 5, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (5, true, _) => sweep_body::<$v, 5, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (7, false, _) => sweep_body::<$v, 7, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (7, true, _) => sweep_body::<$v, 7, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (8, false, _) => sweep_body::<$v, 8, false, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (8, true, _) => sweep_body::<$v, 8, true, 1>($layout, spins, rngs, levels, $segment, $first),
+                    (degree, _, _) => unreachable!("degree {degree} is refused when the layout is built"),
+                }
+            }
+            c += k;
         }
-    };
+    }};
 }
 
-fn sweep_64(
+/// # Safety
+/// See [`sweep_body`].
+unsafe fn sweep_64(
     layout: &MultispinLayout,
-    spins: &mut [u64],
-    rngs: &mut [BlockRng],
+    spins: &[SpinWords],
+    rngs: &mut [&mut [BlockRng]],
+    levels: &[Levels],
+    segment: &Segment,
     first: usize,
-    levels: &Levels,
     independent: bool,
 ) {
-    dispatch_degree!(Scalar, layout, spins, rngs, first, levels, independent)
+    dispatch_degree!(Scalar, layout, spins, rngs, levels, segment, first, independent)
 }
 
+/// # Safety
+/// See [`sweep_body`]; AVX2 must be available.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn sweep_256(
+unsafe fn sweep_256(
     layout: &MultispinLayout,
-    spins: &mut [u64],
-    rngs: &mut [BlockRng],
+    spins: &[SpinWords],
+    rngs: &mut [&mut [BlockRng]],
+    levels: &[Levels],
+    segment: &Segment,
     first: usize,
-    levels: &Levels,
     independent: bool,
 ) {
-    dispatch_degree!(x86::Avx2, layout, spins, rngs, first, levels, independent)
+    dispatch_degree!(x86::Avx2, layout, spins, rngs, levels, segment, first, independent)
 }
 
+/// # Safety
+/// See [`sweep_body`]; AVX-512F/VL/BW must be available.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512vl,avx512bw,avx2")]
-fn sweep_512(
+unsafe fn sweep_512(
     layout: &MultispinLayout,
-    spins: &mut [u64],
-    rngs: &mut [BlockRng],
+    spins: &[SpinWords],
+    rngs: &mut [&mut [BlockRng]],
+    levels: &[Levels],
+    segment: &Segment,
     first: usize,
-    levels: &Levels,
     independent: bool,
 ) {
-    dispatch_degree!(x86::Avx512, layout, spins, rngs, first, levels, independent)
+    dispatch_degree!(x86::Avx512, layout, spins, rngs, levels, segment, first, independent)
+}
+
+/// All blocks of one segment of every chain, `width` blocks at a time.
+///
+/// # Safety
+/// See [`sweep_body`]; `width` must be available.
+unsafe fn sweep_segment(
+    layout: &MultispinLayout,
+    spins: &[SpinWords],
+    rngs: &mut [&mut [BlockRng]],
+    levels: &[Levels],
+    segment: &Segment,
+    independent: bool,
+    width: WordWidth,
+) {
+    let mut first = 0;
+    while first < layout.blocks {
+        let remaining = layout.blocks - first;
+        #[cfg(target_arch = "x86_64")]
+        {
+            if width == WordWidth::Bits512 && remaining >= 8 {
+                // SAFETY: AVX-512F/VL/BW availability was checked by the caller.
+                unsafe { sweep_512(layout, spins, rngs, levels, segment, first, independent) };
+                first += 8;
+                continue;
+            }
+            if width != WordWidth::Bits64 && remaining >= 4 {
+                // SAFETY: AVX2 is implied by the width being available.
+                unsafe { sweep_256(layout, spins, rngs, levels, segment, first, independent) };
+                first += 4;
+                continue;
+            }
+        }
+        let _ = remaining;
+        // SAFETY: forwarded from the caller.
+        unsafe { sweep_64(layout, spins, rngs, levels, segment, first, independent) };
+        first += 1;
+    }
+}
+
+/// One chain's buffers for [`sweep_chains`].
+pub struct ChainWords<'a> {
+    /// `sites * blocks` spin words (site-major, bit 1 = spin $-1$).
+    pub spins: &'a mut [u64],
+    /// The generators, `slabs * blocks` ([`MultispinLayout::generators`]).
+    pub rngs: &'a mut [BlockRng],
+    /// The chain's thresholds, from [`metropolis_thresholds`].
+    pub thresholds: &'a [u64; MAX_LEVELS],
+}
+
+/// `sweeps` Metropolis sweeps of every lane of several chains on the same
+/// layout (the temperature slots of a tempering run). Vector widths sweep
+/// two chains together, site by site, reading each site's couplings once
+/// for both (lattices of dimension 2 and 3); 64-bit words sweep one chain
+/// at a time. Each group of chains does all its sweeps before the next, and
+/// the slabs of a colour ([`Segment`]) are swept in parallel on rayon's
+/// current pool. Every chain's result is the one `sweeps` calls of [`sweep`]
+/// give it alone, whatever the number of threads.
+///
+/// # Panics
+///
+/// If `width` is not available on this CPU or a chain's buffers have the
+/// wrong lengths.
+pub fn sweep_chains(
+    layout: &MultispinLayout,
+    chains: &mut [ChainWords<'_>],
+    sweeps: u64,
+    policy: RandomPolicy,
+    width: WordWidth,
+) {
+    assert!(
+        width.is_available(),
+        "{width:?} is not available on this CPU"
+    );
+    let w = layout.blocks;
+    for chain in chains.iter() {
+        assert_eq!(chain.spins.len(), layout.n * w, "spin words of a chain");
+        assert_eq!(chain.rngs.len(), layout.generators(), "generators of a chain");
+    }
+    let independent = policy == RandomPolicy::IndependentPerLane;
+    let mut rest = chains;
+    while !rest.is_empty() {
+        let k = chains_at_once(layout.degree, rest.len(), width);
+        let (group, tail) = rest.split_at_mut(k);
+        rest = tail;
+        let levels: Vec<Levels> = group
+            .iter()
+            .map(|c| Levels::new(c.thresholds, layout.levels))
+            .collect();
+        let spins: Vec<SpinWords> = group
+            .iter_mut()
+            .map(|c| SpinWords(c.spins.as_mut_ptr()))
+            .collect();
+        let mut slabs: Vec<Vec<&mut [BlockRng]>> =
+            (0..layout.slabs).map(|_| Vec::new()).collect();
+        for chain in group.iter_mut() {
+            for (slab, rngs) in slabs.iter_mut().zip(chain.rngs.chunks_mut(w)) {
+                slab.push(rngs);
+            }
+        }
+        for _ in 0..sweeps {
+            // SAFETY: the spin buffers have n * w words (asserted above) and
+            // are borrowed mutably for this call; the width was checked.
+            unsafe { sweep_group(layout, &spins, &mut slabs, &levels, independent, width) };
+        }
+    }
+}
+
+/// One sweep of a group of chains (`spins[c]`, generators `slabs[s][c]` of
+/// slab `s`), colour by colour, the slabs of a colour in parallel.
+///
+/// # Safety
+/// Every `spins[c]` must address `n * blocks` words no one else touches
+/// during the call; the width must be available.
+unsafe fn sweep_group(
+    layout: &MultispinLayout,
+    spins: &[SpinWords],
+    slabs: &mut [Vec<&mut [BlockRng]>],
+    levels: &[Levels],
+    independent: bool,
+    width: WordWidth,
+) {
+    use rayon::prelude::*;
+    let colours = layout.segments.iter().map(|s| s.colour + 1).max().unwrap_or(0);
+    for colour in 0..colours {
+        // The colour's segments have distinct slabs.
+        let mut tasks: Vec<(&Segment, &mut Vec<&mut [BlockRng]>)> = slabs
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(slab, rngs)| {
+                layout
+                    .segments
+                    .iter()
+                    .find(|s| s.colour == colour && s.slab == slab)
+                    .map(|segment| (segment, rngs))
+            })
+            .collect();
+        let run = |(segment, rngs): &mut (&Segment, &mut Vec<&mut [BlockRng]>)| {
+            // SAFETY: forwarded from the caller; segments of one colour touch
+            // disjoint sites and read only the other colour (see `SpinWords`).
+            unsafe { sweep_segment(layout, spins, rngs, levels, segment, independent, width) }
+        };
+        if tasks.len() > 1 && rayon::current_num_threads() > 1 {
+            tasks.par_iter_mut().for_each(run);
+        } else {
+            tasks.iter_mut().for_each(run);
+        }
+    }
 }
 
 /// One Metropolis sweep of every lane of one chain.
 ///
 /// `spins` holds `layout.sites() * layout.blocks()` words (site-major, bit 1
-/// = spin $-1$), `rngs` one generator per block, `thresholds` come from
+/// = spin $-1$), `rngs` one generator per block and slab
+/// ([`MultispinLayout::generators`]), `thresholds` come from
 /// [`metropolis_thresholds`]. Blocks are processed `width` at a time (the
 /// remainder with narrower words); the result is the same for every width.
 ///
@@ -1138,36 +1357,14 @@ pub fn sweep(
     policy: RandomPolicy,
     width: WordWidth,
 ) {
-    assert!(
-        width.is_available(),
-        "{width:?} is not available on this CPU"
-    );
     assert_eq!(spins.len(), layout.sites() * layout.blocks);
-    assert_eq!(rngs.len(), layout.blocks);
-    let independent = policy == RandomPolicy::IndependentPerLane;
-    let levels = &Levels::new(thresholds, layout.levels);
-    let mut first = 0;
-    while first < layout.blocks {
-        let remaining = layout.blocks - first;
-        #[cfg(target_arch = "x86_64")]
-        {
-            if width == WordWidth::Bits512 && remaining >= 8 {
-                // SAFETY: AVX-512F/VL/BW availability was checked by `is_available`.
-                unsafe { sweep_512(layout, spins, rngs, first, levels, independent) };
-                first += 8;
-                continue;
-            }
-            if width != WordWidth::Bits64 && remaining >= 4 {
-                // SAFETY: AVX2 is implied by the width being available.
-                unsafe { sweep_256(layout, spins, rngs, first, levels, independent) };
-                first += 4;
-                continue;
-            }
-        }
-        let _ = remaining;
-        sweep_64(layout, spins, rngs, first, levels, independent);
-        first += 1;
-    }
+    assert_eq!(rngs.len(), layout.generators());
+    let chain = ChainWords {
+        spins,
+        rngs,
+        thresholds,
+    };
+    sweep_chains(layout, &mut [chain], 1, policy, width);
 }
 
 /// $\lfloor 2^{64} e^{-\beta \Delta E_m} \rfloor$ for the levels $m = 0, 1, \dots$ (number of

@@ -166,10 +166,36 @@ pub struct MultispinLayout {
     pub(crate) lanes: usize,
     pub(crate) coupling: f64,
     pub(crate) visit: Vec<u32>,
+    pub(crate) segments: Vec<Segment>,
+    pub(crate) slabs: usize,
     pub(crate) walk: Walk,
     pub(crate) bond_ends: Vec<[u32; 2]>,
     /// Coupling bits, bond-major: word `bond * blocks + block`.
     pub(crate) antiferro: Words,
+}
+
+/// Most slabs a colour is split into (see [`Segment`]).
+pub const MAX_SLABS: usize = 8;
+
+/// A contiguous run of the visiting order swept with one generator per
+/// block: slab `slab` of colour `colour`.
+///
+/// A checkerboard sweep visits colour 0, then colour 1; each colour's sites
+/// are cut into up to [`MAX_SLABS`] slabs (for lattices, runs of whole rows
+/// $x_0 = 0 \dots L-1$), a partition fixed by the layout. Sites of one colour
+/// do not interact, so the slabs of a colour can be swept in any order or
+/// at once: each slab has its own generator per block, its uniforms start a
+/// fresh group of four at the slab's first site, and the results do not
+/// depend on how many threads share the slabs. Graphs without a
+/// two-colouring are swept sequentially as one segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The colour (0 or 1; 0 for sequential sweeps).
+    pub colour: usize,
+    /// The slab, which selects the generators.
+    pub slab: usize,
+    /// Positions in [`MultispinLayout::visit_order`].
+    pub positions: std::ops::Range<usize>,
 }
 
 /// How a sweep finds a site's neighbours and bonds.
@@ -261,6 +287,37 @@ impl MultispinLayout {
             }
             None => (0..n as u32).collect(),
         };
+        let colours = first.two_colouring();
+        let segments = match &colours {
+            Some(colours) => {
+                let zeros = colours.iter().filter(|&&c| c == 0).count();
+                let mut segments = Vec::new();
+                for (colour, range) in [(0, 0..zeros), (1, zeros..n)] {
+                    // Lattices: slabs of whole rows (each row holds L/2 sites
+                    // of each colour).
+                    let unit = first.lattice().map_or(1, |l| (l.length() / 2).max(1));
+                    let units = range.len() / unit;
+                    let slabs = MAX_SLABS.min(units).max(1);
+                    for slab in 0..slabs {
+                        let (a, b) = (units * slab / slabs, units * (slab + 1) / slabs);
+                        let end = if slab + 1 == slabs { range.end } else { range.start + b * unit };
+                        segments.push(Segment {
+                            colour,
+                            slab,
+                            positions: range.start + a * unit..end,
+                        });
+                    }
+                }
+                segments.retain(|s| !s.positions.is_empty());
+                segments
+            }
+            None => vec![Segment {
+                colour: 0,
+                slab: 0,
+                positions: 0..n,
+            }],
+        };
+        let slabs = segments.iter().map(|s| s.slab + 1).max().unwrap_or(1);
         let lanes = samples.len();
         let blocks = lanes.div_ceil(64);
         let mut antiferro = Words::zeros(reference.len() * blocks);
@@ -316,6 +373,8 @@ impl MultispinLayout {
             lanes,
             coupling,
             visit,
+            segments,
+            slabs,
             walk,
             bond_ends: reference.iter().map(|b| [b.i as u32, b.j as u32]).collect(),
             antiferro,
@@ -355,6 +414,22 @@ impl MultispinLayout {
     /// The order in which a sweep visits the sites.
     pub fn visit_order(&self) -> &[u32] {
         &self.visit
+    }
+
+    /// The segments of a sweep, in visiting order (see [`Segment`]).
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Slabs per colour: a chain has `slabs * blocks` generators, that of
+    /// block $b$ in slab $s$ at index `s * blocks + b`.
+    pub fn slabs(&self) -> usize {
+        self.slabs
+    }
+
+    /// Generators per chain, `slabs * blocks`.
+    pub fn generators(&self) -> usize {
+        self.slabs * self.blocks
     }
 
     /// Energy of a lane with `unsatisfied` unsatisfied bonds: $|J|(2U - N_b)$.

@@ -6,15 +6,18 @@
 use quench_core::{Sample, Spin};
 
 use super::kernel::{DIGITS_PER_WORD, MAX_LEVELS, metropolis_thresholds, shared_uniform};
-use super::{BlockRng, RandomPolicy, probability_threshold};
+use super::{BlockRng, RandomPolicy, Segment, probability_threshold};
 
 /// One Metropolis sweep of the 64 lanes of one block: `samples[l]` and
 /// `spins[l]` are lane `l`'s sample and configuration (64 of each), `order`
-/// the visiting order, `rng` the block's generator.
+/// the visiting order, cut into `segments` (see [`Segment`]), and
+/// `rngs[s]` the block's generator in slab `s`. The segments are swept in
+/// their order, each with its slab's generator.
 ///
 /// [`RandomPolicy::SharedPerSite`]: one uniform $r$ per site, shared by the
-/// lanes: a generator output at every fourth visited site (the first of each
-/// group of [`DIGITS_PER_WORD`]), its 16-bit digits used top first, each made
+/// lanes: a generator output at every fourth site of a segment (the first
+/// of each group of [`DIGITS_PER_WORD`], counted from the segment's first
+/// site), its 16-bit digits used top first, each made
 /// into a 64-bit uniform by [`shared_uniform`] (which draws one more output
 /// when the digit ties with the top digit of one of the degree's thresholds);
 /// lane $\ell$ flips when $\Delta E \le 0$ or $r < \lfloor 2^{64} e^{-\beta\Delta E}\rfloor$.
@@ -25,7 +28,8 @@ pub fn sweep_block(
     samples: &[Sample],
     spins: &mut [Vec<Spin>],
     order: &[u32],
-    rng: &mut BlockRng,
+    segments: &[Segment],
+    rngs: &mut [BlockRng],
     beta: f64,
     policy: RandomPolicy,
 ) {
@@ -33,9 +37,12 @@ pub fn sweep_block(
     // shared uniform needs more than its 16-bit digit).
     let (degree, magnitude) = degree_and_magnitude(samples);
     let levels = metropolis_thresholds(degree, magnitude, beta);
-    sweep_block_with(samples, spins, order, rng, &levels, policy, |delta| {
-        probability_threshold((-beta * delta).exp())
-    });
+    for segment in segments {
+        let visit = &order[segment.positions.clone()];
+        sweep_block_with(samples, spins, visit, &mut rngs[segment.slab], &levels, policy, |delta| {
+            probability_threshold((-beta * delta).exp())
+        });
+    }
 }
 
 /// [`sweep_block`] with given level thresholds instead of a temperature: a
@@ -47,15 +54,19 @@ pub fn sweep_block_with_thresholds(
     samples: &[Sample],
     spins: &mut [Vec<Spin>],
     order: &[u32],
-    rng: &mut BlockRng,
+    segments: &[Segment],
+    rngs: &mut [BlockRng],
     thresholds: &[u64; MAX_LEVELS],
     policy: RandomPolicy,
 ) {
     let (degree, magnitude) = degree_and_magnitude(samples);
-    sweep_block_with(samples, spins, order, rng, thresholds, policy, |delta| {
-        let m = (2.0 * degree as f64 - delta / magnitude) / 4.0;
-        thresholds[m.round() as usize]
-    });
+    for segment in segments {
+        let visit = &order[segment.positions.clone()];
+        sweep_block_with(samples, spins, visit, &mut rngs[segment.slab], thresholds, policy, |delta| {
+            let m = (2.0 * degree as f64 - delta / magnitude) / 4.0;
+            thresholds[m.round() as usize]
+        });
+    }
 }
 
 fn degree_and_magnitude(samples: &[Sample]) -> (usize, f64) {
@@ -64,6 +75,7 @@ fn degree_and_magnitude(samples: &[Sample]) -> (usize, f64) {
     (degree, magnitude)
 }
 
+/// One segment (`order` its sites) with one generator.
 fn sweep_block_with(
     samples: &[Sample],
     spins: &mut [Vec<Spin>],

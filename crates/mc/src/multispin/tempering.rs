@@ -6,7 +6,10 @@ use rand::RngExt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::kernel::{self, BlockRng, MAX_LEVELS};
+use super::kernel::{self, BlockRng, ChainWords, MAX_LEVELS};
+
+/// Most chains swept together (sharing each site's couplings).
+pub const MAX_GROUP: usize = 8;
 use super::{MultispinLayout, RandomPolicy, WordWidth, Words, pack_lane, unpack_lane};
 use crate::chain::ChainState;
 use crate::error::SamplerError;
@@ -36,7 +39,8 @@ pub struct MultispinChain {
     /// `sites * blocks` words, bit 1 = spin $-1$ (cache-line aligned;
     /// serialised as a plain list of words).
     pub spins: Words,
-    /// One generator per 64-lane block.
+    /// One generator per 64-lane block and slab, slab-major
+    /// ([`MultispinLayout::generators`]).
     pub rngs: Vec<BlockRng>,
     /// Unsatisfied bonds of every lane (`64 * blocks`, padding included).
     pub unsatisfied: Vec<u32>,
@@ -140,7 +144,8 @@ impl MultispinTempering {
     /// `(seed, InitialState, first_sample + l, rK + k)` as a
     /// [`ChainState::random`] would, its exchanges use
     /// `(seed, Exchange, first_sample + l, r)`, and block $b$ of chain
-    /// $(r, k)$ moves with `(seed, Named("multispin"), first_sample + 64 b, rK + k)`.
+    /// $(r, k)$ moves in slab $s$ with
+    /// `(seed, Named("multispin"), first_sample + 64 b, (rK + k) + 2^32 s)`.
     pub fn initial_state(&self, master_seed: u64, first_sample: u64) -> MultispinState {
         let (k, blocks, n) = (self.betas.len(), self.layout.blocks, self.layout.n);
         let mut chains = Vec::with_capacity(self.config.replicas * k);
@@ -158,14 +163,16 @@ impl MultispinTempering {
                     .rng();
                     pack_lane(&mut spins, blocks, lane, &random_spins(n, &mut initial));
                 }
-                let rngs = (0..blocks)
-                    .map(|b| {
-                        BlockRng::from_key(StreamKey::new(
-                            master_seed,
-                            Purpose::Named("multispin"),
-                            first_sample + 64 * b as u64,
-                            chain_index,
-                        ))
+                let rngs = (0..self.layout.slabs)
+                    .flat_map(|slab| {
+                        (0..blocks).map(move |b| {
+                            BlockRng::from_key(StreamKey::new(
+                                master_seed,
+                                Purpose::Named("multispin"),
+                                first_sample + 64 * b as u64,
+                                chain_index | ((slab as u64) << 32),
+                            ))
+                        })
                     })
                     .collect();
                 let mut unsatisfied = vec![0; 64 * blocks];
@@ -208,33 +215,43 @@ impl MultispinTempering {
         }
     }
 
-    /// `count` sweeps of every chain (in parallel over chains), then the
-    /// unsatisfied-bond counts. The result does not depend on the thread count.
+    /// `count` sweeps of every chain, then the unsatisfied-bond counts. The
+    /// chains are swept in groups of at most [`MAX_GROUP`] that share each
+    /// site's couplings ([`kernel::sweep_chains`]); groups run in parallel,
+    /// and so do the slabs of each colour within a group. The result depends
+    /// neither on the grouping nor on the thread count.
     pub fn sweeps(&self, state: &mut MultispinState, count: u64) {
         let k = self.betas.len();
-        state
-            .chains
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(index, chain)| {
-                let thresholds = &self.thresholds[index % k];
-                for _ in 0..count {
-                    kernel::sweep(
-                        &self.layout,
-                        &mut chain.spins,
-                        &mut chain.rngs,
-                        thresholds,
-                        self.config.policy,
-                        self.config.width,
-                    );
-                }
+        let mut chains: Vec<(usize, &mut MultispinChain)> =
+            state.chains.iter_mut().enumerate().collect();
+        let groups = chains.len().div_ceil(MAX_GROUP).max(1);
+        let size = chains.len().div_ceil(groups).max(1);
+        chains.par_chunks_mut(size).for_each(|group| {
+            let mut words: Vec<ChainWords<'_>> = group
+                .iter_mut()
+                .map(|(index, chain)| ChainWords {
+                    spins: &mut chain.spins,
+                    rngs: &mut chain.rngs,
+                    thresholds: &self.thresholds[*index % k],
+                })
+                .collect();
+            kernel::sweep_chains(
+                &self.layout,
+                &mut words,
+                count,
+                self.config.policy,
+                self.config.width,
+            );
+            drop(words);
+            for (_, chain) in group.iter_mut() {
                 kernel::unsatisfied_bonds(
                     &self.layout,
                     &chain.spins,
                     &mut chain.unsatisfied,
                     self.config.width,
                 );
-            });
+            }
+        });
         state.sweeps += count;
     }
 
