@@ -26,6 +26,7 @@
 pub mod atomic;
 pub mod checkpoint;
 pub mod curves;
+mod directory;
 pub mod error;
 pub mod exact;
 pub mod figure;

@@ -24,10 +24,9 @@ use quench_mc::{
 };
 use rayon::prelude::*;
 
-use crate::atomic::{remove_partial_files, write_atomically};
 use crate::checkpoint::{self, UnitResult, UnitState, UnitStateRef};
 use crate::error::RunError;
-use crate::manifest::{self, Manifest, Session};
+use crate::manifest::Manifest;
 use crate::progress::{Progress, ProgressMode};
 use crate::protocol::Protocol;
 use crate::sites::SiteAccumulator;
@@ -145,85 +144,17 @@ fn memory_spec(
     )?))
 }
 
-fn read_session(path: &Path) -> Option<Session> {
-    serde_json::from_slice(&fs::read(path).ok()?).ok()
-}
-
 /// Runs (or resumes) the experiment, writing the results directory `options.out`.
 pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome, RunError> {
     if let Some(memory) = memory_spec(spec_path, options)? {
         return crate::memory::run(memory, options);
     }
     let spec = resolve_spec(spec_path, options)?;
-    let out = &options.out;
-    let checkpoints = checkpoint_directory(out);
-    let manifest_path = out.join("manifest.json");
-    if out.exists() {
-        if !options.resume {
-            return Err(RunError::Input(format!(
-                "{} already exists; pass --resume to continue or re-use it, or choose another --out",
-                out.display()
-            )));
-        }
-        if manifest_path.exists() && !checkpoints.exists() {
-            let manifest: Manifest = serde_json::from_slice(
-                &fs::read(&manifest_path).map_err(RunError::io(&manifest_path))?,
-            )
-            .map_err(|e| RunError::Input(format!("{}: {e}", manifest_path.display())))?;
-            if manifest.spec != spec.source {
-                return Err(RunError::Input(format!(
-                    "{} holds a finished run of a different spec; choose another --out",
-                    out.display()
-                )));
-            }
-            return Ok(RunOutcome {
-                out: out.clone(),
-                manifest,
-                already_complete: true,
-            });
-        }
-    }
-    let pool = {
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(threads) = options.threads {
-            if threads == 0 {
-                return Err(RunError::Input("--threads must be at least 1".into()));
-            }
-            builder = builder.num_threads(threads);
-        }
-        builder
-            .build()
-            .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))?
+    let workspace = match crate::directory::prepare(&spec.source, options)? {
+        crate::directory::Preparation::Finished(outcome) => return Ok(*outcome),
+        crate::directory::Preparation::Ready(workspace) => workspace,
     };
-    fs::create_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
-    remove_partial_files(&checkpoints)?;
-    remove_partial_files(out)?;
-    let spec_copy = checkpoints.join("spec.toml");
-    if !spec_copy.exists() {
-        write_atomically(&spec_copy, spec.source.as_bytes())?;
-    }
-    let session_path = checkpoints.join("session.json");
-    let previous = read_session(&session_path).unwrap_or(Session {
-        started_at: manifest::now(),
-        wall_seconds: 0.0,
-        cpu_seconds: 0.0,
-        sessions: 0,
-    });
-    let start = Instant::now();
-    let cpu_start = manifest::process_cpu_seconds();
-    let current_session = {
-        let previous = previous.clone();
-        move || Session {
-            started_at: previous.started_at.clone(),
-            wall_seconds: previous.wall_seconds + start.elapsed().as_secs_f64(),
-            cpu_seconds: previous.cpu_seconds + (manifest::process_cpu_seconds() - cpu_start),
-            sessions: previous.sessions + 1,
-        }
-    };
-    // Record this session at once: a process killed within the first tick still counts.
-    let session_bytes = serde_json::to_vec_pretty(&current_session())
-        .map_err(|e| RunError::Sampler(format!("session record: {e}")))?;
-    write_atomically(&session_path, &session_bytes)?;
+    let (out, checkpoints, pool) = (&workspace.out, &workspace.checkpoints, &workspace.pool);
     let fingerprint = checkpoint::fingerprint(&spec.source);
 
     let units: Vec<(usize, u64)> = spec
@@ -235,7 +166,7 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
     let mut already = 0;
     for &(point, sample) in &units {
         match checkpoint::load(
-            &checkpoint::unit_path(&checkpoints, point, sample),
+            &checkpoint::unit_path(checkpoints, point, sample),
             fingerprint,
         )? {
             Some(UnitState::Done(_)) => already += rounds_per_unit,
@@ -243,18 +174,12 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
             None => {}
         }
     }
-    let session_for_tick = current_session.clone();
-    let session_file = session_path.clone();
     let progress = Progress::start(
         options.progress,
         spec.name.clone(),
         rounds_per_unit * units.len() as u64,
         already,
-        move || {
-            if let Ok(bytes) = serde_json::to_vec_pretty(&session_for_tick()) {
-                let _ = write_atomically(&session_file, &bytes);
-            }
-        },
+        workspace.session_ticker(),
     );
     let results: Result<Vec<UnitResult>, RunError> = pool.install(|| {
         units
@@ -264,7 +189,7 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
                     &spec,
                     &spec.points[point],
                     sample,
-                    &checkpoints,
+                    checkpoints,
                     fingerprint,
                     progress.counter(),
                 )
@@ -290,31 +215,7 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
         files.extend(crate::store::write_spins(&spec, &points, out)?);
     }
     files.extend(crate::report::write_report(out)?);
-    let session = current_session();
-    let manifest = Manifest {
-        name: spec.name.clone(),
-        spec_file: spec.file.clone(),
-        spec: spec.source.clone(),
-        spec_parsed: toml::from_str::<serde_json::Value>(&spec.source)
-            .map_err(|e| RunError::Sampler(format!("spec to JSON: {e}")))?,
-        quench_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_revision: manifest::git_revision(),
-        seed: spec.seed,
-        threads: pool.current_num_threads(),
-        finished_at: manifest::now(),
-        session,
-        machine: manifest::machine(),
-        files,
-    };
-    let bytes = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| RunError::Sampler(format!("manifest: {e}")))?;
-    write_atomically(&manifest_path, &bytes)?;
-    fs::remove_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
-    Ok(RunOutcome {
-        out: out.clone(),
-        manifest,
-        already_complete: false,
-    })
+    workspace.finish(&spec.name, &spec.file, &spec.source, spec.seed, files)
 }
 
 /// Runs one (point, sample) unit from its checkpoint, or from the start.

@@ -20,7 +20,6 @@ mod tables;
 use std::fs;
 use std::path::Path;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 use quench_learn::dense::capacity::{CapacityResult, CapacitySpec, capacity_experiment};
 use quench_learn::dynamics::Dynamics;
@@ -29,11 +28,10 @@ use quench_learn::hopfield::experiment::{Load, RetrievalSpec, SampleRetrieval, r
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::{remove_partial_files, write_atomically};
+use crate::atomic::write_atomically;
 use crate::error::RunError;
-use crate::manifest::{self, Manifest, Session};
 use crate::progress::Progress;
-use crate::runner::{RunOptions, RunOutcome, checkpoint_directory};
+use crate::runner::{RunOptions, RunOutcome};
 pub use spec::{MemoryExperiment, MemorySpec, is_memory_spec};
 
 /// The seed of grid point `point`: the master seed mixed with the index.
@@ -157,97 +155,30 @@ fn load_unit(path: &Path) -> Result<Option<UnitOutcome>, RunError> {
 
 /// Runs (or resumes) the associative-memory experiment `spec` into `options.out`.
 pub fn run(spec: MemorySpec, options: &RunOptions) -> Result<RunOutcome, RunError> {
-    let out = &options.out;
-    let checkpoints = checkpoint_directory(out);
-    let manifest_path = out.join("manifest.json");
-    if out.exists() {
-        if !options.resume {
-            return Err(RunError::Input(format!(
-                "{} already exists; pass --resume to continue or re-use it, or choose another --out",
-                out.display()
-            )));
-        }
-        if manifest_path.exists() && !checkpoints.exists() {
-            let manifest: Manifest = serde_json::from_slice(
-                &fs::read(&manifest_path).map_err(RunError::io(&manifest_path))?,
-            )
-            .map_err(|e| RunError::Input(format!("{}: {e}", manifest_path.display())))?;
-            if manifest.spec != spec.source {
-                return Err(RunError::Input(format!(
-                    "{} holds a finished run of a different spec; choose another --out",
-                    out.display()
-                )));
-            }
-            return Ok(RunOutcome {
-                out: out.clone(),
-                manifest,
-                already_complete: true,
-            });
-        }
-    }
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = options.threads {
-        if threads == 0 {
-            return Err(RunError::Input("--threads must be at least 1".into()));
-        }
-        builder = builder.num_threads(threads);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))?;
-    fs::create_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
-    remove_partial_files(&checkpoints)?;
-    remove_partial_files(out)?;
-    let spec_copy = checkpoints.join("spec.toml");
-    if !spec_copy.exists() {
-        write_atomically(&spec_copy, spec.source.as_bytes())?;
-    }
-    let session_path = checkpoints.join("session.json");
-    let previous: Session = fs::read(&session_path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or(Session {
-            started_at: manifest::now(),
-            wall_seconds: 0.0,
-            cpu_seconds: 0.0,
-            sessions: 0,
-        });
-    let (start, cpu_start) = (Instant::now(), manifest::process_cpu_seconds());
-    let current_session = move || Session {
-        started_at: previous.started_at.clone(),
-        wall_seconds: previous.wall_seconds + start.elapsed().as_secs_f64(),
-        cpu_seconds: previous.cpu_seconds + (manifest::process_cpu_seconds() - cpu_start),
-        sessions: previous.sessions + 1,
+    let workspace = match crate::directory::prepare(&spec.source, options)? {
+        crate::directory::Preparation::Finished(outcome) => return Ok(*outcome),
+        crate::directory::Preparation::Ready(workspace) => workspace,
     };
-    let session_bytes = serde_json::to_vec_pretty(&current_session())
-        .map_err(|e| RunError::Sampler(format!("session record: {e}")))?;
-    write_atomically(&session_path, &session_bytes)?;
-
+    let (out, checkpoints, pool) = (&workspace.out, &workspace.checkpoints, &workspace.pool);
     let units = units(&spec);
     let mut already = 0;
     for &(point, sample) in &units {
-        if unit_path(&checkpoints, point, sample).exists() {
+        if unit_path(checkpoints, point, sample).exists() {
             already += 1;
         }
     }
-    let session_for_tick = current_session.clone();
-    let session_file = session_path.clone();
     let progress = Progress::start(
         options.progress,
         spec.name.clone(),
         units.len() as u64,
         already,
-        move || {
-            if let Ok(bytes) = serde_json::to_vec_pretty(&session_for_tick()) {
-                let _ = write_atomically(&session_file, &bytes);
-            }
-        },
+        workspace.session_ticker(),
     );
     let outcomes: Result<Vec<UnitOutcome>, RunError> = pool.install(|| {
         units
             .par_iter()
             .map(|&(point, sample)| {
-                let path = unit_path(&checkpoints, point, sample);
+                let path = unit_path(checkpoints, point, sample);
                 if let Some(done) = load_unit(&path)? {
                     return Ok(done);
                 }
@@ -267,28 +198,5 @@ pub fn run(spec: MemorySpec, options: &RunOptions) -> Result<RunOutcome, RunErro
     write_atomically(&out.join("spec.toml"), spec.source.as_bytes())?;
     files.push("spec.toml".into());
     files.extend(report::write_report(out)?);
-    let manifest = Manifest {
-        name: spec.name.clone(),
-        spec_file: spec.file.clone(),
-        spec: spec.source.clone(),
-        spec_parsed: toml::from_str::<serde_json::Value>(&spec.source)
-            .map_err(|e| RunError::Sampler(format!("spec to JSON: {e}")))?,
-        quench_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_revision: manifest::git_revision(),
-        seed: spec.seed,
-        threads: pool.current_num_threads(),
-        finished_at: manifest::now(),
-        session: current_session(),
-        machine: manifest::machine(),
-        files,
-    };
-    let bytes = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| RunError::Sampler(format!("manifest: {e}")))?;
-    write_atomically(&manifest_path, &bytes)?;
-    fs::remove_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
-    Ok(RunOutcome {
-        out: out.clone(),
-        manifest,
-        already_complete: false,
-    })
+    workspace.finish(&spec.name, &spec.file, &spec.source, spec.seed, files)
 }

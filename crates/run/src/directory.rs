@@ -1,0 +1,178 @@
+//! The life of a results directory, shared by every kind of run: refuse or
+//! resume an existing one, hold `checkpoints/` (with the spec as started and
+//! the session record) while working, and finish with `manifest.json`,
+//! written last, and the checkpoints removed.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::atomic::{remove_partial_files, write_atomically};
+use crate::error::RunError;
+use crate::manifest::{self, Manifest, Session};
+use crate::runner::{RunOptions, RunOutcome, checkpoint_directory};
+
+/// A results directory ready for work.
+pub(crate) struct Workspace {
+    /// The results directory.
+    pub out: PathBuf,
+    /// Its `checkpoints/`.
+    pub checkpoints: PathBuf,
+    /// The worker threads.
+    pub pool: rayon::ThreadPool,
+    session_path: PathBuf,
+    previous: Session,
+    start: Instant,
+    cpu_start: f64,
+}
+
+/// What [`prepare`] found.
+pub(crate) enum Preparation {
+    /// The directory holds a finished run of the same spec: nothing to do.
+    Finished(Box<RunOutcome>),
+    /// Work can start (or continue).
+    Ready(Workspace),
+}
+
+/// Checks `options.out` for a run of the spec `source` and prepares it: a
+/// new directory, or with `--resume` the one a run left.
+pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation, RunError> {
+    let out = &options.out;
+    let checkpoints = checkpoint_directory(out);
+    let manifest_path = out.join("manifest.json");
+    if out.exists() {
+        if !options.resume {
+            return Err(RunError::Input(format!(
+                "{} already exists; pass --resume to continue or re-use it, or choose another --out",
+                out.display()
+            )));
+        }
+        if manifest_path.exists() && !checkpoints.exists() {
+            let manifest: Manifest = serde_json::from_slice(
+                &fs::read(&manifest_path).map_err(RunError::io(&manifest_path))?,
+            )
+            .map_err(|e| RunError::Input(format!("{}: {e}", manifest_path.display())))?;
+            if manifest.spec != source {
+                return Err(RunError::Input(format!(
+                    "{} holds a finished run of a different spec; choose another --out",
+                    out.display()
+                )));
+            }
+            return Ok(Preparation::Finished(Box::new(RunOutcome {
+                out: out.clone(),
+                manifest,
+                already_complete: true,
+            })));
+        }
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = options.threads {
+        if threads == 0 {
+            return Err(RunError::Input("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(threads);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))?;
+    fs::create_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
+    remove_partial_files(&checkpoints)?;
+    remove_partial_files(out)?;
+    let spec_copy = checkpoints.join("spec.toml");
+    if !spec_copy.exists() {
+        write_atomically(&spec_copy, source.as_bytes())?;
+    }
+    let session_path = checkpoints.join("session.json");
+    let previous = fs::read(&session_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(Session {
+            started_at: manifest::now(),
+            wall_seconds: 0.0,
+            cpu_seconds: 0.0,
+            sessions: 0,
+        });
+    let workspace = Workspace {
+        out: out.clone(),
+        checkpoints,
+        pool,
+        session_path,
+        previous,
+        start: Instant::now(),
+        cpu_start: manifest::process_cpu_seconds(),
+    };
+    // Record this session at once: a process killed within the first tick still counts.
+    workspace.record_session()?;
+    Ok(Preparation::Ready(workspace))
+}
+
+impl Workspace {
+    /// The sessions so far, this one included up to now.
+    pub fn session(&self) -> Session {
+        session_now(&self.previous, self.start, self.cpu_start)
+    }
+
+    /// A closure that writes the session record, for the progress thread's ticks.
+    pub fn session_ticker(&self) -> impl Fn() + Send + 'static {
+        let (previous, start, cpu_start) = (self.previous.clone(), self.start, self.cpu_start);
+        let path = self.session_path.clone();
+        move || {
+            if let Ok(bytes) = serde_json::to_vec_pretty(&session_now(&previous, start, cpu_start))
+            {
+                let _ = write_atomically(&path, &bytes);
+            }
+        }
+    }
+
+    /// Writes the session record to `checkpoints/session.json`.
+    pub fn record_session(&self) -> Result<(), RunError> {
+        let bytes = serde_json::to_vec_pretty(&self.session())
+            .map_err(|e| RunError::Sampler(format!("session record: {e}")))?;
+        write_atomically(&self.session_path, &bytes)
+    }
+
+    /// Writes `manifest.json` (last, so its presence means the run finished)
+    /// and removes the checkpoints.
+    pub fn finish(
+        self,
+        name: &str,
+        spec_file: &str,
+        source: &str,
+        seed: u64,
+        files: Vec<String>,
+    ) -> Result<RunOutcome, RunError> {
+        let manifest = Manifest {
+            name: name.to_string(),
+            spec_file: spec_file.to_string(),
+            spec: source.to_string(),
+            spec_parsed: toml::from_str::<serde_json::Value>(source)
+                .map_err(|e| RunError::Sampler(format!("spec to JSON: {e}")))?,
+            quench_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_revision: manifest::git_revision(),
+            seed,
+            threads: self.pool.current_num_threads(),
+            finished_at: manifest::now(),
+            session: self.session(),
+            machine: manifest::machine(),
+            files,
+        };
+        let bytes = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| RunError::Sampler(format!("manifest: {e}")))?;
+        write_atomically(&self.out.join("manifest.json"), &bytes)?;
+        fs::remove_dir_all(&self.checkpoints).map_err(RunError::io(&self.checkpoints))?;
+        Ok(RunOutcome {
+            out: self.out,
+            manifest,
+            already_complete: false,
+        })
+    }
+}
+
+fn session_now(previous: &Session, start: Instant, cpu_start: f64) -> Session {
+    Session {
+        started_at: previous.started_at.clone(),
+        wall_seconds: previous.wall_seconds + start.elapsed().as_secs_f64(),
+        cpu_seconds: previous.cpu_seconds + (manifest::process_cpu_seconds() - cpu_start),
+        sessions: previous.sessions + 1,
+    }
+}
