@@ -248,7 +248,7 @@ fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
                                 thresholds,
                             })
                             .collect();
-                        kernel::sweep_chains(&layout, &mut chains, 3, policy, width);
+                        kernel::sweep_chains(&layout, &mut chains, 3, policy, width, true);
                     });
                     assert!(
                         together == alone,

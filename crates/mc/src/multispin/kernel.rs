@@ -1242,9 +1242,11 @@ pub struct ChainWords<'a> {
 /// two chains together, site by site, reading each site's couplings once
 /// for both (lattices of dimension 2 and 3); 64-bit words sweep one chain
 /// at a time. Each group of chains does all its sweeps before the next, and
-/// the slabs of a colour ([`Segment`]) are swept in parallel on rayon's
-/// current pool. Every chain's result is the one `sweeps` calls of [`sweep`]
-/// give it alone, whatever the number of threads.
+/// with `parallel` the slabs of a colour ([`Segment`]) are swept at once on
+/// rayon's current pool (two synchronisations per sweep; worth it when
+/// there are fewer groups of chains than threads). Every chain's result is
+/// the one `sweeps` calls of [`sweep`] give it alone, whatever the number
+/// of threads.
 ///
 /// # Panics
 ///
@@ -1256,6 +1258,7 @@ pub fn sweep_chains(
     sweeps: u64,
     policy: RandomPolicy,
     width: WordWidth,
+    parallel: bool,
 ) {
     assert!(
         width.is_available(),
@@ -1290,7 +1293,7 @@ pub fn sweep_chains(
         for _ in 0..sweeps {
             // SAFETY: the spin buffers have n * w words (asserted above) and
             // are borrowed mutably for this call; the width was checked.
-            unsafe { sweep_group(layout, &spins, &mut slabs, &levels, independent, width) };
+            unsafe { sweep_group(layout, &spins, &mut slabs, &levels, independent, width, parallel) };
         }
     }
 }
@@ -1308,6 +1311,7 @@ unsafe fn sweep_group(
     levels: &[Levels],
     independent: bool,
     width: WordWidth,
+    parallel: bool,
 ) {
     use rayon::prelude::*;
     let colours = layout.segments.iter().map(|s| s.colour + 1).max().unwrap_or(0);
@@ -1329,7 +1333,7 @@ unsafe fn sweep_group(
             // disjoint sites and read only the other colour (see `SpinWords`).
             unsafe { sweep_segment(layout, spins, rngs, levels, segment, independent, width) }
         };
-        if tasks.len() > 1 && rayon::current_num_threads() > 1 {
+        if parallel && tasks.len() > 1 && rayon::current_num_threads() > 1 {
             tasks.par_iter_mut().for_each(run);
         } else {
             tasks.iter_mut().for_each(run);
@@ -1364,7 +1368,7 @@ pub fn sweep(
         rngs,
         thresholds,
     };
-    sweep_chains(layout, &mut [chain], 1, policy, width);
+    sweep_chains(layout, &mut [chain], 1, policy, width, true);
 }
 
 /// $\lfloor 2^{64} e^{-\beta \Delta E_m} \rfloor$ for the levels $m = 0, 1, \dots$ (number of

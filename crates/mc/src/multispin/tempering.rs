@@ -216,17 +216,23 @@ impl MultispinTempering {
     }
 
     /// `count` sweeps of every chain, then the unsatisfied-bond counts. The
-    /// chains are swept in groups of at most [`MAX_GROUP`] that share each
-    /// site's couplings ([`kernel::sweep_chains`]); groups run in parallel,
-    /// and so do the slabs of each colour within a group. The result depends
-    /// neither on the grouping nor on the thread count.
+    /// chains are swept in groups ([`kernel::sweep_chains`], chains of a
+    /// group sharing each site's couplings): one group per thread when
+    /// there are enough chains (no synchronisation between threads), else
+    /// groups one after another with their slabs swept in parallel. The
+    /// result depends neither on the grouping nor on the thread count.
     pub fn sweeps(&self, state: &mut MultispinState, count: u64) {
         let k = self.betas.len();
         let mut chains: Vec<(usize, &mut MultispinChain)> =
             state.chains.iter_mut().enumerate().collect();
-        let groups = chains.len().div_ceil(MAX_GROUP).max(1);
-        let size = chains.len().div_ceil(groups).max(1);
-        chains.par_chunks_mut(size).for_each(|group| {
+        let threads = rayon::current_num_threads().max(1);
+        let enough = chains.len() >= 2 * threads || threads == 1;
+        let size = if enough {
+            chains.len().div_ceil(threads).clamp(1, MAX_GROUP)
+        } else {
+            MAX_GROUP
+        };
+        let sweep = |group: &mut [(usize, &mut MultispinChain)]| {
             let mut words: Vec<ChainWords<'_>> = group
                 .iter_mut()
                 .map(|(index, chain)| ChainWords {
@@ -241,6 +247,7 @@ impl MultispinTempering {
                 count,
                 self.config.policy,
                 self.config.width,
+                !enough,
             );
             drop(words);
             for (_, chain) in group.iter_mut() {
@@ -251,7 +258,12 @@ impl MultispinTempering {
                     self.config.width,
                 );
             }
-        });
+        };
+        if enough {
+            chains.par_chunks_mut(size).for_each(sweep);
+        } else {
+            chains.chunks_mut(size).for_each(sweep);
+        }
         state.sweeps += count;
     }
 
