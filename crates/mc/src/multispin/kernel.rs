@@ -575,10 +575,13 @@ impl<S: Word> Rngs<S> {
 /// The thresholds of the uphill levels of one sweep.
 #[derive(Clone, Copy)]
 struct Levels {
-    /// $t_m$ for $m <$ `count` (then zero).
+    /// $t_m$ for the uphill levels (then zero).
     thresholds: [u64; MAX_LEVELS],
     /// The top 16 bits of each $t_m$.
     digits: [u16; MAX_LEVELS],
+    /// `bits[k][m]`: all ones if bit $k$ of $t_m$ is set, else zero (the
+    /// independent policy's comparisons, one broadcast each).
+    bits: [[u64; MAX_LEVELS]; 64],
 }
 
 impl Levels {
@@ -586,10 +589,14 @@ impl Levels {
         let mut levels = Levels {
             thresholds: [0; MAX_LEVELS],
             digits: [0; MAX_LEVELS],
+            bits: [[0; MAX_LEVELS]; 64],
         };
         for m in 0..count {
             levels.thresholds[m] = thresholds[m];
             levels.digits[m] = (thresholds[m] >> 48) as u16;
+            for (k, bits) in levels.bits.iter_mut().enumerate() {
+                bits[m] = 0u64.wrapping_sub((thresholds[m] >> k) & 1);
+            }
         }
         levels
     }
@@ -809,7 +816,8 @@ fn independent_flip<S: Word, const D: usize>(
     while bit > 0 && undecided.any() {
         bit -= 1;
         let word = rng.next_masked(undecided.non_zero());
-        let digit = |m: usize| S::splat(0u64.wrapping_sub((levels.thresholds[m] >> bit) & 1));
+        let bits = &levels.bits[bit];
+        let digit = |m: usize| S::splat(bits[m]);
         // The threshold's bit of each lane's level (only read on uphill lanes).
         let threshold_bit = match D {
             6 => S::select(b1, digit(2), S::select(b0, digit(1), digit(0))),
