@@ -1452,36 +1452,46 @@ fn count_512(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u
 
 #[inline(always)]
 fn carry_save<S: Word>(a: S, b: S, c: S) -> (S, S) {
-    let t = a ^ b;
-    ((a & b) | (t & c), t ^ c)
+    (S::majority(a, b, c), S::xor3(a, b, c))
 }
 
 /// The unsatisfied-bond word of bond `e` (zero past the last bond).
+///
+/// # Safety
+/// `spins` must hold `layout.sites() * layout.blocks()` words and
+/// `first + S::BLOCKS <= layout.blocks()`.
 #[inline(always)]
-fn bond_word<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, e: usize) -> S {
+unsafe fn bond_word<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, e: usize) -> S {
     let Some(&[i, j]) = layout.bond_ends.get(e) else {
         return S::splat(0);
     };
     let w = layout.blocks;
     let (i, j) = (i as usize * w + first, j as usize * w + first);
     let c = e * w + first;
-    assert!(i + S::BLOCKS <= spins.len() && j + S::BLOCKS <= spins.len());
-    assert!(c + S::BLOCKS <= layout.antiferro.len());
-    // SAFETY: the three ranges were checked just above.
+    debug_assert!(i.max(j) + S::BLOCKS <= spins.len());
+    debug_assert!(c + S::BLOCKS <= layout.antiferro.len());
+    // SAFETY: the layout's bond ends are sites (< N) and its coupling
+    // words cover every bond; the caller guarantees the rest.
     unsafe {
-        S::read(spins.as_ptr().add(i))
-            ^ S::read(spins.as_ptr().add(j))
-            ^ S::read(layout.antiferro.as_ptr().add(c))
+        S::xor3(
+            S::read(spins.as_ptr().add(i)),
+            S::read(spins.as_ptr().add(j)),
+            S::read(layout.antiferro.as_ptr().add(c)),
+        )
     }
 }
 
 #[inline(always)]
 fn count_chunk<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u32]) {
+    assert_eq!(spins.len(), layout.n * layout.blocks);
+    assert!(first + S::BLOCKS <= layout.blocks);
     let bonds = layout.bond_ends.len();
-    let word = |e: usize| bond_word::<S>(layout, spins, first, e);
+    // SAFETY: asserted just above.
+    let word = |e: usize| unsafe { bond_word::<S>(layout, spins, first, e) };
     let zero = S::splat(0);
     let (mut ones, mut twos, mut fours, mut eights) = (zero, zero, zero, zero);
     let mut high = [zero; 28];
+    let mut used = 0;
     let mut e = 0;
     while e < bonds {
         let mut eights_in = [zero; 2];
@@ -1499,28 +1509,37 @@ fn count_chunk<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, o
         let (sixteens, t) = carry_save(eights, eights_in[0], eights_in[1]);
         eights = t;
         let mut carry = sixteens;
-        for plane in &mut high {
+        for (p, plane) in high.iter_mut().enumerate() {
             if !carry.any() {
                 break;
             }
             let next = *plane & carry;
             *plane = *plane ^ carry;
             carry = next;
+            used = used.max(p + 1);
         }
     }
+    // All planes as plain words: planes[p][b] is plane p of block b.
+    let mut planes = [[0u64; 8]; 32];
+    for (p, plane) in [ones, twos, fours, eights]
+        .iter()
+        .chain(&high[..used])
+        .enumerate()
+    {
+        // SAFETY: a row of `planes` holds 8 >= S::BLOCKS words.
+        unsafe { plane.write(planes[p].as_mut_ptr()) };
+    }
+    let planes = &planes[..4 + used];
     for b in 0..S::BLOCKS {
-        let planes: [u64; 4] = [ones.lane(b), twos.lane(b), fours.lane(b), eights.lane(b)];
-        let high: [u64; 28] = std::array::from_fn(|p| high[p].lane(b));
         for (lane, count) in out[64 * (first + b)..64 * (first + b + 1)]
             .iter_mut()
             .enumerate()
         {
-            let bit = |w: u64| ((w >> lane) & 1) as u32;
-            let mut total = 0;
-            for (p, &plane) in planes.iter().chain(&high).enumerate() {
-                total += bit(plane) << p;
-            }
-            *count = total;
+            *count = planes
+                .iter()
+                .enumerate()
+                .map(|(p, words)| (((words[b] >> lane) & 1) as u32) << p)
+                .sum();
         }
     }
 }
