@@ -94,9 +94,10 @@ fn dense(c: &mut Criterion) {
             (DenseCouplings::F32(rows), DenseFields::F32(h)) => {
                 sweep_f32(rows, &mut spins, h, beta, &mut rng).1
             }
-            (DenseCouplings::PackedSigns { bits, words, .. }, DenseFields::Packed { spins: b, .. }) => {
-                sweep_packed(bits, *words, &mut spins, b, &thresholds, &mut rng).1
-            }
+            (
+                DenseCouplings::PackedSigns { bits, words, .. },
+                DenseFields::Packed { spins: b, .. },
+            ) => sweep_packed(bits, *words, &mut spins, b, &thresholds, &mut rng).1,
             _ => unreachable!(),
         };
         // Relax towards low energy first, as in a tempering run's cold slots.

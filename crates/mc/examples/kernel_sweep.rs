@@ -22,7 +22,12 @@ fn cpu_seconds() -> f64 {
         .map_or("", |s| s.1)
         .split_whitespace()
         .collect();
-    let tick = |k: usize| fields.get(k).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let tick = |k: usize| {
+        fields
+            .get(k)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (tick(11) + tick(12)) / 100.0
 }
 

@@ -353,9 +353,8 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                 let tempering = DenseTempering::new(config, &base)?;
                 let mut state = tempering.initial_state(&base, seed, 0);
                 let per_round = tempering.updates_per_step(&base);
-                let (timing, before) = time_rounds(options.seconds, &mut state, |s| {
-                    tempering.step(&base, s)
-                });
+                let (timing, before) =
+                    time_rounds(options.seconds, &mut state, |s| tempering.step(&base, s));
                 acceptance = measured_acceptance(before, moves(&state.tempering));
                 let name = match precision {
                     DensePrecision::F64 => "dense-f64",
@@ -382,8 +381,7 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                 let tempering = MultispinTempering::new(config, &samples)?;
                 let mut state = tempering.initial_state(seed, 0);
                 let per_round = tempering.updates_per_step();
-                let (timing, _) =
-                    time_rounds(options.seconds, &mut state, |s| tempering.step(s));
+                let (timing, _) = time_rounds(options.seconds, &mut state, |s| tempering.step(s));
                 (
                     "multispin".to_string(),
                     options.width.bits(),

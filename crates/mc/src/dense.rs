@@ -171,7 +171,8 @@ impl DenseCouplings {
                 let twice: i64 = (0..spins.len())
                     .map(|i| {
                         let row = &bits[i * words..(i + 1) * words];
-                        i64::from(spins[i]) * packed_field(row, &spin_bits, spins.len(), i, Portable::count)
+                        i64::from(spins[i])
+                            * packed_field(row, &spin_bits, spins.len(), i, Portable::count)
                     })
                     .sum();
                 DenseFields::Packed {
@@ -321,8 +322,7 @@ pub fn sweep_f64(
     let n = spins.len();
     let (mut change, mut accepted) = (0.0, 0);
     for i in 0..n {
-        if let Some(delta) = attempt_float(&rows[i * n..(i + 1) * n], spins, fields, i, beta, rng)
-        {
+        if let Some(delta) = attempt_float(&rows[i * n..(i + 1) * n], spins, fields, i, beta, rng) {
             change += delta;
             accepted += 1;
         }
@@ -341,8 +341,7 @@ pub fn sweep_f32(
     let n = spins.len();
     let (mut change, mut accepted) = (0.0, 0);
     for i in 0..n {
-        if let Some(delta) = attempt_float(&rows[i * n..(i + 1) * n], spins, fields, i, beta, rng)
-        {
+        if let Some(delta) = attempt_float(&rows[i * n..(i + 1) * n], spins, fields, i, beta, rng) {
             change += delta;
             accepted += 1;
         }
@@ -375,9 +374,7 @@ pub fn sweep_packed(
     let (mut change, mut accepted) = (0i64, 0);
     for i in 0..n {
         let row = &bits[i * words..(i + 1) * words];
-        if let Some(delta) =
-            attempt_packed::<Portable>(row, spins, spin_bits, i, thresholds, rng)
-        {
+        if let Some(delta) = attempt_packed::<Portable>(row, spins, spin_bits, i, thresholds, rng) {
             change += delta;
             accepted += 1;
         }

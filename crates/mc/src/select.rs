@@ -96,17 +96,33 @@ pub fn check_kernels(
     request: &KernelRequest,
 ) -> Vec<(Kernel, Result<(), SamplerError>)> {
     let mut kernels = Vec::new();
-    let not = |sampler: &'static str, reason: String| SamplerError::NotApplicable { sampler, reason };
+    let not =
+        |sampler: &'static str, reason: String| SamplerError::NotApplicable { sampler, reason };
     // The protocol's demands shared by every fast kernel.
     let fast = |name: &'static str, order: SweepOrder| -> Result<(), SamplerError> {
         if request.rule != LocalRule::Metropolis {
-            return Err(not(name, format!("it runs Metropolis, the spec asks for {:?}; use the scalar kernel", request.rule)));
+            return Err(not(
+                name,
+                format!(
+                    "it runs Metropolis, the spec asks for {:?}; use the scalar kernel",
+                    request.rule
+                ),
+            ));
         }
         if request.cluster_updates {
-            return Err(not(name, "cluster updates run on the scalar kernel's chains; use the scalar kernel".into()));
+            return Err(not(
+                name,
+                "cluster updates run on the scalar kernel's chains; use the scalar kernel".into(),
+            ));
         }
         if request.order != order {
-            return Err(not(name, format!("it sweeps in {order:?} order on this sample, the spec asks for {:?}", request.order)));
+            return Err(not(
+                name,
+                format!(
+                    "it sweeps in {order:?} order on this sample, the spec asks for {:?}",
+                    request.order
+                ),
+            ));
         }
         Ok(())
     };
@@ -117,7 +133,10 @@ pub fn check_kernels(
         SweepOrder::Sequential
     };
     let layout = MultispinLayout::new(std::slice::from_ref(sample)).map(|_| ());
-    for policy in [RandomPolicy::SharedPerSite, RandomPolicy::IndependentPerLane] {
+    for policy in [
+        RandomPolicy::SharedPerSite,
+        RandomPolicy::IndependentPerLane,
+    ] {
         for width in [WordWidth::Bits512, WordWidth::Bits256, WordWidth::Bits64] {
             let valid = layout
                 .clone()
@@ -136,11 +155,17 @@ pub fn check_kernels(
     // Dense, fastest first.
     let dense = || -> Result<(), SamplerError> {
         if !sample.is_dense() {
-            return Err(not("the dense kernel", "the couplings are sparse; use the multispin or the scalar kernel".into()));
+            return Err(not(
+                "the dense kernel",
+                "the couplings are sparse; use the multispin or the scalar kernel".into(),
+            ));
         }
         fast("the dense kernel", SweepOrder::Sequential)
     };
-    kernels.push((Kernel::PackedSigns, dense().and_then(|()| packed_signs(sample))));
+    kernels.push((
+        Kernel::PackedSigns,
+        dense().and_then(|()| packed_signs(sample)),
+    ));
     kernels.push((Kernel::DenseF32, dense()));
     kernels.push((Kernel::DenseF64, dense()));
     kernels.push((Kernel::Scalar, Ok(())));
@@ -154,7 +179,9 @@ fn packed_signs(sample: &Sample) -> Result<(), SamplerError> {
         reason,
     };
     if sample.has_field() {
-        return Err(not("the sample has a field; use DenseF32 or DenseF64".into()));
+        return Err(not(
+            "the sample has a field; use DenseF32 or DenseF64".into()
+        ));
     }
     let n = sample.n();
     if n < 2 {
@@ -262,7 +289,14 @@ mod tests {
         ] {
             assert_eq!(valid_kernels(&sample, &checkerboard), vec![Kernel::Scalar]);
             let checks = check_kernels(&sample, &checkerboard);
-            assert!(checks[0].1.as_ref().unwrap_err().to_string().contains("multispin"));
+            assert!(
+                checks[0]
+                    .1
+                    .as_ref()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("multispin")
+            );
         }
     }
 

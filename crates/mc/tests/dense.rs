@@ -75,8 +75,16 @@ fn group_sweeps_follow_the_chain_by_chain_sweeps() {
     for (precision, couplings, n) in [
         (DensePrecision::F64, CouplingDistribution::Gaussian, 37),
         (DensePrecision::F32, CouplingDistribution::Gaussian, 70),
-        (DensePrecision::PackedSigns, CouplingDistribution::PlusMinusOne, 37),
-        (DensePrecision::PackedSigns, CouplingDistribution::PlusMinusOne, 600),
+        (
+            DensePrecision::PackedSigns,
+            CouplingDistribution::PlusMinusOne,
+            37,
+        ),
+        (
+            DensePrecision::PackedSigns,
+            CouplingDistribution::PlusMinusOne,
+            600,
+        ),
     ] {
         let sample = sk(n, couplings, 0.0, 4);
         let dense = DenseTempering::new(config(precision), &sample).unwrap();
@@ -85,7 +93,11 @@ fn group_sweeps_follow_the_chain_by_chain_sweeps() {
         let sweeps = 5;
         // Chain by chain, with the public single-chain sweeps.
         let mut alone = start.clone();
-        let chains = alone.tempering.ladders.iter_mut().flat_map(|l| l.chains.iter_mut());
+        let chains = alone
+            .tempering
+            .ladders
+            .iter_mut()
+            .flat_map(|l| l.chains.iter_mut());
         for (index, (chain, fields)) in chains.zip(alone.fields.iter_mut()).enumerate() {
             let beta = dense.betas()[index % k];
             for _ in 0..sweeps {
@@ -101,8 +113,14 @@ fn group_sweeps_follow_the_chain_by_chain_sweeps() {
                         DenseFields::Packed { spins, energy },
                     ) => {
                         let table = &dense.tables()[index % k];
-                        let (change, accepted) =
-                            sweep_packed(bits, *words, &mut chain.spins, spins, table, &mut chain.rng);
+                        let (change, accepted) = sweep_packed(
+                            bits,
+                            *words,
+                            &mut chain.spins,
+                            spins,
+                            table,
+                            &mut chain.rng,
+                        );
                         *energy += change;
                         accepted
                     }
@@ -127,7 +145,13 @@ fn group_sweeps_follow_the_chain_by_chain_sweeps() {
                 .collect();
             let size = size.min(chains.len());
             for group in chains.chunks_mut(size) {
-                sweep_chains(dense.couplings(), dense.betas(), dense.tables(), group, sweeps);
+                sweep_chains(
+                    dense.couplings(),
+                    dense.betas(),
+                    dense.tables(),
+                    group,
+                    sweeps,
+                );
             }
             drop(chains);
             assert_eq!(grouped, alone, "{precision:?} N = {n}, groups of {size}");

@@ -209,7 +209,11 @@ fn shared_uniforms_that_tie_with_a_threshold_digit_are_refined_alike_at_every_wi
 fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
     // 3 chains at different temperatures (a group of 2 and one alone at
     // vector widths), 9 blocks, on a 3D and a 2D lattice and a graph.
-    for samples in [ea(3, 4, 9 * 64, 21), ea(2, 6, 9 * 64, 22), random_regular(20, 9 * 64, 23)] {
+    for samples in [
+        ea(3, 4, 9 * 64, 21),
+        ea(2, 6, 9 * 64, 22),
+        random_regular(20, 9 * 64, 23),
+    ] {
         let layout = MultispinLayout::new(&samples).unwrap();
         let (n, blocks) = (layout.sites(), layout.blocks());
         let betas = [0.5, 0.9, 1.4];
@@ -221,13 +225,18 @@ fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
                     pack_lane(&mut words, blocks, lane, &random_spins(n, &mut key.rng()));
                 }
                 let rngs = (0..layout.generators())
-                    .map(|g| BlockRng::from_key(StreamKey::new(8, Purpose::Dynamics, g as u64, c as u64)))
+                    .map(|g| {
+                        BlockRng::from_key(StreamKey::new(8, Purpose::Dynamics, g as u64, c as u64))
+                    })
                     .collect();
                 (words, rngs)
             })
             .collect();
         let thresholds: Vec<_> = betas.iter().map(|&b| layout.thresholds(b)).collect();
-        for policy in [RandomPolicy::SharedPerSite, RandomPolicy::IndependentPerLane] {
+        for policy in [
+            RandomPolicy::SharedPerSite,
+            RandomPolicy::IndependentPerLane,
+        ] {
             let mut alone = start.clone();
             for ((words, rngs), t) in alone.iter_mut().zip(&thresholds) {
                 for _ in 0..3 {
@@ -236,7 +245,10 @@ fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
             }
             for width in WordWidth::available() {
                 for threads in [1, 3] {
-                    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
                     let mut together = start.clone();
                     pool.install(|| {
                         let mut chains: Vec<kernel::ChainWords<'_>> = together

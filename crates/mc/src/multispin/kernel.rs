@@ -1,7 +1,7 @@
 //! The multispin-coded kernels: one generic body, instantiated for 1, 4 and 8
 //! blocks of 64 lanes (64-bit words, AVX2 and AVX-512 vectors).
 //!
-//! The body is written once over a small [`Word`] trait (bitwise operations,
+//! The body is written once over a small `Word` trait (bitwise operations,
 //! a few comparisons and the generator's shifts); inside a `#[target_feature]`
 //! entry point LLVM fuses the bitwise chains into three-input logic
 //! (`vpternlogq`) on AVX-512. Each block of 64 lanes does exactly the same
@@ -14,7 +14,7 @@
 //!   words (own spin, six neighbours, six couplings);
 //! * $U$ in three bit planes $(U_0, U_1, U_2)$: two full adders and one more
 //!   (eight operations);
-//! * the flip mask. With one uniform $r$ per block, $a_m = [r < t_m]$ are
+//! * the flip mask. With one uniform $r$ per block, $a_m = \[r < t_m\]$ are
 //!   per-block all-ones or all-zero words and, since $t_0 \le t_1 \le t_2$,
 //!   $$ \text{flip} = U_2 \lor \bigl(U_1 \land (U_0 \lor a_2)\bigr) \lor (U_0 \land a_1) \lor a_0 ,$$
 //!   the Metropolis rule for every $U$: lanes with $U \ge 3$ always flip,
@@ -28,11 +28,13 @@
 //!
 //! Hypercubic lattices of dimension 2 and 3 with even $L$ are walked by
 //! arithmetic: row by row ($x_0$ fastest), every second site of a row, the
-//! neighbours at $\pm 1$ (wrapping at the row ends) and $\pm L^a$ (offsets
-//! fixed for the row). Couplings are stored once per bond, the $d$ forward
-//! bonds of site $i$ contiguous (`(i d + a) * blocks`); the backward bond of
-//! $i$ along $a$ is the forward bond of its backward neighbour. Other graphs
-//! use per-slot tables of neighbour and bond offsets.
+//! neighbours at $\pm 1$ (wrapping at the row's ends) and $\pm L^a$ (offsets
+//! fixed for the row). Couplings are stored once per bond, the $d/2$ forward
+//! bonds of site $i$ contiguous (`(i d/2 + a) * blocks`); the backward bond
+//! of $i$ along $a$ is the forward bond of its backward neighbour. Other
+//! graphs use per-slot tables of neighbour and bond offsets. A sweep runs
+//! segment by segment ([`Segment`]); vector widths update two chains per
+//! site visit, reading the site's couplings once for both.
 
 use std::ops::{BitAnd, BitOr, BitXor, Not};
 
@@ -99,7 +101,7 @@ impl BlockRng {
 /// is $r = \delta\,2^{48} + \rho$: when $\delta$ equals the top digit of some
 /// threshold, $\rho$ is the top 48 bits of one more output of `rng` (the
 /// comparison $r < t_m$ is then decided by them); otherwise no more bits are
-/// needed and $\rho = 0$. Either way $[r < t_m]$ is the comparison of a
+/// needed and $\rho = 0$. Either way $\[r < t_m\]$ is the comparison of a
 /// uniform 64-bit integer with $t_m$.
 pub fn shared_uniform(digits: u64, thresholds: &[u64], rng: &mut BlockRng) -> u64 {
     let high = digits & HIGH16;
@@ -859,7 +861,12 @@ impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDEN
     /// Each offset plus `S::BLOCKS` must lie inside every chain's spin
     /// buffer or the coupling buffer.
     #[inline(always)]
-    unsafe fn site<const D: usize>(&mut self, own: usize, neighbours: [usize; D], bonds: [usize; D]) {
+    unsafe fn site<const D: usize>(
+        &mut self,
+        own: usize,
+        neighbours: [usize; D],
+        bonds: [usize; D],
+    ) {
         // SAFETY: guaranteed by the caller.
         let j: [S; D] = std::array::from_fn(|k| unsafe { S::read(self.couplings.add(bonds[k])) });
         for c in 0..K {
@@ -867,9 +874,8 @@ impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDEN
             // SAFETY: guaranteed by the caller.
             let (spin, u) = unsafe {
                 let spin = S::read(spins.add(own));
-                let u: [S; D] = std::array::from_fn(|k| {
-                    S::xor3(spin, S::read(spins.add(neighbours[k])), j[k])
-                });
+                let u: [S; D] =
+                    std::array::from_fn(|k| S::xor3(spin, S::read(spins.add(neighbours[k])), j[k]));
                 (spin, u)
             };
             let planes = count::<S, D>(&u);
@@ -904,64 +910,62 @@ unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool, const K
     rows: std::ops::Range<usize>,
 ) {
     let dim = D / 2;
-    {
-        // The row's coordinates (x_1, x_2, ...), advanced like an odometer.
-        let mut coordinates = [0usize; D];
-        let mut rest = rows.start;
-        for x in &mut coordinates[1..dim] {
-            *x = rest % l;
-            rest /= l;
+    // The row's coordinates (x_1, x_2, ...), advanced like an odometer.
+    let mut coordinates = [0usize; D];
+    let mut rest = rows.start;
+    for x in &mut coordinates[1..dim] {
+        *x = rest % l;
+        rest /= l;
+    }
+    for row in rows.clone() {
+        if row > rows.start {
+            for x in &mut coordinates[1..dim] {
+                *x += 1;
+                if *x < l {
+                    break;
+                }
+                *x = 0;
+            }
         }
-        for row in rows.clone() {
-            if row > rows.start {
-                for x in &mut coordinates[1..dim] {
-                    *x += 1;
-                    if *x < l {
-                        break;
-                    }
-                    *x = 0;
-                }
-            }
-            let first_site = row * l;
-            // Entries 2a, 2a + 1 (a >= 1): the first sites of the rows of
-            // the forward and backward neighbours along axis a.
-            let mut far = [first_site; D];
-            let mut parity = 0;
-            let mut stride = l;
-            for a in 1..dim {
-                let x = coordinates[a];
-                parity += x;
-                far[2 * a] = if x == l - 1 {
-                    first_site - (l - 1) * stride
-                } else {
-                    first_site + stride
-                };
-                far[2 * a + 1] = if x == 0 {
-                    first_site + (l - 1) * stride
-                } else {
-                    first_site - stride
-                };
-                stride *= l;
-            }
-            let row = LatticeRow::<D> {
-                first: first_site,
-                far,
-                w,
+        let first_site = row * l;
+        // Entries 2a, 2a + 1 (a >= 1): the first sites of the rows of
+        // the forward and backward neighbours along axis a.
+        let mut far = [first_site; D];
+        let mut parity = 0;
+        let mut stride = l;
+        for a in 1..dim {
+            let x = coordinates[a];
+            parity += x;
+            far[2 * a] = if x == l - 1 {
+                first_site - (l - 1) * stride
+            } else {
+                first_site + stride
             };
-            // SAFETY: every offset `row` forms is that of a site or bond of
-            // the lattice.
-            unsafe {
-                if (colour + parity).is_multiple_of(2) {
-                    row.visit(sweeper, 0, 1, l - 1);
-                    for x in (2..l).step_by(2) {
-                        row.visit(sweeper, x, x + 1, x - 1);
-                    }
-                } else {
-                    for x in (1..l - 1).step_by(2) {
-                        row.visit(sweeper, x, x + 1, x - 1);
-                    }
-                    row.visit(sweeper, l - 1, 0, l - 2);
+            far[2 * a + 1] = if x == 0 {
+                first_site + (l - 1) * stride
+            } else {
+                first_site - stride
+            };
+            stride *= l;
+        }
+        let row = LatticeRow::<D> {
+            first: first_site,
+            far,
+            w,
+        };
+        // SAFETY: every offset `row` forms is that of a site or bond of
+        // the lattice.
+        unsafe {
+            if (colour + parity).is_multiple_of(2) {
+                row.visit(sweeper, 0, 1, l - 1);
+                for x in (2..l).step_by(2) {
+                    row.visit(sweeper, x, x + 1, x - 1);
                 }
+            } else {
+                for x in (1..l - 1).step_by(2) {
+                    row.visit(sweeper, x, x + 1, x - 1);
+                }
+                row.visit(sweeper, l - 1, 0, l - 2);
             }
         }
     }
@@ -1055,22 +1059,34 @@ unsafe fn sweep_body<S: Word, const D: usize, const INDEPENDENT: bool, const K: 
     };
     match &layout.walk {
         Walk::Lattice { length } => {
-            debug_assert!(D % 2 == 0 && layout.bond_ends.len() == layout.n * D / 2);
+            debug_assert!(D.is_multiple_of(2) && layout.bond_ends.len() == layout.n * D / 2);
             // Each row holds L/2 sites of each colour, colour 0 first in the
             // visiting order.
             let half = length / 2;
             let offset = segment.colour * layout.n / 2;
-            let rows = (segment.positions.start - offset) / half
-                ..(segment.positions.end - offset) / half;
+            let rows =
+                (segment.positions.start - offset) / half..(segment.positions.end - offset) / half;
             // SAFETY: the layout checked N = L^(D/2), the bonds (i, i + e_a)
             // at index i D/2 + a, and L even; the buffers' lengths are
             // guaranteed by the caller.
             unsafe {
                 if w == S::BLOCKS {
                     // One word per site: the strides are constants.
-                    lattice_walk::<S, D, INDEPENDENT, K>(&mut sweeper, *length, S::BLOCKS, segment.colour, rows)
+                    lattice_walk::<S, D, INDEPENDENT, K>(
+                        &mut sweeper,
+                        *length,
+                        S::BLOCKS,
+                        segment.colour,
+                        rows,
+                    )
                 } else {
-                    lattice_walk::<S, D, INDEPENDENT, K>(&mut sweeper, *length, w, segment.colour, rows)
+                    lattice_walk::<S, D, INDEPENDENT, K>(
+                        &mut sweeper,
+                        *length,
+                        w,
+                        segment.colour,
+                        rows,
+                    )
                 }
             }
         }
@@ -1121,29 +1137,68 @@ macro_rules! dispatch_degree {
         while c < $spins.len() {
             // The caller groups the chains by `chains_at_once`.
             let k = $spins.len() - c;
-            let (spins, rngs, levels) = (&$spins[c..c + k], &mut $rngs[c..c + k], &$levels[c..c + k]);
+            let (spins, rngs, levels) =
+                (&$spins[c..c + k], &mut $rngs[c..c + k], &$levels[c..c + k]);
             // SAFETY: forwarded from the caller.
             unsafe {
                 match ($layout.degree, $ind, k) {
-                    (6, false, 2) => sweep_body::<$v, 6, false, 2>($layout, spins, rngs, levels, $segment, $first),
-                    (6, false, _) => sweep_body::<$v, 6, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (6, true, 2) => sweep_body::<$v, 6, true, 2>($layout, spins, rngs, levels, $segment, $first),
-                    (6, true, _) => sweep_body::<$v, 6, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (4, false, 2) => sweep_body::<$v, 4, false, 2>($layout, spins, rngs, levels, $segment, $first),
-                    (4, false, _) => sweep_body::<$v, 4, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (4, true, 2) => sweep_body::<$v, 4, true, 2>($layout, spins, rngs, levels, $segment, $first),
-                    (4, true, _) => sweep_body::<$v, 4, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (3, false, _) => sweep_body::<$v, 3, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (3, true, _) => sweep_body::<$v, 3, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (2, false, _) => sweep_body::<$v, 2, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (2, true, _) => sweep_body::<$v, 2, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (5, false, _) => sweep_body::<$v, 5, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (5, true, _) => sweep_body::<$v, 5, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (7, false, _) => sweep_body::<$v, 7, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (7, true, _) => sweep_body::<$v, 7, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (8, false, _) => sweep_body::<$v, 8, false, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (8, true, _) => sweep_body::<$v, 8, true, 1>($layout, spins, rngs, levels, $segment, $first),
-                    (degree, _, _) => unreachable!("degree {degree} is refused when the layout is built"),
+                    (6, false, 2) => sweep_body::<$v, 6, false, 2>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (6, false, _) => sweep_body::<$v, 6, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (6, true, 2) => {
+                        sweep_body::<$v, 6, true, 2>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (6, true, _) => {
+                        sweep_body::<$v, 6, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (4, false, 2) => sweep_body::<$v, 4, false, 2>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (4, false, _) => sweep_body::<$v, 4, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (4, true, 2) => {
+                        sweep_body::<$v, 4, true, 2>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (4, true, _) => {
+                        sweep_body::<$v, 4, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (3, false, _) => sweep_body::<$v, 3, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (3, true, _) => {
+                        sweep_body::<$v, 3, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (2, false, _) => sweep_body::<$v, 2, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (2, true, _) => {
+                        sweep_body::<$v, 2, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (5, false, _) => sweep_body::<$v, 5, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (5, true, _) => {
+                        sweep_body::<$v, 5, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (7, false, _) => sweep_body::<$v, 7, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (7, true, _) => {
+                        sweep_body::<$v, 7, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (8, false, _) => sweep_body::<$v, 8, false, 1>(
+                        $layout, spins, rngs, levels, $segment, $first,
+                    ),
+                    (8, true, _) => {
+                        sweep_body::<$v, 8, true, 1>($layout, spins, rngs, levels, $segment, $first)
+                    }
+                    (degree, _, _) => {
+                        unreachable!("degree {degree} is refused when the layout is built")
+                    }
                 }
             }
             c += k;
@@ -1162,7 +1217,16 @@ unsafe fn sweep_64(
     first: usize,
     independent: bool,
 ) {
-    dispatch_degree!(Scalar, layout, spins, rngs, levels, segment, first, independent)
+    dispatch_degree!(
+        Scalar,
+        layout,
+        spins,
+        rngs,
+        levels,
+        segment,
+        first,
+        independent
+    )
 }
 
 /// # Safety
@@ -1178,7 +1242,16 @@ unsafe fn sweep_256(
     first: usize,
     independent: bool,
 ) {
-    dispatch_degree!(x86::Avx2, layout, spins, rngs, levels, segment, first, independent)
+    dispatch_degree!(
+        x86::Avx2,
+        layout,
+        spins,
+        rngs,
+        levels,
+        segment,
+        first,
+        independent
+    )
 }
 
 /// # Safety
@@ -1194,7 +1267,16 @@ unsafe fn sweep_512(
     first: usize,
     independent: bool,
 ) {
-    dispatch_degree!(x86::Avx512, layout, spins, rngs, levels, segment, first, independent)
+    dispatch_degree!(
+        x86::Avx512,
+        layout,
+        spins,
+        rngs,
+        levels,
+        segment,
+        first,
+        independent
+    )
 }
 
 /// All blocks of one segment of every chain, `width` blocks at a time.
@@ -1275,7 +1357,11 @@ pub fn sweep_chains(
     let w = layout.blocks;
     for chain in chains.iter() {
         assert_eq!(chain.spins.len(), layout.n * w, "spin words of a chain");
-        assert_eq!(chain.rngs.len(), layout.generators(), "generators of a chain");
+        assert_eq!(
+            chain.rngs.len(),
+            layout.generators(),
+            "generators of a chain"
+        );
     }
     let independent = policy == RandomPolicy::IndependentPerLane;
     let mut rest = chains;
@@ -1291,8 +1377,7 @@ pub fn sweep_chains(
             .iter_mut()
             .map(|c| SpinWords(c.spins.as_mut_ptr()))
             .collect();
-        let mut slabs: Vec<Vec<&mut [BlockRng]>> =
-            (0..layout.slabs).map(|_| Vec::new()).collect();
+        let mut slabs: Vec<Vec<&mut [BlockRng]>> = (0..layout.slabs).map(|_| Vec::new()).collect();
         for chain in group.iter_mut() {
             for (slab, rngs) in slabs.iter_mut().zip(chain.rngs.chunks_mut(w)) {
                 slab.push(rngs);
@@ -1301,7 +1386,17 @@ pub fn sweep_chains(
         for _ in 0..sweeps {
             // SAFETY: the spin buffers have n * w words (asserted above) and
             // are borrowed mutably for this call; the width was checked.
-            unsafe { sweep_group(layout, &spins, &mut slabs, &levels, independent, width, parallel) };
+            unsafe {
+                sweep_group(
+                    layout,
+                    &spins,
+                    &mut slabs,
+                    &levels,
+                    independent,
+                    width,
+                    parallel,
+                )
+            };
         }
     }
 }
@@ -1322,7 +1417,12 @@ unsafe fn sweep_group(
     parallel: bool,
 ) {
     use rayon::prelude::*;
-    let colours = layout.segments.iter().map(|s| s.colour + 1).max().unwrap_or(0);
+    let colours = layout
+        .segments
+        .iter()
+        .map(|s| s.colour + 1)
+        .max()
+        .unwrap_or(0);
     for colour in 0..colours {
         // The colour's segments have distinct slabs.
         let mut tasks: Vec<(&Segment, &mut Vec<&mut [BlockRng]>)> = slabs

@@ -12,8 +12,8 @@
 //!
 //! With $U$ unsatisfied bonds out of the $d$ bonds of a site, flipping it
 //! changes the energy by $\Delta E = |J|(2d - 4U)$. The $u$ words are added
-//! bit-sliced (full adders: 17 word operations for $d = 6$) into the planes of
-//! $U$; lanes with $U \ge d/2$ always flip; the others form the *levels*
+//! bit-sliced (three full adders for $d = 6$: six three-input operations on
+//! AVX-512) into the planes of $U$; lanes with $U \ge d/2$ always flip; the others form the *levels*
 //! $m = U < d/2$, each with its Metropolis probability $p_m = e^{-\beta |J| (2d-4m)}$,
 //! compared as 64-bit integers: a uniform $r \in \{0,\dots,2^{64}-1\}$ accepts
 //! when $r < t_m = \lfloor 2^{64} p_m \rfloor$.
@@ -21,20 +21,34 @@
 //! ## Words, blocks and widths
 //!
 //! Lanes are grouped in *blocks* of 64 (one `u64` per site and block, stored
-//! site-major: word `site * blocks + block`). A [`WordWidth`] says how many
-//! blocks one instruction handles: 1 (`u64`, portable), 4 (AVX2) or 8
-//! (AVX-512F), detected at run time with `is_x86_feature_detected!`. Every
-//! block owns a [`BlockRng`] (Xoshiro256++ seeded from a quench
+//! site-major: word `site * blocks + block`, in cache-line aligned [`Words`]).
+//! Couplings are stored once per bond (word `bond * blocks + block`). A
+//! [`WordWidth`] says how many blocks one instruction handles: 1 (`u64`,
+//! portable), 4 (AVX2) or 8 (AVX-512F/VL/BW), detected at run time with
+//! `is_x86_feature_detected!`.
+//!
+//! A checkerboard sweep is cut into [`Segment`]s: each colour into up to
+//! [`MAX_SLABS`] slabs of whole rows, a partition fixed by the layout. Every
+//! block owns one [`BlockRng`] per slab (Xoshiro256++ seeded from a quench
 //! [`quench_core::StreamKey`]) and consumes it in the same order whatever the
-//! width, so **each lane's trajectory is independent of the SIMD width** (and
-//! of the thread count); the tests check it bit for bit.
+//! width and however the slabs are shared among threads, so **each lane's
+//! trajectory is independent of the SIMD width and of the thread count**;
+//! the tests check it bit for bit. The chains of a tempering run share the
+//! couplings, and the vector kernels sweep two of them together
+//! ([`kernel::sweep_chains`]), reading each site's couplings once.
 //!
 //! ## Random-number policies ([`RandomPolicy`])
 //!
 //! * [`RandomPolicy::SharedPerSite`]: one uniform $r$ per site update and
-//!   block, shared by the block's 64 lanes. The rejection mask is
-//!   $\bigvee_m [U = m] \wedge [r \ge t_m]$, three comparisons per site for
-//!   $d = 6$. Each lane is still an exact Metropolis chain of its own sample
+//!   block, shared by the block's 64 lanes. Since $t_0 \le t_1 \le \dots$,
+//!   the flip mask is $\[U \ge d/2\] \lor \bigvee_m \bigl(\[U \ge m\] \wedge \[r < t_m\]\bigr)$:
+//!   three comparisons per site and block for $d = 6$, each a per-block
+//!   all-ones or all-zero mask. The uniform costs a quarter of a generator
+//!   step: a 64-bit output gives four sites a 16-bit digit $\delta$ each, and
+//!   only when $\delta$ equals the top 16 bits of some $t_m$ (probability
+//!   below $2^{-14}$ per site) are 48 more bits drawn
+//!   ([`kernel::shared_uniform`]), so $\[r < t_m\]$ is exactly the comparison
+//!   of a uniform 64-bit integer. Each lane is still an exact Metropolis chain of its own sample
 //!   (its uniforms are i.i.d. in time), but the 64 lanes of a block see the
 //!   same noise, so their fluctuations are correlated: average over lanes as
 //!   over samples, but do not treat two lanes' thermal noises as independent
@@ -52,8 +66,9 @@
 //!
 //! * [`MultispinLayout`]: the shared graph, the sweep order (checkerboard for
 //!   bipartite graphs, else sequential) and the coupling bits of every lane.
-//! * [`kernel::sweep`], [`kernel::unsatisfied_bonds`]: the kernels (caller's
-//!   buffers, no allocation); [`reference`](mod@reference): the scalar reference kernels.
+//! * [`kernel::sweep`], [`kernel::sweep_chains`], [`kernel::unsatisfied_bonds`]:
+//!   the kernels on the caller's buffers; [`reference`](mod@reference): the
+//!   scalar reference kernels.
 //! * [`MultispinTempering`] / [`MultispinState`]: parallel tempering with one
 //!   lane vector per temperature slot and exchanges decided per lane.
 
@@ -300,7 +315,11 @@ impl MultispinLayout {
                     let slabs = MAX_SLABS.min(units).max(1);
                     for slab in 0..slabs {
                         let (a, b) = (units * slab / slabs, units * (slab + 1) / slabs);
-                        let end = if slab + 1 == slabs { range.end } else { range.start + b * unit };
+                        let end = if slab + 1 == slabs {
+                            range.end
+                        } else {
+                            range.start + b * unit
+                        };
                         segments.push(Segment {
                             colour,
                             slab,

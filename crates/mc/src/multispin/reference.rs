@@ -39,9 +39,15 @@ pub fn sweep_block(
     let levels = metropolis_thresholds(degree, magnitude, beta);
     for segment in segments {
         let visit = &order[segment.positions.clone()];
-        sweep_block_with(samples, spins, visit, &mut rngs[segment.slab], &levels, policy, |delta| {
-            probability_threshold((-beta * delta).exp())
-        });
+        sweep_block_with(
+            samples,
+            spins,
+            visit,
+            &mut rngs[segment.slab],
+            &levels,
+            policy,
+            |delta| probability_threshold((-beta * delta).exp()),
+        );
     }
 }
 
@@ -62,10 +68,18 @@ pub fn sweep_block_with_thresholds(
     let (degree, magnitude) = degree_and_magnitude(samples);
     for segment in segments {
         let visit = &order[segment.positions.clone()];
-        sweep_block_with(samples, spins, visit, &mut rngs[segment.slab], thresholds, policy, |delta| {
-            let m = (2.0 * degree as f64 - delta / magnitude) / 4.0;
-            thresholds[m.round() as usize]
-        });
+        sweep_block_with(
+            samples,
+            spins,
+            visit,
+            &mut rngs[segment.slab],
+            thresholds,
+            policy,
+            |delta| {
+                let m = (2.0 * degree as f64 - delta / magnitude) / 4.0;
+                thresholds[m.round() as usize]
+            },
+        );
     }
 }
 
@@ -96,11 +110,7 @@ fn sweep_block_with(
         for lane in 0..64 {
             let delta = samples[lane].delta_energy(site, &spins[lane]);
             uphill[lane] = delta > 0.0;
-            thresholds[lane] = if delta > 0.0 {
-                threshold_of(delta)
-            } else {
-                0
-            };
+            thresholds[lane] = if delta > 0.0 { threshold_of(delta) } else { 0 };
         }
         let mut flip = [false; 64];
         match policy {
