@@ -851,31 +851,28 @@ struct Sweeper<'a, S: Word, const INDEPENDENT: bool, const K: usize> {
 }
 
 impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDENT, K> {
-    /// Updates, in every chain, the site whose words start at offset `own`;
-    /// its `D` neighbours' words start at `neighbours[k]` and its bonds'
-    /// coupling words at `bonds[k]` (offsets in words from the chains' spin
-    /// base and from the coupling base). The couplings are read once for
-    /// all chains.
+    /// Updates, in chain c, the site whose words start at `own[c]`; its `D`
+    /// neighbours' words start at `neighbours[c][k]`, its bonds' coupling
+    /// words at `bonds[k]` (read once for all chains).
     ///
     /// # Safety
-    /// Each offset plus `S::BLOCKS` must lie inside every chain's spin
-    /// buffer or the coupling buffer.
+    /// Each pointer must address `S::BLOCKS` words of the chain's spin
+    /// buffer (`own` writable) or of the coupling buffer.
     #[inline(always)]
     unsafe fn site<const D: usize>(
         &mut self,
-        own: usize,
-        neighbours: [usize; D],
-        bonds: [usize; D],
+        own: [*mut u64; K],
+        neighbours: [[*const u64; D]; K],
+        bonds: [*const u64; D],
     ) {
         // SAFETY: guaranteed by the caller.
-        let j: [S; D] = std::array::from_fn(|k| unsafe { S::read(self.couplings.add(bonds[k])) });
+        let j: [S; D] = std::array::from_fn(|k| unsafe { S::read(bonds[k]) });
         for c in 0..K {
-            let spins = self.spins[c];
             // SAFETY: guaranteed by the caller.
             let (spin, u) = unsafe {
-                let spin = S::read(spins.add(own));
+                let spin = S::read(own[c]);
                 let u: [S; D] =
-                    std::array::from_fn(|k| S::xor3(spin, S::read(spins.add(neighbours[k])), j[k]));
+                    std::array::from_fn(|k| S::xor3(spin, S::read(neighbours[c][k]), j[k]));
                 (spin, u)
             };
             let planes = count::<S, D>(&u);
@@ -886,7 +883,7 @@ impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDEN
                 shared_flip::<S, D>(&planes, r, self.levels[c])
             };
             // SAFETY: as above.
-            unsafe { (spin ^ flip).write(spins.add(own)) };
+            unsafe { (spin ^ flip).write(own[c]) };
         }
     }
 }
@@ -948,48 +945,104 @@ unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool, const K
             };
             stride *= l;
         }
-        let row = LatticeRow::<D> {
-            first: first_site,
-            far,
-            w,
-        };
-        // SAFETY: every offset `row` forms is that of a site or bond of
-        // the lattice.
+        let even = (colour + parity).is_multiple_of(2);
+        // SAFETY: every address a row forms is that of a site or bond of the
+        // lattice (the caller's guarantee).
         unsafe {
-            if (colour + parity).is_multiple_of(2) {
-                row.visit(sweeper, 0, 1, l - 1);
-                for x in (2..l).step_by(2) {
-                    row.visit(sweeper, x, x + 1, x - 1);
-                }
+            if K == 1 {
+                // One chain: its row pointers (fewest additions per site).
+                let row = LatticeRow::<D, K>::new(sweeper, first_site, &far, w);
+                walk_row(&row, sweeper, l, even);
             } else {
-                for x in (1..l - 1).step_by(2) {
-                    row.visit(sweeper, x, x + 1, x - 1);
-                }
-                row.visit(sweeper, l - 1, 0, l - 2);
+                // Several chains: offsets shared by all chains (fewer registers).
+                let row = LatticeOffsets::<D>::new(first_site, &far, w);
+                walk_row(&row, sweeper, l, even);
             }
         }
     }
 }
 
-/// The row-constant data of one lattice row (see [`lattice_walk`]).
-struct LatticeRow<const D: usize> {
-    /// Site index of the row's first site.
-    first: usize,
-    /// Entries 2a, 2a + 1 (a >= 1): site index of the first site of the
-    /// forward and backward neighbour rows along axis a.
-    far: [usize; D],
-    /// Words per site.
-    w: usize,
-}
-
-impl<const D: usize> LatticeRow<D> {
+/// A lattice row that can update its sites (see [`lattice_walk`]).
+trait Row<S: Word, const INDEPENDENT: bool, const K: usize> {
     /// Updates the site at $x_0$ = `x` of the row, whose $x_0$ neighbours
     /// are at `forward` and `backward`.
     ///
     /// # Safety
     /// See [`lattice_walk`].
+    unsafe fn visit(
+        &self,
+        sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
+        x: usize,
+        forward: usize,
+        backward: usize,
+    );
+}
+
+/// Every second site of a row of `l` sites, from $x_0 = 0$ if `even` (the
+/// first wrapping backward), else from $x_0 = 1$ (the last wrapping forward).
+///
+/// # Safety
+/// See [`lattice_walk`].
+#[inline(always)]
+unsafe fn walk_row<S: Word, const INDEPENDENT: bool, const K: usize>(
+    row: &impl Row<S, INDEPENDENT, K>,
+    sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
+    l: usize,
+    even: bool,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        if even {
+            row.visit(sweeper, 0, 1, l - 1);
+            for x in (2..l).step_by(2) {
+                row.visit(sweeper, x, x + 1, x - 1);
+            }
+        } else {
+            for x in (1..l - 1).step_by(2) {
+                row.visit(sweeper, x, x + 1, x - 1);
+            }
+            row.visit(sweeper, l - 1, 0, l - 2);
+        }
+    }
+}
+
+/// The row-constant offsets of one lattice row, in words from the chains'
+/// spin base and the coupling base, shared by all chains.
+struct LatticeOffsets<const D: usize> {
+    /// Site index of the row's first site.
+    first: usize,
+    /// Entries 2a, 2a + 1 (a >= 1): word offset of the site at $x_0 = 0$ of
+    /// the forward and backward neighbour rows along axis a.
+    neighbours: [usize; D],
+    /// Entry 0: the forward bond along $x_0$ of the row's first site; 2a
+    /// (a >= 1): its forward bond along a; 2a + 1: the forward bond along a
+    /// of the backward neighbour row's first site.
+    bonds: [usize; D],
+    /// Words per site.
+    w: usize,
+}
+
+impl<const D: usize> LatticeOffsets<D> {
     #[inline(always)]
-    unsafe fn visit<S: Word, const INDEPENDENT: bool, const K: usize>(
+    fn new(first: usize, far: &[usize; D], w: usize) -> Self {
+        let dim = D / 2;
+        Self {
+            first,
+            neighbours: std::array::from_fn(|k| far[k] * w),
+            bonds: std::array::from_fn(|k| {
+                let (a, site) = (k / 2, if k % 2 == 0 { first } else { far[k] });
+                (site * dim + a) * w
+            }),
+            w,
+        }
+    }
+}
+
+impl<S: Word, const INDEPENDENT: bool, const K: usize, const D: usize> Row<S, INDEPENDENT, K>
+    for LatticeOffsets<D>
+{
+    #[inline(always)]
+    unsafe fn visit(
         &self,
         sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
         x: usize,
@@ -997,21 +1050,103 @@ impl<const D: usize> LatticeRow<D> {
         backward: usize,
     ) {
         let (w, dim) = (self.w, D / 2);
-        let site = self.first + x;
-        let mut neighbour = [0usize; D];
-        let mut bond = [0usize; D];
-        neighbour[0] = (self.first + forward) * w;
-        neighbour[1] = (self.first + backward) * w;
-        bond[0] = site * dim * w;
-        bond[1] = (self.first + backward) * dim * w;
-        for a in 1..dim {
-            neighbour[2 * a] = (self.far[2 * a] + x) * w;
-            neighbour[2 * a + 1] = (self.far[2 * a + 1] + x) * w;
-            bond[2 * a] = (site * dim + a) * w;
-            bond[2 * a + 1] = ((self.far[2 * a + 1] + x) * dim + a) * w;
-        }
+        let (i, c) = (x * w, x * dim * w);
+        let own = (self.first + x) * w;
+        let neighbour: [usize; D] = std::array::from_fn(|k| match k {
+            0 => (self.first + forward) * w,
+            1 => (self.first + backward) * w,
+            _ => self.neighbours[k] + i,
+        });
+        let bond: [usize; D] = std::array::from_fn(|k| match k {
+            1 => self.bonds[0] + backward * dim * w,
+            _ => self.bonds[k] + c,
+        });
+        let (spins, couplings) = (sweeper.spins, sweeper.couplings);
         // SAFETY: guaranteed by the caller.
-        unsafe { sweeper.site::<D>(site * w, neighbour, bond) };
+        unsafe {
+            sweeper.site::<D>(
+                std::array::from_fn(|ch| spins[ch].add(own)),
+                std::array::from_fn(|ch| {
+                    std::array::from_fn(|k| spins[ch].add(neighbour[k]).cast_const())
+                }),
+                std::array::from_fn(|k| couplings.add(bond[k])),
+            )
+        };
+    }
+}
+
+/// The row-constant pointers of one lattice row (see [`lattice_walk`]), so
+/// that a site costs one pointer addition per neighbour and bond.
+struct LatticeRow<const D: usize, const K: usize> {
+    /// Chain c's words of the row's site at $x_0 = 0$.
+    own: [*mut u64; K],
+    /// Chain c's entries 2a, 2a + 1 (a >= 1): the words of the site at
+    /// $x_0 = 0$ of the forward and backward neighbour rows along axis a.
+    neighbours: [[*const u64; D]; K],
+    /// Entry 0: the forward bond along $x_0$ of the row's first site;
+    /// 2a (a >= 1): its forward bond along a; 2a + 1: the forward bond
+    /// along a of the backward neighbour row's first site.
+    bonds: [*const u64; D],
+    /// Words per site.
+    w: usize,
+}
+
+impl<const D: usize, const K: usize> LatticeRow<D, K> {
+    /// The pointers of the row starting at site `first`, whose neighbour
+    /// rows along axis a >= 1 start at `far[2a]` (forward) and `far[2a + 1]`.
+    #[inline(always)]
+    fn new<S: Word, const INDEPENDENT: bool>(
+        sweeper: &Sweeper<'_, S, INDEPENDENT, K>,
+        first: usize,
+        far: &[usize; D],
+        w: usize,
+    ) -> Self {
+        let dim = D / 2;
+        let own = std::array::from_fn(|c| sweeper.spins[c].wrapping_add(first * w));
+        let neighbours = std::array::from_fn(|c| {
+            std::array::from_fn(|k| sweeper.spins[c].wrapping_add(far[k] * w).cast_const())
+        });
+        let bonds = std::array::from_fn(|k| {
+            let (a, site) = (k / 2, if k % 2 == 0 { first } else { far[k] });
+            sweeper.couplings.wrapping_add((site * dim + a) * w)
+        });
+        Self {
+            own,
+            neighbours,
+            bonds,
+            w,
+        }
+    }
+}
+
+impl<S: Word, const INDEPENDENT: bool, const K: usize, const D: usize> Row<S, INDEPENDENT, K>
+    for LatticeRow<D, K>
+{
+    #[inline(always)]
+    unsafe fn visit(
+        &self,
+        sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
+        x: usize,
+        forward: usize,
+        backward: usize,
+    ) {
+        let (w, dim) = (self.w, D / 2);
+        let (i, c) = (x * w, x * dim * w);
+        let own = std::array::from_fn(|ch| self.own[ch].wrapping_add(i));
+        let neighbours = std::array::from_fn(|ch| {
+            let row = self.own[ch].cast_const();
+            std::array::from_fn(|k| match k {
+                0 => row.wrapping_add(forward * w),
+                1 => row.wrapping_add(backward * w),
+                _ => self.neighbours[ch][k].wrapping_add(i),
+            })
+        });
+        let bonds = std::array::from_fn(|k| match k {
+            1 => self.bonds[0].wrapping_add(backward * dim * w),
+            _ => self.bonds[k].wrapping_add(c),
+        });
+        // SAFETY: guaranteed by the caller.
+        unsafe { sweeper.site::<D>(own, neighbours, bonds) };
     }
 }
 
@@ -1099,11 +1234,17 @@ unsafe fn sweep_body<S: Word, const D: usize, const INDEPENDENT: bool, const K: 
                 let (neighbours, bonds) = (&neighbours[slots.clone()], &bonds[slots]);
                 // SAFETY: the tables hold (site * w) and (bond * w) of
                 // existing sites and bonds (built by the layout).
+                let spins = sweeper.spins;
+                let couplings = sweeper.couplings;
                 unsafe {
                     sweeper.site::<D>(
-                        site as usize * w,
-                        std::array::from_fn(|k| neighbours[k] as usize),
-                        std::array::from_fn(|k| bonds[k] as usize),
+                        std::array::from_fn(|c| spins[c].add(site as usize * w)),
+                        std::array::from_fn(|c| {
+                            std::array::from_fn(|k| {
+                                spins[c].add(neighbours[k] as usize).cast_const()
+                            })
+                        }),
+                        std::array::from_fn(|k| couplings.add(bonds[k] as usize)),
                     );
                 }
             }
