@@ -205,7 +205,7 @@ pub fn write_tables(
     };
     match &spec.experiment {
         MemoryExperiment::Retrieval(experiment) => {
-            let mut columns: [Vec<f64>; 6] = Default::default();
+            let mut columns: [Vec<f64>; 5] = Default::default();
             let (
                 mut point,
                 mut n,
@@ -243,7 +243,6 @@ pub fn write_tables(
                     thermal,
                     result.thermal_overlap.map_or(f64::NAN, |e| e.error),
                     result.energy_per_spin,
-                    result.relaxation.sweeps as f64,
                 ]) {
                     column.push(value);
                 }
@@ -263,7 +262,7 @@ pub fn write_tables(
                     result.relaxation.sweeps as f64,
                 ));
             }
-            let [initial, final_overlap, thermal, thermal_error, energy, _] = columns;
+            let [initial, final_overlap, thermal, thermal_error, energy] = columns;
             write(
                 "retrieval.parquet",
                 Table::new(vec![
