@@ -1,23 +1,11 @@
 //! The `quench` command end to end, as a real process: bad specs, runs, kill -9 and resume.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn quench() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_quench"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let directory = std::env::temp_dir().join(format!("quench-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).unwrap();
-    directory
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{assert_same_tables, interrupt_and_resume, quench, run, run_and_kill, scratch, text};
 
 /// Every file in `tests/bad-specs` fails with exit status 2, with each of the
 /// messages written in its `# expect:` lines, and leaves no results directory.
@@ -119,89 +107,6 @@ const TABLES: [&str; 6] = [
     "sites.parquet",
 ];
 
-fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
-    let mut command = quench();
-    command
-        .arg("run")
-        .arg(spec)
-        .arg("--out")
-        .arg(out)
-        .arg("--threads")
-        .arg(threads.to_string())
-        .arg("--quiet");
-    if resume {
-        command.arg("--resume");
-    }
-    command.output().unwrap()
-}
-
-fn assert_same_tables(a: &Path, b: &Path) {
-    for table in TABLES {
-        let (x, y) = (
-            std::fs::read(a.join(table)).unwrap(),
-            std::fs::read(b.join(table)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{table} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
-
-/// A pseudo-random fraction in [0, 1) that differs from run to run (printed for reproduction).
-fn kill_fraction(salt: u64) -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
-    let mut x = nanos ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    (x % 10_000) as f64 / 10_000.0
-}
-
-/// Starts a run, kills it with SIGKILL after `delay`; returns whether it was still running.
-fn run_and_kill(spec: &Path, out: &Path, threads: u32, delay: Duration) -> bool {
-    let mut child = quench()
-        .arg("run")
-        .arg(spec)
-        .arg("--out")
-        .arg(out)
-        .arg("--threads")
-        .arg(threads.to_string())
-        .arg("--resume")
-        .arg("--quiet")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while start.elapsed() < delay {
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up
-    child.wait().unwrap();
-    true
-}
-
-/// Whether some checkpoint in `directory` holds a running (unfinished) sample.
-fn any_running_checkpoint(directory: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(directory) else {
-        return false;
-    };
-    entries.flatten().any(|entry| {
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
-        // The MessagePack payload names the variant: "Running" or "Done".
-        bytes.windows(7).any(|w| w == b"Running")
-    })
-}
-
 /// Killing a run twice at random moments and resuming gives the same tables,
 /// byte for byte, as one uninterrupted run; so does a different thread count.
 #[test]
@@ -227,38 +132,17 @@ fn resume_after_kill_reproduces_the_uninterrupted_tables() {
     let one_thread = work.join("one-thread");
     let output = run(&spec, &one_thread, 1, false);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_same_tables(&reference, &one_thread);
+    assert_same_tables(&reference, &one_thread, &TABLES);
 
     // Kill at random moments until two kills have landed while samples were
     // mid-run (some checkpoint holds a running state, not a finished one).
     let interrupted = work.join("interrupted");
-    let mut mid_run_kills = 0;
-    for salt in 0..16 {
-        if mid_run_kills == 2 {
-            break;
-        }
-        let fraction = 0.05 + 0.8 * kill_fraction(salt);
-        let delay = duration.mul_f64(fraction);
-        if !run_and_kill(&spec, &interrupted, 2, delay) {
-            // It finished first: start again from nothing.
-            std::fs::remove_dir_all(&interrupted).unwrap();
-            mid_run_kills = 0;
-            continue;
-        }
-        assert!(interrupted.join("checkpoints/spec.toml").exists());
-        assert!(!interrupted.join("manifest.json").exists());
-        if any_running_checkpoint(&interrupted.join("checkpoints")) {
-            eprintln!("killed mid-run after {delay:?} ({fraction:.3} of an uninterrupted run)");
-            mid_run_kills += 1;
-        }
-    }
+    let mid_run_kills = interrupt_and_resume(&spec, &interrupted, duration, 2);
     assert!(
         mid_run_kills >= 1,
         "no kill landed while samples were running"
     );
-    let output = run(&spec, &interrupted, 2, true);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_same_tables(&reference, &interrupted);
+    assert_same_tables(&reference, &interrupted, &TABLES);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(interrupted.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["session"]["sessions"].as_u64().unwrap() >= 2);

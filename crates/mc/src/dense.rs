@@ -645,6 +645,21 @@ impl DenseTempering {
     /// contiguous groups as rayon has threads, each group site-major (see
     /// the module docs); the results do not depend on the grouping.
     pub fn step(&self, sample: &Sample, state: &mut DenseState) {
+        self.sweeps(sample, state);
+        let DenseState { tempering, fields } = state;
+        let k = self.betas.len();
+        for (r, ladder) in tempering.ladders.iter_mut().enumerate() {
+            self.exchange(ladder, &mut fields[r * k..(r + 1) * k]);
+        }
+        tempering.rounds += 1;
+    }
+
+    /// The sweeps of one round without the exchange pass and without
+    /// counting the round: `sweeps_per_exchange` sweeps of every chain, the
+    /// periodic exact refresh of the fields (when `rounds + 1` is a multiple
+    /// of `refresh_rounds`) and the energies. Runs without exchanges
+    /// (independent chains) call this and count their rounds themselves.
+    pub fn sweeps(&self, sample: &Sample, state: &mut DenseState) {
         let k = self.betas.len();
         let refresh = (state.tempering.rounds + 1).is_multiple_of(self.config.refresh_rounds);
         let DenseState { tempering, fields } = state;
@@ -674,10 +689,6 @@ impl DenseTempering {
             }
         });
         drop(chains);
-        for (r, ladder) in tempering.ladders.iter_mut().enumerate() {
-            self.exchange(ladder, &mut fields[r * k..(r + 1) * k]);
-        }
-        tempering.rounds += 1;
     }
 
     /// $H$: from the cached fields in $O(N)$,

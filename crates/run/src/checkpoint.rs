@@ -8,7 +8,8 @@
 //! fingerprint  u64, little endian: identifies the run (spec text and quench version)
 //! length       u64, little endian: payload bytes
 //! checksum     u32, little endian: CRC-32 of the payload
-//! payload      MessagePack of a `UnitState`
+//! payload      MessagePack of a `UnitState` (one sample) or a `BlockState`
+//!              (the samples the multispin kernel runs together)
 //! ```
 //!
 //! The state holds every chain's spins, energy and random stream, the
@@ -21,15 +22,19 @@
 use std::path::{Path, PathBuf};
 
 use quench_core::Spin;
-use quench_mc::{Measurements, SampleRun, TemperingState};
+use quench_mc::{Measurements, MultispinState, SampleRun};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomically;
 use crate::error::RunError;
+use crate::protocol::EngineState;
 use crate::sites::SiteAccumulator;
 
 const MAGIC: &[u8; 8] = b"QUENCHCP";
-const VERSION: u32 = 1;
+/// Version 2: the running state names its kernel ([`EngineState`]), and
+/// multispin blocks have their own files.
+const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 
 /// The finished result of one sample.
@@ -49,7 +54,7 @@ pub enum UnitState {
     /// Still running.
     Running {
         /// All chains and exchange state.
-        state: Box<TemperingState>,
+        state: Box<EngineState>,
         /// Accumulators of the measurement phase.
         measurements: Box<Measurements>,
         /// Local magnetisations, when asked for.
@@ -65,7 +70,7 @@ pub enum UnitStateRef<'a> {
     /// Still running.
     Running {
         /// All chains and exchange state.
-        state: &'a TemperingState,
+        state: &'a EngineState,
         /// Accumulators of the measurement phase.
         measurements: &'a Measurements,
         /// Local magnetisations, when asked for.
@@ -73,6 +78,24 @@ pub enum UnitStateRef<'a> {
     },
     /// Finished.
     Done(&'a UnitResult),
+}
+
+/// The running state of the samples `first..first + lanes` of one grid
+/// point, run together by the multispin kernel. When they finish, every
+/// sample gets its own `UnitState::Done` file and the block file is removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockState {
+    /// Every lane's chains and exchange state.
+    pub state: MultispinState,
+    /// Accumulators of the measurement phase, by lane.
+    pub measurements: Vec<Measurements>,
+    /// Local magnetisations by lane, when asked for.
+    pub sites: Option<Vec<SiteAccumulator>>,
+}
+
+/// The checkpoint file of the multispin block starting at sample `first` of grid point `point`.
+pub fn block_path(directory: &Path, point: usize, first: u64) -> PathBuf {
+    directory.join(format!("point-{point:03}-block-{first:06}.ckpt"))
 }
 
 /// The checkpoint file of sample `sample` at grid point `point`.
@@ -90,9 +113,9 @@ pub fn fingerprint(spec_source: &str) -> u64 {
     hash
 }
 
-/// Encodes `state` with header and checksum.
-pub fn encode(state: UnitStateRef<'_>, fingerprint: u64) -> Result<Vec<u8>, String> {
-    let payload = rmp_serde::to_vec(&state).map_err(|e| e.to_string())?;
+/// Encodes `state` (a [`UnitStateRef`] or a [`BlockState`]) with header and checksum.
+pub fn encode<T: Serialize>(state: &T, fingerprint: u64) -> Result<Vec<u8>, String> {
+    let payload = rmp_serde::to_vec(state).map_err(|e| e.to_string())?;
     let mut bytes = Vec::with_capacity(HEADER + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&VERSION.to_le_bytes());
@@ -104,7 +127,7 @@ pub fn encode(state: UnitStateRef<'_>, fingerprint: u64) -> Result<Vec<u8>, Stri
 }
 
 /// Decodes a checkpoint, checking magic, version, run fingerprint, length and checksum.
-pub fn decode(bytes: &[u8], fingerprint: u64) -> Result<UnitState, String> {
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], fingerprint: u64) -> Result<T, String> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return Err(
             "not a quench checkpoint (bad header); delete it to recompute this sample".into(),
@@ -143,7 +166,7 @@ pub fn decode(bytes: &[u8], fingerprint: u64) -> Result<UnitState, String> {
 }
 
 /// Writes a checkpoint atomically.
-pub fn save(path: &Path, state: UnitStateRef<'_>, fingerprint: u64) -> Result<(), RunError> {
+pub fn save<T: Serialize>(path: &Path, state: &T, fingerprint: u64) -> Result<(), RunError> {
     let bytes = encode(state, fingerprint).map_err(|reason| RunError::Checkpoint {
         path: path.to_path_buf(),
         reason,
@@ -152,7 +175,7 @@ pub fn save(path: &Path, state: UnitStateRef<'_>, fingerprint: u64) -> Result<()
 }
 
 /// Loads a checkpoint if the file exists.
-pub fn load(path: &Path, fingerprint: u64) -> Result<Option<UnitState>, RunError> {
+pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<Option<T>, RunError> {
     match std::fs::read(path) {
         Ok(bytes) => decode(&bytes, fingerprint)
             .map(Some)
@@ -172,7 +195,11 @@ pub fn load(path: &Path, fingerprint: u64) -> Result<Option<UnitState>, RunError
 mod tests {
     use super::*;
     use quench_core::ModelSpec;
-    use quench_mc::{LocalRule, ParallelTempering, SweepOrder, TemperatureLadder, TemperingConfig};
+    use quench_mc::{
+        DenseConfig, DensePrecision, DenseTempering, LocalRule, MultispinConfig,
+        MultispinTempering, ParallelTempering, RandomPolicy, SweepOrder, TemperatureLadder,
+        TemperingConfig, TemperingState, WordWidth,
+    };
 
     fn running_state() -> (TemperingState, Measurements) {
         let sample = ModelSpec::SherringtonKirkpatrick {
@@ -207,39 +234,131 @@ mod tests {
         let (state, measurements) = running_state();
         let mut sites = SiteAccumulator::new(state.ladders[0].chains[0].spins.len(), 3, 40);
         sites.record(&state);
+        let state = EngineState::Scalar(state);
         let borrowed = UnitStateRef::Running {
             state: &state,
             measurements: &measurements,
             sites: Some(&sites),
         };
-        let bytes = encode(borrowed, 42).unwrap();
+        let bytes = encode(&borrowed, 42).unwrap();
         let owned = UnitState::Running {
             state: Box::new(state),
             measurements: Box::new(measurements),
             sites: Some(Box::new(sites)),
         };
-        assert_eq!(decode(&bytes, 42).unwrap(), owned);
+        assert_eq!(decode::<UnitState>(&bytes, 42).unwrap(), owned);
     }
 
     #[test]
-    fn corruption_and_foreign_runs_are_rejected() {
-        let (state, measurements) = running_state();
+    fn dense_and_multispin_states_round_trip_exactly() {
+        let ladder = TemperatureLadder::linear(0.5, 1.5, 3).unwrap();
+        let sk = ModelSpec::SherringtonKirkpatrick {
+            n: 24,
+            couplings: Default::default(),
+            field: 0.1,
+        }
+        .ensemble()
+        .unwrap()
+        .draw(1, 0)
+        .unwrap();
+        // f32 fields after many incremental updates: their exact bits must survive.
+        let dense = DenseTempering::new(
+            DenseConfig {
+                ladder: ladder.clone(),
+                replicas: 2,
+                sweeps_per_exchange: 3,
+                precision: DensePrecision::F32,
+                refresh_rounds: 1000,
+            },
+            &sk,
+        )
+        .unwrap();
+        let mut state = dense.initial_state(&sk, 1, 0);
+        for _ in 0..5 {
+            dense.step(&sk, &mut state);
+        }
+        let state = EngineState::Dense(state);
+        let measurements = Measurements::new(ladder.temperatures(), sk.n());
         let borrowed = UnitStateRef::Running {
             state: &state,
             measurements: &measurements,
             sites: None,
         };
-        let bytes = encode(borrowed, 42).unwrap();
+        let decoded: UnitState = decode(&encode(&borrowed, 7).unwrap(), 7).unwrap();
+        assert_eq!(
+            decoded,
+            UnitState::Running {
+                state: Box::new(state),
+                measurements: Box::new(measurements.clone()),
+                sites: None
+            }
+        );
+
+        let ea = ModelSpec::EdwardsAnderson {
+            dimension: 2,
+            length: 4,
+            couplings: quench_core::CouplingDistribution::PlusMinusOne,
+            field: 0.0,
+        }
+        .ensemble()
+        .unwrap();
+        let samples: Vec<_> = (0..3).map(|i| ea.draw(1, i).unwrap()).collect();
+        let multispin = MultispinTempering::new(
+            MultispinConfig {
+                ladder: ladder.clone(),
+                replicas: 2,
+                sweeps_per_exchange: 2,
+                policy: RandomPolicy::SharedPerSite,
+                width: WordWidth::Bits64,
+            },
+            &samples,
+        )
+        .unwrap();
+        let mut state = multispin.initial_state(1, 0);
+        for _ in 0..4 {
+            multispin.step(&mut state);
+        }
+        let block = BlockState {
+            state,
+            measurements: vec![measurements; 3],
+            sites: None,
+        };
+        let decoded: BlockState = decode(&encode(&block, 7).unwrap(), 7).unwrap();
+        assert_eq!(decoded, block);
+    }
+
+    #[test]
+    fn corruption_and_foreign_runs_are_rejected() {
+        let (state, measurements) = running_state();
+        let state = EngineState::Scalar(state);
+        let borrowed = UnitStateRef::Running {
+            state: &state,
+            measurements: &measurements,
+            sites: None,
+        };
+        let bytes = encode(&borrowed, 42).unwrap();
         let mut flipped = bytes.clone();
         let last = flipped.len() - 3;
         flipped[last] ^= 0x10;
-        assert!(decode(&flipped, 42).unwrap_err().contains("checksum"));
         assert!(
-            decode(&bytes[..bytes.len() - 5], 42)
+            decode::<UnitState>(&flipped, 42)
+                .unwrap_err()
+                .contains("checksum")
+        );
+        assert!(
+            decode::<UnitState>(&bytes[..bytes.len() - 5], 42)
                 .unwrap_err()
                 .contains("truncated")
         );
-        assert!(decode(&bytes, 43).unwrap_err().contains("different spec"));
-        assert!(decode(b"garbage", 42).unwrap_err().contains("header"));
+        assert!(
+            decode::<UnitState>(&bytes, 43)
+                .unwrap_err()
+                .contains("different spec")
+        );
+        assert!(
+            decode::<UnitState>(b"garbage", 42)
+                .unwrap_err()
+                .contains("header")
+        );
     }
 }

@@ -173,6 +173,19 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
         algorithm.equilibration_rounds,
         algorithm.measurement_rounds
     );
+    let mut kernels: Vec<String> = Vec::new();
+    for point in &spec.points {
+        let name = crate::kernel::kernel_name(&point.kernel);
+        if !kernels.contains(&name) {
+            kernels.push(name);
+        }
+    }
+    let _ = writeln!(
+        text,
+        "- kernel: {} (`kernel = \"{}\"`; see `quench_run::kernel`)",
+        kernels.join(", "),
+        algorithm.kernel.choice.name()
+    );
     let _ = writeln!(
         text,
         "- temperatures ({}): {}",

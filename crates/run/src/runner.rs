@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use quench_core::CouplingDistribution;
 use quench_mc::{
-    DisorderPoint, Measurements, SampleRun, SampleShape, ThermalSummary, disorder_summary,
+    DisorderPoint, Kernel, Measurements, SampleRun, SampleShape, ThermalSummary, disorder_summary,
 };
 use rayon::prelude::*;
 
@@ -63,6 +63,15 @@ pub struct RunOutcome {
     pub manifest: Manifest,
     /// The directory already held a finished run; nothing was computed.
     pub already_complete: bool,
+}
+
+/// One unit of work.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    /// Sample `.1` of point `.0` (scalar and dense kernels).
+    Sample(usize, u64),
+    /// Samples `first..first + lanes` of point `.0`, run together (multispin).
+    Block(usize, (u64, u64)),
 }
 
 /// The directory of checkpoints inside a results directory.
@@ -157,35 +166,53 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
     let (out, checkpoints, pool) = (&workspace.out, &workspace.checkpoints, &workspace.pool);
     let fingerprint = checkpoint::fingerprint(&spec.source);
 
-    let units: Vec<(usize, u64)> = spec
+    // Units of work: single samples, or blocks of samples for points run by
+    // the multispin kernel.
+    let units: Vec<Unit> = spec
         .points
         .iter()
-        .flat_map(|p| (0..spec.samples).map(move |s| (p.index, s)))
+        .flat_map(|p| -> Vec<Unit> {
+            if matches!(p.kernel, Kernel::Multispin { .. }) {
+                crate::multispin::blocks(spec.samples)
+                    .into_iter()
+                    .map(|block| Unit::Block(p.index, block))
+                    .collect()
+            } else {
+                (0..spec.samples)
+                    .map(|s| Unit::Sample(p.index, s))
+                    .collect()
+            }
+        })
         .collect();
     let rounds_per_unit = spec.algorithm.equilibration_rounds + spec.algorithm.measurement_rounds;
     let mut already = 0;
-    for &(point, sample) in &units {
-        match checkpoint::load(
-            &checkpoint::unit_path(checkpoints, point, sample),
-            fingerprint,
-        )? {
-            Some(UnitState::Done(_)) => already += rounds_per_unit,
-            Some(UnitState::Running { state, .. }) => already += state.rounds,
-            None => {}
-        }
+    for unit in &units {
+        already += match *unit {
+            Unit::Sample(point, sample) => match checkpoint::load::<UnitState>(
+                &checkpoint::unit_path(checkpoints, point, sample),
+                fingerprint,
+            )? {
+                Some(UnitState::Done(_)) => rounds_per_unit,
+                Some(UnitState::Running { state, .. }) => state.rounds(),
+                None => 0,
+            },
+            Unit::Block(point, block) => {
+                crate::multispin::rounds_done(&spec, point, block, checkpoints, fingerprint)?
+            }
+        };
     }
     let progress = Progress::start(
         options.progress,
         spec.name.clone(),
-        rounds_per_unit * units.len() as u64,
+        rounds_per_unit * spec.samples * spec.points.len() as u64,
         already,
         workspace.session_ticker(),
     );
-    let results: Result<Vec<UnitResult>, RunError> = pool.install(|| {
+    let results: Result<Vec<(usize, Vec<UnitResult>)>, RunError> = pool.install(|| {
         units
             .par_iter()
-            .map(|&(point, sample)| {
-                run_unit(
+            .map(|unit| match *unit {
+                Unit::Sample(point, sample) => run_unit(
                     &spec,
                     &spec.points[point],
                     sample,
@@ -193,6 +220,16 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
                     fingerprint,
                     progress.counter(),
                 )
+                .map(|result| (point, vec![result])),
+                Unit::Block(point, block) => crate::multispin::run_block(
+                    &spec,
+                    &spec.points[point],
+                    block,
+                    checkpoints,
+                    fingerprint,
+                    progress.counter(),
+                )
+                .map(|results| (point, results)),
             })
             .collect()
     });
@@ -200,8 +237,8 @@ pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome,
     let results = results?;
 
     let mut grouped: Vec<Vec<UnitResult>> = vec![Vec::new(); spec.points.len()];
-    for (&(point, _), result) in units.iter().zip(results) {
-        grouped[point].push(result);
+    for (point, unit_results) in results {
+        grouped[point].extend(unit_results);
     }
     let points: Vec<PointResult> = spec
         .points
@@ -230,14 +267,25 @@ fn run_unit(
     let path = checkpoint::unit_path(checkpoints, point.index, sample_index);
     let stream = stream_index(point.index, sample_index);
     let sample = point.ensemble.draw(spec.seed, stream)?;
-    let protocol = Protocol::new(spec, &sample)?;
+    let protocol = Protocol::new(spec, point, &sample)?;
     let (mut state, mut measurements, mut sites) = match checkpoint::load(&path, fingerprint)? {
         Some(UnitState::Done(result)) => return Ok(*result),
         Some(UnitState::Running {
             state,
             measurements,
             sites,
-        }) => (*state, *measurements, sites.map(|s| *s)),
+        }) => {
+            if !protocol.accepts(&state) {
+                return Err(RunError::Checkpoint {
+                    path,
+                    reason: format!(
+                        "it was written by another kernel than this run's ({}); delete it to recompute this sample",
+                        crate::kernel::kernel_name(&point.kernel)
+                    ),
+                });
+            }
+            (*state, *measurements, sites.map(|s| *s))
+        }
         None => (
             protocol.initial_state(&sample, spec.seed, stream),
             Measurements::new(spec.ladder.temperatures(), sample.n()),
@@ -253,25 +301,26 @@ fn run_unit(
     let equilibration = spec.algorithm.equilibration_rounds;
     let total = equilibration + spec.algorithm.measurement_rounds;
     let mut last_save = Instant::now();
-    while state.rounds < total {
+    while state.rounds() < total {
         protocol.round(&sample, &mut state);
-        if state.rounds > equilibration {
-            measurements.record(&sample, &state);
+        if state.rounds() > equilibration {
+            measurements.record(&sample, state.tempering());
             if let Some(sites) = &mut sites {
-                sites.record(&state);
+                sites.record(state.tempering());
             }
         }
         progress.fetch_add(1, Ordering::Relaxed);
-        if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds && state.rounds < total {
+        if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds && state.rounds() < total {
             let running = UnitStateRef::Running {
                 state: &state,
                 measurements: &measurements,
                 sites: sites.as_ref(),
             };
-            checkpoint::save(&path, running, fingerprint)?;
+            checkpoint::save(&path, &running, fingerprint)?;
             last_save = Instant::now();
         }
     }
+    let state = state.tempering();
     let final_spins = spec.save_final_spins.then(|| {
         state
             .ladders
@@ -289,7 +338,7 @@ fn run_unit(
         final_spins,
         sites,
     };
-    checkpoint::save(&path, UnitStateRef::Done(&result), fingerprint)?;
+    checkpoint::save(&path, &UnitStateRef::Done(&result), fingerprint)?;
     Ok(result)
 }
 

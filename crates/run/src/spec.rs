@@ -25,6 +25,7 @@
 //! wolff_updates_per_round = 0     # Wolff clusters per chain per round (ferromagnets)
 //! equilibration_rounds = 2000
 //! measurement_rounds = 4000       # one measurement per round
+//! kernel = "auto"                 # or "scalar", "dense-f64", "dense-f32", "packed-signs", "multispin" (see `kernel`)
 //!
 //! [temperatures]                  # `values = [...]`, or minimum, maximum, count and spacing
 //! minimum = 0.4
@@ -47,10 +48,11 @@
 //! the line and the key, and says what is allowed.
 
 use quench_core::{Ensemble, ModelSpec, ParameterError};
-use quench_mc::{LocalRule, SweepOrder, TemperatureLadder};
+use quench_mc::{Kernel, LocalRule, SweepOrder, TemperatureLadder};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SpecError;
+use crate::kernel::{KernelChoice, KernelOptions, LaneNoise};
 use crate::locate::Located;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,6 +103,11 @@ struct RawAlgorithm {
     wolff_updates_per_round: i64,
     equilibration_rounds: i64,
     measurement_rounds: i64,
+    #[serde(default)]
+    kernel: KernelChoice,
+    word_bits: Option<i64>,
+    #[serde(default)]
+    lane_noise: LaneNoise,
 }
 
 fn default_rule() -> LocalRule {
@@ -188,6 +195,8 @@ pub struct Algorithm {
     pub equilibration_rounds: u64,
     /// Measured rounds.
     pub measurement_rounds: u64,
+    /// The kernel keys as written (each grid point's resolved kernel is [`GridPoint::kernel`]).
+    pub kernel: KernelOptions,
 }
 
 /// Which size parameter the grid varies.
@@ -223,6 +232,9 @@ pub struct GridPoint {
     pub model: ModelSpec,
     /// Its validated ensemble.
     pub ensemble: Ensemble,
+    /// The kernel that runs its local updates ([`crate::kernel`]; resolved
+    /// from the spec's choice when the spec is validated).
+    pub kernel: Kernel,
 }
 
 /// A validated experiment: everything the runner needs.
@@ -382,7 +394,7 @@ impl Spec {
             ));
         }
         let seed = non_negative(reporter, "seed", raw.seed, 0)?;
-        let (size_key, points) = grid_points(reporter, &raw)?;
+        let (size_key, mut points) = grid_points(reporter, &raw)?;
         let samples = non_negative(reporter, "ensemble.samples", raw.ensemble.samples, 1)?;
         let algorithm = algorithm(reporter, &raw.algorithm)?;
         let ladder = ladder(reporter, &raw.temperatures)?;
@@ -394,6 +406,14 @@ impl Spec {
             ));
         }
         check_samplers(reporter, &algorithm, &points, seed)?;
+        crate::kernel::resolve(
+            reporter,
+            &algorithm.kernel,
+            &algorithm,
+            &mut points,
+            samples,
+            seed,
+        )?;
         let overlap_distribution_slots = match &raw.observables.overlap_distribution_at {
             Some(values) => {
                 let temperatures = ladder.temperatures();
@@ -609,6 +629,7 @@ fn grid_points(
                 field,
                 model,
                 ensemble,
+                kernel: Kernel::Scalar,
             });
         }
     }
@@ -651,6 +672,11 @@ fn algorithm(reporter: &Reporter<'_>, raw: &RawAlgorithm) -> Result<Algorithm, S
             raw.measurement_rounds,
             1,
         )?,
+        kernel: KernelOptions {
+            choice: raw.kernel,
+            word_bits: raw.word_bits,
+            lane_noise: raw.lane_noise,
+        },
     };
     if algorithm.sweeps_per_round == 0 && algorithm.wolff_updates_per_round == 0 {
         return Err(reporter.at(

@@ -1,0 +1,262 @@
+//! Which Monte Carlo kernel runs a spec's local updates.
+//!
+//! ```toml
+//! [algorithm]
+//! kernel = "auto"          # or "scalar", "dense-f64", "dense-f32", "packed-signs", "multispin"
+//! word_bits = 512          # multispin only: 64, 256 or 512 (default: the widest this CPU has)
+//! lane_noise = "shared"    # multispin only: "shared" or "independent"
+//! ```
+//!
+//! `auto` (the default) picks, at every grid point, the fastest kernel that
+//! samples the spec's protocol exactly ([`quench_mc::select`]): multispin
+//! coding for $\pm J$ lattices swept in checkerboard order (and other graphs
+//! whose samples share one graph), the packed-sign dense kernel for $\pm J$
+//! SK, the `f32` dense kernel for other dense samples, and the scalar
+//! reference kernel for everything else (heat bath, random order, Wolff
+//! updates, fields on sparse graphs). A kernel named explicitly must be
+//! valid at every grid point; the error says why not and which kernels are.
+//!
+//! What the choice changes: every kernel is an exact Markov chain of the
+//! same Boltzmann distribution, but only `dense-f64` reproduces the scalar
+//! kernel's trajectory; the others consume their random numbers
+//! differently, so their results agree with the scalar ones within errors,
+//! not bit for bit. For a given kernel the results depend neither on the
+//! thread count nor on the word width (`word_bits` changes only the speed).
+//!
+//! `lane_noise`: the multispin kernel runs up to 512 disorder samples at
+//! once, one per bit lane. With `"shared"` the lanes of a 64-lane block
+//! share one uniform per site update (each sample is still an exact chain,
+//! but the thermal noises of different samples are correlated; the
+//! disorder averages stay unbiased, and their sample-to-sample errors treat
+//! the samples as independent); `"independent"` gives every lane its own
+//! uniforms, at about a third of the speed.
+
+use quench_core::{ModelSpec, Sample};
+use quench_mc::multispin::{MultispinLayout, RandomPolicy, WordWidth};
+use quench_mc::{Kernel, KernelRequest, check_kernels};
+use serde::{Deserialize, Serialize};
+
+use crate::error::SpecError;
+use crate::spec::{Algorithm, GridPoint, Reporter};
+
+/// The `kernel` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KernelChoice {
+    /// The fastest valid kernel at each grid point.
+    #[default]
+    Auto,
+    /// The scalar reference kernel.
+    Scalar,
+    /// Dense cached `f64` fields.
+    DenseF64,
+    /// Dense cached `f32` fields.
+    DenseF32,
+    /// Dense packed sign bits.
+    PackedSigns,
+    /// Multispin coding.
+    Multispin,
+}
+
+impl KernelChoice {
+    /// The value as written in spec files.
+    pub fn name(self) -> &'static str {
+        match self {
+            KernelChoice::Auto => "auto",
+            KernelChoice::Scalar => "scalar",
+            KernelChoice::DenseF64 => "dense-f64",
+            KernelChoice::DenseF32 => "dense-f32",
+            KernelChoice::PackedSigns => "packed-signs",
+            KernelChoice::Multispin => "multispin",
+        }
+    }
+}
+
+/// The `lane_noise` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LaneNoise {
+    /// One uniform per site and 64-lane block ([`RandomPolicy::SharedPerSite`]).
+    #[default]
+    Shared,
+    /// Independent uniforms per lane ([`RandomPolicy::IndependentPerLane`]).
+    Independent,
+}
+
+/// The kernel keys of `[algorithm]` as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KernelOptions {
+    /// `kernel`.
+    pub choice: KernelChoice,
+    /// `word_bits`, if given.
+    pub word_bits: Option<i64>,
+    /// `lane_noise`.
+    pub lane_noise: LaneNoise,
+}
+
+/// Samples run together by the multispin kernel: one unit of work, eight
+/// 64-lane blocks (one AVX-512 vector). Units start at multiples of this, so
+/// every 64-lane block, and with it every random stream, is the same
+/// whatever the word width.
+pub const MULTISPIN_UNIT: u64 = 512;
+
+/// A short human name of a kernel, as reports and messages print it.
+pub fn kernel_name(kernel: &Kernel) -> String {
+    match kernel {
+        Kernel::Scalar => "scalar".into(),
+        Kernel::DenseF64 => "dense-f64".into(),
+        Kernel::DenseF32 => "dense-f32".into(),
+        Kernel::PackedSigns => "packed-signs".into(),
+        Kernel::Multispin { width, policy } => format!(
+            "multispin ({} bits, {})",
+            width.bits(),
+            match policy {
+                RandomPolicy::SharedPerSite => "shared",
+                RandomPolicy::IndependentPerLane => "independent",
+            }
+        ),
+    }
+}
+
+fn matches_choice(choice: KernelChoice, kernel: &Kernel) -> bool {
+    match choice {
+        KernelChoice::Auto => true,
+        KernelChoice::Scalar => *kernel == Kernel::Scalar,
+        KernelChoice::DenseF64 => *kernel == Kernel::DenseF64,
+        KernelChoice::DenseF32 => *kernel == Kernel::DenseF32,
+        KernelChoice::PackedSigns => *kernel == Kernel::PackedSigns,
+        KernelChoice::Multispin => matches!(kernel, Kernel::Multispin { .. }),
+    }
+}
+
+/// Whether the samples of a point share one graph (multispin lanes must):
+/// lattices always do; random graphs are drawn afresh for every sample.
+fn samples_share_a_graph(model: &ModelSpec, first: &Sample, second: Option<&Sample>) -> bool {
+    match model {
+        ModelSpec::EdwardsAnderson { .. } | ModelSpec::Ferromagnet { .. } => true,
+        _ => second
+            .is_none_or(|second| MultispinLayout::new(&[first.clone(), second.clone()]).is_ok()),
+    }
+}
+
+/// Resolves the kernel of every grid point (drawing samples 0 and 1 of
+/// each), or says at which key and point the spec's choice cannot run.
+pub(crate) fn resolve(
+    reporter: &Reporter<'_>,
+    options: &KernelOptions,
+    algorithm: &Algorithm,
+    points: &mut [GridPoint],
+    samples: u64,
+    seed: u64,
+) -> Result<(), SpecError> {
+    let width = match options.word_bits {
+        None => None,
+        Some(bits) => {
+            let width = match bits {
+                64 => WordWidth::Bits64,
+                256 => WordWidth::Bits256,
+                512 => WordWidth::Bits512,
+                _ => {
+                    return Err(reporter.at(
+                        "algorithm.word_bits",
+                        format!("{bits} is not a word width"),
+                        "64, 256 or 512",
+                    ));
+                }
+            };
+            if !width.is_available() {
+                let available: Vec<String> = WordWidth::available()
+                    .iter()
+                    .map(|w| w.bits().to_string())
+                    .collect();
+                return Err(reporter.at(
+                    "algorithm.word_bits",
+                    format!("this CPU has no instructions for {bits}-bit words"),
+                    format!("{} on this machine", available.join(", ")),
+                ));
+            }
+            if !matches!(options.choice, KernelChoice::Auto | KernelChoice::Multispin) {
+                return Err(reporter.at(
+                    "algorithm.word_bits",
+                    "word_bits applies to the multispin kernel only",
+                    "no word_bits, or kernel = \"multispin\" or \"auto\"",
+                ));
+            }
+            Some(width)
+        }
+    };
+    let request = KernelRequest {
+        rule: algorithm.rule,
+        order: algorithm.order,
+        cluster_updates: algorithm.wolff_updates_per_round > 0,
+        independent_lanes: options.lane_noise == LaneNoise::Independent,
+    };
+    let key = if options.choice == KernelChoice::Auto {
+        "algorithm"
+    } else {
+        "algorithm.kernel"
+    };
+    for point in points.iter_mut() {
+        let draw = |index: u64| {
+            point
+                .ensemble
+                .draw(seed, crate::runner::stream_index(point.index, index))
+                .map_err(|e| reporter.at("model", e.to_string(), ""))
+        };
+        let first = draw(0)?;
+        let second = if samples > 1 { Some(draw(1)?) } else { None };
+        let shared_graph = samples_share_a_graph(&point.model, &first, second.as_ref());
+        let checks = if algorithm.sweeps_per_round == 0 {
+            // Cluster updates only: the scalar kernel's chains.
+            vec![(Kernel::Scalar, Ok(()))]
+        } else {
+            check_kernels(&first, &request)
+        };
+        let mut reasons = Vec::new();
+        let mut valid = Vec::new();
+        for (kernel, check) in checks {
+            let check = match (kernel, check) {
+                (Kernel::Multispin { .. }, Ok(())) if !shared_graph => Err(
+                    "the samples of this model are drawn on different graphs, and multispin lanes must share one"
+                        .to_string(),
+                ),
+                (Kernel::Multispin { width: w, .. }, Ok(())) if width.is_some_and(|x| x != w) => {
+                    continue;
+                }
+                (_, check) => check.map_err(|e| e.to_string()),
+            };
+            match check {
+                Ok(()) => valid.push(kernel),
+                Err(reason) if matches_choice(options.choice, &kernel) => reasons.push(reason),
+                Err(_) => {}
+            }
+        }
+        let chosen = valid
+            .iter()
+            .find(|k| matches_choice(options.choice, k))
+            .copied();
+        match chosen {
+            Some(kernel) => point.kernel = kernel,
+            None => {
+                let mut names: Vec<String> = valid.iter().map(kernel_name).collect();
+                names.dedup_by(|a, b| a.split(' ').next() == b.split(' ').next());
+                let names: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("\"{}\"", n.split(' ').next().unwrap_or(n)))
+                    .collect();
+                reasons.dedup();
+                return Err(reporter.at(
+                    key,
+                    format!(
+                        "at grid point {} the {} kernel cannot run: {}",
+                        point.index,
+                        options.choice.name(),
+                        reasons.join("; ")
+                    ),
+                    format!("kernel = \"auto\" or {}", names.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
