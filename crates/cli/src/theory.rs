@@ -28,8 +28,10 @@ pub enum TheoryCommand {
         after_help = "Examples:\n  quench theory hopfield --temperature 0 --json\n  quench theory hopfield --temperature 0.3 --alpha 0.05"
     )]
     Hopfield(HopfieldArgs),
-    /// Spin glass on a random regular graph: the cavity (Bethe) critical temperature.
-    #[command(after_help = "Example:\n  quench theory sparse --degree 3 --couplings pm1 --json")]
+    /// Spin glass on a random regular or Erdős–Rényi graph: the cavity (Bethe) critical temperature.
+    #[command(
+        after_help = "Examples:\n  quench theory sparse --degree 3 --couplings pm1 --json\n  quench theory sparse --graph erdos-renyi --degree 2.5 --couplings gaussian"
+    )]
     Sparse(SparseArgs),
 }
 
@@ -97,11 +99,23 @@ pub struct PspinArgs {
     json: bool,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Graph {
+    /// Random regular graph: every site has --degree neighbours (an integer >= 2).
+    Regular,
+    /// Erdős–Rényi graph of mean degree --degree (a real number > 0; Poisson degrees).
+    ErdosRenyi,
+}
+
 #[derive(Args)]
 pub struct SparseArgs {
-    /// Degree c of the random regular graph.
-    #[arg(long)]
-    degree: usize,
+    /// Graph ensemble.
+    #[arg(long, value_enum, default_value = "regular")]
+    graph: Graph,
+    /// Degree c of the random regular graph (an integer in 2..=10000), or
+    /// mean degree of the Erdős–Rényi graph (a real number in (0, 10000]).
+    #[arg(long, allow_negative_numbers = true)]
+    degree: f64,
     /// Coupling distribution: gaussian or pm1.
     #[arg(long, default_value = "pm1", value_parser = ["gaussian", "pm1"])]
     couplings: String,
@@ -327,25 +341,72 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
             })?;
         }
         TheoryCommand::Sparse(args) => {
+            use quench_theory::cavity::{GraphEnsemble, instability_temperature};
             let couplings = if args.couplings == "pm1" {
                 CouplingDistribution::PlusMinusOne
             } else {
                 CouplingDistribution::Gaussian
             };
+            let degree = args.degree;
+            let graph = match args.graph {
+                Graph::Regular => {
+                    if degree.fract() != 0.0 || !(2.0..=10_000.0).contains(&degree) {
+                        return Err(RunError::Input(format!(
+                            "--degree {degree}: with --graph regular the degree is an integer in 2..=10000 \
+                             (use --graph erdos-renyi for a mean degree)"
+                        )));
+                    }
+                    GraphEnsemble::RandomRegular {
+                        degree: degree as usize,
+                    }
+                }
+                Graph::ErdosRenyi => GraphEnsemble::ErdosRenyi {
+                    mean_degree: degree,
+                },
+            };
+            // Every failure here is about --degree: out of range, or a graph
+            // without a transition (degree 2, mean degree <= 1).
             let critical =
-                quench_theory::cavity::paramagnetic_instability_temperature(args.degree, couplings)
-                    .map_err(failure)?;
+                instability_temperature(graph, couplings).map_err(|error| match error {
+                    TheoryError::Parameter(p) => {
+                        RunError::Input(format!("--degree {}: allowed is {}", p.value, p.allowed))
+                    }
+                    TheoryError::NoSolution { reason, .. } => {
+                        RunError::Input(format!("--degree {degree}: {reason}"))
+                    }
+                    other => RunError::Sampler(other.to_string()),
+                })?;
+            let (name, condition) = match graph {
+                GraphEnsemble::RandomRegular { .. } => (
+                    "regular",
+                    "(c - 1) E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation)",
+                ),
+                GraphEnsemble::ErdosRenyi { .. } => (
+                    "erdos-renyi",
+                    "c E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation; Poisson(c) excess degrees)",
+                ),
+            };
             let document = serde_json::json!({
-                "degree": args.degree,
+                "graph": name,
+                "degree": match graph {
+                    GraphEnsemble::RandomRegular { degree } => serde_json::json!(degree),
+                    GraphEnsemble::ErdosRenyi { mean_degree } => serde_json::json!(mean_degree),
+                },
+                "mean_degree": graph.mean_degree(),
+                "mean_excess_degree": graph.mean_excess_degree(),
                 "couplings": args.couplings,
                 "critical_temperature": critical,
-                "condition": "(c - 1) E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation)",
+                "condition": condition,
             });
-            emit(&document, args.json, out, || {
-                println!(
-                    "random {}-regular graph, {} couplings: T_c = {critical:.10} from (c-1) E tanh^2(J/T_c) = 1",
-                    args.degree, args.couplings
-                );
+            emit(&document, args.json, out, || match graph {
+                GraphEnsemble::RandomRegular { degree } => println!(
+                    "random {degree}-regular graph, {} couplings: T_c = {critical:.10} from (c-1) E tanh^2(J/T_c) = 1",
+                    args.couplings
+                ),
+                GraphEnsemble::ErdosRenyi { mean_degree } => println!(
+                    "Erdős–Rényi graph of mean degree {mean_degree}, {} couplings: T_c = {critical:.10} from c E tanh^2(J/T_c) = 1",
+                    args.couplings
+                ),
             })?;
         }
     }

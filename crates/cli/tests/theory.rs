@@ -75,6 +75,124 @@ fn sk_at_line_and_pspin_and_sparse_follow_their_contracts() {
     assert!((2.0 * (1.0 / t).tanh().powi(2) - 1.0).abs() < 1e-9);
 }
 
+/// `quench theory sparse --graph erdos-renyi`: c tanh^2(1/T_c) = 1 for a
+/// (non-integer) mean degree, the transition of the regular graph one degree
+/// higher, and the regular graph stays the default.
+#[test]
+fn sparse_erdos_renyi_prints_its_critical_temperature() {
+    let er = json(&[
+        "theory",
+        "sparse",
+        "--graph",
+        "erdos-renyi",
+        "--degree",
+        "2.5",
+        "--couplings",
+        "pm1",
+        "--json",
+    ]);
+    assert_eq!(er["graph"], "erdos-renyi");
+    assert_eq!(number(&er, "/degree"), 2.5);
+    assert_eq!(number(&er, "/mean_excess_degree"), 2.5);
+    let t = number(&er, "/critical_temperature");
+    assert!((2.5 * (1.0 / t).tanh().powi(2) - 1.0).abs() < 1e-9, "{t}");
+
+    let er2 = json(&[
+        "theory",
+        "sparse",
+        "--graph",
+        "erdos-renyi",
+        "--degree",
+        "2",
+        "--couplings",
+        "gaussian",
+        "--json",
+    ]);
+    let regular3 = json(&[
+        "theory",
+        "sparse",
+        "--degree",
+        "3",
+        "--couplings",
+        "gaussian",
+        "--json",
+    ]);
+    assert_eq!(regular3["graph"], "regular");
+    assert_eq!(regular3["degree"], 3);
+    assert_eq!(
+        number(&er2, "/critical_temperature"),
+        number(&regular3, "/critical_temperature")
+    );
+
+    let human = quench()
+        .args([
+            "theory",
+            "sparse",
+            "--graph",
+            "erdos-renyi",
+            "--degree",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(human.status.success());
+    assert!(String::from_utf8_lossy(&human.stdout).contains("T_c = 1.51"));
+}
+
+/// Bad graph or degree values name the flag and what is allowed, with status 2.
+#[test]
+fn sparse_rejects_bad_graphs_and_degrees_naming_the_flag() {
+    for (arguments, flag, allowed) in [
+        (
+            &["theory", "sparse", "--graph", "lattice", "--degree", "3"][..],
+            "--graph",
+            "erdos-renyi",
+        ),
+        (
+            &["theory", "sparse", "--degree", "2.5"],
+            "--degree",
+            "integer",
+        ),
+        (
+            &["theory", "sparse", "--degree", "2"],
+            "--degree",
+            "degree >= 3",
+        ),
+        (
+            &[
+                "theory",
+                "sparse",
+                "--graph",
+                "erdos-renyi",
+                "--degree",
+                "-1",
+            ],
+            "--degree",
+            "(0, 10000]",
+        ),
+        (
+            &[
+                "theory",
+                "sparse",
+                "--graph",
+                "erdos-renyi",
+                "--degree",
+                "0.8",
+            ],
+            "--degree",
+            "mean degree > 1",
+        ),
+    ] {
+        let output = quench().args(arguments).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "quench {arguments:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(flag) && stderr.contains(allowed),
+            "quench {arguments:?}: {stderr}"
+        );
+    }
+}
+
 /// `--out DIR` stores the same numbers as the JSON document, as Parquet tables.
 #[test]
 fn theory_out_writes_the_result_as_tables() {

@@ -18,8 +18,10 @@
 //! Sample (quench-core) ──mean_field::tap──> TapSolution (m_i, diagnostics, TAP free energy)
 //!                      ──mean_field::amp──> AmpRun (q_hat_t beside state evolution q_t)
 //!                      ──cavity::belief_propagation──> BeliefPropagation
-//! (c, couplings, T) ──cavity::population_dynamics──> CavityPoint (Estimates of f, u, s, q)
-//!                   ──cavity::paramagnetic_instability_temperature──> T_c
+//! (GraphEnsemble, couplings, T)
+//!        ──cavity::population_dynamics──> CavityPoint (Estimates of f, u, s, q)
+//!        ──cavity::instability_temperature──> T_c
+//!   (GraphEnsemble: RandomRegular { degree } or ErdosRenyi { mean_degree })
 //!
 //! Hopfield network (AGS replica-symmetric theory), load alpha = P/N:
 //! (alpha, T) ──hopfield::retrieval_state / spin_glass_state / paramagnetic_state──>

@@ -3,11 +3,13 @@
 
 use quench_core::{CouplingDistribution, ModelSpec};
 use quench_theory::cavity::{
-    PopulationOptions, belief_propagation, paramagnetic_instability_temperature,
+    GraphEnsemble, PopulationOptions, belief_propagation, paramagnetic_instability_temperature,
     population_dynamics,
 };
 use quench_theory::mean_field::{IterationOptions, amp, tap};
 use quench_theory::sk::{almeida_thouless_field, replica_symmetric};
+
+const RRG3: GraphEnsemble = GraphEnsemble::RandomRegular { degree: 3 };
 
 fn sk_sample(n: i64, field: f64, index: u64) -> quench_core::Sample {
     ModelSpec::SherringtonKirkpatrick {
@@ -135,7 +137,7 @@ fn population_dynamics_reproduces_the_paramagnet_and_orders_below_t_c() {
     let t = 1.5; // above T_c = 1.1346: the population collapses to h = 0
     let beta = 1.0 / t;
     let point =
-        population_dynamics(3, CouplingDistribution::PlusMinusOne, t, 0.0, &options).unwrap();
+        population_dynamics(RRG3, CouplingDistribution::PlusMinusOne, t, 0.0, &options).unwrap();
     // Paramagnet of the Bethe lattice: u = -(c/2) tanh beta, s = ln 2 + (c/2)(ln cosh beta - beta tanh beta).
     let energy = -1.5 * beta.tanh();
     let entropy = 2f64.ln() + 1.5 * (beta.cosh().ln() - beta * beta.tanh());
@@ -150,7 +152,7 @@ fn population_dynamics_reproduces_the_paramagnet_and_orders_below_t_c() {
         point.entropy.mean
     );
     let cold =
-        population_dynamics(3, CouplingDistribution::PlusMinusOne, 0.7, 0.0, &options).unwrap();
+        population_dynamics(RRG3, CouplingDistribution::PlusMinusOne, 0.7, 0.0, &options).unwrap();
     assert!(cold.overlap.mean > 0.3, "{:?}", cold.overlap);
     // Below T_c the RS cavity energy lies above the (unstable) paramagnet's.
     assert!(cold.energy.mean > -1.5 * (1.0f64 / 0.7).tanh());
