@@ -206,16 +206,18 @@ pub(crate) fn resolve(
         let first = draw(0)?;
         let second = if samples > 1 { Some(draw(1)?) } else { None };
         let shared_graph = samples_share_a_graph(&point.model, &first, second.as_ref());
-        let checks = if algorithm.sweeps_per_round == 0 {
-            // Cluster updates only: the scalar kernel's chains.
-            vec![(Kernel::Scalar, Ok(()))]
-        } else {
-            check_kernels(&first, &request)
-        };
+        let checks = check_kernels(&first, &request);
         let mut reasons = Vec::new();
+        if algorithm.sweeps_per_round == 0 && options.choice != KernelChoice::Scalar {
+            // Cluster updates only: they run on the scalar kernel's chains.
+            reasons.push("a round without local sweeps runs cluster updates only".to_string());
+        }
         let mut valid = Vec::new();
         for (kernel, check) in checks {
             let check = match (kernel, check) {
+                (kernel, _) if algorithm.sweeps_per_round == 0 && kernel != Kernel::Scalar => {
+                    Err(String::new())
+                }
                 (Kernel::Multispin { .. }, Ok(())) if !shared_graph => Err(
                     "the samples of this model are drawn on different graphs, and multispin lanes must share one"
                         .to_string(),
@@ -227,7 +229,9 @@ pub(crate) fn resolve(
             };
             match check {
                 Ok(()) => valid.push(kernel),
-                Err(reason) if matches_choice(options.choice, &kernel) => reasons.push(reason),
+                Err(reason) if !reason.is_empty() && matches_choice(options.choice, &kernel) => {
+                    reasons.push(reason)
+                }
                 Err(_) => {}
             }
         }

@@ -146,7 +146,7 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
     let _ = writeln!(text, "- disorder samples per point: {}", spec.samples);
     let _ = writeln!(
         text,
-        "- algorithm: {} with {} updates in {} order, {} real replica(s) per temperature, {} sweep(s){} per round; {} rounds of equilibration, {} measured",
+        "- algorithm: {} with {} updates in {} order, {} real replica(s) per temperature, {} sweep(s){} per round; {} rounds of equilibration, {} measured{}",
         match algorithm.method {
             Method::ParallelTempering => "parallel tempering",
             Method::Independent => "independent chains",
@@ -171,7 +171,15 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
             String::new()
         },
         algorithm.equilibration_rounds,
-        algorithm.measurement_rounds
+        algorithm.measurement_rounds,
+        if algorithm.measure_every > 1 {
+            format!(
+                " (one measurement every {} rounds)",
+                algorithm.measure_every
+            )
+        } else {
+            String::new()
+        }
     );
     let mut kernels: Vec<String> = Vec::new();
     for point in &spec.points {

@@ -117,7 +117,7 @@ pub(crate) fn run_block(
             sites: spec.site_magnetisations.then(|| {
                 samples
                     .iter()
-                    .map(|s| SiteAccumulator::new(s.n(), slots, algorithm.measurement_rounds))
+                    .map(|s| SiteAccumulator::new(s.n(), slots, algorithm.measurements()))
                     .collect()
             }),
         },
@@ -132,7 +132,7 @@ pub(crate) fn run_block(
             tempering.sweeps(&mut block.state, algorithm.sweeps_per_round);
             block.state.rounds += 1;
         }
-        if block.state.rounds > equilibration {
+        if algorithm.measures(block.state.rounds) {
             measure(&tempering, &samples, &mut block);
         }
         progress.fetch_add(lanes, Ordering::Relaxed);

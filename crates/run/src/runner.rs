@@ -293,7 +293,7 @@ fn run_unit(
                 SiteAccumulator::new(
                     sample.n(),
                     spec.ladder.temperatures().len(),
-                    spec.algorithm.measurement_rounds,
+                    spec.algorithm.measurements(),
                 )
             }),
         ),
@@ -303,7 +303,7 @@ fn run_unit(
     let mut last_save = Instant::now();
     while state.rounds() < total {
         protocol.round(&sample, &mut state);
-        if state.rounds() > equilibration {
+        if spec.algorithm.measures(state.rounds()) {
             measurements.record(&sample, state.tempering());
             if let Some(sites) = &mut sites {
                 sites.record(state.tempering());

@@ -40,10 +40,10 @@ pub struct SiteMagnetisations {
 }
 
 impl SiteAccumulator {
-    /// An accumulator for `sites` spins, `slots` temperatures and a
-    /// measurement phase of `measurement_rounds` rounds.
-    pub fn new(sites: usize, slots: usize, measurement_rounds: u64) -> Self {
-        let rounds_per_batch = measurement_rounds.div_ceil(BATCHES as u64).max(1);
+    /// An accumulator for `sites` spins, `slots` temperatures and
+    /// `measurements` recorded rounds.
+    pub fn new(sites: usize, slots: usize, measurements: u64) -> Self {
+        let rounds_per_batch = measurements.div_ceil(BATCHES as u64).max(1);
         Self {
             sites,
             slots,

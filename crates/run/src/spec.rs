@@ -24,7 +24,8 @@
 //! sweeps_per_round = 1            # local sweeps of every chain per round
 //! wolff_updates_per_round = 0     # Wolff clusters per chain per round (ferromagnets)
 //! equilibration_rounds = 2000
-//! measurement_rounds = 4000       # one measurement per round
+//! measurement_rounds = 4000       # rounds of the measurement phase
+//! measure_every = 1               # rounds between measurements (1: every round)
 //! kernel = "auto"                 # or "scalar", "dense-f64", "dense-f32", "packed-signs", "multispin" (see `kernel`)
 //!
 //! [temperatures]                  # `values = [...]`, or minimum, maximum, count and spacing
@@ -103,6 +104,8 @@ struct RawAlgorithm {
     wolff_updates_per_round: i64,
     equilibration_rounds: i64,
     measurement_rounds: i64,
+    #[serde(default = "one")]
+    measure_every: i64,
     #[serde(default)]
     kernel: KernelChoice,
     word_bits: Option<i64>,
@@ -193,8 +196,11 @@ pub struct Algorithm {
     pub wolff_updates_per_round: u64,
     /// Rounds before measuring.
     pub equilibration_rounds: u64,
-    /// Measured rounds.
+    /// Rounds of the measurement phase.
     pub measurement_rounds: u64,
+    /// Rounds between measurements: the rounds `equilibration_rounds + m *
+    /// measure_every` (m = 1, 2, ...) are measured.
+    pub measure_every: u64,
     /// The kernel keys as written (each grid point's resolved kernel is [`GridPoint::kernel`]).
     pub kernel: KernelOptions,
 }
@@ -358,6 +364,19 @@ fn non_negative(
         ));
     }
     Ok(value as u64)
+}
+
+impl Algorithm {
+    /// The measurements a sample gets: one every `measure_every` rounds of the measurement phase.
+    pub fn measurements(&self) -> u64 {
+        self.measurement_rounds / self.measure_every
+    }
+
+    /// Whether the state after round `rounds` (counted from the start) is measured.
+    pub fn measures(&self, rounds: u64) -> bool {
+        rounds > self.equilibration_rounds
+            && (rounds - self.equilibration_rounds).is_multiple_of(self.measure_every)
+    }
 }
 
 impl Spec {
@@ -672,12 +691,26 @@ fn algorithm(reporter: &Reporter<'_>, raw: &RawAlgorithm) -> Result<Algorithm, S
             raw.measurement_rounds,
             1,
         )?,
+        measure_every: non_negative(reporter, "algorithm.measure_every", raw.measure_every, 1)?,
         kernel: KernelOptions {
             choice: raw.kernel,
             word_bits: raw.word_bits,
             lane_noise: raw.lane_noise,
         },
     };
+    if algorithm.measure_every > algorithm.measurement_rounds {
+        return Err(reporter.at(
+            "algorithm.measure_every",
+            format!(
+                "{} rounds between measurements leave none in {} measurement rounds",
+                algorithm.measure_every, algorithm.measurement_rounds
+            ),
+            format!(
+                "an integer in 1..={} (measurement_rounds)",
+                algorithm.measurement_rounds
+            ),
+        ));
+    }
     if algorithm.sweeps_per_round == 0 && algorithm.wolff_updates_per_round == 0 {
         return Err(reporter.at(
             "algorithm.sweeps_per_round",
