@@ -18,8 +18,9 @@ pub enum KernelChoice {
     DenseF64,
     /// Dense cached-field kernel, f32.
     DenseF32,
-    /// Dense kernel with bit-packed ±1 couplings.
-    DensePacked,
+    /// Dense kernel with bit-packed ±1 couplings (the spec key's name).
+    #[value(name = "packed-signs", alias = "dense-packed")]
+    PackedSigns,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -101,7 +102,7 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
             KernelChoice::Multispin => Kernel::Multispin,
             KernelChoice::DenseF64 => Kernel::Dense(DensePrecision::F64),
             KernelChoice::DenseF32 => Kernel::Dense(DensePrecision::F32),
-            KernelChoice::DensePacked => Kernel::Dense(DensePrecision::PackedSigns),
+            KernelChoice::PackedSigns => Kernel::Dense(DensePrecision::PackedSigns),
         };
         options.width = width;
         options.policy = match args.policy {
