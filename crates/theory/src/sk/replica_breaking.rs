@@ -17,6 +17,36 @@
 //! Thermodynamics at $T > 0$: $u = -\int_0^1 \gamma(s)\,s\,ds - hm$ (the
 //! Gaussian integration-by-parts identity $u = -\frac\beta2(1 - \int_0^1 q(x)^2dx) - hm$),
 //! $s = \beta(u - f)$, $\chi = \beta\int_0^1 x(q)\,dq$.
+//!
+//! ## Near $T_c$ the $k$-step $q(x)$ is poorly determined
+//!
+//! Close to $T_c = 1$ (at $h = 0$) the Parisi solution is
+//! $q(x) \approx x/2$ up to $x \approx 2\tau$, $\tau = 1 - T$, and flat at
+//! $q_{\max} \approx \tau$ above. The breaking gains very little free energy
+//! there, so the functional is nearly flat along the breakpoints and the
+//! values: BFGS meets its gradient tolerance after a handful of iterations,
+//! wherever the steps happen to be. The free energy is then still right, but
+//! $q(x)$ (and the $P(q)$ built from it) is not. Measured with 4 steps
+//! (`cargo run --release -p quench-theory --example krsb_conditioning`):
+//!
+//! | $T$ | preset | BFGS iterations | $q_0 \dots q_{\max}$ | $x$ breakpoints | $f$ |
+//! |---|---|---|---|---|---|
+//! | 0.5 | fast | 59 | 0.108 … 0.640 | 0.14 … 0.51 | −0.791178783 |
+//! | 0.5 | accurate | 147 | 0.076 … 0.636 | 0.10 … 0.41 | −0.791178035 |
+//! | 0.9 | fast | 3 | 0.085 … 0.125 | 0.34 … 0.83 | −0.901411975 |
+//! | 0.9 | accurate | 53 | 0.024 … 0.111 | 0.07 … 0.61 | −0.901411602 |
+//! | 0.95 | fast | 3 | 0.037 … 0.073 | 0.48 … 0.87 | −0.921625378 |
+//! | 0.95 | accurate | 4 | 0.045 … 0.057 | 0.25 … 0.81 | −0.921624991 |
+//! | 0.98 | fast | 0 | 0.013 … 0.027 | 0.49 … 0.87 | −0.934384956 |
+//! | 0.98 | accurate | 2 | 0.018 … 0.022 | 0.23 … 0.81 | −0.934384897 |
+//!
+//! At $T = 0.5$ the two presets agree on the shape of $q(x)$. At
+//! $T \ge 0.95$ the overlaps crowd in a narrow band just below $q_{\max}$
+//! (0.045 to 0.057 at $T = 0.95$, where Parisi's $q(x)$ runs from 0 to
+//! about 0.05) and the breakpoints spread over $x \in (0.2, 0.9)$ instead of
+//! lying below $2\tau = 0.1$, while the two free energies differ by
+//! $4\cdot 10^{-7}$, the size of the presets' own accuracy. Near $T_c$ use
+//! $f$, $u$ and $q_{\max}$ from these solvers, and not their $q(x)$ or $P(q)$.
 
 use serde::Serialize;
 
