@@ -109,7 +109,13 @@ pub fn tap(
     options.check()?;
     let beta = 1.0 / temperature;
     let n = sample.n();
-    let neighbours = adjacency(sample);
+    // Dense samples are read row by row (8 contiguous bytes per coupling);
+    // only sparse ones need neighbour lists.
+    let neighbours = if sample.is_dense() {
+        Vec::new()
+    } else {
+        adjacency(sample)
+    };
     let mut m: Vec<f64> = match initial {
         Some(values) if values.len() == n && values.iter().all(|v| v.abs() < 1.0) => {
             values.to_vec()
@@ -130,14 +136,26 @@ pub fn tap(
     let mut residual = f64::INFINITY;
     let mut iterations = 0;
     let mut next = vec![0.0; n];
+    let mut weights = vec![0.0; n];
     while iterations < options.max_iterations && residual > options.tolerance {
         iterations += 1;
         residual = 0.0;
+        for (w, x) in weights.iter_mut().zip(&m) {
+            *w = 1.0 - x * x;
+        }
         for i in 0..n {
             let (mut field, mut onsager) = (sample.field(i), 0.0);
-            for &(j, coupling) in &neighbours[i] {
-                field += coupling * m[j];
-                onsager += coupling * coupling * (1.0 - m[j] * m[j]);
+            if let Some(row) = sample.dense_row(i) {
+                // Zero diagonal: the same sums as over the neighbours.
+                for ((&coupling, &x), &w) in row.iter().zip(&m).zip(&weights) {
+                    field += coupling * x;
+                    onsager += coupling * coupling * w;
+                }
+            } else {
+                for &(j, coupling) in &neighbours[i] {
+                    field += coupling * m[j];
+                    onsager += coupling * coupling * weights[j];
+                }
             }
             next[i] = (beta * (field - beta * m[i] * onsager)).tanh();
             residual = f64::max(residual, (next[i] - m[i]).abs());
@@ -147,7 +165,7 @@ pub fn tap(
         }
         history.push(residual);
     }
-    let (free_energy, energy) = tap_free_energy(sample, &neighbours, beta, &m);
+    let (free_energy, energy) = tap_free_energy(sample, beta, &m);
     Ok(TapSolution {
         temperature,
         overlap: m.iter().map(|x| x * x).sum::<f64>() / n as f64,
@@ -163,12 +181,7 @@ pub fn tap(
 }
 
 /// TAP free energy and energy per spin of magnetisations `m`.
-fn tap_free_energy(
-    sample: &Sample,
-    neighbours: &[Vec<(usize, f64)>],
-    beta: f64,
-    m: &[f64],
-) -> (f64, f64) {
+fn tap_free_energy(sample: &Sample, beta: f64, m: &[f64]) -> (f64, f64) {
     let n = m.len();
     let entropy = |x: f64| {
         let term = |p: f64| if p > 0.0 { -p * p.ln() } else { 0.0 };
@@ -178,7 +191,7 @@ fn tap_free_energy(
     for i in 0..n {
         site += entropy(m[i]);
         field += sample.field(i) * m[i];
-        for &(j, coupling) in &neighbours[i] {
+        for (j, coupling) in sample.neighbours(i) {
             if j > i {
                 pair += coupling * m[i] * m[j];
                 onsager += coupling * coupling * (1.0 - m[i] * m[i]) * (1.0 - m[j] * m[j]);
