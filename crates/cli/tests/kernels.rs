@@ -263,7 +263,7 @@ fn dense_runs_resume_bit_for_bit() {
         "model = \"sk\"\ncouplings = \"gaussian\"",
         "n = [32, 48]",
         4,
-        "equilibration_rounds = 3000\nmeasurement_rounds = 6000",
+        "equilibration_rounds = 15000\nmeasurement_rounds = 30000",
     );
     check_resume("dense-resume", &with_observables(source));
 }

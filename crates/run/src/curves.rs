@@ -245,6 +245,19 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
                     t,
                 );
             }
+            ModelSpec::ErdosRenyi {
+                mean_degree,
+                couplings,
+                field,
+                ..
+            } if *field == 0.0 && *mean_degree > 1.0 => {
+                let graph = quench_theory::cavity::GraphEnsemble::ErdosRenyi {
+                    mean_degree: *mean_degree,
+                };
+                let t = quench_theory::cavity::instability_temperature(graph, *couplings)
+                    .map_err(theory_failure)?;
+                rows.push(spec, p, "Erdős–Rényi cavity", t, "critical_temperature", t);
+            }
             _ => {}
         }
     }
@@ -259,4 +272,43 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
         ("overlap", Column::Number(rows.overlap)),
         ("value", Column::Number(rows.value)),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quench_core::CouplingDistribution;
+    use quench_theory::cavity::{GraphEnsemble, instability_temperature};
+
+    fn critical_rows(model: &str) -> Vec<(String, f64)> {
+        let source = format!(
+            "name = \"t\"\nseed = 1\n[model]\n{model}\ncouplings = \"pm1\"\n[grid]\nn = [16]\n\
+             [ensemble]\nsamples = 1\n[algorithm]\nmethod = \"parallel-tempering\"\nreplicas = 2\n\
+             equilibration_rounds = 1\nmeasurement_rounds = 1\n[temperatures]\nvalues = [1.0, 2.0]\n"
+        );
+        let table = theory_table(&Spec::parse("t.toml", &source).unwrap()).unwrap();
+        (0..table.rows())
+            .filter(|&i| table.texts("observable")[i] == "critical_temperature")
+            .map(|i| (table.texts("curve")[i].clone(), table.numbers("value")[i]))
+            .collect()
+    }
+
+    /// Sparse-graph runs carry their cavity T_c: regular graphs from
+    /// (c - 1) E tanh^2 = 1, Erdős–Rényi graphs from c E tanh^2 = 1.
+    #[test]
+    fn sparse_graph_runs_carry_their_cavity_critical_temperature() {
+        let pm1 = CouplingDistribution::PlusMinusOne;
+        let regular = critical_rows("model = \"random-regular\"\ndegree = 3");
+        let expected = instability_temperature(GraphEnsemble::RandomRegular { degree: 3 }, pm1);
+        assert_eq!(
+            regular,
+            vec![("Bethe lattice cavity".into(), expected.unwrap())]
+        );
+        let poisson = critical_rows("model = \"erdos-renyi\"\nmean_degree = 3.0");
+        let expected =
+            instability_temperature(GraphEnsemble::ErdosRenyi { mean_degree: 3.0 }, pm1).unwrap();
+        assert_eq!(poisson, vec![("Erdős–Rényi cavity".into(), expected)]);
+        // 1 / artanh(1 / sqrt(3)) for c = 3, ±J.
+        assert!((expected - 1.0 / (1.0 / 3f64.sqrt()).atanh()).abs() < 1e-9);
+    }
 }

@@ -24,8 +24,8 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// `quench run SPEC --out OUT --threads N --quiet [--resume]`.
-pub fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
+/// `quench run SPEC --out OUT --threads N --quiet [--resume]`, not started.
+fn run_command(spec: &Path, out: &Path, threads: u32, resume: bool) -> Command {
     let mut command = quench();
     command
         .arg("run")
@@ -38,7 +38,12 @@ pub fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
     if resume {
         command.arg("--resume");
     }
-    command.output().unwrap()
+    command
+}
+
+/// `quench run SPEC --out OUT --threads N --quiet [--resume]`, to the end.
+pub fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
+    run_command(spec, out, threads, resume).output().unwrap()
 }
 
 /// A pseudo-random fraction in [0, 1) that differs from run to run (printed for reproduction).
@@ -56,15 +61,7 @@ pub fn kill_fraction(salt: u64) -> f64 {
 
 /// Starts a run, kills it with SIGKILL after `delay`; returns whether it was still running.
 pub fn run_and_kill(spec: &Path, out: &Path, threads: u32, delay: Duration) -> bool {
-    let mut child = quench()
-        .arg("run")
-        .arg(spec)
-        .arg("--out")
-        .arg(out)
-        .arg("--threads")
-        .arg(threads.to_string())
-        .arg("--resume")
-        .arg("--quiet")
+    let mut child = run_command(spec, out, threads, true)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -99,7 +96,8 @@ pub fn any_running_checkpoint(directory: &Path) -> bool {
 
 /// Kills runs of `spec` in `interrupted` at random moments until `kills`
 /// kills have landed while samples were mid-run (at most 16 tries; a run
-/// that finishes first is started again from nothing, with shorter delays), then resumes it to
+/// that finishes, or finishes its samples, before the kill is started again
+/// from nothing, with shorter delays), then resumes it to
 /// the end. `duration` is an uninterrupted run's wall time. Returns the
 /// kills that landed mid-run.
 pub fn interrupt_and_resume(
@@ -129,6 +127,11 @@ pub fn interrupt_and_resume(
         if any_running_checkpoint(&interrupted.join("checkpoints")) {
             eprintln!("killed mid-run after {delay:?} ({fraction:.3} of an uninterrupted run)");
             mid_run_kills += 1;
+        } else if mid_run_kills == 0 {
+            // Killed while writing the report: every sample is done, so no
+            // later kill of this directory can land mid-run. Start again, sooner.
+            std::fs::remove_dir_all(interrupted).unwrap();
+            scale /= 2;
         }
     }
     let output = run(spec, interrupted, 2, true);
