@@ -7,9 +7,13 @@
 //!
 //! ```text
 //! SPEC.toml ──Spec::read──> Spec (validated: every error names file, line, key; nothing starts on a bad spec)
-//!   └─ GridPoint × sample ──> unit: Ensemble::draw ──> Protocol (sweeps, Wolff, exchanges) ──> TemperingState
-//!        ├─ every checkpoint_seconds ──> checkpoints/point-P-sample-S.ckpt (UnitState, CRC-32, atomic)
-//!        └─ Measurements ──> SampleRun ──> PointResult (disorder_summary)
+//!   ├─ kernel::resolve: each GridPoint's Kernel (scalar, dense, multispin; the fastest valid by default)
+//!   ├─ GridPoint × sample ──> unit: Ensemble::draw ──> Protocol (scalar or dense; sweeps, Wolff, exchanges) ──> EngineState
+//!   │    ├─ every checkpoint_seconds ──> checkpoints/point-P-sample-S.ckpt (UnitState, CRC-32, atomic)
+//!   │    └─ Measurements ──> SampleRun ──> PointResult (disorder_summary)
+//!   └─ GridPoint × block of ≤ 512 samples (multispin) ──> multispin::run_block ──> MultispinState
+//!        ├─ checkpoints/point-P-block-F.ckpt (BlockState) until done, then one UnitState::Done per sample
+//!        └─ each lane unpacked ──> Measurements, as above
 //! PointResult ──store::write_tables──> thermal / disorder / overlap_distribution / exchange / theory .parquet
 //! tables ──report::write_report──> figures (SVG, PNG) + report.md ──> manifest.json (written last)
 //! ```
