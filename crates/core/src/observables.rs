@@ -66,46 +66,79 @@ pub fn link_overlap(sample: &Sample, a: &[Spin], b: &[Spin]) -> f64 {
 }
 
 /// The plane waves $e^{i \mathbf k_\mu \cdot \mathbf r_j}$ at the smallest wave vectors
-/// $\mathbf k_\mu = (2\pi/L)\mathbf e_\mu$ of a lattice, tabulated once per site and axis
-/// so that Fourier overlaps cost $O(dN)$ multiply-adds and no trigonometry.
-#[derive(Debug, Clone, PartialEq)]
+/// $\mathbf k_\mu = (2\pi/L)\mathbf e_\mu$ of a lattice. Such a wave is constant on
+/// each plane $x_\mu = p$, so a Fourier sum is first summed plane by plane,
+///
+/// $$ \sum_j w_j e^{i \mathbf k_\mu \cdot \mathbf r_j} = \sum_{p=0}^{L-1} e^{2\pi i p/L}\, W_p,
+/// \qquad W_p = \sum_{j:\, x_\mu(j) = p} w_j , $$
+///
+/// $O(dN)$ additions and $O(dL)$ multiply-adds, no trigonometry. For $\pm 1$ weights
+/// the plane sums $W_p$ are exact integers, so any code that counts them
+/// (the bit-sliced multispin measurements do) gets bit-identical powers
+/// from [`Self::power_of_plane_sums`].
+#[derive(Debug, Clone)]
 pub struct MinimumWavevectorPhases {
     sites: usize,
-    /// `(cos, sin)` of $\mathbf k_\mu \cdot \mathbf r_j$ at index $\mu N + j$.
-    phases: Vec<(f64, f64)>,
+    length: usize,
+    /// `(cos, sin)` of $2\pi p/L$ for $p = 0, \dots, L - 1$.
+    by_coordinate: Vec<(f64, f64)>,
+    /// The coordinate $x_\mu$ of site $j$ at index $\mu N + j$.
+    coordinates: Vec<u32>,
+    /// The sites of plane $x_\mu = p$ at index $\mu L + p$, increasing.
+    planes: Vec<Vec<u32>>,
 }
 
 impl MinimumWavevectorPhases {
     /// The table of `lattice`.
     pub fn new(lattice: &HypercubicLattice) -> Self {
         let (length, sites) = (lattice.length(), lattice.sites());
-        let by_coordinate: Vec<(f64, f64)> = (0..length)
+        let by_coordinate = (0..length)
             .map(|x| {
                 let angle = 2.0 * std::f64::consts::PI * x as f64 / length as f64;
                 (angle.cos(), angle.sin())
             })
             .collect();
-        let phases = (0..lattice.dimension())
-            .flat_map(|axis| (0..sites).map(move |j| (axis, j)))
-            .map(|(axis, j)| by_coordinate[lattice.coordinate(j, axis)])
+        let dimension = lattice.dimension();
+        let coordinates: Vec<u32> = (0..dimension)
+            .flat_map(|axis| (0..sites).map(move |j| lattice.coordinate(j, axis) as u32))
             .collect();
-        Self { sites, phases }
+        let mut planes = vec![Vec::new(); dimension * length];
+        for axis in 0..dimension {
+            for j in 0..sites {
+                let p = coordinates[axis * sites + j] as usize;
+                planes[axis * length + p].push(j as u32);
+            }
+        }
+        Self {
+            sites,
+            length,
+            by_coordinate,
+            coordinates,
+            planes,
+        }
     }
 
     /// Number of axes $d$.
     pub fn dimension(&self) -> usize {
-        self.phases.len() / self.sites
+        self.coordinates.len() / self.sites
     }
 
-    /// $\left|\frac1N \sum_j w_j e^{i \mathbf k_\mu \cdot \mathbf r_j}\right|^2$ for site weights $w_j$
-    /// (for the overlap, $w_j = s^a_j s^b_j$).
-    pub fn power(&self, axis: usize, weight: impl Fn(usize) -> f64) -> f64 {
+    /// Side $L$.
+    pub fn length(&self) -> usize {
+        self.length
+    }
+
+    /// The sites of the plane $x_\mu = p$ ($\mu$ = `axis`, $p$ = `coordinate`), increasing.
+    pub fn plane(&self, axis: usize, coordinate: usize) -> &[u32] {
+        &self.planes[axis * self.length + coordinate]
+    }
+
+    /// $\left|\frac1N \sum_p e^{2\pi i p/L} W_p\right|^2$ from the plane sums
+    /// $W_p$ = `sums[p]` along one axis.
+    pub fn power_of_plane_sums(&self, sums: &[f64]) -> f64 {
+        assert_eq!(sums.len(), self.length, "one sum per plane");
         let (mut re, mut im) = (0.0, 0.0);
-        for (j, &(c, s)) in self.phases[axis * self.sites..(axis + 1) * self.sites]
-            .iter()
-            .enumerate()
-        {
-            let w = weight(j);
+        for (&w, &(c, s)) in sums.iter().zip(&self.by_coordinate) {
             re += w * c;
             im += w * s;
         }
@@ -113,10 +146,33 @@ impl MinimumWavevectorPhases {
         (re * re + im * im) / (n * n)
     }
 
+    /// $\left|\frac1N \sum_j w_j e^{i \mathbf k_\mu \cdot \mathbf r_j}\right|^2$ for site weights $w_j$
+    /// (for the overlap, $w_j = s^a_j s^b_j$).
+    pub fn power(&self, axis: usize, weight: impl Fn(usize) -> f64) -> f64 {
+        let mut sums = vec![0.0; self.length];
+        for (j, &p) in self.coordinates[axis * self.sites..(axis + 1) * self.sites]
+            .iter()
+            .enumerate()
+        {
+            sums[p as usize] += weight(j);
+        }
+        self.power_of_plane_sums(&sums)
+    }
+
     /// [`Self::power`] averaged over the $d$ axes.
     pub fn mean_power(&self, weight: impl Fn(usize) -> f64) -> f64 {
         let d = self.dimension();
         (0..d).map(|axis| self.power(axis, &weight)).sum::<f64>() / d as f64
+    }
+
+    /// [`Self::mean_power`] from the plane sums, `sums[axis][p]`.
+    pub fn mean_power_of_plane_sums(&self, sums: &[Vec<f64>]) -> f64 {
+        let d = self.dimension();
+        assert_eq!(sums.len(), d, "one list of plane sums per axis");
+        sums.iter()
+            .map(|s| self.power_of_plane_sums(s))
+            .sum::<f64>()
+            / d as f64
     }
 }
 
@@ -234,5 +290,35 @@ mod tests {
         // |(1/N) sum_x s(x) e^{i pi x / 2}|^2 for s = (1, 1, -1, -1): |1 + i|^2 / 4 = 1/2.
         assert!((values[0] - 0.5).abs() < 1e-14, "{values:?}");
         assert!(values[1].abs() < 1e-28);
+    }
+
+    #[test]
+    fn plane_sums_give_the_site_by_site_fourier_power() {
+        // 3D L = 4 with arbitrary real weights: the plane-by-plane sum equals
+        // the direct sum over sites of w_j e^{i k r_j} up to rounding.
+        let lattice = HypercubicLattice::new(3, 4).unwrap();
+        let phases = MinimumWavevectorPhases::new(&lattice);
+        let weight = |j: usize| ((j * 37 % 11) as f64 - 5.0) / 3.0;
+        for axis in 0..3 {
+            let (mut re, mut im) = (0.0f64, 0.0f64);
+            for j in 0..lattice.sites() {
+                let angle = std::f64::consts::PI / 2.0 * lattice.coordinate(j, axis) as f64;
+                re += weight(j) * angle.cos();
+                im += weight(j) * angle.sin();
+            }
+            let direct = (re * re + im * im) / (64.0 * 64.0);
+            let power = phases.power(axis, weight);
+            assert!(
+                (power - direct).abs() < 1e-14,
+                "axis {axis}: {power} vs {direct}"
+            );
+            assert_eq!(phases.plane(axis, 1).len(), 16);
+            assert!(
+                phases
+                    .plane(axis, 1)
+                    .iter()
+                    .all(|&j| lattice.coordinate(j as usize, axis) == 1)
+            );
+        }
     }
 }

@@ -69,7 +69,7 @@ pub use chain::ChainState;
 pub use dense::{DenseConfig, DensePrecision, DenseState, DenseTempering};
 pub use error::SamplerError;
 pub use local::{LocalRule, SingleSpinSampler, SweepOrder};
-pub use measure::{Measurements, ThermalSummary};
+pub use measure::{ChainValues, Measurements, PairValues, SlotValues, ThermalSummary};
 pub use multispin::{
     MultispinConfig, MultispinLayout, MultispinState, MultispinTempering, RandomPolicy, WordWidth,
 };

@@ -82,6 +82,74 @@ impl PhaseCache {
     }
 }
 
+/// One chain's instantaneous values at a measurement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChainValues {
+    /// $E$ (not per spin).
+    pub energy: f64,
+    /// $E_J = E - E_h$, the coupling part of $E$.
+    pub coupling_energy: f64,
+    /// $m = \frac1N \sum_i s_i$.
+    pub magnetisation: f64,
+}
+
+/// One replica pair's instantaneous values at a measurement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairValues {
+    /// $q_{ab}$.
+    pub overlap: f64,
+    /// $q_\ell$.
+    pub link_overlap: f64,
+    /// $|q(\mathbf k_{\min})|^2$ averaged over axes (lattices only).
+    pub fourier_power: Option<f64>,
+}
+
+/// The instantaneous values of one temperature slot: its chains by replica,
+/// and the replica pairs $(a, b)$, $a < b$, in lexicographic order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotValues {
+    /// By replica.
+    pub chains: Vec<ChainValues>,
+    /// By pair $(0,1), (0,2), \dots, (1,2), \dots$.
+    pub pairs: Vec<PairValues>,
+}
+
+impl SlotValues {
+    /// The values of slot `slot` of `state` on `sample`, computed from the
+    /// spins (`phases` = the sample's lattice table, if it has one).
+    pub fn of_state(
+        sample: &Sample,
+        state: &TemperingState,
+        slot: usize,
+        phases: Option<&MinimumWavevectorPhases>,
+    ) -> Self {
+        let chains: Vec<_> = state.chains_at(slot).collect();
+        let values = chains
+            .iter()
+            .map(|chain| ChainValues {
+                energy: chain.energy,
+                coupling_energy: chain.energy - sample.field_energy(&chain.spins),
+                magnetisation: magnetisation(&chain.spins),
+            })
+            .collect();
+        let mut pairs = Vec::new();
+        for a in 0..chains.len() {
+            for b in a + 1..chains.len() {
+                let (sa, sb) = (&chains[a].spins, &chains[b].spins);
+                pairs.push(PairValues {
+                    overlap: overlap(sa, sb),
+                    link_overlap: link_overlap(sample, sa, sb),
+                    fourier_power: phases.map(|p| p.mean_power(|j| f64::from(sa[j] * sb[j]))),
+                });
+            }
+        }
+        Self {
+            chains: values,
+            pairs,
+        }
+    }
+}
+
 /// Thermal averages of one sample at one temperature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThermalSummary {
@@ -131,21 +199,32 @@ impl Measurements {
         }
     }
 
-    /// Records one measurement of every slot of `state`.
+    /// Records one measurement of every slot of `state`: the values of
+    /// [`SlotValues::of_state`], then [`Self::record_values`].
     pub fn record(&mut self, sample: &Sample, state: &TemperingState) {
-        let n = sample.n() as f64;
-        let replicas = state.ladders.len();
         let phases = self.phases.for_sample(sample);
-        for (slot, accumulators) in self.slots.iter_mut().enumerate() {
-            let chains: Vec<_> = state.chains_at(slot).collect();
+        let values: Vec<SlotValues> = (0..self.slots.len())
+            .map(|slot| SlotValues::of_state(sample, state, slot, phases))
+            .collect();
+        self.record_values(sample.n(), &values);
+    }
+
+    /// Records one measurement from its instantaneous values, `slots[k]` those
+    /// of slot $k$ of an `n`-spin sample. Every kernel's measurements go
+    /// through here, so equal values give bit-identical accumulators.
+    pub fn record_values(&mut self, n: usize, slots: &[SlotValues]) {
+        assert_eq!(slots.len(), self.slots.len(), "one set of values per slot");
+        let n = n as f64;
+        for (accumulators, values) in self.slots.iter_mut().zip(slots) {
             let (mut energy, mut coupling, mut m_abs, mut m_sq) = (0.0, 0.0, 0.0, 0.0);
-            for chain in &chains {
-                let m = magnetisation(&chain.spins);
+            for chain in &values.chains {
+                let m = chain.magnetisation;
                 energy += chain.energy / n;
-                coupling += (chain.energy - sample.field_energy(&chain.spins)) / n;
+                coupling += chain.coupling_energy / n;
                 m_abs += m.abs();
                 m_sq += m * m;
             }
+            let replicas = values.chains.len();
             let r = replicas as f64;
             accumulators.energy.push(energy / r);
             accumulators.coupling_energy.push(coupling / r);
@@ -156,26 +235,23 @@ impl Measurements {
             }
             let (mut q_abs, mut q2, mut q4, mut ql, mut fourier, mut pairs) =
                 (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-            for a in 0..replicas {
-                for b in a + 1..replicas {
-                    let (sa, sb) = (&chains[a].spins, &chains[b].spins);
-                    let q = overlap(sa, sb);
-                    q_abs += q.abs();
-                    q2 += q * q;
-                    q4 += q * q * q * q;
-                    ql += link_overlap(sample, sa, sb);
-                    if let Some(phases) = phases {
-                        fourier += phases.mean_power(|j| f64::from(sa[j] * sb[j]));
-                    }
-                    accumulators.overlap_distribution.add(q);
-                    pairs += 1.0;
+            for pair in &values.pairs {
+                let q = pair.overlap;
+                q_abs += q.abs();
+                q2 += q * q;
+                q4 += q * q * q * q;
+                ql += pair.link_overlap;
+                if let Some(power) = pair.fourier_power {
+                    fourier += power;
                 }
+                accumulators.overlap_distribution.add(q);
+                pairs += 1.0;
             }
             accumulators.absolute_overlap.push(q_abs / pairs);
             accumulators.overlap_squared.push(q2 / pairs);
             accumulators.overlap_fourth.push(q4 / pairs);
             accumulators.link_overlap.push(ql / pairs);
-            if phases.is_some() {
+            if values.pairs.iter().any(|p| p.fourier_power.is_some()) {
                 accumulators.fourier_overlap_squared.push(fourier / pairs);
             }
         }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::assert_agrees;
-use quench_core::observables::{magnetisation, overlap};
+use quench_core::observables::{MinimumWavevectorPhases, magnetisation, overlap};
 use quench_core::{
     CouplingDistribution, ModelSpec, Purpose, Sample, Spin, StreamKey, random_spins,
 };
@@ -14,7 +14,10 @@ use quench_mc::multispin::kernel::{self, BlockRng, MAX_LEVELS};
 use quench_mc::multispin::{
     MultispinLayout, pack_lane, reference, shared_graph_samples, unpack_lane,
 };
-use quench_mc::{MultispinConfig, MultispinTempering, RandomPolicy, TemperatureLadder, WordWidth};
+use quench_mc::{
+    Measurements, MultispinConfig, MultispinTempering, RandomPolicy, SlotValues, TemperatureLadder,
+    WordWidth,
+};
 use quench_stats::BinningAccumulator;
 
 fn ea(dimension: i64, length: i64, lanes: usize, seed: u64) -> Vec<Sample> {
@@ -341,6 +344,55 @@ fn driver_energies_and_snapshots_are_consistent() {
         for ladder in &snapshot.ladders {
             for chain in &ladder.chains {
                 assert_eq!(chain.energy, samples[lane].energy(&chain.spins));
+            }
+        }
+    }
+}
+
+#[test]
+fn bit_sliced_lane_values_equal_the_values_of_each_lane_snapshot() {
+    // 3 replicas (3 pairs), lattices of two dimensions (Fourier planes of
+    // different sizes), a random regular graph (no lattice), 70 lanes (a
+    // full block and a padded one) at every available width: every value,
+    // and so every accumulator, is bit-identical to the scalar measurement.
+    let cases = [
+        ("3D L = 4", ea(3, 4, 70, 11)),
+        ("2D L = 6", ea(2, 6, 70, 12)),
+        ("RRG N = 20", random_regular(20, 70, 13)),
+    ];
+    for (label, samples) in &cases {
+        let phases = samples[0].lattice().map(MinimumWavevectorPhases::new);
+        for width in WordWidth::available() {
+            let config = MultispinConfig {
+                ladder: TemperatureLadder::geometric(0.6, 2.0, 4).unwrap(),
+                replicas: 3,
+                sweeps_per_exchange: 2,
+                policy: RandomPolicy::SharedPerSite,
+                width,
+            };
+            let tempering = MultispinTempering::new(config, samples).unwrap();
+            let mut state = tempering.initial_state(4, 0);
+            for _ in 0..5 {
+                tempering.step(&mut state);
+            }
+            let values = tempering.lane_values(&state, phases.as_ref());
+            assert_eq!(values.len(), samples.len());
+            for (lane, sample) in samples.iter().enumerate() {
+                let snapshot = tempering.lane_tempering_state(&state, lane);
+                for (slot, value) in values[lane].iter().enumerate() {
+                    let expected = SlotValues::of_state(sample, &snapshot, slot, phases.as_ref());
+                    assert_eq!(
+                        value, &expected,
+                        "{label} {width:?} lane {lane} slot {slot}"
+                    );
+                }
+                let mut scalar =
+                    Measurements::new(&tempering.config().ladder.temperatures(), sample.n());
+                scalar.record(sample, &snapshot);
+                let mut sliced =
+                    Measurements::new(&tempering.config().ladder.temperatures(), sample.n());
+                sliced.record_values(sample.n(), &values[lane]);
+                assert_eq!(scalar, sliced, "{label} {width:?} lane {lane}");
             }
         }
     }

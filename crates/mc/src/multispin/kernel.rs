@@ -116,7 +116,7 @@ pub fn shared_uniform(digits: u64, thresholds: &[u64], rng: &mut BlockRng) -> u6
 /// need: `u64`, an AVX2 `__m256i` or an AVX-512 `__m512i`. The vector
 /// implementations call `core::arch` intrinsics; they are only instantiated
 /// inside `#[target_feature]` functions entered after run-time detection.
-trait Word:
+pub(super) trait Word:
     Copy + BitAnd<Output = Self> + BitOr<Output = Self> + BitXor<Output = Self> + Not<Output = Self>
 {
     const BLOCKS: usize;
@@ -168,7 +168,7 @@ trait Word:
 }
 
 #[derive(Clone, Copy)]
-struct Scalar(u64);
+pub(super) struct Scalar(pub(super) u64);
 
 macro_rules! bit_ops {
     ($t:ty, $and:expr, $or:expr, $xor:expr) => {
@@ -288,7 +288,7 @@ impl Word for Scalar {
 }
 
 #[cfg(target_arch = "x86_64")]
-mod x86 {
+pub(super) mod x86 {
     //! AVX2 and AVX-512 words. Every intrinsic here is reached only from the
     //! `#[target_feature]` entry points, after `is_x86_feature_detected!`.
     #![allow(unsafe_op_in_unsafe_fn)]
@@ -297,9 +297,9 @@ mod x86 {
     use std::ops::{BitAnd, BitOr, BitXor, Not};
 
     #[derive(Clone, Copy)]
-    pub(super) struct Avx2(__m256i);
+    pub(in crate::multispin) struct Avx2(__m256i);
     #[derive(Clone, Copy)]
-    pub(super) struct Avx512(__m512i);
+    pub(in crate::multispin) struct Avx512(__m512i);
 
     // SAFETY (all blocks below): AVX2 / AVX-512F+VL+BW availability is
     // checked by `WordWidth::is_available` before the entry points run.
@@ -1642,145 +1642,21 @@ pub fn probability_threshold(probability: f64) -> u64 {
 
 /// Unsatisfied-bond count of every lane of one chain (`out[lane]`, `64 *
 /// blocks` entries), by a carry-save (Harley–Seal) bit-sliced popcount over
-/// the bonds, `width` blocks at a time.
+/// the bonds, `width` blocks at a time (see [`super::count`]).
+///
+/// # Panics
+///
+/// If `width` is not available on this CPU or the buffers have the wrong lengths.
 pub fn unsatisfied_bonds(
     layout: &MultispinLayout,
     spins: &[u64],
     out: &mut [u32],
     width: WordWidth,
 ) {
-    assert!(
-        width.is_available(),
-        "{width:?} is not available on this CPU"
+    super::count::count_lanes(
+        layout,
+        super::count::LaneCount::UnsatisfiedBonds(spins),
+        width,
+        out,
     );
-    assert_eq!(out.len(), 64 * layout.blocks);
-    assert_eq!(spins.len(), layout.sites() * layout.blocks);
-    let mut first = 0;
-    while first < layout.blocks {
-        let remaining = layout.blocks - first;
-        #[cfg(target_arch = "x86_64")]
-        {
-            if width == WordWidth::Bits512 && remaining >= 8 {
-                // SAFETY: AVX-512F/VL/BW availability was checked by `is_available`.
-                unsafe { count_512(layout, spins, first, out) };
-                first += 8;
-                continue;
-            }
-            if width != WordWidth::Bits64 && remaining >= 4 {
-                // SAFETY: AVX2 is implied by the width being available.
-                unsafe { count_256(layout, spins, first, out) };
-                first += 4;
-                continue;
-            }
-        }
-        let _ = remaining;
-        count_chunk::<Scalar>(layout, spins, first, out);
-        first += 1;
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn count_256(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u32]) {
-    count_chunk::<x86::Avx2>(layout, spins, first, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vl,avx512bw,avx2")]
-fn count_512(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u32]) {
-    count_chunk::<x86::Avx512>(layout, spins, first, out)
-}
-
-#[inline(always)]
-fn carry_save<S: Word>(a: S, b: S, c: S) -> (S, S) {
-    (S::majority(a, b, c), S::xor3(a, b, c))
-}
-
-/// The unsatisfied-bond word of bond `e` (zero past the last bond).
-///
-/// # Safety
-/// `spins` must hold `layout.sites() * layout.blocks()` words and
-/// `first + S::BLOCKS <= layout.blocks()`.
-#[inline(always)]
-unsafe fn bond_word<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, e: usize) -> S {
-    let Some(&[i, j]) = layout.bond_ends.get(e) else {
-        return S::splat(0);
-    };
-    let w = layout.blocks;
-    let (i, j) = (i as usize * w + first, j as usize * w + first);
-    let c = e * w + first;
-    debug_assert!(i.max(j) + S::BLOCKS <= spins.len());
-    debug_assert!(c + S::BLOCKS <= layout.antiferro.len());
-    // SAFETY: the layout's bond ends are sites (< N) and its coupling
-    // words cover every bond; the caller guarantees the rest.
-    unsafe {
-        S::xor3(
-            S::read(spins.as_ptr().add(i)),
-            S::read(spins.as_ptr().add(j)),
-            S::read(layout.antiferro.as_ptr().add(c)),
-        )
-    }
-}
-
-#[inline(always)]
-fn count_chunk<S: Word>(layout: &MultispinLayout, spins: &[u64], first: usize, out: &mut [u32]) {
-    assert_eq!(spins.len(), layout.n * layout.blocks);
-    assert!(first + S::BLOCKS <= layout.blocks);
-    let bonds = layout.bond_ends.len();
-    // SAFETY: asserted just above.
-    let word = |e: usize| unsafe { bond_word::<S>(layout, spins, first, e) };
-    let zero = S::splat(0);
-    let (mut ones, mut twos, mut fours, mut eights) = (zero, zero, zero, zero);
-    let mut high = [zero; 28];
-    let mut used = 0;
-    let mut e = 0;
-    while e < bonds {
-        let mut eights_in = [zero; 2];
-        for eight in &mut eights_in {
-            let (two_a, o) = carry_save(ones, word(e), word(e + 1));
-            let (two_b, o) = carry_save(o, word(e + 2), word(e + 3));
-            let (four_a, t) = carry_save(twos, two_a, two_b);
-            let (two_a, o) = carry_save(o, word(e + 4), word(e + 5));
-            let (two_b, o) = carry_save(o, word(e + 6), word(e + 7));
-            let (four_b, t) = carry_save(t, two_a, two_b);
-            let (eight_out, f) = carry_save(fours, four_a, four_b);
-            (ones, twos, fours, *eight) = (o, t, f, eight_out);
-            e += 8;
-        }
-        let (sixteens, t) = carry_save(eights, eights_in[0], eights_in[1]);
-        eights = t;
-        let mut carry = sixteens;
-        for (p, plane) in high.iter_mut().enumerate() {
-            if !carry.any() {
-                break;
-            }
-            let next = *plane & carry;
-            *plane = *plane ^ carry;
-            carry = next;
-            used = used.max(p + 1);
-        }
-    }
-    // All planes as plain words: planes[p][b] is plane p of block b.
-    let mut planes = [[0u64; 8]; 32];
-    for (p, plane) in [ones, twos, fours, eights]
-        .iter()
-        .chain(&high[..used])
-        .enumerate()
-    {
-        // SAFETY: a row of `planes` holds 8 >= S::BLOCKS words.
-        unsafe { plane.write(planes[p].as_mut_ptr()) };
-    }
-    let planes = &planes[..4 + used];
-    for b in 0..S::BLOCKS {
-        for (lane, count) in out[64 * (first + b)..64 * (first + b + 1)]
-            .iter_mut()
-            .enumerate()
-        {
-            *count = planes
-                .iter()
-                .enumerate()
-                .map(|(p, words)| (((words[b] >> lane) & 1) as u32) << p)
-                .sum();
-        }
-    }
 }

@@ -71,8 +71,14 @@
 //!   scalar reference kernels.
 //! * [`MultispinTempering`] / [`MultispinState`]: parallel tempering with one
 //!   lane vector per temperature slot and exchanges decided per lane.
+//! * [`count::count_lanes`]: bit-sliced per-lane population counts, behind
+//!   the energies and [`MultispinTempering::lane_values`], the measurements
+//!   of every lane at once (bit-identical to measuring each lane's unpacked
+//!   snapshot).
 
+pub mod count;
 pub mod kernel;
+mod measure;
 pub mod reference;
 mod tempering;
 mod words;
