@@ -31,6 +31,38 @@
 //! every chain that flips. Each chain consumes its own stream exactly as in
 //! a chain-by-chain sweep, so the grouping changes nothing in the results.
 //!
+//! With AVX-512 (F, BW, VPOPCNTDQ) the packed storage decides eight chains
+//! of a group at once, one per 64-bit lane, and without a branch. A
+//! chain-by-chain sweep is bound by latency and mispredictions: an attempt
+//! is a chain of dependent steps (popcounts, a horizontal sum, a table
+//! look-up, a draw, a comparison) ending in a branch taken at random, and a
+//! misprediction throws away the work in flight for the other chains. Per
+//! site and batch of eight the kernel
+//!
+//! 1. sums `vpopcntq`$(r_i \oplus b^{(c)})$ over the row into one
+//!    accumulator per chain $c$ and adds the eight accumulators' lanes
+//!    together by a transpose (unpack, then two 128-bit shuffles), so that
+//!    lane $c$ holds $\mathrm{popcount}(r_i \oplus b^{(c)})$;
+//! 2. forms $x_c = s^{(c)}_i h^{(c)}_i$ in the lanes, $s^{(c)}_i$ read from a
+//!    site-major byte (bit $c$ of byte $i$ is $b^{(c)}_i$) rather than from
+//!    the spin words;
+//! 3. advances the eight chains' Xoshiro256++ states as one vector
+//!    (`vprolq` rotations), keeping the new state only in the lanes with
+//!    $x_c > 0$: each stream moves exactly as in the scalar sweep, one
+//!    `u64` per attempt with $x > 0$;
+//! 4. accepts where $x_c \le 0$ or $u_c < T_c\[x_c\]$ (table entries by
+//!    scalar loads, faster here than a gather), as a lane mask that updates
+//!    the energies, the acceptance counters and the site-major bytes;
+//! 5. applies each chain's flip by XOR-ing the aligned 64-byte block of
+//!    its spin bits that holds $b_i$ (a zero mask where rejected), so the
+//!    next site's full-block loads are served from that store.
+//!
+//! The streams' states are read out of the generators (through their
+//! serialisation) and written back, the spin bits copied into padded
+//! aligned blocks and the `i8` spins rewritten from the bits, once per call
+//! of [`sweep_chains`]. Without those instruction sets the chain-by-chain
+//! decision above runs (with `vpopcntq` where there is AVX-512 without BW).
+//!
 //! Rounding: cached floating-point fields drift from the exact sums by about
 //! $\epsilon\sqrt{\text{flips}}$; the driver recomputes them exactly every
 //! `refresh_rounds` rounds (an $O(N^2)$ pass), and the energy after every sweep
@@ -472,6 +504,478 @@ fn sweep_group_avx512(
     sweep_group::<Avx512Popcount>(couplings, betas, tables, group, sweeps)
 }
 
+/// Reading the state of a [`StreamRng`]: the generator offers no accessor,
+/// but serialises (for checkpoints) as a struct of one `[u64; 4]`; this
+/// serializer collects those words and refuses anything else.
+#[cfg(target_arch = "x86_64")]
+mod stream_words {
+    use serde::Serialize;
+    use serde::ser::{self, Impossible, Serializer};
+
+    use quench_core::StreamRng;
+    use rand::SeedableRng;
+
+    /// Anything but a sequence of `u64`.
+    #[derive(Debug)]
+    pub(super) struct Unexpected;
+
+    impl std::fmt::Display for Unexpected {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the generator does not serialise as u64 words")
+        }
+    }
+
+    impl std::error::Error for Unexpected {}
+
+    impl ser::Error for Unexpected {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Unexpected
+        }
+    }
+
+    /// The `u64` values serialised so far.
+    struct Words(Vec<u64>);
+
+    type Done = Result<(), Unexpected>;
+
+    macro_rules! refuse {
+        ($($name:ident($($t:ty),*);)*) => {
+            $(fn $name(self, $(_: $t),*) -> Done { Err(Unexpected) })*
+        };
+    }
+
+    impl Serializer for &mut Words {
+        type Ok = ();
+        type Error = Unexpected;
+        type SerializeSeq = Self;
+        type SerializeTuple = Self;
+        type SerializeTupleStruct = Self;
+        type SerializeTupleVariant = Impossible<(), Unexpected>;
+        type SerializeMap = Impossible<(), Unexpected>;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = Impossible<(), Unexpected>;
+
+        fn serialize_u64(self, v: u64) -> Done {
+            self.0.push(v);
+            Ok(())
+        }
+        refuse! {
+            serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+            serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
+            serialize_f32(f32); serialize_f64(f64); serialize_char(char); serialize_str(&str);
+            serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+            serialize_unit_struct(&'static str);
+            serialize_unit_variant(&'static str, u32, &'static str);
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Done {
+            Err(Unexpected)
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Done {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Done {
+            Err(Unexpected)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self, Unexpected> {
+            Ok(self)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self, Unexpected> {
+            Ok(self)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Unexpected> {
+            Ok(self)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Unexpected> {
+            Err(Unexpected)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unexpected> {
+            Err(Unexpected)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Unexpected> {
+            Ok(self)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Unexpected> {
+            Err(Unexpected)
+        }
+    }
+
+    impl ser::SerializeSeq for &mut Words {
+        type Ok = ();
+        type Error = Unexpected;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTuple for &mut Words {
+        type Ok = ();
+        type Error = Unexpected;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTupleStruct for &mut Words {
+        type Ok = ();
+        type Error = Unexpected;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeStruct for &mut Words {
+        type Ok = ();
+        type Error = Unexpected;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, _: &'static str, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    /// The state $(s_0, s_1, s_2, s_3)$ of a Xoshiro256++ stream.
+    pub(super) fn state(rng: &StreamRng) -> [u64; 4] {
+        let mut words = Words(Vec::with_capacity(4));
+        rng.serialize(&mut words)
+            .expect("Xoshiro256++ serialises as four u64 words");
+        words
+            .0
+            .try_into()
+            .expect("Xoshiro256++ serialises as four u64 words")
+    }
+
+    /// The stream in state `s` (`from_seed` reads the words little-endian).
+    pub(super) fn stream(s: [u64; 4]) -> StreamRng {
+        let mut seed = [0u8; 32];
+        for (chunk, word) in seed.chunks_exact_mut(8).zip(s) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        StreamRng::from_seed(seed)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use rand::Rng;
+
+        #[test]
+        fn the_state_round_trips_and_steps_like_the_generator() {
+            let mut rng = quench_core::stream(5, quench_core::Purpose::Dynamics, 2, 3);
+            for _ in 0..100 {
+                let s = super::state(&rng);
+                assert_eq!(super::stream(s), rng);
+                let u = rng.next_u64();
+                assert_eq!(
+                    u,
+                    s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0])
+                );
+                let t = s[1] << 17;
+                let (s2, s3) = (s[2] ^ s[0], s[3] ^ s[1]);
+                let (s1, s0) = (s[1] ^ s2, s[0] ^ s3);
+                assert_eq!(super::state(&rng), [s0, s1, s2 ^ t, s3.rotate_left(45)]);
+            }
+        }
+    }
+}
+
+/// One 64-byte-aligned block of eight `u64` (the unit of the AVX-512
+/// kernel's loads and stores).
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Block([u64; 8]);
+
+/// Up to eight chains of a group that the AVX-512 packed kernel decides
+/// together, one per 64-bit lane.
+#[cfg(target_arch = "x86_64")]
+struct Batch {
+    /// Index of the first chain in the group.
+    first: usize,
+    /// Chains in this batch (1 to 8).
+    active: usize,
+    /// The streams' states, word $k$ of lane $c$ in `state[k].0[c]`.
+    state: [Block; 4],
+    /// Lane $c$'s acceptance table ($N$ entries).
+    table: [*const u64; 8],
+    /// Change of the integer energy $U$ by lane.
+    change: Block,
+    /// Accepted flips by lane.
+    accepted: Block,
+    /// Site-major spin bits: bit $c$ of `own[i]` is 1 where chain $c$ has $s_i = -1$.
+    own: Vec<u8>,
+}
+
+/// The packed-sign group sweep with AVX-512, eight chains at a time (see
+/// the module docs): for each site, every chain's population count over the
+/// row by `vpopcntq`, the eight counts summed at once by a transpose, then
+/// one branchless decision per eight chains (eight Xoshiro256++ steps in
+/// one vector, kept only in the lanes with $x > 0$; the table entries by
+/// scalar loads), and each flip applied as an XOR of the aligned 64-byte
+/// block that holds the spin. The `i8` spins are written from the bits at
+/// the end.
+///
+/// # Safety
+/// The CPU must support AVX-512F, AVX-512BW and VPOPCNTDQ; `group` must be
+/// non-empty with packed fields of `words` words.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vpopcntdq,avx2,fma,popcnt")]
+unsafe fn sweep_packed_group_avx512(
+    bits: &[u64],
+    words: usize,
+    tables: &[Vec<u64>],
+    group: &mut [GroupChain<'_>],
+    sweeps: u64,
+) {
+    use std::arch::x86_64::*;
+    let n = group[0].1.spins.len();
+    assert!(n >= 1 && words == n.div_ceil(64) && bits.len() >= n * words);
+    let chains = group.len();
+    let (blocks, full, rem) = (words.div_ceil(8), words / 8, words % 8);
+    let tail = ((1u16 << rem) - 1) as __mmask8;
+    // Chain c's spin bits in blocks c * blocks.., zero padded.
+    let mut spin_blocks = vec![Block::default(); chains * blocks];
+    for (c, (_, chain, fields)) in group.iter().enumerate() {
+        let DenseFields::Packed { spins, .. } = &**fields else {
+            unreachable!("fields are built with the couplings' storage")
+        };
+        assert!(spins.len() == words && chain.spins.len() == n);
+        for (w, &word) in spins.iter().enumerate() {
+            spin_blocks[c * blocks + w / 8].0[w % 8] = word;
+        }
+    }
+    let mut batches: Vec<Batch> = (0..chains)
+        .step_by(8)
+        .map(|first| {
+            let active = (chains - first).min(8);
+            let mut state = [Block::default(); 4];
+            let mut table = [std::ptr::null(); 8];
+            // Padded to whole words of 64 sites.
+            let mut own = vec![0u8; 64 * words];
+            for c in 0..active {
+                let (slot, chain, _) = &group[first + c];
+                let s = stream_words::state(&chain.rng);
+                for (block, word) in state.iter_mut().zip(s) {
+                    block.0[c] = word;
+                }
+                assert!(tables[*slot].len() >= n);
+                table[c] = tables[*slot].as_ptr();
+                let chain_blocks = &spin_blocks[(first + c) * blocks..(first + c + 1) * blocks];
+                for (w, own) in own.chunks_exact_mut(64).enumerate() {
+                    let word = chain_blocks[w / 8].0[w % 8];
+                    // SAFETY: AVX-512F/BW are enabled (caller); `own` is 64 bytes.
+                    unsafe {
+                        let bytes = _mm512_loadu_si512(own.as_ptr().cast());
+                        let bit = _mm512_maskz_set1_epi8(word, 1 << c);
+                        _mm512_storeu_si512(own.as_mut_ptr().cast(), _mm512_or_si512(bytes, bit));
+                    }
+                }
+            }
+            Batch {
+                first,
+                active,
+                state,
+                table,
+                change: Block::default(),
+                accepted: Block::default(),
+                own,
+            }
+        })
+        .collect();
+    let spin_ptr = spin_blocks.as_mut_ptr();
+    // SAFETY (for the whole loop): AVX-512F and VPOPCNTDQ are enabled
+    // (caller). Row loads read words 8v..8v + 8 <= words of row i < n (the
+    // tail masked); block loads and stores stay inside chain c's `blocks`
+    // blocks for c < chains; table loads read entry max(x, 0) < n of lane
+    // c's table (|x| <= n - 1, at least n entries asserted) for c < active;
+    // `own` has 64 * words >= n entries.
+    unsafe {
+        let zero = _mm512_setzero_si512();
+        let one = _mm512_set1_epi64(1);
+        let two = _mm512_set1_epi64(2);
+        let n1 = _mm512_set1_epi64(n as i64 - 1);
+        for _ in 0..sweeps {
+            for i in 0..n {
+                let row = bits.as_ptr().add(i * words);
+                let (w, shift) = (i / 64, (i % 64) as u32);
+                let (block, lane_bit) = (w / 8, 1u8 << (w % 8));
+                for batch in batches.iter_mut() {
+                    // Population counts of row ^ spins, lane by lane.
+                    let mut acc = [zero; 8];
+                    for (c, acc) in acc.iter_mut().enumerate().take(batch.active) {
+                        let base = spin_ptr.add((batch.first + c) * blocks).cast::<__m512i>();
+                        let mut a = zero;
+                        for v in 0..full {
+                            let r = _mm512_loadu_si512(row.add(8 * v).cast());
+                            let b = _mm512_load_si512(base.add(v));
+                            a = _mm512_add_epi64(a, _mm512_popcnt_epi64(_mm512_xor_si512(r, b)));
+                        }
+                        if rem != 0 {
+                            let r = _mm512_maskz_loadu_epi64(tail, row.add(8 * full).cast());
+                            let b = _mm512_load_si512(base.add(full));
+                            a = _mm512_add_epi64(a, _mm512_popcnt_epi64(_mm512_xor_si512(r, b)));
+                        }
+                        *acc = a;
+                    }
+                    // Transpose-add: lane c of `count` is the sum of acc[c].
+                    macro_rules! pair {
+                        ($a:expr, $b:expr) => {
+                            _mm512_add_epi64(
+                                _mm512_unpacklo_epi64($a, $b),
+                                _mm512_unpackhi_epi64($a, $b),
+                            )
+                        };
+                    }
+                    macro_rules! halves {
+                        ($a:expr, $b:expr) => {{
+                            let (a, b) = ($a, $b);
+                            _mm512_add_epi64(
+                                _mm512_shuffle_i64x2::<0b10_00_10_00>(a, b),
+                                _mm512_shuffle_i64x2::<0b11_01_11_01>(a, b),
+                            )
+                        }};
+                    }
+                    let count = halves!(
+                        halves!(pair!(acc[0], acc[1]), pair!(acc[2], acc[3])),
+                        halves!(pair!(acc[4], acc[5]), pair!(acc[6], acc[7]))
+                    );
+                    // x = s_i h_i, h_i = (N - 1) - 2 (count - b_i), s_i = 1 - 2 b_i.
+                    let live = ((1u16 << batch.active) - 1) as __mmask8;
+                    let own = *batch.own.get_unchecked(i);
+                    let field = _mm512_sub_epi64(n1, _mm512_add_epi64(count, count));
+                    let field = _mm512_mask_add_epi64(field, own, field, two);
+                    let x = _mm512_mask_sub_epi64(field, own, zero, field);
+                    let need = _mm512_cmpgt_epi64_mask(x, zero) & live;
+                    // Eight Xoshiro256++ steps, kept where x > 0.
+                    let s = &mut batch.state;
+                    let s0 = _mm512_load_si512(s[0].0.as_ptr().cast());
+                    let s1 = _mm512_load_si512(s[1].0.as_ptr().cast());
+                    let s2 = _mm512_load_si512(s[2].0.as_ptr().cast());
+                    let s3 = _mm512_load_si512(s[3].0.as_ptr().cast());
+                    let uniform =
+                        _mm512_add_epi64(_mm512_rol_epi64::<23>(_mm512_add_epi64(s0, s3)), s0);
+                    let t = _mm512_slli_epi64::<17>(s1);
+                    let t2 = _mm512_xor_si512(s2, s0);
+                    let t3 = _mm512_xor_si512(s3, s1);
+                    let t1 = _mm512_xor_si512(s1, t2);
+                    let t0 = _mm512_xor_si512(s0, t3);
+                    let t2 = _mm512_xor_si512(t2, t);
+                    let t3 = _mm512_rol_epi64::<45>(t3);
+                    _mm512_store_si512(
+                        s[0].0.as_mut_ptr().cast(),
+                        _mm512_mask_blend_epi64(need, s0, t0),
+                    );
+                    _mm512_store_si512(
+                        s[1].0.as_mut_ptr().cast(),
+                        _mm512_mask_blend_epi64(need, s1, t1),
+                    );
+                    _mm512_store_si512(
+                        s[2].0.as_mut_ptr().cast(),
+                        _mm512_mask_blend_epi64(need, s2, t2),
+                    );
+                    _mm512_store_si512(
+                        s[3].0.as_mut_ptr().cast(),
+                        _mm512_mask_blend_epi64(need, s3, t3),
+                    );
+                    // The thresholds T[max(x, 0)] by scalar loads (a gather
+                    // is slower here); T[0] = 2^64 - 1 where x <= 0.
+                    let (mut xs, mut us) = (Block::default(), Block::default());
+                    _mm512_store_si512(xs.0.as_mut_ptr().cast(), _mm512_max_epi64(x, zero));
+                    _mm512_store_si512(us.0.as_mut_ptr().cast(), uniform);
+                    let mut below = 0u8;
+                    for c in 0..batch.active {
+                        let threshold = *batch.table[c].add(xs.0[c] as usize);
+                        below |= u8::from(us.0[c] < threshold) << c;
+                    }
+                    let accept = (below | !need) & live;
+                    let change = batch.change.0.as_mut_ptr().cast::<__m512i>();
+                    let c0 = _mm512_load_si512(change);
+                    _mm512_store_si512(
+                        change,
+                        _mm512_mask_add_epi64(c0, accept, c0, _mm512_add_epi64(x, x)),
+                    );
+                    let accepted = batch.accepted.0.as_mut_ptr().cast::<__m512i>();
+                    let a0 = _mm512_load_si512(accepted);
+                    _mm512_store_si512(accepted, _mm512_mask_add_epi64(a0, accept, a0, one));
+                    *batch.own.get_unchecked_mut(i) ^= accept;
+                    // The flips, one aligned block per chain.
+                    for c in 0..batch.active {
+                        let flip = u64::from((accept >> c) & 1) << shift;
+                        let target = spin_ptr
+                            .add((batch.first + c) * blocks + block)
+                            .cast::<__m512i>();
+                        _mm512_store_si512(
+                            target,
+                            _mm512_xor_si512(
+                                _mm512_load_si512(target),
+                                _mm512_maskz_set1_epi64(lane_bit, flip as i64),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for batch in &batches {
+        for c in 0..batch.active {
+            let (_, chain, fields) = &mut group[batch.first + c];
+            let DenseFields::Packed { spins, energy } = &mut **fields else {
+                unreachable!("fields are built with the couplings' storage")
+            };
+            let chain_blocks = &spin_blocks[(batch.first + c) * blocks..];
+            for (w, word) in spins.iter_mut().enumerate() {
+                *word = chain_blocks[w / 8].0[w % 8];
+            }
+            for (w, spins) in chain.spins.chunks_mut(64).enumerate() {
+                let word = chain_blocks[w / 8].0[w % 8];
+                let valid = u64::MAX >> (64 - spins.len());
+                // SAFETY: AVX-512F/BW are enabled (caller); the store
+                // writes the `spins.len()` bytes of `spins` only.
+                unsafe {
+                    let values =
+                        _mm512_mask_blend_epi8(word, _mm512_set1_epi8(1), _mm512_set1_epi8(-1));
+                    _mm512_mask_storeu_epi8(spins.as_mut_ptr(), valid, values);
+                }
+            }
+            *energy += batch.change.0[c] as i64;
+            chain.rng = stream_words::stream([0, 1, 2, 3].map(|k| batch.state[k].0[c]));
+            chain.accepted += batch.accepted.0[c];
+            chain.sweeps += sweeps;
+            chain.attempted += sweeps * n as u64;
+        }
+    }
+}
+
 /// [`sweep_group`] compiled for AVX2 and `popcnt`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,popcnt")]
@@ -509,6 +1013,16 @@ pub fn sweep_chains(
             && std::arch::is_x86_feature_detected!("fma")
             && std::arch::is_x86_feature_detected!("popcnt")
         {
+            if let DenseCouplings::PackedSigns { bits, words, .. } = couplings
+                && std::arch::is_x86_feature_detected!("avx512bw")
+            {
+                if !group.is_empty() {
+                    // SAFETY: the features were detected just above; the
+                    // group is non-empty and its fields are packed ones.
+                    unsafe { sweep_packed_group_avx512(bits, *words, tables, group, sweeps) };
+                }
+                return;
+            }
             // SAFETY: the features were detected just above.
             unsafe { sweep_group_avx512(couplings, betas, tables, group, sweeps) };
             return;

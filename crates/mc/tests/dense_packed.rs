@@ -1,0 +1,104 @@
+//! The packed-sign group sweep (eight chains per batch with AVX-512, where
+//! the CPU has it) against the portable chain-by-chain [`sweep_packed`]:
+//! identical spins, spin bits, streams, counters and exact energies, for
+//! row lengths with and without a partial 512-bit block and for groups that
+//! fill zero, one or several batches of eight exactly or partly.
+
+use quench_core::{CouplingDistribution, ModelSpec, Sample};
+use quench_mc::dense::{DenseCouplings, DenseFields, sweep_chains, sweep_packed};
+use quench_mc::{DenseConfig, DensePrecision, DenseTempering, TemperatureLadder};
+
+fn sk(n: i64, seed: u64) -> Sample {
+    ModelSpec::SherringtonKirkpatrick {
+        n,
+        couplings: CouplingDistribution::PlusMinusOne,
+        field: 0.0,
+    }
+    .ensemble()
+    .unwrap()
+    .draw(seed, 0)
+    .unwrap()
+}
+
+#[test]
+fn packed_group_sweeps_follow_the_portable_chain_by_chain_sweeps() {
+    // (N, temperatures, replicas, group sizes): 17 chains make batches of
+    // 8 + 8 + 1; N = 512 and 2000 fill whole blocks, 1000 and 70 do not.
+    for (n, temperatures, replicas, sizes) in [
+        (2, 3, 1, vec![usize::MAX, 2]),
+        (70, 17, 1, vec![usize::MAX, 9, 8, 7]),
+        (512, 10, 1, vec![usize::MAX, 5]),
+        (1000, 4, 4, vec![usize::MAX, 3, 16]),
+        (2000, 10, 1, vec![usize::MAX]),
+    ] {
+        let sample = sk(n, 9);
+        let config = DenseConfig {
+            ladder: TemperatureLadder::geometric(0.4, 1.6, temperatures).unwrap(),
+            replicas,
+            sweeps_per_exchange: 1,
+            precision: DensePrecision::PackedSigns,
+            refresh_rounds: 100,
+        };
+        let dense = DenseTempering::new(config, &sample).unwrap();
+        let DenseCouplings::PackedSigns { bits, words, .. } = dense.couplings() else {
+            unreachable!("packed storage")
+        };
+        let mut start = dense.initial_state(&sample, 13, 0);
+        // A few rounds first, so that the spins are not the random start.
+        for _ in 0..3 {
+            dense.step(&sample, &mut start);
+        }
+        let sweeps = 3;
+        let mut alone = start.clone();
+        let chains = alone
+            .tempering
+            .ladders
+            .iter_mut()
+            .flat_map(|l| l.chains.iter_mut());
+        for (index, (chain, fields)) in chains.zip(alone.fields.iter_mut()).enumerate() {
+            let DenseFields::Packed { spins, energy } = fields else {
+                unreachable!("packed fields")
+            };
+            let table = &dense.tables()[index % temperatures];
+            for _ in 0..sweeps {
+                let (change, accepted) =
+                    sweep_packed(bits, *words, &mut chain.spins, spins, table, &mut chain.rng);
+                *energy += change;
+                chain.accepted += accepted;
+                chain.attempted += n as u64;
+                chain.sweeps += 1;
+            }
+        }
+        for size in sizes {
+            let mut grouped = start.clone();
+            let mut chains: Vec<_> = grouped
+                .tempering
+                .ladders
+                .iter_mut()
+                .flat_map(|l| l.chains.iter_mut())
+                .zip(grouped.fields.iter_mut())
+                .enumerate()
+                .map(|(index, (chain, fields))| (index % temperatures, chain, fields))
+                .collect();
+            let size = size.min(chains.len());
+            for group in chains.chunks_mut(size) {
+                sweep_chains(
+                    dense.couplings(),
+                    dense.betas(),
+                    dense.tables(),
+                    group,
+                    sweeps,
+                );
+            }
+            drop(chains);
+            assert_eq!(grouped, alone, "N = {n}, groups of {size}");
+        }
+        for (chain, fields) in alone.tempering.ladders[0].chains.iter().zip(&alone.fields) {
+            let DenseFields::Packed { energy, .. } = fields else {
+                unreachable!("packed fields")
+            };
+            let magnitude = sample.coupling(0, 1).abs();
+            assert!((magnitude * *energy as f64 - sample.energy(&chain.spins)).abs() < 1e-9);
+        }
+    }
+}
