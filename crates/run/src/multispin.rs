@@ -20,7 +20,6 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use quench_core::Sample;
 use quench_core::observables::MinimumWavevectorPhases;
 use quench_mc::{
     Kernel, Measurements, MultispinConfig, MultispinTempering, SampleRun, TemperingState,
@@ -93,11 +92,15 @@ pub(crate) fn run_block(
     let Kernel::Multispin { width, policy } = point.kernel else {
         unreachable!("blocks are made for multispin points only")
     };
-    let samples: Vec<Sample> = (first..first + lanes)
-        .map(|s| point.ensemble.draw(spec.seed, stream_index(point.index, s)))
-        .collect::<Result<_, _>>()?;
+    // Samples are drawn one at a time and packed into the layout: a block
+    // never holds all its samples.
+    let draw = |lane: usize| {
+        point
+            .ensemble
+            .draw(spec.seed, stream_index(point.index, first + lane as u64))
+    };
     let algorithm = &spec.algorithm;
-    let tempering = MultispinTempering::new(
+    let tempering = MultispinTempering::from_draws(
         MultispinConfig {
             ladder: spec.ladder.clone(),
             replicas: algorithm.replicas,
@@ -105,23 +108,22 @@ pub(crate) fn run_block(
             policy,
             width,
         },
-        &samples,
+        lanes as usize,
+        |lane| Ok(draw(lane)?),
     )?;
-    let slots = spec.ladder.temperatures().len();
-    let phases = samples[0].lattice().map(MinimumWavevectorPhases::new);
+    let (slots, n) = (spec.ladder.temperatures().len(), tempering.layout().sites());
+    let phases = draw(0)?.lattice().map(MinimumWavevectorPhases::new);
     let path = checkpoint::block_path(checkpoints, point.index, first);
     let mut block = match checkpoint::load::<BlockState>(&path, fingerprint)? {
         Some(block) => block,
         None => BlockState {
             state: tempering.initial_state(spec.seed, stream_index(point.index, first)),
-            measurements: samples
-                .iter()
-                .map(|s| Measurements::new(spec.ladder.temperatures(), s.n()))
+            measurements: (0..lanes)
+                .map(|_| Measurements::new(spec.ladder.temperatures(), n))
                 .collect(),
             sites: spec.site_magnetisations.then(|| {
-                samples
-                    .iter()
-                    .map(|s| SiteAccumulator::new(s.n(), slots, algorithm.measurements()))
+                (0..lanes)
+                    .map(|_| SiteAccumulator::new(n, slots, algorithm.measurements()))
                     .collect()
             }),
         },
@@ -137,7 +139,7 @@ pub(crate) fn run_block(
             block.state.rounds += 1;
         }
         if algorithm.measures(block.state.rounds) {
-            measure(&tempering, &samples, phases.as_ref(), &mut block);
+            measure(&tempering, phases.as_ref(), &mut block);
         }
         progress.fetch_add(lanes, Ordering::Relaxed);
         if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds
@@ -184,7 +186,6 @@ pub(crate) fn run_block(
 /// snapshots) in parallel over lanes.
 fn measure(
     tempering: &MultispinTempering,
-    samples: &[Sample],
     phases: Option<&MinimumWavevectorPhases>,
     block: &mut BlockState,
 ) {
@@ -194,6 +195,7 @@ fn measure(
         sites,
     } = block;
     let values = tempering.lane_values(state, phases);
+    let n = tempering.layout().sites();
     match sites {
         Some(sites) => measurements
             .par_iter_mut()
@@ -201,16 +203,13 @@ fn measure(
             .zip(values.par_iter())
             .enumerate()
             .for_each(|(lane, ((measurements, sites), values))| {
-                measurements.record_values(samples[lane].n(), values);
+                measurements.record_values(n, values);
                 sites.record(&tempering.lane_tempering_state(state, lane));
             }),
         None => measurements
             .par_iter_mut()
             .zip(values.par_iter())
-            .enumerate()
-            .for_each(|(lane, (measurements, values))| {
-                measurements.record_values(samples[lane].n(), values);
-            }),
+            .for_each(|(measurements, values)| measurements.record_values(n, values)),
     }
 }
 

@@ -83,6 +83,8 @@ pub mod reference;
 mod tempering;
 mod words;
 
+use std::borrow::Borrow;
+
 use quench_core::{Sample, Spin};
 use serde::{Deserialize, Serialize};
 
@@ -243,13 +245,27 @@ impl MultispinLayout {
     /// draw of an Edwards–Anderson ensemble does), have no field, couplings
     /// $\pm|J|$ of one magnitude, and every site the same degree $2 \le d \le 8$.
     pub fn new(samples: &[Sample]) -> Result<Self, SamplerError> {
+        Self::from_draws(samples.len(), |lane| Ok(&samples[lane]))
+    }
+
+    /// The layout of `lanes` samples given one at a time, lane by lane, by
+    /// `draw(lane)`: each is packed into the coupling bits and dropped, so
+    /// only the first and the current sample are ever held (a block of 512
+    /// samples of a large lattice need not fit in memory). The samples must
+    /// satisfy what [`MultispinLayout::new`] says.
+    pub fn from_draws<B: Borrow<Sample>>(
+        lanes: usize,
+        mut draw: impl FnMut(usize) -> Result<B, SamplerError>,
+    ) -> Result<Self, SamplerError> {
         let not = |reason: String| SamplerError::NotApplicable {
             sampler: "the multispin kernel",
             reason,
         };
-        let first = samples
-            .first()
-            .ok_or_else(|| not("no samples were given; give one sample per lane".into()))?;
+        if lanes == 0 {
+            return Err(not("no samples were given; give one sample per lane".into()));
+        }
+        let first = draw(0)?;
+        let first: &Sample = first.borrow();
         let reference = first.bonds().ok_or_else(|| {
             not("the couplings are dense; use the dense kernel (quench_mc::dense) for complete graphs".into())
         })?;
@@ -259,35 +275,6 @@ impl MultispinLayout {
             return Err(not(
                 "a coupling is zero; couplings must be +|J| or -|J|".into()
             ));
-        }
-        for (lane, sample) in samples.iter().enumerate() {
-            if sample.has_field() {
-                return Err(not(format!(
-                    "sample of lane {lane} has a field; multispin coding needs h = 0"
-                )));
-            }
-            let bonds = sample
-                .bonds()
-                .ok_or_else(|| not(format!("sample of lane {lane} is dense")))?;
-            if sample.n() != n || bonds.len() != reference.len() {
-                return Err(not(format!(
-                    "sample of lane {lane} has another graph than lane 0; all lanes must share the bond list"
-                )));
-            }
-            for (b, r) in bonds.iter().zip(reference) {
-                if b.i != r.i || b.j != r.j {
-                    return Err(not(format!(
-                        "sample of lane {lane} has bond ({}, {}) where lane 0 has ({}, {}); all lanes must share the bond list",
-                        b.i, b.j, r.i, r.j
-                    )));
-                }
-                if b.coupling.abs() != coupling {
-                    return Err(not(format!(
-                        "sample of lane {lane} has coupling {} and lane 0 has magnitude {coupling}; multispin coding needs ±J couplings of one magnitude",
-                        b.coupling
-                    )));
-                }
-            }
         }
         let mut adjacency: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
         for (e, bond) in reference.iter().enumerate() {
@@ -343,17 +330,60 @@ impl MultispinLayout {
             }],
         };
         let slabs = segments.iter().map(|s| s.slab + 1).max().unwrap_or(1);
-        let lanes = samples.len();
-        let blocks = lanes.div_ceil(64);
-        let mut antiferro = Words::zeros(reference.len() * blocks);
-        for lane in 0..blocks * 64 {
-            let sample = &samples[lane.min(lanes - 1)];
-            let bonds = sample.bonds().expect("checked above");
-            for (e, bond) in bonds.iter().enumerate() {
-                if bond.coupling < 0.0 {
-                    antiferro[e * blocks + lane / 64] |= 1 << (lane % 64);
+        let check = |lane: usize, sample: &Sample| -> Result<(), SamplerError> {
+            if sample.has_field() {
+                return Err(not(format!(
+                    "sample of lane {lane} has a field; multispin coding needs h = 0"
+                )));
+            }
+            let bonds = sample
+                .bonds()
+                .ok_or_else(|| not(format!("sample of lane {lane} is dense")))?;
+            if sample.n() != n || bonds.len() != reference.len() {
+                return Err(not(format!(
+                    "sample of lane {lane} has another graph than lane 0; all lanes must share the bond list"
+                )));
+            }
+            for (b, r) in bonds.iter().zip(reference) {
+                if b.i != r.i || b.j != r.j {
+                    return Err(not(format!(
+                        "sample of lane {lane} has bond ({}, {}) where lane 0 has ({}, {}); all lanes must share the bond list",
+                        b.i, b.j, r.i, r.j
+                    )));
+                }
+                if b.coupling.abs() != coupling {
+                    return Err(not(format!(
+                        "sample of lane {lane} has coupling {} and lane 0 has magnitude {coupling}; multispin coding needs ±J couplings of one magnitude",
+                        b.coupling
+                    )));
                 }
             }
+            Ok(())
+        };
+        let blocks = lanes.div_ceil(64);
+        let mut antiferro = Words::zeros(reference.len() * blocks);
+        // Lane `lane`'s bits, and those of the padding lanes after the last.
+        let mut pack = |lane: usize, sample: &Sample| {
+            let bonds = sample.bonds().expect("checked before packing");
+            let copies = if lane + 1 == lanes {
+                lane..blocks * 64
+            } else {
+                lane..lane + 1
+            };
+            for (e, bond) in bonds.iter().enumerate() {
+                if bond.coupling < 0.0 {
+                    for l in copies.clone() {
+                        antiferro[e * blocks + l / 64] |= 1 << (l % 64);
+                    }
+                }
+            }
+        };
+        check(0, first)?;
+        pack(0, first);
+        for lane in 1..lanes {
+            let sample = draw(lane)?;
+            check(lane, sample.borrow())?;
+            pack(lane, sample.borrow());
         }
         let lattice_walk = first.lattice().and_then(|lattice| {
             let canonical = (lattice.dimension() == 2 || lattice.dimension() == 3)

@@ -90,6 +90,16 @@ impl MultispinTempering {
     /// Prepares the driver for `samples` (lane $\ell$ = `samples[l]`); see
     /// [`MultispinLayout::new`] for what the samples must satisfy.
     pub fn new(config: MultispinConfig, samples: &[Sample]) -> Result<Self, SamplerError> {
+        Self::from_draws(config, samples.len(), |lane| Ok(&samples[lane]))
+    }
+
+    /// Prepares the driver for `lanes` samples given one at a time by
+    /// `draw(lane)` and dropped once packed ([`MultispinLayout::from_draws`]).
+    pub fn from_draws<B: std::borrow::Borrow<Sample>>(
+        config: MultispinConfig,
+        lanes: usize,
+        draw: impl FnMut(usize) -> Result<B, SamplerError>,
+    ) -> Result<Self, SamplerError> {
         if config.replicas == 0 {
             return Err(quench_core::ParameterError::new("replicas", 0, "an integer >= 1").into());
         }
@@ -102,7 +112,7 @@ impl MultispinTempering {
             .into());
         }
         config.width.checked()?;
-        let layout = MultispinLayout::new(samples)?;
+        let layout = MultispinLayout::from_draws(lanes, draw)?;
         let betas = config.ladder.betas();
         let thresholds = betas.iter().map(|&b| layout.thresholds(b)).collect();
         Ok(Self {
