@@ -40,9 +40,11 @@
 //! site and batch of eight the kernel
 //!
 //! 1. sums `vpopcntq`$(r_i \oplus b^{(c)})$ over the row into one
-//!    accumulator per chain $c$ and adds the eight accumulators' lanes
-//!    together by a transpose (unpack, then two 128-bit shuffles), so that
-//!    lane $c$ holds $\mathrm{popcount}(r_i \oplus b^{(c)})$;
+//!    accumulator per chain $c$ (the row's $\lceil N/512 \rceil$ blocks
+//!    loaded once per site and kept in registers: the kernel is compiled
+//!    for each block count up to 8, $N \le 4096$) and adds the eight
+//!    accumulators' lanes together by a transpose (unpack, then two 128-bit
+//!    shuffles), so that lane $c$ holds $\mathrm{popcount}(r_i \oplus b^{(c)})$;
 //! 2. forms $x_c = s^{(c)}_i h^{(c)}_i$ in the lanes, $s^{(c)}_i$ read from a
 //!    site-major byte (bit $c$ of byte $i$ is $b^{(c)}_i$) rather than from
 //!    the spin words;
@@ -745,12 +747,15 @@ struct Batch {
 /// block that holds the spin. The `i8` spins are written from the bits at
 /// the end.
 ///
+/// `BLOCKS` is the number of 512-bit blocks per row when it is a constant
+/// (1 to 8; the row then stays in registers), 0 for any number.
+///
 /// # Safety
 /// The CPU must support AVX-512F, AVX-512BW and VPOPCNTDQ; `group` must be
 /// non-empty with packed fields of `words` words.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512vpopcntdq,avx2,fma,popcnt")]
-unsafe fn sweep_packed_group_avx512(
+unsafe fn sweep_packed_group_avx512<const BLOCKS: usize>(
     bits: &[u64],
     words: usize,
     tables: &[Vec<u64>],
@@ -762,6 +767,7 @@ unsafe fn sweep_packed_group_avx512(
     assert!(n >= 1 && words == n.div_ceil(64) && bits.len() >= n * words);
     let chains = group.len();
     let (blocks, full, rem) = (words.div_ceil(8), words / 8, words % 8);
+    assert!(BLOCKS == 0 || (BLOCKS == blocks && BLOCKS <= 8));
     let tail = ((1u16 << rem) - 1) as __mmask8;
     // Chain c's spin bits in blocks c * blocks.., zero padded.
     let mut spin_blocks = vec![Block::default(); chains * blocks];
@@ -827,6 +833,19 @@ unsafe fn sweep_packed_group_avx512(
         for _ in 0..sweeps {
             for i in 0..n {
                 let row = bits.as_ptr().add(i * words);
+                // Block v of row i (tail masked); in registers when the
+                // block count is a constant.
+                macro_rules! row_block {
+                    ($v:expr) => {{
+                        let v: usize = $v;
+                        let mask = if v < full { 0xff } else { tail };
+                        _mm512_maskz_loadu_epi64(mask, row.add(8 * v).cast())
+                    }};
+                }
+                let mut rows = [zero; 8];
+                for (v, r) in rows.iter_mut().enumerate().take(BLOCKS) {
+                    *r = row_block!(v);
+                }
                 let (w, shift) = (i / 64, (i % 64) as u32);
                 let (block, lane_bit) = (w / 8, 1u8 << (w % 8));
                 for batch in batches.iter_mut() {
@@ -835,15 +854,20 @@ unsafe fn sweep_packed_group_avx512(
                     for (c, acc) in acc.iter_mut().enumerate().take(batch.active) {
                         let base = spin_ptr.add((batch.first + c) * blocks).cast::<__m512i>();
                         let mut a = zero;
-                        for v in 0..full {
-                            let r = _mm512_loadu_si512(row.add(8 * v).cast());
-                            let b = _mm512_load_si512(base.add(v));
-                            a = _mm512_add_epi64(a, _mm512_popcnt_epi64(_mm512_xor_si512(r, b)));
-                        }
-                        if rem != 0 {
-                            let r = _mm512_maskz_loadu_epi64(tail, row.add(8 * full).cast());
-                            let b = _mm512_load_si512(base.add(full));
-                            a = _mm512_add_epi64(a, _mm512_popcnt_epi64(_mm512_xor_si512(r, b)));
+                        if BLOCKS > 0 {
+                            for (v, &r) in rows.iter().enumerate().take(BLOCKS) {
+                                let b = _mm512_load_si512(base.add(v));
+                                a = _mm512_add_epi64(
+                                    a,
+                                    _mm512_popcnt_epi64(_mm512_xor_si512(r, b)),
+                                );
+                            }
+                        } else {
+                            for v in 0..blocks {
+                                let b = _mm512_load_si512(base.add(v));
+                                let x = _mm512_xor_si512(row_block!(v), b);
+                                a = _mm512_add_epi64(a, _mm512_popcnt_epi64(x));
+                            }
                         }
                         *acc = a;
                     }
@@ -1019,7 +1043,20 @@ pub fn sweep_chains(
                 if !group.is_empty() {
                     // SAFETY: the features were detected just above; the
                     // group is non-empty and its fields are packed ones.
-                    unsafe { sweep_packed_group_avx512(bits, *words, tables, group, sweeps) };
+                    unsafe {
+                        let kernel = match words.div_ceil(8) {
+                            1 => sweep_packed_group_avx512::<1>,
+                            2 => sweep_packed_group_avx512::<2>,
+                            3 => sweep_packed_group_avx512::<3>,
+                            4 => sweep_packed_group_avx512::<4>,
+                            5 => sweep_packed_group_avx512::<5>,
+                            6 => sweep_packed_group_avx512::<6>,
+                            7 => sweep_packed_group_avx512::<7>,
+                            8 => sweep_packed_group_avx512::<8>,
+                            _ => sweep_packed_group_avx512::<0>,
+                        };
+                        kernel(bits, *words, tables, group, sweeps)
+                    };
                 }
                 return;
             }

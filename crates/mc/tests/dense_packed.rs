@@ -23,13 +23,16 @@ fn sk(n: i64, seed: u64) -> Sample {
 #[test]
 fn packed_group_sweeps_follow_the_portable_chain_by_chain_sweeps() {
     // (N, temperatures, replicas, group sizes): 17 chains make batches of
-    // 8 + 8 + 1; N = 512 and 2000 fill whole blocks, 1000 and 70 do not.
+    // 8 + 8 + 1; rows of 1, 2, 4 and 9 blocks of 512 bits; N = 512, 1000
+    // and 2000 fill their last block's words, 70 and 4200 do not.
     for (n, temperatures, replicas, sizes) in [
         (2, 3, 1, vec![usize::MAX, 2]),
         (70, 17, 1, vec![usize::MAX, 9, 8, 7]),
         (512, 10, 1, vec![usize::MAX, 5]),
         (1000, 4, 4, vec![usize::MAX, 3, 16]),
         (2000, 10, 1, vec![usize::MAX]),
+        // More than eight blocks per row: the kernel without a constant block count.
+        (4200, 3, 1, vec![usize::MAX]),
     ] {
         let sample = sk(n, 9);
         let config = DenseConfig {
