@@ -1,6 +1,9 @@
 //! Throughput of the fast kernels beside the scalar reference (one thread):
 //! one multispin sweep of the 3D ±J L = 16 lattice per word width and random
-//! policy (lanes = word bits), and one dense SK N = 2000 sweep per storage.
+//! policy (lanes = word bits), one dense SK N = 2000 sweep per storage, and
+//! one measurement of every lane of a multispin state (3D L = 8, 512 lanes,
+//! 16 temperatures, 2 replicas): bit-sliced counts against unpacking each
+//! lane into a snapshot and measuring it.
 //!
 //! ```text
 //! cargo bench -p quench-mc --bench kernels
@@ -112,5 +115,59 @@ fn dense(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, multispin, dense);
+fn measurements(c: &mut Criterion) {
+    use quench_core::observables::MinimumWavevectorPhases;
+    use quench_mc::{Measurements, MultispinConfig, MultispinTempering, TemperatureLadder};
+    let ensemble = ModelSpec::EdwardsAnderson {
+        dimension: 3,
+        length: 8,
+        couplings: CouplingDistribution::PlusMinusOne,
+        field: 0.0,
+    }
+    .ensemble()
+    .unwrap();
+    let samples: Vec<Sample> = (0..512).map(|i| ensemble.draw(1, i).unwrap()).collect();
+    let config = MultispinConfig {
+        ladder: TemperatureLadder::geometric(0.9, 1.8, 16).unwrap(),
+        replicas: 2,
+        sweeps_per_exchange: 1,
+        policy: RandomPolicy::SharedPerSite,
+        width: WordWidth::widest(),
+    };
+    let tempering = MultispinTempering::new(config, &samples).unwrap();
+    let mut state = tempering.initial_state(3, 0);
+    for _ in 0..10 {
+        tempering.step(&mut state);
+    }
+    let temperatures = tempering.config().ladder.temperatures().to_vec();
+    let phases = samples[0].lattice().map(MinimumWavevectorPhases::new);
+    let mut group = c.benchmark_group("multispin-measure-ea3d-8-512-lanes");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(samples.len() as u64));
+    let mut measurements: Vec<Measurements> = samples
+        .iter()
+        .map(|s| Measurements::new(&temperatures, s.n()))
+        .collect();
+    group.bench_function("bit-sliced", |b| {
+        b.iter(|| {
+            let values = tempering.lane_values(&state, phases.as_ref());
+            for (m, v) in measurements.iter_mut().zip(&values) {
+                m.record_values(512, v);
+            }
+        })
+    });
+    group.bench_function("unpacked-lanes", |b| {
+        b.iter(|| {
+            for (lane, m) in measurements.iter_mut().enumerate() {
+                m.record(
+                    &samples[lane],
+                    &tempering.lane_tempering_state(&state, lane),
+                );
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, multispin, dense, measurements);
 criterion_main!(benches);

@@ -13,7 +13,7 @@
 //!   │    └─ Measurements ──> SampleRun ──> PointResult (disorder_summary)
 //!   └─ GridPoint × block of ≤ 512 samples (multispin) ──> multispin::run_block ──> MultispinState
 //!        ├─ checkpoints/point-P-block-F.ckpt (BlockState) until done, then one UnitState::Done per sample
-//!        └─ each lane unpacked ──> Measurements, as above
+//!        └─ lane_values (bit-sliced counts over all lanes) ──> Measurements::record_values, as above
 //! PointResult ──store::write_tables──> thermal / disorder / overlap_distribution / exchange / theory .parquet
 //! tables ──report::write_report──> figures (SVG, PNG) + report.md ──> manifest.json (written last)
 //! ```
