@@ -387,10 +387,10 @@ fn bit_sliced_lane_values_equal_the_values_of_each_lane_snapshot() {
                     );
                 }
                 let mut scalar =
-                    Measurements::new(&tempering.config().ladder.temperatures(), sample.n());
+                    Measurements::new(tempering.config().ladder.temperatures(), sample.n());
                 scalar.record(sample, &snapshot);
                 let mut sliced =
-                    Measurements::new(&tempering.config().ladder.temperatures(), sample.n());
+                    Measurements::new(tempering.config().ladder.temperatures(), sample.n());
                 sliced.record_values(sample.n(), &values[lane]);
                 assert_eq!(scalar, sliced, "{label} {width:?} lane {lane}");
             }
