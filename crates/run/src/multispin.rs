@@ -93,12 +93,9 @@ pub(crate) fn run_block(
         unreachable!("blocks are made for multispin points only")
     };
     // Samples are drawn one at a time and packed into the layout: a block
-    // never holds all its samples.
-    let draw = |lane: usize| {
-        point
-            .ensemble
-            .draw(spec.seed, stream_index(point.index, first + lane as u64))
-    };
+    // never holds all its samples. The first one's lattice gives the
+    // Fourier phases.
+    let mut phases = None;
     let algorithm = &spec.algorithm;
     let tempering = MultispinTempering::from_draws(
         MultispinConfig {
@@ -109,10 +106,17 @@ pub(crate) fn run_block(
             width,
         },
         lanes as usize,
-        |lane| Ok(draw(lane)?),
+        |lane| {
+            let sample = point
+                .ensemble
+                .draw(spec.seed, stream_index(point.index, first + lane as u64))?;
+            if lane == 0 {
+                phases = sample.lattice().map(MinimumWavevectorPhases::new);
+            }
+            Ok(sample)
+        },
     )?;
     let (slots, n) = (spec.ladder.temperatures().len(), tempering.layout().sites());
-    let phases = draw(0)?.lattice().map(MinimumWavevectorPhases::new);
     let path = checkpoint::block_path(checkpoints, point.index, first);
     let mut block = match checkpoint::load::<BlockState>(&path, fingerprint)? {
         Some(block) => block,
