@@ -195,6 +195,21 @@ fn kernels_match_the_scalar_reference_on_2d_lattices_and_random_regular_graphs()
 }
 
 #[test]
+fn one_block_cubic_rows_match_the_reference_with_and_without_ties() {
+    // 64 lanes: one word per site, so the portable path's own row loop
+    // runs (uniforms drawn a row ahead, half counts, the uphill branch), on
+    // rows of 2 and 3 sites per colour, at low and high temperature.
+    assert_kernel_matches_reference("3D L=4, one block", &ea(3, 4, 64, 11), 0.9, 4);
+    assert_kernel_matches_reference("3D L=6, one block", &ea(3, 6, 64, 12), 0.3, 4);
+    assert_kernel_matches_reference_with(
+        "3D L=4, one block",
+        &ea(3, 4, 64, 13),
+        Acceptance::Tying,
+        3,
+    );
+}
+
+#[test]
 fn shared_uniforms_that_tie_with_a_threshold_digit_are_refined_alike_at_every_width() {
     // 9 blocks (8 + 1 at 512 bits, 4 + 4 + 1 at 256); ties in blocks 0, 1, 2
     // (3D) and 0, 1 (2D, random regular) at the first sites.

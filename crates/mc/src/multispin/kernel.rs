@@ -120,6 +120,9 @@ pub(super) trait Word:
     Copy + BitAnd<Output = Self> + BitOr<Output = Self> + BitXor<Output = Self> + Not<Output = Self>
 {
     const BLOCKS: usize;
+    /// Whether any function of three words is one instruction (AVX-512's
+    /// `vpternlogq`); otherwise a three-input XOR costs two.
+    const THREE_INPUT_LOGIC: bool = false;
     fn splat(x: u64) -> Self;
     fn from_fn(f: impl Fn(usize) -> u64) -> Self;
     fn lane(self, l: usize) -> u64;
@@ -415,6 +418,7 @@ pub(super) mod x86 {
 
     impl Word for Avx512 {
         const BLOCKS: usize = 8;
+        const THREE_INPUT_LOGIC: bool = true;
         #[inline(always)]
         fn splat(x: u64) -> Self {
             Avx512(unsafe { _mm512_set1_epi64(x as i64) })
@@ -623,6 +627,32 @@ impl<S: Word> Digits<S> {
         }
     }
 
+    /// The uniforms of the next `out.len()` sites, as many calls of
+    /// [`Digits::next`] would give them; the digit stream and the
+    /// generators are copied into locals for the loop, so that they stay in
+    /// registers, and written back after it.
+    #[inline(always)]
+    fn fill(
+        &mut self,
+        rng: &mut Rngs<S>,
+        levels: &Levels,
+        count: usize,
+        sites: usize,
+        mut put: impl FnMut(usize, S),
+    ) {
+        let mut digits = Digits {
+            word: self.word,
+            left: self.left,
+            tie: self.tie,
+        };
+        let mut generators = Rngs(rng.0);
+        for k in 0..sites {
+            put(k, digits.next(&mut generators, levels, count));
+        }
+        *self = digits;
+        *rng = generators;
+    }
+
     /// This site's uniforms $r$ (one per block), for the first `count`
     /// levels (a constant once inlined).
     #[inline(always)]
@@ -691,14 +721,37 @@ impl<S: Word> Uniforms<S> {
             let sites = self.remaining.min(BATCH);
             self.remaining -= sites;
             // Filled from the end, so that the last read slot is BATCH - 1.
-            for slot in &mut self.buffer[BATCH - sites..] {
-                *slot = self.digits.next(rng, levels, count);
-            }
+            let buffer = &mut self.buffer[BATCH - sites..];
+            self.digits
+                .fill(rng, levels, count, sites, |k, r| buffer[k] = r);
             self.next = BATCH - sites;
         }
         let r = self.buffer[self.next];
         self.next += 1;
         r
+    }
+
+    /// The next `sites` sites' uniforms, handed to `put(k, r)` in order, as
+    /// many calls of [`Uniforms::take`] would give them.
+    #[inline(always)]
+    fn take_many(
+        &mut self,
+        rng: &mut Rngs<S>,
+        levels: &Levels,
+        count: usize,
+        sites: usize,
+        mut put: impl FnMut(usize, S),
+    ) {
+        let buffered = (BATCH - self.next).min(sites);
+        for k in 0..buffered {
+            put(k, self.buffer[self.next + k]);
+        }
+        self.next += buffered;
+        let rest = sites - buffered;
+        assert!(rest <= self.remaining, "uniforms beyond the sweep");
+        self.remaining -= rest;
+        self.digits
+            .fill(rng, levels, count, rest, |k, r| put(buffered + k, r));
     }
 }
 
@@ -742,6 +795,37 @@ fn count<S: Word, const D: usize>(u: &[S; D]) -> [S; 4] {
             planes
         }
     }
+}
+
+/// The unsatisfied-bond count of a site of degree 6 as two half counts,
+/// $U = (s_1 + 2 c_1) + (s_2 + 2 c_2)$, from $v_k = b_{j_k} \oplus a_{ik}$
+/// (the neighbour's spin times the bond's sign) and the site's own spin $b_i$.
+///
+/// Where three-input logic costs two instructions, XORing $b_i$ into the
+/// $v_k$ costs six; the full adders commute with it instead:
+/// $\operatorname{xor}_3(v \oplus b) = \operatorname{xor}_3(v) \oplus b$ and
+/// $\operatorname{maj}(v \oplus b) = \operatorname{maj}(v) \oplus b$, four XORs
+/// in all.
+#[inline(always)]
+fn cubic_halves<S: Word>(spin: S, v: &[S]) -> [S; 4] {
+    let (s1, c1) = full_add(v[0], v[1], v[2]);
+    let (s2, c2) = full_add(v[3], v[4], v[5]);
+    [s1 ^ spin, c1 ^ spin, s2 ^ spin, c2 ^ spin]
+}
+
+/// The shared policy's flip mask of a site of degree 6 from its half counts
+/// (see [`cubic_halves`]). $U \ge 3$ is $\operatorname{maj}(c_1, c_2, s_1 \lor
+/// s_2)$; with one block, a uniform at or above the largest threshold $t_2$
+/// (the usual case: $t_2 = e^{-4\beta}$) accepts no uphill move and the
+/// rest is skipped by a well-predicted branch.
+#[inline(always)]
+fn cubic_shared_flip<S: Word>(halves: [S; 4], r: S, levels: &Levels) -> S {
+    let [s1, c1, s2, c2] = halves;
+    if S::BLOCKS == 1 && !r.less_than(levels.thresholds[2]).any() {
+        return S::majority(c1, c2, s1 | s2);
+    }
+    let (b1, b2) = full_add(c1, c2, s1 & s2);
+    shared_flip::<S, 6>(&[s1 ^ s2, b1, b2, S::splat(0)], r, levels)
 }
 
 /// Per level $m$ (lanes with exactly $m$ unsatisfied bonds), the lane mask.
@@ -868,6 +952,19 @@ impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDEN
         // SAFETY: guaranteed by the caller.
         let j: [S; D] = std::array::from_fn(|k| unsafe { S::read(bonds[k]) });
         for c in 0..K {
+            if D == 6 && !INDEPENDENT && !S::THREE_INPUT_LOGIC {
+                // SAFETY: guaranteed by the caller.
+                let (spin, v) = unsafe {
+                    let v: [S; D] = std::array::from_fn(|k| S::read(neighbours[c][k]) ^ j[k]);
+                    (S::read(own[c]), v)
+                };
+                let halves = cubic_halves(spin, &v);
+                let r = self.uniforms[c].take(&mut self.rng[c], self.levels[c], 3);
+                let flip = cubic_shared_flip(halves, r, self.levels[c]);
+                // SAFETY: as above.
+                unsafe { (spin ^ flip).write(own[c]) };
+                continue;
+            }
             // SAFETY: guaranteed by the caller.
             let (spin, u) = unsafe {
                 let spin = S::read(own[c]);
@@ -952,7 +1049,11 @@ unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool, const K
             if K == 1 {
                 // One chain: its row pointers (fewest additions per site).
                 let row = LatticeRow::<D, K>::new(sweeper, first_site, &far, w);
-                walk_row(&row, sweeper, l, even);
+                if D == 6 && !INDEPENDENT && S::BLOCKS == 1 && w == 1 && l <= 2 * ROW_UNIFORMS {
+                    cubic_scalar_row(&row, sweeper, l, even);
+                } else {
+                    walk_row(&row, sweeper, l, even);
+                }
             } else {
                 // Several chains: offsets shared by all chains (fewer registers).
                 let row = LatticeOffsets::<D>::new(first_site, &far, w);
@@ -1002,6 +1103,94 @@ unsafe fn walk_row<S: Word, const INDEPENDENT: bool, const K: usize>(
                 row.visit(sweeper, x, x + 1, x - 1);
             }
             row.visit(sweeper, l - 1, 0, l - 2);
+        }
+    }
+}
+
+/// Most uniforms [`cubic_scalar_row`] draws ahead of a row (half its sites).
+const ROW_UNIFORMS: usize = 128;
+
+/// [`walk_row`] for one chain of 64-bit words on a cubic lattice under the
+/// shared policy, the portable path's hot loop. The row's uniforms are drawn
+/// first (in visiting order, so the generator's stream is unchanged), which
+/// keeps the generator and its batch out of the loop and leaves the
+/// registers to the row's pointers: one load per neighbour and bond, the
+/// XORs and adders of [`cubic_halves`] and the branch of
+/// [`cubic_shared_flip`], about 45 instructions per site update.
+///
+/// # Safety
+/// See [`lattice_walk`]; `row` must have one word per site
+/// (`S::BLOCKS == 1`, `w == 1`), `D == 6` and `l <= 2 ROW_UNIFORMS`.
+#[inline(always)]
+unsafe fn cubic_scalar_row<S: Word, const INDEPENDENT: bool, const K: usize, const D: usize>(
+    row: &LatticeRow<D, K>,
+    sweeper: &mut Sweeper<'_, S, INDEPENDENT, K>,
+    l: usize,
+    even: bool,
+) {
+    debug_assert!(D == 6 && row.w == 1 && S::BLOCKS == 1 && l <= 2 * ROW_UNIFORMS);
+    // Indexed by x0 (every second entry used), so that a site's uniform
+    // shares the index register of its spin words.
+    // Not initialised: zeroing it would cost more than a short row's sites.
+    let mut uniforms = [const { std::mem::MaybeUninit::<S>::uninit() }; 2 * ROW_UNIFORMS];
+    let (rng, levels) = (&mut sweeper.rng[0], sweeper.levels[0]);
+    let odd = usize::from(!even);
+    sweeper.uniforms[0].take_many(rng, levels, 3, l / 2, |k, r| {
+        uniforms[2 * k + odd].write(r);
+    });
+    let (own, neighbours) = (row.own[0], row.neighbours[0]);
+    // The forward bonds along a = 0, 1, 2 of site x are at 3 x + a from the
+    // row's first one; the backward ones along a = 1, 2 are forward bonds
+    // of the neighbour rows.
+    let (forward, backward) = (row.bonds[0], [row.bonds[3], row.bonds[5]]);
+    debug_assert!(
+        row.bonds[2] == forward.wrapping_add(1) && row.bonds[4] == forward.wrapping_add(2)
+    );
+    /// Updates site x of the row (see the caller).
+    ///
+    /// # Safety
+    /// As for `cubic_scalar_row`; `r` is the site's uniform.
+    #[inline(always)]
+    unsafe fn site<S: Word>(
+        row: (*mut u64, [*const u64; 6], *const u64, [*const u64; 2]),
+        levels: &Levels,
+        r: S,
+        x: usize,
+        next: usize,
+        previous: usize,
+    ) {
+        let (own, neighbours, forward, backward) = row;
+        // SAFETY: the addresses `LatticeRow::visit` forms with one word per
+        // site, the caller's guarantee.
+        unsafe {
+            let spin = S::read(own.add(x));
+            let v = [
+                S::read(own.add(next)) ^ S::read(forward.add(3 * x)),
+                S::read(own.add(previous)) ^ S::read(forward.add(3 * previous)),
+                S::read(neighbours[2].add(x)) ^ S::read(forward.add(3 * x + 1)),
+                S::read(neighbours[3].add(x)) ^ S::read(backward[0].add(3 * x)),
+                S::read(neighbours[4].add(x)) ^ S::read(forward.add(3 * x + 2)),
+                S::read(neighbours[5].add(x)) ^ S::read(backward[1].add(3 * x)),
+            ];
+            let flip = cubic_shared_flip(cubic_halves(spin, &v), r, levels);
+            (spin ^ flip).write(own.add(x));
+        }
+    }
+    let neighbours: [*const u64; 6] = std::array::from_fn(|k| neighbours[k.min(D - 1)]);
+    let row = (own, neighbours, forward, backward);
+    // SAFETY: forwarded from the caller; `uniforms[x]` was written above
+    // for every x of the row's colour.
+    unsafe {
+        if even {
+            site::<S>(row, levels, uniforms[0].assume_init(), 0, 1, l - 1);
+            for x in (2..l).step_by(2) {
+                site::<S>(row, levels, uniforms[x].assume_init(), x, x + 1, x - 1);
+            }
+        } else {
+            for x in (1..l - 1).step_by(2) {
+                site::<S>(row, levels, uniforms[x].assume_init(), x, x + 1, x - 1);
+            }
+            site::<S>(row, levels, uniforms[l - 1].assume_init(), l - 1, 0, l - 2);
         }
     }
 }
