@@ -24,6 +24,20 @@
 //! one generator step serves four sites, so the generator costs a quarter
 //! step per site.
 //!
+//! ## The portable 64-bit path on cubic lattices
+//!
+//! Without three-input logic each $\oplus$ of three words costs two
+//! instructions, and registers are few, so one chain of one block per site
+//! on a cubic lattice has its own row loop (`cubic_scalar_row`): the row's
+//! uniforms are drawn before it (the generator stays in registers while it
+//! draws them, and out of the loop), the own spin is XORed into the full
+//! adders' outputs instead of into the six inputs (`cubic_halves`), and
+//! $U \ge 3$ is one majority, with a branch to the uphill levels taken
+//! only when the block's uniform is below the largest threshold
+//! (`cubic_shared_flip`, probability $e^{-4\beta}$). Vector widths keep the
+//! branch-free form above, where a block's branch would be taken whenever
+//! any of its 4 or 8 blocks needs it.
+//!
 //! ## Walking the sites
 //!
 //! Hypercubic lattices of dimension 2 and 3 with even $L$ are walked by
