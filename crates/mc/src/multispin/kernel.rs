@@ -624,6 +624,7 @@ impl Levels {
 
 /// The shared policy's digit stream of `S::BLOCKS` blocks: one generator
 /// output per four sites, top digit first (see [`shared_uniform`]).
+#[derive(Clone, Copy)]
 struct Digits<S: Word> {
     word: S,
     left: u32,
@@ -641,8 +642,8 @@ impl<S: Word> Digits<S> {
         }
     }
 
-    /// The uniforms of the next `out.len()` sites, as many calls of
-    /// [`Digits::next`] would give them; the digit stream and the
+    /// The uniforms of the next `sites` sites, handed to `put(k, r)` in
+    /// order, as many calls of [`Digits::next`] would give them; the digit stream and the
     /// generators are copied into locals for the loop, so that they stay in
     /// registers, and written back after it.
     #[inline(always)]
@@ -654,11 +655,7 @@ impl<S: Word> Digits<S> {
         sites: usize,
         mut put: impl FnMut(usize, S),
     ) {
-        let mut digits = Digits {
-            word: self.word,
-            left: self.left,
-            tie: self.tie,
-        };
+        let mut digits = *self;
         let mut generators = Rngs(rng.0);
         for k in 0..sites {
             put(k, digits.next(&mut generators, levels, count));
