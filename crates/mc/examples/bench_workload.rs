@@ -3,12 +3,13 @@
 //!
 //! ```text
 //! cargo run --release -p quench-mc --example bench_workload -- \
-//!     [WORKLOAD] [THREADS] [KERNEL] [WIDTH] [POLICY] [SECONDS]
+//!     [WORKLOAD] [THREADS] [KERNEL] [WIDTH] [POLICY] [SECONDS] [LANES]
 //! ```
 //!
 //! KERNEL: multispin | scalar | dense-f64 | dense-f32 | dense-packed-signs;
 //! WIDTH: 64 | 256 | 512 (default: the widest available);
-//! POLICY: shared | independent.
+//! POLICY: shared | independent; LANES: samples of a multispin run (default:
+//! the width's bits).
 
 use quench_mc::benchmark::{self, BenchmarkOptions, Kernel, Workload};
 use quench_mc::{DensePrecision, RandomPolicy, WordWidth};
@@ -52,6 +53,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         options.seconds = seconds
             .parse()
             .map_err(|_| format!("SECONDS = {seconds:?} is not a number"))?;
+    }
+    if let Some(lanes) = argument(6) {
+        options.lanes = Some(
+            lanes
+                .parse()
+                .map_err(|_| format!("LANES = {lanes:?} is not a positive integer"))?,
+        );
     }
     let result = benchmark::run(&options)?;
     println!("{}", serde_json::to_string(&result)?);

@@ -323,8 +323,14 @@ fn driver_results_do_not_depend_on_width_or_thread_count() {
             })
         };
         let one = run(WordWidth::Bits64, 1);
+        // 600 lanes fill 10 blocks; vector widths pad the last group of 2 to
+        // a whole vector (16 blocks at 512 bits, 12 at 256). Fitted back to
+        // the 10 blocks, every real block is the same.
+        let narrow = driver(&samples, WordWidth::Bits64, policy);
+        assert_eq!(narrow.layout().blocks(), 10);
         for width in WordWidth::available() {
-            assert_eq!(one, run(width, 2), "{policy:?} {width:?}");
+            let state = narrow.fit_state(run(width, 2), 9, 0).unwrap();
+            assert_eq!(one, state, "{policy:?} {width:?}");
         }
         // Lanes are independent of how many samples share the vector: lane 3
         // of a 64-lane run equals lane 3 of the 600-lane run.
@@ -343,6 +349,67 @@ fn driver_results_do_not_depend_on_width_or_thread_count() {
             tempering.exchange_acceptance(&state, 3),
             big.exchange_acceptance(&one, 3)
         );
+    }
+}
+
+#[test]
+fn a_state_resumed_at_another_width_continues_its_real_lanes_exactly() {
+    // 150 lanes: 3 blocks, padded to 4 at 256 bits and to 8 at 512.
+    let samples = ea(3, 4, 150, 31);
+    let policy = RandomPolicy::SharedPerSite;
+    let narrow = driver(&samples, WordWidth::Bits64, policy);
+    let mut straight = narrow.initial_state(4, 0);
+    for _ in 0..12 {
+        narrow.step(&mut straight);
+    }
+    for width in WordWidth::available() {
+        let wide = driver(&samples, width, policy);
+        assert_eq!(
+            wide.layout().blocks(),
+            width.padded_blocks(150),
+            "{width:?}"
+        );
+        // Six rounds at 64 bits, six at `width`, fitted back.
+        let mut state = narrow.initial_state(4, 0);
+        for _ in 0..6 {
+            narrow.step(&mut state);
+        }
+        let mut state = wide.fit_state(state, 4, 0).unwrap();
+        for _ in 0..6 {
+            wide.step(&mut state);
+        }
+        let state = narrow.fit_state(state, 4, 0).unwrap();
+        assert_eq!(state, straight, "{width:?}");
+    }
+    // A state of other lanes or chains is refused, saying why.
+    let other = driver(&samples[..64], WordWidth::Bits64, policy);
+    let error = narrow
+        .fit_state(other.initial_state(4, 0), 4, 0)
+        .unwrap_err();
+    assert!(error.contains("exchanges of 128 lanes"), "{error}");
+    let mut fewer = narrow.initial_state(4, 0);
+    fewer.chains.pop();
+    let error = narrow.fit_state(fewer, 4, 0).unwrap_err();
+    assert!(error.contains("7 chains and this run has 8"), "{error}");
+}
+
+#[test]
+fn padded_blocks_fill_a_whole_vector_only_for_two_or_more_leftover_blocks() {
+    use WordWidth::*;
+    let cases = [
+        (Bits64, 130, 3),
+        (Bits256, 64, 1),
+        (Bits256, 65, 2 + 2),
+        (Bits256, 300, 5),
+        (Bits256, 400, 8),
+        (Bits512, 64, 1),
+        (Bits512, 128, 8),
+        (Bits512, 512, 8),
+        (Bits512, 513, 9),
+        (Bits512, 600, 16),
+    ];
+    for (width, lanes, blocks) in cases {
+        assert_eq!(width.padded_blocks(lanes), blocks, "{width:?} {lanes}");
     }
 }
 

@@ -119,7 +119,18 @@ pub(crate) fn run_block(
     let (slots, n) = (spec.ladder.temperatures().len(), tempering.layout().sites());
     let path = checkpoint::block_path(checkpoints, point.index, first);
     let mut block = match checkpoint::load::<BlockState>(&path, fingerprint)? {
-        Some(block) => block,
+        // Saved with another number of padding blocks (another width, or
+        // a quench without padding): fitted to this block's layout.
+        Some(mut block) => {
+            let first_sample = stream_index(point.index, first);
+            block.state = tempering
+                .fit_state(block.state, spec.seed, first_sample)
+                .map_err(|reason| RunError::Checkpoint {
+                    path: path.clone(),
+                    reason: format!("{reason}; delete it to recompute this block"),
+                })?;
+            block
+        }
         None => BlockState {
             state: tempering.initial_state(spec.seed, stream_index(point.index, first)),
             measurements: (0..lanes)

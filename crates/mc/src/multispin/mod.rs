@@ -25,7 +25,11 @@
 //! Couplings are stored once per bond (word `bond * blocks + block`). A
 //! [`WordWidth`] says how many blocks one instruction handles: 1 (`u64`,
 //! portable), 4 (AVX2) or 8 (AVX-512F/VL/BW), detected at run time with
-//! `is_x86_feature_detected!`.
+//! `is_x86_feature_detected!`. The tempering driver pads a last partial
+//! group of two or more blocks to a whole vector with copies of the last
+//! sample ([`WordWidth::padded_blocks`]): one vector pass over 8 blocks
+//! costs less than 2 to 7 passes of 64-bit words, and padding lanes, which
+//! draw from their own generators, change no real lane.
 //!
 //! A checkerboard sweep is cut into [`Segment`]s: each colour into up to
 //! [`MAX_SLABS`] slabs of whole rows, a partition fixed by the layout. Every
@@ -133,6 +137,24 @@ impl WordWidth {
             }
             #[cfg(not(target_arch = "x86_64"))]
             _ => false,
+        }
+    }
+
+    /// The blocks a layout of `lanes` lanes gets at this width: the blocks
+    /// the lanes fill, with a last partial group of two or more blocks
+    /// padded to a whole vector (4 blocks at 256 bits, 8 at 512). One vector
+    /// pass over padding lanes costs less than sweeping 2 to 7 blocks one
+    /// 64-bit word at a time; a single leftover block stays on the 64-bit
+    /// path. Padding never changes a real lane's trajectory: every block
+    /// draws from its own generators.
+    pub fn padded_blocks(self, lanes: usize) -> usize {
+        let blocks = lanes.div_ceil(64);
+        let group = self.bits() / 64;
+        let rest = blocks % group;
+        if rest >= 2 {
+            blocks + group - rest
+        } else {
+            blocks
         }
     }
 
@@ -255,6 +277,18 @@ impl MultispinLayout {
     /// satisfy what [`MultispinLayout::new`] says.
     pub fn from_draws<B: Borrow<Sample>>(
         lanes: usize,
+        draw: impl FnMut(usize) -> Result<B, SamplerError>,
+    ) -> Result<Self, SamplerError> {
+        Self::from_draws_in_blocks(lanes, lanes.div_ceil(64), draw)
+    }
+
+    /// [`MultispinLayout::from_draws`] with `blocks` blocks of 64 lanes, at
+    /// least the `lanes.div_ceil(64)` the samples fill: the lanes after the
+    /// last sample are padding and repeat it (see
+    /// [`WordWidth::padded_blocks`]).
+    pub fn from_draws_in_blocks<B: Borrow<Sample>>(
+        lanes: usize,
+        blocks: usize,
         mut draw: impl FnMut(usize) -> Result<B, SamplerError>,
     ) -> Result<Self, SamplerError> {
         let not = |reason: String| SamplerError::NotApplicable {
@@ -263,6 +297,14 @@ impl MultispinLayout {
         };
         if lanes == 0 {
             return Err(not("no samples were given; give one sample per lane".into()));
+        }
+        if blocks < lanes.div_ceil(64) {
+            return Err(quench_core::ParameterError::new(
+                "blocks",
+                blocks,
+                format!("at least {} for {lanes} lanes", lanes.div_ceil(64)),
+            )
+            .into());
         }
         let first = draw(0)?;
         let first: &Sample = first.borrow();
@@ -360,7 +402,6 @@ impl MultispinLayout {
             }
             Ok(())
         };
-        let blocks = lanes.div_ceil(64);
         let mut antiferro = Words::zeros(reference.len() * blocks);
         // Lane `lane`'s bits, and those of the padding lanes after the last.
         let mut pack = |lane: usize, sample: &Sample| {

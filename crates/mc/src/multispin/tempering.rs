@@ -112,7 +112,8 @@ impl MultispinTempering {
             .into());
         }
         config.width.checked()?;
-        let layout = MultispinLayout::from_draws(lanes, draw)?;
+        let blocks = config.width.padded_blocks(lanes);
+        let layout = MultispinLayout::from_draws_in_blocks(lanes, blocks, draw)?;
         let betas = config.ladder.betas();
         let thresholds = betas.iter().map(|&b| layout.thresholds(b)).collect();
         Ok(Self {
@@ -173,12 +174,20 @@ impl MultispinTempering {
                     .rng();
                     pack_lane(&mut spins, blocks, lane, &random_spins(n, &mut initial));
                 }
+                let real = self.layout.lanes.div_ceil(64);
                 let rngs = (0..self.layout.slabs)
                     .flat_map(|slab| {
                         (0..blocks).map(move |b| {
+                            // Padding blocks (`WordWidth::padded_blocks`)
+                            // get streams of their own.
+                            let purpose = if b < real {
+                                Purpose::Named("multispin")
+                            } else {
+                                Purpose::Named("multispin padding")
+                            };
                             BlockRng::from_key(StreamKey::new(
                                 master_seed,
-                                Purpose::Named("multispin"),
+                                purpose,
                                 first_sample + 64 * b as u64,
                                 chain_index | ((slab as u64) << 32),
                             ))
@@ -223,6 +232,72 @@ impl MultispinTempering {
             rounds: 0,
             sweeps: 0,
         }
+    }
+
+    /// `state` fitted to this driver's blocks: a state saved where the same
+    /// lanes had another number of padding blocks (another
+    /// [`WordWidth`](super::WordWidth), or a checkpoint of a version without
+    /// padding) keeps its real blocks' spins, generators and counts, and
+    /// its padding blocks start as [`MultispinTempering::initial_state`]
+    /// makes them. Real lanes then continue exactly as they would have: no
+    /// block reads another's words or generators.
+    ///
+    /// # Errors
+    ///
+    /// If the state is not one of these lanes' (another number of chains,
+    /// sites, slabs or real blocks), with what differs.
+    pub fn fit_state(
+        &self,
+        mut state: MultispinState,
+        master_seed: u64,
+        first_sample: u64,
+    ) -> Result<MultispinState, String> {
+        let (n, blocks, slabs) = (self.layout.n, self.layout.blocks, self.layout.slabs);
+        let real = self.layout.lanes.div_ceil(64);
+        let chains = self.config.replicas * self.betas.len();
+        if state.chains.len() != chains {
+            return Err(format!(
+                "it holds {} chains and this run has {chains}",
+                state.chains.len()
+            ));
+        }
+        let lanes = self.config.replicas * self.layout.lanes;
+        if state.exchange.len() != lanes {
+            return Err(format!(
+                "it holds the exchanges of {} lanes and this run has {lanes}",
+                state.exchange.len()
+            ));
+        }
+        let Some(saved) = state.chains[0].rngs.len().checked_div(slabs) else {
+            return Err("the layout has no slabs".into());
+        };
+        let shape_fits = |c: &MultispinChain| {
+            c.spins.len() == n * saved
+                && c.rngs.len() == slabs * saved
+                && c.unsatisfied.len() == 64 * saved
+        };
+        if saved < real || !state.chains.iter().all(shape_fits) {
+            return Err(format!(
+                "its chains are not {n} sites of at least {real} blocks in {slabs} slabs"
+            ));
+        }
+        if saved == blocks {
+            return Ok(state);
+        }
+        let fresh = self.initial_state(master_seed, first_sample);
+        for (old, mut new) in state.chains.iter_mut().zip(fresh.chains) {
+            for site in 0..n {
+                new.spins[site * blocks..site * blocks + real]
+                    .copy_from_slice(&old.spins[site * saved..site * saved + real]);
+            }
+            for slab in 0..slabs {
+                new.rngs[slab * blocks..slab * blocks + real]
+                    .copy_from_slice(&old.rngs[slab * saved..slab * saved + real]);
+            }
+            new.unsatisfied[..64 * real].copy_from_slice(&old.unsatisfied[..64 * real]);
+            *old = new;
+        }
+        Ok(state)
     }
 
     /// `count` sweeps of every chain, then the unsatisfied-bond counts. The
