@@ -623,38 +623,27 @@ mod stream_words {
         }
     }
 
-    impl ser::SerializeSeq for &mut Words {
-        type Ok = ();
-        type Error = Unexpected;
-        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
-            value.serialize(&mut **self)
-        }
-        fn end(self) -> Done {
-            Ok(())
-        }
+    /// Sequences, tuples and tuple structs: every element is a field of the
+    /// state, in order.
+    macro_rules! forward_elements {
+        ($($trait:ident :: $method:ident),*) => {$(
+            impl ser::$trait for &mut Words {
+                type Ok = ();
+                type Error = Unexpected;
+                fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+                    value.serialize(&mut **self)
+                }
+                fn end(self) -> Done {
+                    Ok(())
+                }
+            }
+        )*};
     }
-
-    impl ser::SerializeTuple for &mut Words {
-        type Ok = ();
-        type Error = Unexpected;
-        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
-            value.serialize(&mut **self)
-        }
-        fn end(self) -> Done {
-            Ok(())
-        }
-    }
-
-    impl ser::SerializeTupleStruct for &mut Words {
-        type Ok = ();
-        type Error = Unexpected;
-        fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
-            value.serialize(&mut **self)
-        }
-        fn end(self) -> Done {
-            Ok(())
-        }
-    }
+    forward_elements!(
+        SerializeSeq::serialize_element,
+        SerializeTuple::serialize_element,
+        SerializeTupleStruct::serialize_field
+    );
 
     impl ser::SerializeStruct for &mut Words {
         type Ok = ();

@@ -76,3 +76,37 @@ pub fn assert_matches_kaufman(
         heat.error
     );
 }
+
+/// `start` after `sweeps` sweeps of every chain by the dense group sweep
+/// ([`quench_mc::dense::sweep_chains`]), the chains cut into groups of
+/// `size` (all of them in one group if `size` is larger).
+pub fn swept_in_groups(
+    dense: &quench_mc::DenseTempering,
+    start: &quench_mc::dense::DenseState,
+    size: usize,
+    sweeps: u64,
+) -> quench_mc::dense::DenseState {
+    let temperatures = dense.betas().len();
+    let mut grouped = start.clone();
+    let mut chains: Vec<_> = grouped
+        .tempering
+        .ladders
+        .iter_mut()
+        .flat_map(|l| l.chains.iter_mut())
+        .zip(grouped.fields.iter_mut())
+        .enumerate()
+        .map(|(index, (chain, fields))| (index % temperatures, chain, fields))
+        .collect();
+    let size = size.min(chains.len());
+    for group in chains.chunks_mut(size) {
+        quench_mc::dense::sweep_chains(
+            dense.couplings(),
+            dense.betas(),
+            dense.tables(),
+            group,
+            sweeps,
+        );
+    }
+    drop(chains);
+    grouped
+}

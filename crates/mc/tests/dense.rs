@@ -6,9 +6,7 @@ mod common;
 use common::assert_agrees;
 use quench_core::{CouplingDistribution, ModelSpec, Sample};
 use quench_exact::Enumeration;
-use quench_mc::dense::{
-    DenseCouplings, DenseFields, sweep_chains, sweep_f32, sweep_f64, sweep_packed,
-};
+use quench_mc::dense::{DenseCouplings, DenseFields, sweep_f32, sweep_f64, sweep_packed};
 use quench_mc::{
     DenseConfig, DensePrecision, DenseTempering, LocalRule, Measurements, ParallelTempering,
     SweepOrder, TemperatureLadder, TemperingConfig,
@@ -133,27 +131,7 @@ fn group_sweeps_follow_the_chain_by_chain_sweeps() {
         }
         // Grouped: all chains in one group, then in groups of 1, 2 and 3.
         for size in [usize::MAX, 1, 2, 3] {
-            let mut grouped = start.clone();
-            let mut chains: Vec<_> = grouped
-                .tempering
-                .ladders
-                .iter_mut()
-                .flat_map(|l| l.chains.iter_mut())
-                .zip(grouped.fields.iter_mut())
-                .enumerate()
-                .map(|(index, (chain, fields))| (index % k, chain, fields))
-                .collect();
-            let size = size.min(chains.len());
-            for group in chains.chunks_mut(size) {
-                sweep_chains(
-                    dense.couplings(),
-                    dense.betas(),
-                    dense.tables(),
-                    group,
-                    sweeps,
-                );
-            }
-            drop(chains);
+            let grouped = common::swept_in_groups(&dense, &start, size, sweeps);
             assert_eq!(grouped, alone, "{precision:?} N = {n}, groups of {size}");
         }
         if let DenseFields::Packed { energy, .. } = &alone.fields[0] {

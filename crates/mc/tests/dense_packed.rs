@@ -4,8 +4,10 @@
 //! row lengths with and without a partial 512-bit block and for groups that
 //! fill zero, one or several batches of eight exactly or partly.
 
+mod common;
+
 use quench_core::{CouplingDistribution, ModelSpec, Sample};
-use quench_mc::dense::{DenseCouplings, DenseFields, sweep_chains, sweep_packed};
+use quench_mc::dense::{DenseCouplings, DenseFields, sweep_packed};
 use quench_mc::{DenseConfig, DensePrecision, DenseTempering, TemperatureLadder};
 
 fn sk(n: i64, seed: u64) -> Sample {
@@ -73,27 +75,7 @@ fn packed_group_sweeps_follow_the_portable_chain_by_chain_sweeps() {
             }
         }
         for size in sizes {
-            let mut grouped = start.clone();
-            let mut chains: Vec<_> = grouped
-                .tempering
-                .ladders
-                .iter_mut()
-                .flat_map(|l| l.chains.iter_mut())
-                .zip(grouped.fields.iter_mut())
-                .enumerate()
-                .map(|(index, (chain, fields))| (index % temperatures, chain, fields))
-                .collect();
-            let size = size.min(chains.len());
-            for group in chains.chunks_mut(size) {
-                sweep_chains(
-                    dense.couplings(),
-                    dense.betas(),
-                    dense.tables(),
-                    group,
-                    sweeps,
-                );
-            }
-            drop(chains);
+            let grouped = common::swept_in_groups(&dense, &start, size, sweeps);
             assert_eq!(grouped, alone, "N = {n}, groups of {size}");
         }
         for (chain, fields) in alone.tempering.ladders[0].chains.iter().zip(&alone.fields) {
