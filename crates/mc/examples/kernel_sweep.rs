@@ -69,16 +69,22 @@ fn main() {
         .map(|b| BlockRng::from_key(StreamKey::new(2, Purpose::Dynamics, b as u64, 0)))
         .collect();
     let thresholds = layout.thresholds(1.0);
-    let mut sweep = || kernel::sweep(&layout, &mut words, &mut rngs, &thresholds, policy, width);
-    for _ in 0..20 {
-        sweep();
-    }
+    // Ten sweeps per call, as a tempering run with ten sweeps per exchange.
+    let mut ten_sweeps = || {
+        let chain = kernel::ChainWords {
+            spins: &mut words,
+            rngs: &mut rngs,
+            thresholds: &thresholds,
+            unsatisfied: None,
+        };
+        kernel::sweep_chains(&layout, &mut [chain], 10, policy, width, true)
+    };
+    ten_sweeps();
+    ten_sweeps();
     let (start, cpu) = (Instant::now(), cpu_seconds());
     let mut sweeps = 0u64;
     while start.elapsed().as_secs_f64() < seconds {
-        for _ in 0..10 {
-            sweep();
-        }
+        ten_sweeps();
         sweeps += 10;
     }
     let (wall, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu);

@@ -165,9 +165,38 @@ fn assert_kernel_matches_reference_with(
                 kernel_rngs, reference_rngs,
                 "{label} {policy:?} {width:?}: generators differ"
             );
+            // All the sweeps in one call (one block on a cubic lattice: in
+            // bond words) end where the sweeps one by one did.
+            let mut together = vec![0u64; n * blocks];
+            for (l, spins) in start.iter().enumerate() {
+                pack_lane(&mut together, blocks, l, spins);
+            }
+            let mut together_rngs = rngs.clone();
+            let mut together_unsatisfied = vec![0; 64 * blocks];
+            kernel::sweep_chains(
+                &layout,
+                &mut [kernel::ChainWords {
+                    spins: &mut together,
+                    rngs: &mut together_rngs,
+                    thresholds: &thresholds,
+                    unsatisfied: Some(&mut together_unsatisfied),
+                }],
+                sweeps as u64,
+                policy,
+                width,
+                true,
+            );
+            assert!(
+                together == words && together_rngs == kernel_rngs,
+                "{label} {policy:?} {width:?}: {sweeps} sweeps in one call differ"
+            );
             // Energies from the bit-sliced popcount equal the samples' energies.
             let mut unsatisfied = vec![0; 64 * blocks];
             kernel::unsatisfied_bonds(&layout, &words, &mut unsatisfied, width);
+            assert_eq!(
+                together_unsatisfied, unsatisfied,
+                "{label} {policy:?} {width:?}: counts after {sweeps} sweeps in one call"
+            );
             for (l, spins) in lanes.iter().enumerate() {
                 assert_eq!(
                     layout.energy(unsatisfied[l]),
@@ -276,6 +305,7 @@ fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
                                 spins,
                                 rngs,
                                 thresholds,
+                                unsatisfied: None,
                             })
                             .collect();
                         kernel::sweep_chains(&layout, &mut chains, 3, policy, width, true);

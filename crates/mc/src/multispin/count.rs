@@ -115,6 +115,22 @@ pub fn count_lanes(
     }
 }
 
+/// The unsatisfied bonds of every lane of one block in bond form
+/// (`kernel::bonds`: per site three bond words, then the spin word): the
+/// count of the bond words alone, with no spins or couplings to combine.
+pub(super) fn count_bond_form(words: &[u64], out: &mut [u32]) {
+    assert!(words.len().is_multiple_of(4), "four words per site");
+    assert_eq!(out.len(), 64, "one block");
+    // Every word, the spin words (4 i + 3) read as zero: a pattern the
+    // unrolled adders fold away.
+    count_words::<Scalar>(
+        words.len(),
+        |e| Scalar(if e % 4 == 3 { 0 } else { words[e] }),
+        0,
+        out,
+    );
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn count_256(layout: &MultispinLayout, what: LaneCount<'_>, first: usize, out: &mut [u32]) {

@@ -324,6 +324,7 @@ impl MultispinTempering {
                     spins: &mut chain.spins,
                     rngs: &mut chain.rngs,
                     thresholds: &self.thresholds[*index % k],
+                    unsatisfied: Some(&mut chain.unsatisfied),
                 })
                 .collect();
             kernel::sweep_chains(
@@ -334,15 +335,6 @@ impl MultispinTempering {
                 self.config.width,
                 !enough,
             );
-            drop(words);
-            for (_, chain) in group.iter_mut() {
-                kernel::unsatisfied_bonds(
-                    &self.layout,
-                    &chain.spins,
-                    &mut chain.unsatisfied,
-                    self.config.width,
-                );
-            }
         };
         if enough {
             chains.par_chunks_mut(size).for_each(sweep);

@@ -38,6 +38,13 @@
 //! branch-free form above, where a block's branch would be taken whenever
 //! any of its 4 or 8 blocks needs it.
 //!
+//! When a call sweeps more than once, this path runs in *bond form*
+//! (`bonds`): the chain is held as the states of its bonds,
+//! $b_i \oplus b_j \oplus a_{ij}$, and its spins, four words per site, so
+//! that a site update reads the full adders' inputs directly and a flip
+//! toggles them (about 45 instructions instead of 70). Trajectories are
+//! the same bit for bit.
+//!
 //! ## Walking the sites
 //!
 //! Hypercubic lattices of dimension 2 and 3 with even $L$ are walked by
@@ -57,9 +64,11 @@
 //! * `random`: [`BlockRng`], the digit stream and per-row uniforms;
 //! * `flip`: the bit-sliced count of unsatisfied bonds and the flip masks;
 //! * `walk`: the site walks and one sweep of one segment (`sweep_body`);
+//! * `bonds`: the portable path's sweeps in bond form on cubic lattices;
 //! * this file: the public entry points and the dispatch on width, degree
 //!   and chains.
 
+mod bonds;
 mod flip;
 mod random;
 mod walk;
@@ -292,6 +301,9 @@ pub struct ChainWords<'a> {
     pub rngs: &'a mut [BlockRng],
     /// The chain's thresholds, from [`metropolis_thresholds`].
     pub thresholds: &'a [u64; MAX_LEVELS],
+    /// Where to put the chain's unsatisfied-bond counts after the sweeps,
+    /// `64 * blocks` of them (those [`unsatisfied_bonds`] gives), if wanted.
+    pub unsatisfied: Option<&'a mut [u32]>,
 }
 
 /// `sweeps` Metropolis sweeps of every lane of several chains on the same
@@ -331,18 +343,38 @@ pub fn sweep_chains(
         );
     }
     let independent = policy == RandomPolicy::IndependentPerLane;
+    let in_bond_form = bonds::sweeps_in_bond_form(layout, independent, sweeps);
     let mut rest = chains;
     while !rest.is_empty() {
-        let k = chains_at_once(layout.degree, rest.len(), width);
+        let k = if in_bond_form {
+            1
+        } else {
+            chains_at_once(layout.degree, rest.len(), width)
+        };
         let (group, tail) = rest.split_at_mut(k);
         rest = tail;
         let levels: Vec<Levels> = group
             .iter()
             .map(|c| Levels::new(c.thresholds, layout.levels))
             .collect();
+        // The chains in bond form (`bonds`) while they are swept.
+        let mut bond_form: Vec<Vec<u64>> = if in_bond_form {
+            group
+                .iter()
+                .map(|c| bonds::bond_form(layout, c.spins))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let spins: Vec<SpinWords> = group
             .iter_mut()
-            .map(|c| SpinWords(c.spins.as_mut_ptr()))
+            .enumerate()
+            .map(|(c, chain)| SpinWords {
+                spins: chain.spins.as_mut_ptr(),
+                bond_form: bond_form
+                    .get_mut(c)
+                    .map_or(std::ptr::null_mut(), |b| b.as_mut_ptr()),
+            })
             .collect();
         let mut slabs: Vec<Vec<&mut [BlockRng]>> = (0..layout.slabs).map(|_| Vec::new()).collect();
         for chain in group.iter_mut() {
@@ -364,6 +396,17 @@ pub fn sweep_chains(
                     parallel,
                 )
             };
+        }
+        drop(slabs);
+        for (c, chain) in group.iter_mut().enumerate() {
+            if let Some(words) = bond_form.get(c) {
+                bonds::spins_from_bond_form(words, chain.spins);
+                if let Some(out) = chain.unsatisfied.as_deref_mut() {
+                    bonds::unsatisfied_bonds(words, out);
+                }
+            } else if let Some(out) = chain.unsatisfied.as_deref_mut() {
+                unsatisfied_bonds(layout, chain.spins, out, width);
+            }
         }
     }
 }
@@ -442,6 +485,7 @@ pub fn sweep(
         spins,
         rngs,
         thresholds,
+        unsatisfied: None,
     };
     sweep_chains(layout, &mut [chain], 1, policy, width, true);
 }

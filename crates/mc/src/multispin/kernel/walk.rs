@@ -2,6 +2,7 @@
 //! the lattice row loops (vector and portable 64-bit) and the table walk of
 //! other graphs, and [`sweep_body`], one sweep of one segment.
 
+use super::bonds::cubic_bond_row;
 use super::flip::{count, cubic_halves, cubic_shared_flip, independent_flip, shared_flip};
 use super::random::{BlockRng, Levels, Rngs, Uniforms};
 use super::word::Word;
@@ -12,11 +13,15 @@ use super::{MultispinLayout, Segment, Walk};
 /// `first`), its blocks' generators, uniforms and thresholds. `K` is a
 /// constant so that the chains' state stays in registers.
 pub(super) struct Sweeper<'a, S: Word, const INDEPENDENT: bool, const K: usize> {
-    couplings: *const u64,
-    spins: [*mut u64; K],
-    rng: [Rngs<S>; K],
-    uniforms: [Uniforms<S>; K],
-    levels: [&'a Levels; K],
+    /// The coupling words, or with `bond_form` the one chain's words in
+    /// bond form ([`super::bonds`]; its spin words are then unused).
+    pub(super) couplings: *const u64,
+    pub(super) spins: [*mut u64; K],
+    pub(super) rng: [Rngs<S>; K],
+    pub(super) uniforms: [Uniforms<S>; K],
+    pub(super) levels: [&'a Levels; K],
+    /// Whether `couplings` holds the chain in bond form.
+    pub(super) bond_form: bool,
 }
 
 impl<S: Word, const INDEPENDENT: bool, const K: usize> Sweeper<'_, S, INDEPENDENT, K> {
@@ -133,6 +138,13 @@ unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool, const K
         unsafe {
             if K == 1 {
                 // One chain: its row pointers (fewest additions per site).
+                if sweeper.bond_form {
+                    assert!(
+                        D == 6 && !INDEPENDENT && S::BLOCKS == 1 && w == 1 && l <= 2 * ROW_UNIFORMS
+                    );
+                    cubic_bond_row(sweeper, first_site, [far[3], far[5]], l, even);
+                    continue;
+                }
                 let row = LatticeRow::<D, K>::new(sweeper, first_site, &far, w);
                 if D == 6 && !INDEPENDENT && S::BLOCKS == 1 && w == 1 && l <= 2 * ROW_UNIFORMS {
                     cubic_scalar_row(&row, sweeper, l, even);
@@ -140,6 +152,7 @@ unsafe fn lattice_walk<S: Word, const D: usize, const INDEPENDENT: bool, const K
                     walk_row(&row, sweeper, l, even);
                 }
             } else {
+                assert!(!sweeper.bond_form);
                 // Several chains: offsets shared by all chains (fewer registers).
                 let row = LatticeOffsets::<D>::new(first_site, &far, w);
                 walk_row(&row, sweeper, l, even);
@@ -193,7 +206,7 @@ unsafe fn walk_row<S: Word, const INDEPENDENT: bool, const K: usize>(
 }
 
 /// Most uniforms [`cubic_scalar_row`] draws ahead of a row (half its sites).
-const ROW_UNIFORMS: usize = 128;
+pub(super) const ROW_UNIFORMS: usize = 128;
 
 /// [`walk_row`] for one chain of 64-bit words on a cubic lattice under the
 /// shared policy, the portable path's hot loop. The row's uniforms are drawn
@@ -426,15 +439,22 @@ impl<S: Word, const INDEPENDENT: bool, const K: usize, const D: usize> Row<S, IN
     }
 }
 
-/// A chain's spin words, shared by the tasks sweeping the slabs of one
-/// colour at once.
+/// A chain's spin words, and its words in bond form when it is swept in
+/// that form ([`super::bonds`]; else null), shared by the tasks sweeping the
+/// slabs of one colour at once.
 #[derive(Clone, Copy)]
-pub(super) struct SpinWords(pub(super) *mut u64);
+pub(super) struct SpinWords {
+    pub(super) spins: *mut u64,
+    pub(super) bond_form: *mut u64,
+}
 
 // SAFETY: the tasks of one colour write only the words of their own
 // segment's sites, which are of that colour, and read only neighbours of
 // the other colour (a proper two-colouring), which no task of the colour
 // writes: no word is written by one task and read or written by another.
+// Bond form: every bond has one end of each colour, so the tasks of one
+// colour read and write disjoint sets of bond words (those of the bonds of
+// their own sites), and each its own sites' spin words.
 unsafe impl Send for SpinWords {}
 // SAFETY: as above.
 unsafe impl Sync for SpinWords {}
@@ -465,13 +485,20 @@ pub(super) unsafe fn sweep_body<
     assert!(first + S::BLOCKS <= w);
     assert_eq!(layout.antiferro.len(), layout.bond_ends.len() * w);
     assert!(spins.len() == K && rngs.len() == K && levels.len() == K);
+    let bond_form = !spins[0].bond_form.is_null();
+    assert!(!bond_form || (K == 1 && w == 1 && S::BLOCKS == 1));
     let mut sweeper = Sweeper::<S, INDEPENDENT, K> {
-        // In bounds: first < w <= the buffer's length (bonds >= 1).
-        couplings: layout.antiferro[first..].as_ptr(),
-        spins: std::array::from_fn(|c| spins[c].0.wrapping_add(first)),
+        couplings: if bond_form {
+            spins[0].bond_form.cast_const()
+        } else {
+            // In bounds: first < w <= the buffer's length (bonds >= 1).
+            layout.antiferro[first..].as_ptr()
+        },
+        spins: std::array::from_fn(|c| spins[c].spins.wrapping_add(first)),
         rng: std::array::from_fn(|c| Rngs::load(&rngs[c][first..first + S::BLOCKS])),
         uniforms: std::array::from_fn(|_| Uniforms::new(segment.positions.len())),
         levels: std::array::from_fn(|c| &levels[c]),
+        bond_form,
     };
     match &layout.walk {
         Walk::Lattice { length } => {
@@ -507,6 +534,7 @@ pub(super) unsafe fn sweep_body<
             }
         }
         Walk::Table { neighbours, bonds } => {
+            assert!(!bond_form);
             assert_eq!(neighbours.len(), layout.n * D);
             assert_eq!(bonds.len(), layout.n * D);
             for v in segment.positions.clone() {
