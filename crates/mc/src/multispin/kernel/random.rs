@@ -185,8 +185,44 @@ impl<S: Word> Digits<S> {
     ) {
         let mut digits = *self;
         let mut generators = Rngs(rng.0);
-        for k in 0..sites {
+        let mut k = 0;
+        // The rest of the current word.
+        while k < sites && digits.left > 0 {
             put(k, digits.next(&mut generators, levels, count));
+            k += 1;
+        }
+        // Whole words, four sites each, for one block (vector words spend
+        // little on the bookkeeping, and unrolling it for every vector
+        // instantiation costs minutes of compile time): without a tie (all
+        // but a fraction 2^-14 of the words) the uniforms are the word
+        // shifted by 0, 16, 32 and 48 bits, what `next` gives.
+        while S::BLOCKS == 1 && sites - k >= DIGITS_PER_WORD {
+            let word = generators.next();
+            let mut tie = false;
+            for m in 0..count {
+                tie |= word.any_digit(levels.digits[m]);
+            }
+            if tie {
+                digits = Digits {
+                    word,
+                    left: DIGITS_PER_WORD as u32,
+                    tie,
+                };
+                for j in 0..DIGITS_PER_WORD {
+                    put(k + j, digits.next(&mut generators, levels, count));
+                }
+            } else {
+                let mut r = word;
+                for j in 0..DIGITS_PER_WORD {
+                    put(k + j, r);
+                    r = r.shl16();
+                }
+            }
+            k += DIGITS_PER_WORD;
+        }
+        while k < sites {
+            put(k, digits.next(&mut generators, levels, count));
+            k += 1;
         }
         *self = digits;
         *rng = generators;
