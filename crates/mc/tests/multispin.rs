@@ -255,8 +255,11 @@ fn shared_uniforms_that_tie_with_a_threshold_digit_are_refined_alike_at_every_wi
 #[test]
 fn chains_swept_together_equal_chains_swept_alone_for_any_thread_count() {
     // 3 chains at different temperatures (a group of 2 and one alone at
-    // vector widths), 9 blocks, on a 3D and a 2D lattice and a graph.
+    // vector widths), 9 blocks, on a 3D and a 2D lattice and a graph; and
+    // one block on a 3D lattice, swept in bond form, its 8 slabs per colour
+    // shared by 3 threads.
     for samples in [
+        ea(3, 4, 64, 24),
         ea(3, 4, 9 * 64, 21),
         ea(2, 6, 9 * 64, 22),
         random_regular(20, 9 * 64, 23),
