@@ -115,22 +115,6 @@ pub fn count_lanes(
     }
 }
 
-/// The unsatisfied bonds of every lane of one block in bond form
-/// (`kernel::bonds`: per site three bond words, then the spin word): the
-/// count of the bond words alone, with no spins or couplings to combine.
-pub(super) fn count_bond_form(words: &[u64], out: &mut [u32]) {
-    assert!(words.len().is_multiple_of(4), "four words per site");
-    assert_eq!(out.len(), 64, "one block");
-    // Every word, the spin words (4 i + 3) read as zero: a pattern the
-    // unrolled adders fold away.
-    count_words::<Scalar>(
-        words.len(),
-        |e| Scalar(if e % 4 == 3 { 0 } else { words[e] }),
-        0,
-        out,
-    );
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn count_256(layout: &MultispinLayout, what: LaneCount<'_>, first: usize, out: &mut [u32]) {
@@ -205,7 +189,12 @@ fn carry_save<S: Word>(a: S, b: S, c: S) -> (S, S) {
 /// The counts of `word(0), …, word(items - 1)` into lanes
 /// `64 * first..64 * (first + S::BLOCKS)` of `out`.
 #[inline(always)]
-fn count_words<S: Word>(items: usize, word: impl Fn(usize) -> S, first: usize, out: &mut [u32]) {
+pub(super) fn count_words<S: Word>(
+    items: usize,
+    word: impl Fn(usize) -> S,
+    first: usize,
+    out: &mut [u32],
+) {
     let zero = S::splat(0);
     let word = |e: usize| if e < items { word(e) } else { zero };
     let (mut ones, mut twos, mut fours, mut eights) = (zero, zero, zero, zero);

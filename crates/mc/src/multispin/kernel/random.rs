@@ -170,6 +170,21 @@ impl<S: Word> Digits<S> {
         }
     }
 
+    /// The four digits of the generator output `word`, noting whether one
+    /// ties with the top digit of one of the first `count` thresholds.
+    #[inline(always)]
+    fn of_word(word: S, levels: &Levels, count: usize) -> Self {
+        let mut tie = false;
+        for m in 0..count {
+            tie |= word.any_digit(levels.digits[m]);
+        }
+        Self {
+            word,
+            left: DIGITS_PER_WORD as u32,
+            tie,
+        }
+    }
+
     /// The uniforms of the next `sites` sites, handed to `put(k, r)` in
     /// order, as many calls of [`Digits::next`] would give them. The digit
     /// stream and the generators are copied into locals for the loop, so
@@ -197,22 +212,14 @@ impl<S: Word> Digits<S> {
         // but a fraction 2^-14 of the words) the uniforms are the word
         // shifted by 0, 16, 32 and 48 bits, what `next` gives.
         while S::BLOCKS == 1 && sites - k >= DIGITS_PER_WORD {
-            let word = generators.next();
-            let mut tie = false;
-            for m in 0..count {
-                tie |= word.any_digit(levels.digits[m]);
-            }
-            if tie {
-                digits = Digits {
-                    word,
-                    left: DIGITS_PER_WORD as u32,
-                    tie,
-                };
+            let word = Self::of_word(generators.next(), levels, count);
+            if word.tie {
+                digits = word;
                 for j in 0..DIGITS_PER_WORD {
                     put(k + j, digits.next(&mut generators, levels, count));
                 }
             } else {
-                let mut r = word;
+                let mut r = word.word;
                 for j in 0..DIGITS_PER_WORD {
                     put(k + j, r);
                     r = r.shl16();
@@ -233,13 +240,7 @@ impl<S: Word> Digits<S> {
     #[inline(always)]
     pub(super) fn next(&mut self, rng: &mut Rngs<S>, levels: &Levels, count: usize) -> S {
         if self.left == 0 {
-            self.word = rng.next();
-            self.left = DIGITS_PER_WORD as u32;
-            let mut tie = false;
-            for m in 0..count {
-                tie |= self.word.any_digit(levels.digits[m]);
-            }
-            self.tie = tie;
+            *self = Self::of_word(rng.next(), levels, count);
         }
         self.left -= 1;
         // The whole remaining word: unless the digit ties with a threshold's

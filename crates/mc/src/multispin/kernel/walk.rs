@@ -16,7 +16,7 @@ pub(super) struct Sweeper<'a, S: Word, const INDEPENDENT: bool, const K: usize> 
     /// The coupling words, or with `bond_form` the one chain's words in
     /// bond form ([`super::bonds`]; its spin words are then unused).
     pub(super) couplings: *const u64,
-    pub(super) spins: [*mut u64; K],
+    spins: [*mut u64; K],
     pub(super) rng: [Rngs<S>; K],
     pub(super) uniforms: [Uniforms<S>; K],
     pub(super) levels: [&'a Levels; K],
