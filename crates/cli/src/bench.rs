@@ -133,7 +133,7 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
     if args.json {
         match serde_json::to_string_pretty(&results) {
             Ok(text) => println!("{text}"),
-            Err(e) => return Err(RunError::Sampler(format!("cannot print JSON: {e}"))),
+            Err(e) => return Err(RunError::Encoding(e.to_string())),
         }
     }
     Ok(())

@@ -19,7 +19,7 @@ mod theory;
     name = "quench",
     version,
     about = "A laboratory for the statistical physics of disordered systems: spin glasses, their Monte Carlo and their theory",
-    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models\n  quench theory sk --temperature 0 --rsb full\n  quench bench --workload ea3d-16 --json"
+    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models\n  quench plan experiments/sk-transition.toml\n  quench theory sk --temperature 0 --rsb full\n  quench bench --workload ea3d-16 --json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,6 +33,16 @@ enum Command {
         after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench run experiments/sk-transition.toml --out runs/sk --threads 2\n  quench run --resume --out runs/sk          (continue after a crash; the spec is kept in runs/sk)\n\nThe results directory holds manifest.json, thermal/disorder/overlap_distribution/exchange/theory .parquet, SVG and PNG figures and report.md.\nWhile running it holds checkpoints/; --resume continues from them and gives bit-for-bit the results of an uninterrupted run."
     )]
     Run(RunArgs),
+    /// Print the units of work of a spec: what `--shard K/N` divides.
+    #[command(
+        after_help = "Examples:\n  quench plan experiments/sk-transition.toml\n  quench plan experiments/ea3d-transition.toml --json\n\nUnits are a pure function of the spec. Shard K of N runs the units at positions K, K + N, K + 2N, ... of the plan."
+    )]
+    Plan(PlanArgs),
+    /// Merge the finished shards of one spec into one results directory.
+    #[command(
+        after_help = "Example:\n  quench run spec.toml --shard 0/2 --out runs/s0 & quench run spec.toml --shard 1/2 --out runs/s1; wait\n  quench merge runs/s0 runs/s1 --out runs/whole\n\nThe tables are bit for bit those of `quench run spec.toml` in one process."
+    )]
+    Merge(MergeArgs),
     /// Enumerate small samples exactly and print disorder-averaged thermal averages.
     #[command(
         after_help = "Examples:\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench exact --model ea --dimension 2 --length 4 --couplings pm1 --samples 100 --temperatures 0.5,1"
@@ -73,6 +83,31 @@ struct RunArgs {
     /// No progress bar or log lines.
     #[arg(long)]
     quiet: bool,
+    /// Print one JSON document (the outcome) on standard output.
+    #[arg(long)]
+    json: bool,
+    /// Run only shard K of N (0 <= K < N) of the plan, into --out; `quench merge` joins the shards.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+}
+
+#[derive(Args)]
+struct PlanArgs {
+    /// The spec file.
+    spec: PathBuf,
+    /// Print one JSON document on standard output.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Directories of finished shards (`quench run --shard K/N --out DIR`).
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// The results directory to write (must not exist).
+    #[arg(long)]
+    out: PathBuf,
     /// Print one JSON document (the outcome) on standard output.
     #[arg(long)]
     json: bool,
@@ -187,7 +222,7 @@ fn exact_model(args: &ExactArgs) -> Result<ModelSpec, RunError> {
         other => {
             return Err(RunError::Input(format!(
                 "--model: unknown model {other:?}; allowed: {}",
-                quench_run::models::MODEL_NAMES
+                quench_run::family::spin_glass::models::MODEL_NAMES
             )));
         }
     })
@@ -200,7 +235,7 @@ fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool, RunError> {
     }
     builder
         .build()
-        .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))
+        .map_err(|e| RunError::Threads(e.to_string()))
 }
 
 fn execute(command: Command) -> Result<(), RunError> {
@@ -208,9 +243,7 @@ fn execute(command: Command) -> Result<(), RunError> {
         Command::Run(args) => {
             let out = match (&args.out, &args.spec) {
                 (Some(out), _) => out.clone(),
-                (None, Some(spec)) => {
-                    PathBuf::from("runs").join(quench_run::Spec::read(spec)?.name)
-                }
+                (None, Some(spec)) => PathBuf::from("runs").join(quench_run::runner::validate(spec)?),
                 (None, None) => {
                     return Err(RunError::Input(
                         "give a spec file, or --out DIR with --resume".into(),
@@ -226,8 +259,23 @@ fn execute(command: Command) -> Result<(), RunError> {
                 } else {
                     ProgressMode::Automatic
                 },
+                shard: args
+                    .shard
+                    .as_deref()
+                    .map(quench_run::runner::Shard::parse)
+                    .transpose()?,
             };
             let outcome = quench_run::run(args.spec.as_deref(), &options)?;
+            print::run_outcome(&outcome, args.json);
+            Ok(())
+        }
+        Command::Plan(args) => {
+            let plan = quench_run::runner::plan_file(&args.spec)?;
+            print::plan(&plan, args.json);
+            Ok(())
+        }
+        Command::Merge(args) => {
+            let outcome = quench_run::runner::merge(&args.shards, &args.out)?;
             print::run_outcome(&outcome, args.json);
             Ok(())
         }

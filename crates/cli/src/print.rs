@@ -4,7 +4,8 @@ use std::path::Path;
 
 use quench_run::RunOutcome;
 use quench_run::exact::{Averaged, ExactEnsemble};
-use quench_run::markdown::with_error;
+use quench_run::family::spin_glass::markdown::with_error;
+use quench_run::runner::Plan;
 
 fn json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
@@ -25,7 +26,24 @@ pub fn run_outcome(outcome: &RunOutcome, as_json: bool) {
             "wall_seconds": manifest.session.wall_seconds,
             "cpu_seconds": manifest.session.cpu_seconds,
             "sessions": manifest.session.sessions,
+            "shard": outcome.shard,
         }));
+        return;
+    }
+    if let Some(shard) = outcome.shard {
+        println!(
+            "{}: shard {}/{} {} in {:.1} s of wall time; its units are in {}. Join the shards with `quench merge DIR... --out OUT`.",
+            manifest.name,
+            shard.index,
+            shard.count,
+            if outcome.already_complete {
+                "was already finished"
+            } else {
+                "finished"
+            },
+            manifest.session.wall_seconds,
+            outcome.out.join("units").display()
+        );
         return;
     }
     if outcome.already_complete {
@@ -83,28 +101,60 @@ pub fn files(directory: &Path, files: &[String], as_json: bool) {
     }
 }
 
-pub fn models(as_json: bool) {
-    let catalogue = quench_run::models::catalogue();
+pub fn plan(plan: &Plan, as_json: bool) {
     if as_json {
-        json(&catalogue);
+        json(plan);
         return;
     }
-    for model in &catalogue {
-        let aliases = if model.aliases.is_empty() {
-            String::new()
-        } else {
-            format!(" (also {})", model.aliases.join(", "))
-        };
-        println!("{}{aliases}: {}", model.name, model.description);
-        println!("    {}", model.hamiltonian);
-        println!("    grid size key: {}", model.size_key.name());
-        for p in &model.parameters {
-            let default = p
-                .default
-                .map(|d| format!(" [default {d}]"))
-                .unwrap_or_default();
-            println!("    {:<12} {}; {}{default}", p.key, p.meaning, p.allowed);
+    let total: u64 = plan.work.iter().sum();
+    println!(
+        "{} ({} family): {} units, {total} steps of work",
+        plan.name,
+        plan.family,
+        plan.units.len()
+    );
+    println!("{:>6}  {:>6}  {:>14}  {:>12}", "unit", "point", "samples", "work");
+    for (position, (unit, work)) in plan.units.iter().zip(&plan.work).enumerate() {
+        println!(
+            "{position:>6}  {:>6}  {:>14}  {work:>12}",
+            unit.point,
+            format!("{}..{}", unit.first, unit.first + unit.count)
+        );
+    }
+}
+
+pub fn models(as_json: bool) {
+    let families: Vec<_> = quench_run::family::registry::FAMILIES
+        .iter()
+        .map(|f| f.describe())
+        .collect();
+    if as_json {
+        json(&families);
+        return;
+    }
+    for family in &families {
+        println!("== family {}: {}", family.family, family.description);
+        for method in &family.methods {
+            println!("  method = {:?}: {}", method.name, method.description);
         }
         println!();
+        for model in &family.models {
+            let aliases = if model.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (also {})", model.aliases.join(", "))
+            };
+            println!("{}{aliases}: {}", model.name, model.description);
+            println!("    {}", model.hamiltonian);
+            println!("    grid size key: {}", model.size_key);
+            for p in &model.parameters {
+                let default = p
+                    .default
+                    .map(|d| format!(" [default {d}]"))
+                    .unwrap_or_default();
+                println!("    {:<12} {}; {}{default}", p.key, p.meaning, p.allowed);
+            }
+            println!();
+        }
     }
 }

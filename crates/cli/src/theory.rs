@@ -142,7 +142,7 @@ fn failure(error: TheoryError) -> RunError {
         TheoryError::Parameter(p) => {
             RunError::Input(format!("--{}: {p}", p.parameter.replace('_', "-")))
         }
-        other => RunError::Sampler(other.to_string()),
+        other => RunError::theory("theory")(other),
     }
 }
 
@@ -156,7 +156,7 @@ fn emit<T: serde::Serialize>(
     human: impl FnOnce(),
 ) -> Result<(), RunError> {
     let document =
-        serde_json::to_value(value).map_err(|e| RunError::Sampler(format!("JSON: {e}")))?;
+        serde_json::to_value(value).map_err(|e| RunError::Encoding(e.to_string()))?;
     if let Some(directory) = out {
         if directory.exists() && !directory.is_dir() {
             return Err(RunError::Input(format!(
@@ -169,13 +169,13 @@ fn emit<T: serde::Serialize>(
             table.write(&directory.join(format!("{name}.parquet")))?;
         }
         let text = serde_json::to_string_pretty(&document)
-            .map_err(|e| RunError::Sampler(format!("JSON: {e}")))?;
+            .map_err(|e| RunError::Encoding(e.to_string()))?;
         let path = directory.join("result.json");
         quench_run::atomic::write_atomically(&path, text.as_bytes())?;
     }
     if as_json {
         let text = serde_json::to_string_pretty(&document)
-            .map_err(|e| RunError::Sampler(format!("JSON: {e}")))?;
+            .map_err(|e| RunError::Encoding(e.to_string()))?;
         println!("{text}");
     } else {
         human();
@@ -317,7 +317,7 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                 "alpha_c": capacity.alpha_c,
                 "m": capacity.m,
                 "capacity": capacity,
-                "glass_temperature_at_alpha_c": 1.0 + capacity.alpha_c.sqrt(),
+                "glass_temperature_at_alpha_c": hopfield::glass_temperature(capacity.alpha_c).map_err(failure)?,
                 "alpha": args.alpha,
                 "states": states,
             });
@@ -374,7 +374,7 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                     TheoryError::NoSolution { reason, .. } => {
                         RunError::Input(format!("--degree {degree}: {reason}"))
                     }
-                    other => RunError::Sampler(other.to_string()),
+                    other => RunError::theory("theory")(other),
                 })?;
             let (name, condition) = match graph {
                 GraphEnsemble::RandomRegular { .. } => (

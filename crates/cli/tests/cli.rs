@@ -269,19 +269,34 @@ fn exact_rejects_bad_arguments_with_status_2() {
     assert!(text(&negative.stderr).contains("--temperatures"));
 }
 
+/// `quench models --json` lists every family of the registry with its
+/// methods and models, dense memories included (they were missing before
+/// the registry: `quench run` accepted a model `quench models` did not list).
 #[test]
 fn models_lists_every_model_as_json() {
     let output = quench().args(["models", "--json"]).output().unwrap();
     assert!(output.status.success());
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let names: Vec<&str> = document
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["name"].as_str().unwrap())
-        .collect();
+    let family = |name: &str| {
+        document
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["family"] == name)
+            .unwrap_or_else(|| panic!("no family {name}"))
+            .clone()
+    };
+    let names = |family: &serde_json::Value, key: &str| -> Vec<String> {
+        family[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let spin_glass = family("spin-glass");
     assert_eq!(
-        names,
+        names(&spin_glass, "models"),
         [
             "sk",
             "ea",
@@ -291,6 +306,13 @@ fn models_lists_every_model_as_json() {
             "hopfield"
         ]
     );
+    assert_eq!(
+        names(&spin_glass, "methods"),
+        ["parallel-tempering", "independent"]
+    );
+    let memory = family("memory");
+    assert_eq!(names(&memory, "models"), ["hopfield", "dense-memory"]);
+    assert_eq!(names(&memory, "methods"), ["retrieval", "capacity"]);
 }
 
 /// Every spec of the gallery validates (so `quench run experiments/*.toml` cannot fail on input).
@@ -301,12 +323,7 @@ fn gallery_specs_validate() {
     for entry in std::fs::read_dir(&directory).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let source = std::fs::read_to_string(&path).unwrap();
-            if quench_run::memory::is_memory_spec(&source) {
-                quench_run::memory::MemorySpec::read(&path).unwrap_or_else(|e| panic!("{e}"));
-            } else {
-                quench_run::Spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
-            }
+            quench_run::runner::validate(&path).unwrap_or_else(|e| panic!("{e}"));
             count += 1;
         }
     }

@@ -8,8 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use common::{assert_same_tables, interrupt_and_resume, run, scratch, text};
-use quench_run::runner::stream_index;
-use quench_run::spec::Spec;
+use quench_run::family::spin_glass::{Spec, sample_streams};
 use quench_run::table::Table;
 
 fn spec_text(name: &str, model: &str, grid: &str, samples: u64, algorithm: &str) -> String {
@@ -60,10 +59,8 @@ fn check_against_enumeration(source: &str, kernel_in_report: &str) {
     let thermal = Table::read(&out.join("thermal.parquet")).unwrap();
     let mut exact = Vec::new();
     for s in 0..spec.samples {
-        let sample = point
-            .ensemble
-            .draw(spec.seed, stream_index(point.index, s))
-            .unwrap();
+        let (seed, stream) = sample_streams(spec.seed, point.index, s);
+        let sample = point.ensemble.draw(seed, stream).unwrap();
         exact.push(quench_exact::Enumeration::new(&sample).unwrap());
     }
     let (mut checked, mut worst) = (0, 0.0f64);

@@ -39,7 +39,7 @@ pub mod sample;
 pub use ensemble::{CouplingDistribution, Ensemble, ModelSpec};
 pub use error::{ModelError, ParameterError};
 pub use lattice::HypercubicLattice;
-pub use rng::{Purpose, StreamKey, StreamRng, stream};
+pub use rng::{FamilyStreams, Purpose, StreamKey, StreamRng, UnitStreams, stream};
 pub use sample::{Bond, Geometry, Sample, Spin};
 
 /// A configuration with every spin drawn independently and uniformly from $\pm 1$.

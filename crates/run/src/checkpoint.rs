@@ -1,4 +1,4 @@
-//! Checkpoints: the complete state of one disorder sample's chains, or its finished result.
+//! Checkpoints: the running state of one unit of work, or its finished result.
 //!
 //! A checkpoint file is
 //!
@@ -8,100 +8,32 @@
 //! fingerprint  u64, little endian: identifies the run (spec text and quench version)
 //! length       u64, little endian: payload bytes
 //! checksum     u32, little endian: CRC-32 of the payload
-//! payload      MessagePack of a `UnitState` (one sample) or a `BlockState`
-//!              (the samples the multispin kernel runs together)
+//! payload      MessagePack of the family's running state of a unit
+//!              (checkpoints/*.ckpt) or of its finished result (units/*.unit)
 //! ```
 //!
-//! The state holds every chain's spins, energy and random stream, the
-//! exchange streams and counters, and the measurement accumulators, so a
-//! resumed sample continues exactly where the checkpoint left it: the final
-//! results are bit for bit those of an uninterrupted run. Files are written
+//! A running state holds everything the unit needs to go on (for a spin
+//! glass: every chain's spins, energy and random stream, the exchange
+//! streams and counters, and the measurement accumulators), so a resumed
+//! unit continues exactly where the checkpoint left it: the final results
+//! are bit for bit those of an uninterrupted run. MessagePack keeps every
+//! `f64` exactly, so results merged from shards are those of one run. Files are written
 //! atomically; a file whose checksum or length does not match is rejected
 //! with a message instead of being loaded.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use quench_core::Spin;
-use quench_mc::{Measurements, MultispinState, SampleRun};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomically;
 use crate::error::RunError;
-use crate::protocol::EngineState;
-use crate::sites::SiteAccumulator;
 
 const MAGIC: &[u8; 8] = b"QUENCHCP";
-/// Version 2: the running state names its kernel ([`EngineState`]), and
-/// multispin blocks have their own files.
-const VERSION: u32 = 2;
+/// Version 3: one file per unit of work (a sample, or a multispin block),
+/// running states and finished results in separate files.
+const VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
-
-/// The finished result of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitResult {
-    /// Thermal summaries and exchange statistics.
-    pub run: SampleRun,
-    /// Final configurations `[replica][slot][site]`, when asked for.
-    pub final_spins: Option<Vec<Vec<Vec<Spin>>>>,
-    /// Local magnetisations, when asked for.
-    pub sites: Option<SiteAccumulator>,
-}
-
-/// The saved state of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum UnitState {
-    /// Still running.
-    Running {
-        /// All chains and exchange state.
-        state: Box<EngineState>,
-        /// Accumulators of the measurement phase.
-        measurements: Box<Measurements>,
-        /// Local magnetisations, when asked for.
-        sites: Option<Box<SiteAccumulator>>,
-    },
-    /// Finished.
-    Done(Box<UnitResult>),
-}
-
-/// A borrowed [`UnitState`] for saving (same encoding).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub enum UnitStateRef<'a> {
-    /// Still running.
-    Running {
-        /// All chains and exchange state.
-        state: &'a EngineState,
-        /// Accumulators of the measurement phase.
-        measurements: &'a Measurements,
-        /// Local magnetisations, when asked for.
-        sites: Option<&'a SiteAccumulator>,
-    },
-    /// Finished.
-    Done(&'a UnitResult),
-}
-
-/// The running state of the samples `first..first + lanes` of one grid
-/// point, run together by the multispin kernel. When they finish, every
-/// sample gets its own `UnitState::Done` file and the block file is removed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BlockState {
-    /// Every lane's chains and exchange state.
-    pub state: MultispinState,
-    /// Accumulators of the measurement phase, by lane.
-    pub measurements: Vec<Measurements>,
-    /// Local magnetisations by lane, when asked for.
-    pub sites: Option<Vec<SiteAccumulator>>,
-}
-
-/// The checkpoint file of the multispin block starting at sample `first` of grid point `point`.
-pub fn block_path(directory: &Path, point: usize, first: u64) -> PathBuf {
-    directory.join(format!("point-{point:03}-block-{first:06}.ckpt"))
-}
-
-/// The checkpoint file of sample `sample` at grid point `point`.
-pub fn unit_path(directory: &Path, point: usize, sample: u64) -> PathBuf {
-    directory.join(format!("point-{point:03}-sample-{sample:06}.ckpt"))
-}
 
 /// A run's fingerprint: FNV-1a of the spec text and the quench version.
 pub fn fingerprint(spec_source: &str) -> u64 {
@@ -113,7 +45,7 @@ pub fn fingerprint(spec_source: &str) -> u64 {
     hash
 }
 
-/// Encodes `state` (a [`UnitStateRef`] or a [`BlockState`]) with header and checksum.
+/// Encodes `state` with header and checksum.
 pub fn encode<T: Serialize>(state: &T, fingerprint: u64) -> Result<Vec<u8>, String> {
     let payload = rmp_serde::to_vec(state).map_err(|e| e.to_string())?;
     let mut bytes = Vec::with_capacity(HEADER + payload.len());
@@ -194,7 +126,12 @@ pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<Option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family::spin_glass::multispin::BlockState;
+    use crate::family::spin_glass::protocol::EngineState;
+    use crate::family::spin_glass::sites::SiteAccumulator;
+    use crate::family::spin_glass::{SampleState, SampleStateRef};
     use quench_core::ModelSpec;
+    use quench_mc::Measurements;
     use quench_mc::{
         DenseConfig, DensePrecision, DenseTempering, LocalRule, MultispinConfig,
         MultispinTempering, ParallelTempering, RandomPolicy, SweepOrder, TemperatureLadder,
@@ -235,18 +172,18 @@ mod tests {
         let mut sites = SiteAccumulator::new(state.ladders[0].chains[0].spins.len(), 3, 40);
         sites.record(&state);
         let state = EngineState::Scalar(state);
-        let borrowed = UnitStateRef::Running {
+        let borrowed = SampleStateRef {
             state: &state,
             measurements: &measurements,
             sites: Some(&sites),
         };
         let bytes = encode(&borrowed, 42).unwrap();
-        let owned = UnitState::Running {
-            state: Box::new(state),
-            measurements: Box::new(measurements),
-            sites: Some(Box::new(sites)),
+        let owned = SampleState {
+            state,
+            measurements,
+            sites: Some(sites),
         };
-        assert_eq!(decode::<UnitState>(&bytes, 42).unwrap(), owned);
+        assert_eq!(decode::<SampleState>(&bytes, 42).unwrap(), owned);
     }
 
     #[test]
@@ -279,17 +216,17 @@ mod tests {
         }
         let state = EngineState::Dense(state);
         let measurements = Measurements::new(ladder.temperatures(), sk.n());
-        let borrowed = UnitStateRef::Running {
+        let borrowed = SampleStateRef {
             state: &state,
             measurements: &measurements,
             sites: None,
         };
-        let decoded: UnitState = decode(&encode(&borrowed, 7).unwrap(), 7).unwrap();
+        let decoded: SampleState = decode(&encode(&borrowed, 7).unwrap(), 7).unwrap();
         assert_eq!(
             decoded,
-            UnitState::Running {
-                state: Box::new(state),
-                measurements: Box::new(measurements.clone()),
+            SampleState {
+                state,
+                measurements: measurements.clone(),
                 sites: None
             }
         );
@@ -331,7 +268,7 @@ mod tests {
     fn corruption_and_foreign_runs_are_rejected() {
         let (state, measurements) = running_state();
         let state = EngineState::Scalar(state);
-        let borrowed = UnitStateRef::Running {
+        let borrowed = SampleStateRef {
             state: &state,
             measurements: &measurements,
             sites: None,
@@ -341,22 +278,22 @@ mod tests {
         let last = flipped.len() - 3;
         flipped[last] ^= 0x10;
         assert!(
-            decode::<UnitState>(&flipped, 42)
+            decode::<SampleState>(&flipped, 42)
                 .unwrap_err()
                 .contains("checksum")
         );
         assert!(
-            decode::<UnitState>(&bytes[..bytes.len() - 5], 42)
+            decode::<SampleState>(&bytes[..bytes.len() - 5], 42)
                 .unwrap_err()
                 .contains("truncated")
         );
         assert!(
-            decode::<UnitState>(&bytes, 43)
+            decode::<SampleState>(&bytes, 43)
                 .unwrap_err()
                 .contains("different spec")
         );
         assert!(
-            decode::<UnitState>(b"garbage", 42)
+            decode::<SampleState>(b"garbage", 42)
                 .unwrap_err()
                 .contains("header")
         );

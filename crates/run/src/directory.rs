@@ -1,7 +1,8 @@
-//! The life of a results directory, shared by every kind of run: refuse or
+//! The life of a results directory, shared by every family: refuse or
 //! resume an existing one, hold `checkpoints/` (with the spec as started and
-//! the session record) while working, and finish with `manifest.json`,
-//! written last, and the checkpoints removed.
+//! the session record) and `units/` while working, and finish with
+//! `manifest.json`, written last, and both removed; or, for a shard, with
+//! `units/` kept beside `spec.toml` and `shard.json`, written last.
 
 use std::fs;
 use std::path::PathBuf;
@@ -10,7 +11,10 @@ use std::time::Instant;
 use crate::atomic::{remove_partial_files, write_atomically};
 use crate::error::RunError;
 use crate::manifest::{self, Manifest, Session};
-use crate::runner::{RunOptions, RunOutcome, checkpoint_directory};
+use crate::family::Header;
+use crate::runner::{
+    RunOptions, RunOutcome, ShardRecord, checkpoint_directory, unit_directory,
+};
 
 /// A results directory ready for work.
 pub(crate) struct Workspace {
@@ -18,6 +22,8 @@ pub(crate) struct Workspace {
     pub out: PathBuf,
     /// Its `checkpoints/`.
     pub checkpoints: PathBuf,
+    /// Its `units/`.
+    pub units: PathBuf,
     /// The worker threads.
     pub pool: rayon::ThreadPool,
     session_path: PathBuf,
@@ -40,6 +46,7 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
     let out = &options.out;
     let checkpoints = checkpoint_directory(out);
     let manifest_path = out.join("manifest.json");
+    let shard_path = out.join("shard.json");
     if out.exists() {
         if !options.resume {
             return Err(RunError::Input(format!(
@@ -62,6 +69,30 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
                 out: out.clone(),
                 manifest,
                 already_complete: true,
+                shard: None,
+            })));
+        }
+        if shard_path.exists() && !checkpoints.exists() {
+            let record: ShardRecord = serde_json::from_slice(
+                &fs::read(&shard_path).map_err(RunError::io(&shard_path))?,
+            )
+            .map_err(|e| RunError::Input(format!("{}: {e}", shard_path.display())))?;
+            if record.spec != source || Some(record.shard) != options.shard {
+                return Err(RunError::Input(format!(
+                    "{} holds a finished shard of another spec or shard; choose another --out",
+                    out.display()
+                )));
+            }
+            let manifest_path = out.join("shard-manifest.json");
+            let manifest: Manifest = serde_json::from_slice(
+                &fs::read(&manifest_path).map_err(RunError::io(&manifest_path))?,
+            )
+            .map_err(|e| RunError::Input(format!("{}: {e}", manifest_path.display())))?;
+            return Ok(Preparation::Finished(Box::new(RunOutcome {
+                out: out.clone(),
+                manifest,
+                already_complete: true,
+                shard: Some(record.shard),
             })));
         }
     }
@@ -74,9 +105,12 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
     }
     let pool = builder
         .build()
-        .map_err(|e| RunError::Sampler(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| RunError::Threads(e.to_string()))?;
     fs::create_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
+    let units = unit_directory(out);
+    fs::create_dir_all(&units).map_err(RunError::io(&units))?;
     remove_partial_files(&checkpoints)?;
+    remove_partial_files(&units)?;
     remove_partial_files(out)?;
     let spec_copy = checkpoints.join("spec.toml");
     if !spec_copy.exists() {
@@ -95,6 +129,7 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
     let workspace = Workspace {
         out: out.clone(),
         checkpoints,
+        units,
         pool,
         session_path,
         previous,
@@ -126,46 +161,66 @@ impl Workspace {
 
     /// Writes the session record to `checkpoints/session.json`.
     pub fn record_session(&self) -> Result<(), RunError> {
-        let bytes = serde_json::to_vec_pretty(&self.session())
-            .map_err(|e| RunError::Sampler(format!("session record: {e}")))?;
-        write_atomically(&self.session_path, &bytes)
+        write_atomically(&self.session_path, &pretty_json(&self.session())?)
     }
 
-    /// Writes `manifest.json` (last, so its presence means the run finished)
-    /// and removes the checkpoints.
-    pub fn finish(
-        self,
-        name: &str,
-        spec_file: &str,
-        source: &str,
-        seed: u64,
-        files: Vec<String>,
-    ) -> Result<RunOutcome, RunError> {
-        let manifest = Manifest {
-            name: name.to_string(),
-            spec_file: spec_file.to_string(),
-            spec: source.to_string(),
-            spec_parsed: toml::from_str::<serde_json::Value>(source)
-                .map_err(|e| RunError::Sampler(format!("spec to JSON: {e}")))?,
+    fn manifest(&self, header: &Header<'_>, files: Vec<String>) -> Result<Manifest, RunError> {
+        Ok(Manifest {
+            name: header.name.to_string(),
+            spec_file: header.file.to_string(),
+            spec: header.source.to_string(),
+            spec_parsed: toml::from_str::<serde_json::Value>(header.source)
+                .map_err(|e| RunError::Encoding(format!("spec to JSON: {e}")))?,
             quench_version: env!("CARGO_PKG_VERSION").to_string(),
             git_revision: manifest::git_revision(),
-            seed,
+            seed: header.seed,
             threads: self.pool.current_num_threads(),
             finished_at: manifest::now(),
             session: self.session(),
             machine: manifest::machine(),
             files,
-        };
-        let bytes = serde_json::to_vec_pretty(&manifest)
-            .map_err(|e| RunError::Sampler(format!("manifest: {e}")))?;
-        write_atomically(&self.out.join("manifest.json"), &bytes)?;
+        })
+    }
+
+    /// Writes `manifest.json` (last, so its presence means the run finished)
+    /// and removes the checkpoints and unit results.
+    pub fn finish(self, header: &Header<'_>, files: Vec<String>) -> Result<RunOutcome, RunError> {
+        let manifest = self.manifest(header, files)?;
+        write_atomically(&self.out.join("manifest.json"), &pretty_json(&manifest)?)?;
         fs::remove_dir_all(&self.checkpoints).map_err(RunError::io(&self.checkpoints))?;
+        fs::remove_dir_all(&self.units).map_err(RunError::io(&self.units))?;
         Ok(RunOutcome {
             out: self.out,
             manifest,
             already_complete: false,
+            shard: None,
         })
     }
+
+    /// Finishes a shard: `spec.toml`, `shard-manifest.json` (what ran, where
+    /// and for how long) and, last, `shard.json`; the checkpoints are removed
+    /// and the units' results kept in `units/` for [`crate::runner::merge`].
+    pub fn finish_shard(
+        self,
+        header: &Header<'_>,
+        record: &ShardRecord,
+    ) -> Result<RunOutcome, RunError> {
+        write_atomically(&self.out.join("spec.toml"), header.source.as_bytes())?;
+        let manifest = self.manifest(header, vec!["spec.toml".into(), "units/".into()])?;
+        write_atomically(&self.out.join("shard-manifest.json"), &pretty_json(&manifest)?)?;
+        fs::remove_dir_all(&self.checkpoints).map_err(RunError::io(&self.checkpoints))?;
+        write_atomically(&self.out.join("shard.json"), &pretty_json(record)?)?;
+        Ok(RunOutcome {
+            out: self.out,
+            manifest,
+            already_complete: false,
+            shard: Some(record.shard),
+        })
+    }
+}
+
+fn pretty_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, RunError> {
+    serde_json::to_vec_pretty(value).map_err(|e| RunError::Encoding(e.to_string()))
 }
 
 fn session_now(previous: &Session, start: Instant, cpu_start: f64) -> Session {

@@ -59,9 +59,37 @@ pub enum RunError {
         /// What failed.
         reason: String,
     },
-    /// The samplers or the model failed while running.
+    /// A Monte Carlo sampler failed.
     #[error("{0}")]
-    Sampler(String),
+    Sampler(#[from] quench_mc::SamplerError),
+    /// A model could not be drawn.
+    #[error("{0}")]
+    Model(#[from] quench_core::ModelError),
+    /// A learning experiment failed.
+    #[error("{0}")]
+    Learning(#[from] quench_learn::LearnError),
+    /// A theory solver failed on what a run asked of it.
+    #[error("{what}: {source}")]
+    Theory {
+        /// What was being solved.
+        what: &'static str,
+        /// The solver's error.
+        source: quench_theory::TheoryError,
+    },
+    /// An exact solution failed on what a run asked of it.
+    #[error("{what}: {source}")]
+    Exact {
+        /// What was being computed.
+        what: &'static str,
+        /// The error.
+        source: quench_exact::kaufman::KaufmanError,
+    },
+    /// Worker threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+    /// A result could not be encoded (JSON, MessagePack).
+    #[error("cannot encode a result: {0}")]
+    Encoding(String),
 }
 
 impl RunError {
@@ -85,14 +113,16 @@ impl RunError {
     }
 }
 
-impl From<quench_mc::SamplerError> for RunError {
-    fn from(error: quench_mc::SamplerError) -> Self {
-        RunError::Sampler(error.to_string())
+impl RunError {
+    /// Maps a theory error met while solving `what`.
+    pub fn theory(what: &'static str) -> impl FnOnce(quench_theory::TheoryError) -> RunError {
+        move |source| RunError::Theory { what, source }
     }
-}
 
-impl From<quench_core::ModelError> for RunError {
-    fn from(error: quench_core::ModelError) -> Self {
-        RunError::Sampler(error.to_string())
+    /// Maps an exact-solution error met while computing `what`.
+    pub fn exact(
+        what: &'static str,
+    ) -> impl FnOnce(quench_exact::kaufman::KaufmanError) -> RunError {
+        move |source| RunError::Exact { what, source }
     }
 }

@@ -6,21 +6,21 @@
 //! ## Main types and how data flows
 //!
 //! ```text
-//! SPEC.toml ──Spec::read──> Spec (validated: every error names file, line, key; nothing starts on a bad spec)
-//!   ├─ kernel::resolve: each GridPoint's Kernel (scalar, dense, multispin; the fastest valid by default)
-//!   ├─ GridPoint × sample ──> unit: Ensemble::draw ──> Protocol (scalar or dense; sweeps, Wolff, exchanges) ──> EngineState
-//!   │    ├─ every checkpoint_seconds ──> checkpoints/point-P-sample-S.ckpt (UnitState, CRC-32, atomic)
-//!   │    └─ Measurements ──> SampleRun ──> PointResult (disorder_summary)
-//!   └─ GridPoint × block of ≤ 512 samples (multispin) ──> multispin::run_block ──> MultispinState
-//!        ├─ checkpoints/point-P-block-F.ckpt (BlockState) until done, then one UnitState::Done per sample
-//!        └─ lane_values (bit-sliced counts over all lanes) ──> Measurements::record_values, as above
-//! PointResult ──store::write_tables──> thermal / disorder / overlap_distribution / exchange / theory .parquet
-//! tables ──report::write_report──> figures (SVG, PNG) + report.md ──> manifest.json (written last)
+//! SPEC.toml ──family::registry::claiming──> a Family (spin glasses, memories, ...)
+//!   ──Family::parse──> its Spec (validated: every error names file, line, key; nothing starts on a bad spec)
+//!   ──Family::plan──> [Unit] (a pure function of the spec; runner::Shard picks a subset)
+//!   ──runner: units in parallel──> Family::run_unit(UnitContext) ──> UnitResult
+//!        checkpoints/<unit>.ckpt while running (atomic, CRC-32), units/<unit>.unit when done
+//!   ──Family::tables (results in plan order)──> Parquet tables (+ arrays)
+//!   ──Family::report (ReportBuilder)──> figures (SVG, PNG) + report.md ──> manifest.json (written last)
 //! ```
 //!
-//! [`run`] is the workflow behind `quench run`; [`write_report`] re-draws a
-//! report from stored tables (`quench report`); [`exact::exact_ensemble`] is
-//! `quench exact`; [`models::catalogue`] is `quench models`.
+//! [`run`] is the workflow behind `quench run`, [`runner::merge`] behind
+//! `quench merge`, [`runner::plan_file`] behind `quench plan`;
+//! [`write_report`] re-draws a report from stored tables (`quench
+//! report`); [`exact::exact_ensemble`] is `quench exact`;
+//! [`family::registry::FAMILIES`] is what `quench models` lists. How a
+//! family plugs in, and how to add one, is in [`family`].
 //!
 //! Bad input — a spec that does not validate, an output directory that
 //! exists, a corrupted checkpoint — is a [`RunError`] with
@@ -29,30 +29,19 @@
 
 pub mod atomic;
 pub mod checkpoint;
-pub mod curves;
 mod directory;
 pub mod error;
 pub mod exact;
+pub mod family;
 pub mod figure;
 pub mod json_tables;
-pub mod kernel;
 pub mod locate;
 pub mod manifest;
-pub mod markdown;
-pub mod memory;
-pub mod models;
-pub mod multispin;
 pub mod progress;
-pub mod protocol;
-pub mod report;
 pub mod runner;
-pub mod sites;
-pub mod spec;
-pub mod store;
 pub mod table;
 
 pub use error::{RunError, SpecError};
+pub use family::spin_glass::Spec;
 pub use progress::ProgressMode;
-pub use report::write_report;
-pub use runner::{RunOptions, RunOutcome, run};
-pub use spec::Spec;
+pub use runner::{RunOptions, RunOutcome, run, write_report};

@@ -1,36 +1,43 @@
-//! The runner: spec -> samples -> chains -> checkpoints -> results directory.
+//! The runner: spec -> family -> plan of units -> results directory, for
+//! every family alike.
 //!
-//! The work of a run is one *unit* per (grid point, disorder sample). Units
-//! run in parallel with rayon; each draws its sample, runs the protocol for
-//! `equilibration_rounds + measurement_rounds` rounds, and saves its state to
-//! `checkpoints/` every `checkpoint_seconds` and when it finishes. A resumed
-//! run skips finished units and continues running ones from their last
-//! state. Every random stream is keyed by the master seed and the unit's
-//! stream index `(point << 32) | sample`, so results depend neither on the
-//! number of threads nor on where the run was interrupted.
+//! The work of a run is its family's *plan*: units of work ([`Unit`]), a
+//! pure function of the spec. Units run in parallel with rayon, each from
+//! its own random streams, saving its running state to
+//! `checkpoints/point-P-first-S.ckpt` every `checkpoint_seconds` and its
+//! finished result to `units/point-P-first-S.unit` (both atomic, with a
+//! CRC-32 and the run's fingerprint). A resumed run loads finished units
+//! and continues running ones from their last state, so results depend
+//! neither on the number of threads nor on where the run was interrupted.
+//!
+//! **Plan, execute, merge.** A run can be cut into shards ([`Shard`]: unit
+//! `i` of the plan belongs to shard `i mod count`), each run by its own
+//! process (`quench run --shard K/N`), anywhere. A finished shard keeps its
+//! units' results in `units/` with `spec.toml` and `shard.json`; [`merge`]
+//! collects them and writes the tables, figures and report, bit for bit
+//! those of a run done whole in one process.
 //!
 //! A results directory in progress holds `checkpoints/` (with `spec.toml`,
-//! the spec as started, and `session.json`); a finished one holds the tables,
-//! figures, `report.md` and, written last, `manifest.json`.
+//! the spec as started, and `session.json`) and `units/`; a finished one
+//! holds the tables, figures, `report.md` and, written last,
+//! `manifest.json`.
 
+use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-use quench_core::CouplingDistribution;
-use quench_mc::{
-    DisorderPoint, Kernel, Measurements, SampleRun, SampleShape, ThermalSummary, disorder_summary,
-};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::{self, UnitResult, UnitState, UnitStateRef};
+use crate::atomic::write_atomically;
+use crate::checkpoint;
+use crate::directory::Preparation;
 use crate::error::RunError;
+use crate::family::{Family, ReportBuilder, Unit, UnitContext, registry};
 use crate::manifest::Manifest;
 use crate::progress::{Progress, ProgressMode};
-use crate::protocol::Protocol;
-use crate::sites::SiteAccumulator;
-use crate::spec::{GridPoint, Spec};
 
 /// Options of `quench run`.
 #[derive(Debug, Clone)]
@@ -43,15 +50,70 @@ pub struct RunOptions {
     pub resume: bool,
     /// How progress is shown.
     pub progress: ProgressMode,
+    /// Run only this shard of the plan (`None`: all of it).
+    pub shard: Option<Shard>,
 }
 
-/// The results of one grid point.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PointResult {
-    /// Per-sample results, by sample index.
-    pub samples: Vec<UnitResult>,
-    /// Disorder averages by temperature slot.
-    pub disorder: Vec<DisorderPoint>,
+impl RunOptions {
+    /// Options for a whole run into `out` on all CPUs, silent.
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        Self {
+            out: out.into(),
+            threads: None,
+            resume: false,
+            progress: ProgressMode::Silent,
+            shard: None,
+        }
+    }
+}
+
+/// One of `count` shards of a plan: the units whose position in the plan
+/// is `index` modulo `count` (round robin, so that every shard gets units
+/// of every size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which shard, from 0.
+    pub index: usize,
+    /// How many shards.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Reads `K/N` (shard `K` of `N`, `0 <= K < N`).
+    pub fn parse(text: &str) -> Result<Self, RunError> {
+        let bad = || {
+            RunError::Input(format!(
+                "--shard {text:?}: expected K/N with 0 <= K < N, e.g. 0/4"
+            ))
+        };
+        let (index, count) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            index.trim().parse().map_err(|_| bad())?,
+            count.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
+    }
+
+    /// Whether the unit at `position` in the plan is this shard's.
+    pub fn holds(&self, position: usize) -> bool {
+        position % self.count == self.index
+    }
+}
+
+/// The units of a spec, as `quench plan` prints them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The family that runs the spec.
+    pub family: &'static str,
+    /// The experiment's name.
+    pub name: String,
+    /// The units in merge order.
+    pub units: Vec<Unit>,
+    /// Progress steps of each unit (rounds times samples, or 1), a measure of its cost.
+    pub work: Vec<u64>,
 }
 
 /// What `run` did.
@@ -59,33 +121,41 @@ pub struct PointResult {
 pub struct RunOutcome {
     /// The results directory.
     pub out: PathBuf,
-    /// Its manifest.
+    /// Its manifest (for a shard, what it ran: see [`ShardRecord`]).
     pub manifest: Manifest,
     /// The directory already held a finished run; nothing was computed.
     pub already_complete: bool,
+    /// The shard run, when only a shard was.
+    pub shard: Option<Shard>,
 }
 
-/// One unit of work.
-#[derive(Debug, Clone, Copy)]
-enum Unit {
-    /// Sample `.1` of point `.0` (scalar and dense kernels).
-    Sample(usize, u64),
-    /// Samples `first..first + lanes` of point `.0`, run together (multispin).
-    Block(usize, (u64, u64)),
+/// `shard.json` of a finished shard, written last.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardRecord {
+    /// The shard.
+    pub shard: Shard,
+    /// The spec as run.
+    pub spec: String,
+    /// The units it ran, in plan order.
+    pub units: Vec<Unit>,
 }
 
-/// The directory of checkpoints inside a results directory.
+/// The directory of checkpoints (running states) inside a results directory.
 pub fn checkpoint_directory(out: &Path) -> PathBuf {
     out.join("checkpoints")
 }
 
-/// The stream index of sample `sample` at grid point `point`.
-pub fn stream_index(point: usize, sample: u64) -> u64 {
-    ((point as u64) << 32) | sample
+/// The directory of finished units' results inside a results directory.
+pub fn unit_directory(out: &Path) -> PathBuf {
+    out.join("units")
 }
 
-/// Decides which spec to run: the one in the file, the one a run in `out` started with, or both (they must agree).
-fn resolve_spec(spec_path: Option<&Path>, options: &RunOptions) -> Result<Spec, RunError> {
+/// Reads the spec file, or the copy a run in `options.out` started with,
+/// or both (they must agree): `(file name, text)`.
+fn resolve_source(
+    spec_path: Option<&Path>,
+    options: &RunOptions,
+) -> Result<(String, String), RunError> {
     let stored_path = checkpoint_directory(&options.out).join("spec.toml");
     let stored = if options.resume && stored_path.exists() {
         Some(fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?)
@@ -94,9 +164,11 @@ fn resolve_spec(spec_path: Option<&Path>, options: &RunOptions) -> Result<Spec, 
     };
     match (spec_path, stored) {
         (Some(path), stored) => {
-            let spec = Spec::read(path)?;
+            let source = fs::read_to_string(path).map_err(|e| {
+                RunError::Input(format!("cannot read spec file {}: {e}", path.display()))
+            })?;
             if let Some(stored) = stored
-                && stored != spec.source
+                && stored != source
             {
                 return Err(RunError::Input(format!(
                     "{} differs from the spec the run in {} started with ({}); resume without a spec file, or choose another --out",
@@ -105,9 +177,9 @@ fn resolve_spec(spec_path: Option<&Path>, options: &RunOptions) -> Result<Spec, 
                     stored_path.display()
                 )));
             }
-            Ok(spec)
+            Ok((path.display().to_string(), source))
         }
-        (None, Some(stored)) => Ok(Spec::parse(&stored_path.display().to_string(), &stored)?),
+        (None, Some(stored)) => Ok((stored_path.display().to_string(), stored)),
         (None, None) => Err(RunError::Input(format!(
             "no spec file given and no run to resume in {}",
             options.out.display()
@@ -115,247 +187,264 @@ fn resolve_spec(spec_path: Option<&Path>, options: &RunOptions) -> Result<Spec, 
     }
 }
 
-/// The associative-memory spec to run, if the spec (given, or stored by the
-/// run being resumed) names one; it must agree with the stored one.
-fn memory_spec(
-    spec_path: Option<&Path>,
-    options: &RunOptions,
-) -> Result<Option<crate::memory::MemorySpec>, RunError> {
-    let stored_path = checkpoint_directory(&options.out).join("spec.toml");
-    let (file, source) = match spec_path {
-        Some(path) => (
-            path.to_path_buf(),
-            fs::read_to_string(path).map_err(RunError::io(path))?,
-        ),
-        None if options.resume && stored_path.exists() => (
-            stored_path.clone(),
-            fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?,
-        ),
-        None => return Ok(None),
-    };
-    if !crate::memory::is_memory_spec(&source) {
-        return Ok(None);
-    }
-    if options.resume && stored_path.exists() && spec_path.is_some() {
-        let stored = fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?;
-        if stored != source {
-            return Err(RunError::Input(format!(
-                "{} differs from the spec the run in {} started with ({}); resume without a spec file, or choose another --out",
-                file.display(),
-                options.out.display(),
-                stored_path.display()
-            )));
-        }
-    }
-    Ok(Some(crate::memory::MemorySpec::parse(
-        &file.display().to_string(),
-        &source,
-    )?))
+fn read_spec(path: &Path) -> Result<String, RunError> {
+    fs::read_to_string(path)
+        .map_err(|e| RunError::Input(format!("cannot read spec file {}: {e}", path.display())))
 }
 
-/// Runs (or resumes) the experiment, writing the results directory `options.out`.
+/// Runs (or resumes) the experiment, writing the results directory
+/// `options.out` (or, with `options.shard`, the shard's units).
 pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome, RunError> {
-    if let Some(memory) = memory_spec(spec_path, options)? {
-        return crate::memory::run(memory, options);
-    }
-    let spec = resolve_spec(spec_path, options)?;
-    let workspace = match crate::directory::prepare(&spec.source, options)? {
-        crate::directory::Preparation::Finished(outcome) => return Ok(*outcome),
-        crate::directory::Preparation::Ready(workspace) => workspace,
-    };
-    let (out, checkpoints, pool) = (&workspace.out, &workspace.checkpoints, &workspace.pool);
-    let fingerprint = checkpoint::fingerprint(&spec.source);
+    let (file, source) = resolve_source(spec_path, options)?;
+    registry::claiming(&source).run(&file, &source, options)
+}
 
-    // Units of work: single samples, or blocks of samples for points run by
-    // the multispin kernel.
-    let units: Vec<Unit> = spec
-        .points
-        .iter()
-        .flat_map(|p| -> Vec<Unit> {
-            if matches!(p.kernel, Kernel::Multispin { .. }) {
-                crate::multispin::blocks(spec.samples)
-                    .into_iter()
-                    .map(|block| Unit::Block(p.index, block))
-                    .collect()
-            } else {
-                (0..spec.samples)
-                    .map(|s| Unit::Sample(p.index, s))
-                    .collect()
-            }
-        })
+/// Validates a spec file; returns the experiment's name.
+pub fn validate(spec_path: &Path) -> Result<String, RunError> {
+    let source = read_spec(spec_path)?;
+    registry::claiming(&source).validate(&spec_path.display().to_string(), &source)
+}
+
+/// The plan of a spec file.
+pub fn plan_file(spec_path: &Path) -> Result<Plan, RunError> {
+    let source = read_spec(spec_path)?;
+    registry::claiming(&source).plan(&spec_path.display().to_string(), &source)
+}
+
+/// Merges finished shards of one spec into the results directory `out`
+/// (which must not exist): tables, figures, report and manifest, as a
+/// whole run writes them.
+pub fn merge(shards: &[PathBuf], out: &Path) -> Result<RunOutcome, RunError> {
+    let first = shards
+        .first()
+        .ok_or_else(|| RunError::Input("give at least one shard directory".into()))?;
+    let path = first.join("spec.toml");
+    if !first.join("shard.json").exists() {
+        return Err(RunError::Input(format!(
+            "{} is not a finished shard (no shard.json); run it to the end with `quench run --shard K/N --resume`",
+            first.display()
+        )));
+    }
+    let source = fs::read_to_string(&path).map_err(RunError::io(&path))?;
+    registry::claiming(&source).merge(&path.display().to_string(), &source, shards, out)
+}
+
+/// Draws the figures and writes `report.md` for the finished run in `out`
+/// from its stored tables; returns the file names.
+pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
+    let path = out.join("spec.toml");
+    if !path.exists() {
+        return Err(RunError::Input(format!(
+            "{} is not a finished quench results directory (no spec.toml)",
+            out.display()
+        )));
+    }
+    let source = fs::read_to_string(&path).map_err(RunError::io(&path))?;
+    registry::claiming(&source).report(&path.display().to_string(), &source, out)
+}
+
+/// The plan of a validated spec.
+pub fn plan<F: Family>(family: &F, spec: &F::Spec) -> Plan {
+    let units = family.plan(spec);
+    Plan {
+        family: family.name(),
+        name: family.header(spec).name.to_string(),
+        work: units.iter().map(|u| family.work(spec, u)).collect(),
+        units,
+    }
+}
+
+/// Runs (or resumes) `spec` of `family` into `options.out`.
+pub fn run_family<F: Family>(
+    family: &F,
+    spec: &F::Spec,
+    options: &RunOptions,
+) -> Result<RunOutcome, RunError> {
+    let header = family.header(spec);
+    let workspace = match crate::directory::prepare(header.source, options)? {
+        Preparation::Finished(outcome) => return Ok(*outcome),
+        Preparation::Ready(workspace) => workspace,
+    };
+    let fingerprint = checkpoint::fingerprint(header.source);
+    let units: Vec<Unit> = family
+        .plan(spec)
+        .into_iter()
+        .enumerate()
+        .filter(|(position, _)| options.shard.is_none_or(|s| s.holds(*position)))
+        .map(|(_, unit)| unit)
         .collect();
-    let rounds_per_unit = spec.algorithm.equilibration_rounds + spec.algorithm.measurement_rounds;
-    let mut already = 0;
+    let unit_path = |unit: &Unit| {
+        workspace
+            .units
+            .join(format!("{}.{UNIT_EXTENSION}", unit.stem()))
+    };
+    let counter = AtomicU64::new(0);
+    let context = |unit: &Unit, progress| UnitContext {
+        path: workspace
+            .checkpoints
+            .join(format!("{}.{RUNNING_EXTENSION}", unit.stem())),
+        fingerprint,
+        progress,
+        interval: header.checkpoint_seconds,
+        last_save: Cell::new(Instant::now()),
+    };
+    let (mut total, mut already) = (0, 0);
     for unit in &units {
-        already += match *unit {
-            Unit::Sample(point, sample) => match checkpoint::load::<UnitState>(
-                &checkpoint::unit_path(checkpoints, point, sample),
-                fingerprint,
-            )? {
-                Some(UnitState::Done(_)) => rounds_per_unit,
-                Some(UnitState::Running { state, .. }) => state.rounds(),
-                None => 0,
-            },
-            Unit::Block(point, block) => {
-                crate::multispin::rounds_done(&spec, point, block, checkpoints, fingerprint)?
-            }
+        let work = family.work(spec, unit);
+        total += work;
+        already += if unit_path(unit).exists() {
+            work
+        } else {
+            family.work_done(spec, unit, &context(unit, &counter))?
         };
     }
     let progress = Progress::start(
         options.progress,
-        spec.name.clone(),
-        rounds_per_unit * spec.samples * spec.points.len() as u64,
+        header.name.to_string(),
+        total,
         already,
         workspace.session_ticker(),
     );
-    let results: Result<Vec<(usize, Vec<UnitResult>)>, RunError> = pool.install(|| {
+    let results: Result<Vec<(Unit, F::UnitResult)>, RunError> = workspace.pool.install(|| {
         units
             .par_iter()
-            .map(|unit| match *unit {
-                Unit::Sample(point, sample) => run_unit(
-                    &spec,
-                    &spec.points[point],
-                    sample,
-                    checkpoints,
-                    fingerprint,
-                    progress.counter(),
-                )
-                .map(|result| (point, vec![result])),
-                Unit::Block(point, block) => crate::multispin::run_block(
-                    &spec,
-                    &spec.points[point],
-                    block,
-                    checkpoints,
-                    fingerprint,
-                    progress.counter(),
-                )
-                .map(|results| (point, results)),
+            .map(|unit| {
+                let done = unit_path(unit);
+                if let Some(result) = checkpoint::load(&done, fingerprint)? {
+                    return Ok((*unit, result));
+                }
+                let context = context(unit, progress.counter());
+                let result = family.run_unit(spec, unit, &context)?;
+                checkpoint::save(&done, &result, fingerprint)?;
+                match fs::remove_file(&context.path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(RunError::io(&context.path)(e));
+                    }
+                    _ => {}
+                }
+                Ok((*unit, result))
             })
             .collect()
     });
     progress.finish();
     let results = results?;
-
-    let mut grouped: Vec<Vec<UnitResult>> = vec![Vec::new(); spec.points.len()];
-    for (point, unit_results) in results {
-        grouped[point].extend(unit_results);
+    if let Some(shard) = options.shard {
+        let record = ShardRecord {
+            shard,
+            spec: header.source.to_string(),
+            units: results.iter().map(|(unit, _)| *unit).collect(),
+        };
+        return workspace.finish_shard(&header, &record);
     }
-    let points: Vec<PointResult> = spec
-        .points
-        .iter()
-        .zip(grouped)
-        .map(|(point, samples)| summarise_point(&spec, point, samples))
-        .collect::<Result<_, _>>()?;
-
-    let mut files = crate::store::write_tables(&spec, &points, out)?;
-    if spec.save_final_spins {
-        files.extend(crate::store::write_spins(&spec, &points, out)?);
-    }
-    files.extend(crate::report::write_report(out)?);
-    workspace.finish(&spec.name, &spec.file, &spec.source, spec.seed, files)
+    let files = write_outputs(family, spec, results, &workspace.out)?;
+    workspace.finish(&header, files)
 }
 
-/// Runs one (point, sample) unit from its checkpoint, or from the start.
-fn run_unit(
-    spec: &Spec,
-    point: &GridPoint,
-    sample_index: u64,
-    checkpoints: &Path,
-    fingerprint: u64,
-    progress: &std::sync::atomic::AtomicU64,
-) -> Result<UnitResult, RunError> {
-    let path = checkpoint::unit_path(checkpoints, point.index, sample_index);
-    let stream = stream_index(point.index, sample_index);
-    let sample = point.ensemble.draw(spec.seed, stream)?;
-    let protocol = Protocol::new(spec, point, &sample)?;
-    let (mut state, mut measurements, mut sites) = match checkpoint::load(&path, fingerprint)? {
-        Some(UnitState::Done(result)) => return Ok(*result),
-        Some(UnitState::Running {
-            state,
-            measurements,
-            sites,
-        }) => {
-            if !protocol.accepts(&state) {
-                return Err(RunError::Checkpoint {
-                    path,
-                    reason: format!(
-                        "it was written by another kernel than this run's ({}); delete it to recompute this sample",
-                        crate::kernel::kernel_name(&point.kernel)
-                    ),
-                });
-            }
-            (*state, *measurements, sites.map(|s| *s))
-        }
-        None => (
-            protocol.initial_state(&sample, spec.seed, stream),
-            Measurements::new(spec.ladder.temperatures(), sample.n()),
-            spec.site_magnetisations.then(|| {
-                SiteAccumulator::new(
-                    sample.n(),
-                    spec.ladder.temperatures().len(),
-                    spec.algorithm.measurements(),
-                )
-            }),
-        ),
-    };
-    let equilibration = spec.algorithm.equilibration_rounds;
-    let total = equilibration + spec.algorithm.measurement_rounds;
-    let mut last_save = Instant::now();
-    while state.rounds() < total {
-        protocol.round(&sample, &mut state);
-        if spec.algorithm.measures(state.rounds()) {
-            measurements.record(&sample, state.tempering());
-            if let Some(sites) = &mut sites {
-                sites.record(state.tempering());
-            }
-        }
-        progress.fetch_add(1, Ordering::Relaxed);
-        if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds && state.rounds() < total {
-            let running = UnitStateRef::Running {
-                state: &state,
-                measurements: &measurements,
-                sites: sites.as_ref(),
-            };
-            checkpoint::save(&path, &running, fingerprint)?;
-            last_save = Instant::now();
+/// Merges the finished shards `shards` of `spec` into `out`.
+pub fn merge_family<F: Family>(
+    family: &F,
+    spec: &F::Spec,
+    shards: &[PathBuf],
+    out: &Path,
+) -> Result<RunOutcome, RunError> {
+    let header = family.header(spec);
+    for shard in shards {
+        let path = shard.join("shard.json");
+        let record: ShardRecord = fs::read(&path)
+            .map_err(|e| {
+                RunError::Input(format!(
+                    "{} is not a finished shard ({}: {e}); run it to the end with `quench run --shard K/N --resume`",
+                    shard.display(),
+                    path.display()
+                ))
+            })
+            .and_then(|bytes| {
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| RunError::Input(format!("{}: {e}", path.display())))
+            })?;
+        if record.spec != header.source {
+            return Err(RunError::Input(format!(
+                "{} ran a different spec than {}; merge only shards of one spec",
+                shard.display(),
+                shards[0].display()
+            )));
         }
     }
-    let state = state.tempering();
-    let final_spins = spec.save_final_spins.then(|| {
-        state
-            .ladders
+    let fingerprint = checkpoint::fingerprint(header.source);
+    let mut results = Vec::new();
+    for unit in family.plan(spec) {
+        let name = format!("{}.{UNIT_EXTENSION}", unit.stem());
+        let found = shards
             .iter()
-            .map(|ladder| ladder.chains.iter().map(|c| c.spins.clone()).collect())
-            .collect()
-    });
-    let result = UnitResult {
-        run: SampleRun {
-            sample_index,
-            thermal: measurements.summary(),
-            exchange_acceptance: state.exchange_acceptance(),
-            round_trips: state.round_trips(),
-        },
-        final_spins,
-        sites,
+            .map(|shard| unit_directory(shard).join(&name))
+            .find(|path| path.exists())
+            .ok_or_else(|| {
+                RunError::Input(format!(
+                    "no shard holds unit {name} (point {}, samples {}..{}); run the missing shard",
+                    unit.point,
+                    unit.first,
+                    unit.first + unit.count
+                ))
+            })?;
+        let result = checkpoint::load(&found, fingerprint)?.ok_or_else(|| {
+            RunError::Input(format!("{} vanished while merging", found.display()))
+        })?;
+        results.push((unit, result));
+    }
+    let options = RunOptions::new(out);
+    let workspace = match crate::directory::prepare(header.source, &options)? {
+        Preparation::Finished(outcome) => return Ok(*outcome),
+        Preparation::Ready(workspace) => workspace,
     };
-    checkpoint::save(&path, &UnitStateRef::Done(&result), fingerprint)?;
-    Ok(result)
+    let files = write_outputs(family, spec, results, out)?;
+    workspace.finish(&header, files)
 }
 
-/// Disorder averages of one grid point.
-fn summarise_point(
-    spec: &Spec,
-    point: &GridPoint,
-    samples: Vec<UnitResult>,
-) -> Result<PointResult, RunError> {
-    let first = point
-        .ensemble
-        .draw(spec.seed, stream_index(point.index, 0))?;
-    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
-    let shape = SampleShape::of(&first, gaussian);
-    let thermal: Vec<Vec<ThermalSummary>> = samples.iter().map(|s| s.run.thermal.clone()).collect();
-    Ok(PointResult {
-        disorder: disorder_summary(&shape, &thermal),
-        samples,
-    })
+/// Re-draws the figures and `report.md` of `spec`'s finished run in `out`.
+pub fn report_family<F: Family>(
+    family: &F,
+    spec: &F::Spec,
+    out: &Path,
+) -> Result<Vec<String>, RunError> {
+    let mut report = ReportBuilder::default();
+    family.report(spec, out, &mut report)?;
+    let mut files = Vec::new();
+    for (stem, figure) in &report.figures {
+        files.extend(crate::figure::write_figure(out, stem, figure)?);
+    }
+    write_atomically(&out.join("report.md"), report.markdown.as_bytes())?;
+    files.push("report.md".into());
+    Ok(files)
 }
+
+/// Writes `spec.toml`, the tables, the family's other files and the report.
+fn write_outputs<F: Family>(
+    family: &F,
+    spec: &F::Spec,
+    results: Vec<(Unit, F::UnitResult)>,
+    out: &Path,
+) -> Result<Vec<String>, RunError> {
+    let header = family.header(spec);
+    write_atomically(&out.join("spec.toml"), header.source.as_bytes())?;
+    let mut files = vec!["spec.toml".to_string()];
+    let outputs = family.tables(spec, results)?;
+    for (name, table) in &outputs.tables {
+        table.write(&out.join(name))?;
+        files.push(name.clone());
+    }
+    for (name, bytes) in &outputs.files {
+        let path = out.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(RunError::io(parent))?;
+        }
+        write_atomically(&path, bytes)?;
+        files.push(name.clone());
+    }
+    files.extend(report_family(family, spec, out)?);
+    Ok(files)
+}
+
+/// Extension of a finished unit's result file.
+pub const UNIT_EXTENSION: &str = "unit";
+/// Extension of a running unit's checkpoint.
+pub const RUNNING_EXTENSION: &str = "ckpt";

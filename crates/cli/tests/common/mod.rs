@@ -78,20 +78,16 @@ pub fn run_and_kill(spec: &Path, out: &Path, threads: u32, delay: Duration) -> b
     true
 }
 
-/// Whether some checkpoint in `directory` holds a running (unfinished) sample.
+/// Whether some checkpoint in `directory` holds a running (unfinished)
+/// unit: running states are `.ckpt` files, removed when their unit
+/// finishes (finished units are `.unit` files in `units/`).
 pub fn any_running_checkpoint(directory: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(directory) else {
         return false;
     };
-    entries.flatten().any(|entry| {
-        // A multispin block's file exists only while its samples run.
-        if entry.file_name().to_string_lossy().contains("-block-") {
-            return true;
-        }
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
-        // The MessagePack payload names the variant: "Running" or "Done".
-        bytes.windows(7).any(|w| w == b"Running")
-    })
+    entries
+        .flatten()
+        .any(|entry| entry.path().extension().is_some_and(|e| e == "ckpt"))
 }
 
 /// Kills runs of `spec` in `interrupted` at random moments until `kills`

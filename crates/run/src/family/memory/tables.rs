@@ -16,7 +16,6 @@
 //! observable `capacity` (value = patterns).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use quench_learn::dynamics::Outcome;
 use quench_stats::DisorderAverage;
@@ -24,13 +23,14 @@ use quench_stats::DisorderAverage;
 use super::UnitOutcome;
 use super::spec::{MemoryExperiment, MemorySpec};
 use crate::error::RunError;
+use crate::family::Tables;
 use crate::table::{Column, Table};
 
 /// Points of a theory curve.
 const CURVE_POINTS: usize = 121;
 
 fn theory_failure(error: quench_theory::TheoryError) -> RunError {
-    RunError::Sampler(format!("theory curve: {error}"))
+    RunError::theory("theory curve")(error)
 }
 
 /// Mean and standard error over samples (NaN error for one sample).
@@ -191,16 +191,11 @@ fn dense_theory(experiment: &super::spec::CapacityExperiment) -> Result<Table, R
     ]))
 }
 
-/// Writes the tables of a finished run into `out`; returns the file names.
-pub fn write_tables(
-    spec: &MemorySpec,
-    outcomes: &[UnitOutcome],
-    out: &Path,
-) -> Result<Vec<String>, RunError> {
-    let mut files = Vec::new();
+/// The tables of a finished run, in the order they are written.
+pub fn tables(spec: &MemorySpec, outcomes: &[UnitOutcome]) -> Result<Tables, RunError> {
+    let mut tables = Tables::default();
     let mut write = |name: &str, table: Table| -> Result<(), RunError> {
-        table.write(&out.join(name))?;
-        files.push(name.to_string());
+        tables.table(name, table);
         Ok(())
     };
     match &spec.experiment {
@@ -409,5 +404,5 @@ pub fn write_tables(
             write("theory.parquet", dense_theory(experiment)?)?;
         }
     }
-    Ok(files)
+    Ok(tables)
 }

@@ -3,8 +3,8 @@
 //!
 //! The samples of a point are cut into *blocks* `first..first + lanes`
 //! (`first` a multiple of [`MULTISPIN_UNIT`]), each one unit of work. A
-//! block's lanes use the random streams of their own samples (stream index
-//! `(point << 32) | sample`) for their initial spins and exchanges, and
+//! block's lanes use the random streams of their own samples
+//! ([`super::sample_streams`]) for their initial spins and exchanges, and
 //! each 64-lane block its own dynamics streams, so the results depend
 //! neither on the word width nor on the thread count. At every measured
 //! round the values of all lanes are counted bit-sliced from the packed
@@ -13,25 +13,34 @@
 //! unpacking each lane and measuring it as a scalar run does, at a small
 //! fraction of the cost. Only site magnetisations, when asked for, still
 //! unpack every lane. A running block saves one checkpoint
-//! ([`BlockState`]); a finished one writes every sample's result as its
-//! own unit checkpoint and removes the block file.
-
-use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+//! ([`BlockState`]); a finished one returns every sample's result.
 
 use quench_core::observables::MinimumWavevectorPhases;
 use quench_mc::{
-    Kernel, Measurements, MultispinConfig, MultispinTempering, SampleRun, TemperingState,
+    Kernel, Measurements, MultispinConfig, MultispinState, MultispinTempering, SampleRun,
+    TemperingState,
 };
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::{self, BlockState, UnitResult, UnitState, UnitStateRef};
+use super::kernel::MULTISPIN_UNIT;
+use super::sites::SiteAccumulator;
+use super::spec::{GridPoint, Method, Spec};
+use super::{SampleResult, sample_streams};
 use crate::error::RunError;
-use crate::kernel::MULTISPIN_UNIT;
-use crate::runner::stream_index;
-use crate::sites::SiteAccumulator;
-use crate::spec::{GridPoint, Method, Spec};
+use crate::family::UnitContext;
+
+/// The running state of the samples `first..first + lanes` of one grid
+/// point, run together by the multispin kernel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockState {
+    /// Every lane's chains and exchange state.
+    pub state: MultispinState,
+    /// Accumulators of the measurement phase, by lane.
+    pub measurements: Vec<Measurements>,
+    /// Local magnetisations by lane, when asked for.
+    pub sites: Option<Vec<SiteAccumulator>>,
+}
 
 /// The blocks `(first, lanes)` of a point with `samples` samples.
 pub(crate) fn blocks(samples: u64) -> Vec<(u64, u64)> {
@@ -41,54 +50,14 @@ pub(crate) fn blocks(samples: u64) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// Rounds already done by the block, for the progress bar (counted per sample).
-pub(crate) fn rounds_done(
-    spec: &Spec,
-    point: usize,
-    (first, lanes): (u64, u64),
-    checkpoints: &Path,
-    fingerprint: u64,
-) -> Result<u64, RunError> {
-    if let Some(done) = finished(point, (first, lanes), checkpoints, fingerprint)? {
-        let total = spec.algorithm.equilibration_rounds + spec.algorithm.measurement_rounds;
-        return Ok(total * done.len() as u64);
-    }
-    let path = checkpoint::block_path(checkpoints, point, first);
-    Ok(checkpoint::load::<BlockState>(&path, fingerprint)?
-        .map_or(0, |block| block.state.rounds * lanes))
-}
-
-/// The block's results if every one of its samples has finished.
-fn finished(
-    point: usize,
-    (first, lanes): (u64, u64),
-    checkpoints: &Path,
-    fingerprint: u64,
-) -> Result<Option<Vec<UnitResult>>, RunError> {
-    let mut results = Vec::with_capacity(lanes as usize);
-    for sample in first..first + lanes {
-        let path = checkpoint::unit_path(checkpoints, point, sample);
-        match checkpoint::load::<UnitState>(&path, fingerprint)? {
-            Some(UnitState::Done(result)) => results.push(*result),
-            _ => return Ok(None),
-        }
-    }
-    Ok(Some(results))
-}
-
-/// Runs (or resumes, or loads) the block of samples `first..first + lanes`
-/// of `point`; the results are by sample.
+/// Runs (or resumes) the block of samples `first..first + lanes` of
+/// `point`; the results are by sample.
 pub(crate) fn run_block(
     spec: &Spec,
     point: &GridPoint,
     (first, lanes): (u64, u64),
-    checkpoints: &Path,
-    fingerprint: u64,
-    progress: &AtomicU64,
-) -> Result<Vec<UnitResult>, RunError> {
-    if let Some(results) = finished(point.index, (first, lanes), checkpoints, fingerprint)? {
-        return Ok(results);
-    }
+    context: &UnitContext<'_>,
+) -> Result<Vec<SampleResult>, RunError> {
     let Kernel::Multispin { width, policy } = point.kernel else {
         unreachable!("blocks are made for multispin points only")
     };
@@ -107,9 +76,8 @@ pub(crate) fn run_block(
         },
         lanes as usize,
         |lane| {
-            let sample = point
-                .ensemble
-                .draw(spec.seed, stream_index(point.index, first + lane as u64))?;
+            let (seed, stream) = sample_streams(spec.seed, point.index, first + lane as u64);
+            let sample = point.ensemble.draw(seed, stream)?;
             if lane == 0 {
                 phases = sample.lattice().map(MinimumWavevectorPhases::new);
             }
@@ -117,22 +85,21 @@ pub(crate) fn run_block(
         },
     )?;
     let (slots, n) = (spec.ladder.temperatures().len(), tempering.layout().sites());
-    let path = checkpoint::block_path(checkpoints, point.index, first);
-    let mut block = match checkpoint::load::<BlockState>(&path, fingerprint)? {
+    let (seed, first_sample) = sample_streams(spec.seed, point.index, first);
+    let mut block = match context.load::<BlockState>()? {
         // Saved with another number of padding blocks (another width, or
         // a quench without padding): fitted to this block's layout.
         Some(mut block) => {
-            let first_sample = stream_index(point.index, first);
             block.state = tempering
-                .fit_state(block.state, spec.seed, first_sample)
+                .fit_state(block.state, seed, first_sample)
                 .map_err(|reason| RunError::Checkpoint {
-                    path: path.clone(),
+                    path: context.path().to_path_buf(),
                     reason: format!("{reason}; delete it to recompute this block"),
                 })?;
             block
         }
         None => BlockState {
-            state: tempering.initial_state(spec.seed, stream_index(point.index, first)),
+            state: tempering.initial_state(seed, first_sample),
             measurements: (0..lanes)
                 .map(|_| Measurements::new(spec.ladder.temperatures(), n))
                 .collect(),
@@ -143,9 +110,7 @@ pub(crate) fn run_block(
             }),
         },
     };
-    let equilibration = algorithm.equilibration_rounds;
-    let total = equilibration + algorithm.measurement_rounds;
-    let mut last_save = Instant::now();
+    let total = algorithm.equilibration_rounds + algorithm.measurement_rounds;
     while block.state.rounds < total {
         if algorithm.method == Method::ParallelTempering {
             tempering.step(&mut block.state);
@@ -156,22 +121,19 @@ pub(crate) fn run_block(
         if algorithm.measures(block.state.rounds) {
             measure(&tempering, phases.as_ref(), &mut block);
         }
-        progress.fetch_add(lanes, Ordering::Relaxed);
-        if last_save.elapsed().as_secs_f64() >= spec.checkpoint_seconds
-            && block.state.rounds < total
-        {
-            checkpoint::save(&path, &block, fingerprint)?;
-            last_save = Instant::now();
+        context.advance(lanes);
+        if context.due() && block.state.rounds < total {
+            context.save(&block)?;
         }
     }
     let mut sites = block.sites.take().map(|s| s.into_iter());
-    let results: Vec<UnitResult> = block
+    let results: Vec<SampleResult> = block
         .measurements
         .iter()
         .enumerate()
         .map(|(lane, measurements)| {
             let snapshot = tempering.lane_tempering_state(&block.state, lane);
-            UnitResult {
+            SampleResult {
                 run: SampleRun {
                     sample_index: first + lane as u64,
                     thermal: measurements.summary(),
@@ -180,19 +142,10 @@ pub(crate) fn run_block(
                 },
                 final_spins: spec.save_final_spins.then(|| final_spins(&snapshot)),
                 sites: sites.as_mut().and_then(Iterator::next),
+                tap: None,
             }
         })
         .collect();
-    for result in &results {
-        let unit = checkpoint::unit_path(checkpoints, point.index, result.run.sample_index);
-        checkpoint::save(&unit, &UnitStateRef::Done(result), fingerprint)?;
-    }
-    match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(RunError::Io { path, source: e });
-        }
-        _ => {}
-    }
     Ok(results)
 }
 
@@ -228,7 +181,8 @@ fn measure(
     }
 }
 
-fn final_spins(snapshot: &TemperingState) -> Vec<Vec<Vec<quench_core::Spin>>> {
+/// The spins of every chain, `[replica][slot][site]`.
+pub(crate) fn final_spins(snapshot: &TemperingState) -> Vec<Vec<Vec<quench_core::Spin>>> {
     snapshot
         .ladders
         .iter()

@@ -53,7 +53,7 @@ use quench_mc::{Kernel, LocalRule, SweepOrder, TemperatureLadder};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SpecError;
-use crate::kernel::KernelOptions;
+use crate::family::spin_glass::kernel::KernelOptions;
 use crate::locate::Located;
 
 mod grid;
@@ -131,7 +131,7 @@ pub struct GridPoint {
     pub model: ModelSpec,
     /// Its validated ensemble.
     pub ensemble: Ensemble,
-    /// The kernel that runs its local updates ([`crate::kernel`]; resolved
+    /// The kernel that runs its local updates ([`crate::family::spin_glass::kernel`]; resolved
     /// from the spec's choice when the spec is validated).
     pub kernel: Kernel,
 }
@@ -318,7 +318,7 @@ impl Spec {
             ));
         }
         check_samplers(reporter, &algorithm, &points, seed)?;
-        crate::kernel::resolve(
+        crate::family::spin_glass::kernel::resolve(
             reporter,
             &algorithm.kernel,
             &algorithm,

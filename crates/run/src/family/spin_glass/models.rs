@@ -1,38 +1,6 @@
 //! The catalogue of models: names, parameters and their meaning (`quench models`).
 
-use serde::Serialize;
-
-use crate::spec::SizeKey;
-
-/// One parameter of a model.
-#[derive(Debug, Clone, Serialize)]
-pub struct ParameterInfo {
-    /// Key in the `[model]` table.
-    pub key: &'static str,
-    /// What it means.
-    pub meaning: &'static str,
-    /// Allowed values.
-    pub allowed: &'static str,
-    /// Default, if the key may be left out.
-    pub default: Option<&'static str>,
-}
-
-/// One model of the catalogue.
-#[derive(Debug, Clone, Serialize)]
-pub struct ModelInfo {
-    /// The value of `model = "..."`.
-    pub name: &'static str,
-    /// Other accepted names.
-    pub aliases: &'static [&'static str],
-    /// What it is.
-    pub description: &'static str,
-    /// The Hamiltonian and normalisation.
-    pub hamiltonian: &'static str,
-    /// The size key a grid varies.
-    pub size_key: SizeKey,
-    /// Its parameters.
-    pub parameters: Vec<ParameterInfo>,
-}
+pub use crate::family::{ModelInfo, ParameterInfo};
 
 /// The accepted values of `model`.
 pub const MODEL_NAMES: &str =
@@ -81,7 +49,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             aliases: &["sherrington-kirkpatrick"],
             description: "Sherrington-Kirkpatrick spin glass: every pair of spins interacts",
             hamiltonian: "H = -sum_{i<j} J_ij s_i s_j - h sum_i s_i, J_ij of variance 1/N (Gaussian or +-1/sqrt N); T_c = 1",
-            size_key: SizeKey::N,
+            size_key: "n",
             parameters: vec![N, COUPLINGS, FIELD],
         },
         ModelInfo {
@@ -89,7 +57,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             aliases: &["edwards-anderson"],
             description: "Edwards-Anderson spin glass on a periodic hypercubic lattice",
             hamiltonian: "H = -sum_<ij> J_ij s_i s_j - h sum_i s_i, J_ij Gaussian of variance 1 or +-1",
-            size_key: SizeKey::Length,
+            size_key: "length",
             parameters: vec![DIMENSION, LENGTH, COUPLINGS, FIELD],
         },
         ModelInfo {
@@ -97,7 +65,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             aliases: &[],
             description: "Ising ferromagnet on a periodic hypercubic lattice (2D: exact solution by Onsager and Kaufman)",
             hamiltonian: "H = -sum_<ij> s_i s_j - h sum_i s_i",
-            size_key: SizeKey::Length,
+            size_key: "length",
             parameters: vec![DIMENSION, LENGTH, FIELD],
         },
         ModelInfo {
@@ -105,7 +73,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             aliases: &[],
             description: "spin glass on a uniformly random c-regular graph (Bethe lattice)",
             hamiltonian: "H = -sum_(ij) in E J_ij s_i s_j - h sum_i s_i, J_ij Gaussian of variance 1 or +-1",
-            size_key: SizeKey::N,
+            size_key: "n",
             parameters: vec![
                 N,
                 ParameterInfo {
@@ -123,7 +91,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             aliases: &[],
             description: "Viana-Bray spin glass on an Erdos-Renyi graph G(N, c/(N-1))",
             hamiltonian: "H = -sum_(ij) in E J_ij s_i s_j - h sum_i s_i, J_ij Gaussian of variance 1 or +-1",
-            size_key: SizeKey::N,
+            size_key: "n",
             parameters: vec![
                 N,
                 ParameterInfo {
@@ -141,7 +109,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             aliases: &[],
             description: "Hopfield associative memory with Hebbian couplings from P random patterns (sampled like any spin glass; for retrieval against the load alpha, with [algorithm] method = \"retrieval\" and grid.alpha, see experiments/hopfield-capacity.toml)",
             hamiltonian: "H = -sum_{i<j} J_ij s_i s_j - h sum_i s_i, J_ij = (1/N) sum_mu xi_i^mu xi_j^mu",
-            size_key: SizeKey::N,
+            size_key: "n",
             parameters: vec![
                 N,
                 ParameterInfo {
@@ -158,9 +126,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
 
 /// The catalogue entry of `name` (or one of its aliases).
 pub fn find(name: &str) -> Option<ModelInfo> {
-    catalogue()
-        .into_iter()
-        .find(|m| m.name == name || m.aliases.contains(&name))
+    catalogue().into_iter().find(|m| m.accepts(name))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use quench_core::ModelSpec;
 use quench_mc::Kernel;
 
 use super::raw::RawSpec;
+use crate::family::registry;
+use crate::family::spin_glass::models;
 use super::{GridPoint, Reporter, SizeKey};
 use crate::error::SpecError;
 
@@ -21,21 +23,25 @@ pub(super) fn grid_points(
             return Err(reporter.at(
                 "model.model",
                 format!("expected a string, found {}", other.type_str()),
-                crate::models::MODEL_NAMES,
+                registry::model_names(),
             ));
         }
         None => {
-            return Err(reporter.at("model", "missing key `model`", crate::models::MODEL_NAMES));
+            return Err(reporter.at("model", "missing key `model`", registry::model_names()));
         }
     };
-    let Some(model_info) = crate::models::find(&model_name) else {
+    let Some(model_info) = models::find(&model_name) else {
         return Err(reporter.at(
             "model.model",
             format!("unknown model {model_name:?}"),
-            crate::models::MODEL_NAMES,
+            registry::model_names(),
         ));
     };
-    let size_key = model_info.size_key;
+    let size_key = if model_info.size_key == "length" {
+        SizeKey::Length
+    } else {
+        SizeKey::N
+    };
     let other_key = match size_key {
         SizeKey::N => "length",
         SizeKey::Length => "n",

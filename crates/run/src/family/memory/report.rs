@@ -15,22 +15,25 @@ use super::tables::{
     AGS_OVERLAP, ALMEIDA_THOULESS_LINE, GLASS_LINE, GLOBAL_MINIMUM_LINE, RETRIEVAL_LINE,
 };
 use crate::error::RunError;
-use crate::figure::{Figure, Series, SeriesKind, write_figure};
+use crate::family::ReportBuilder;
+use crate::figure::{Figure, Series, SeriesKind};
 use crate::table::Table;
 
 /// Overlap above which a phase-diagram point counts as retrieval.
 const PHASE_OVERLAP: f64 = 0.5;
 
-/// Draws the figures and writes `report.md` for the associative-memory run in `out`.
-pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
-    let spec = MemorySpec::read(&out.join("spec.toml"))?;
+/// The figures and `report.md` of the associative-memory run in `out`.
+pub fn write_report(
+    spec: &MemorySpec,
+    out: &Path,
+    report: &mut ReportBuilder,
+) -> Result<(), RunError> {
     let theory = Table::read(&out.join("theory.parquet"))?;
-    let mut files = Vec::new();
-    let mut markdown = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
+    report.markdown = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
     match &spec.experiment {
         MemoryExperiment::Retrieval(_) => {
             let summary = Table::read(&out.join("retrieval_summary.parquet"))?;
-            hopfield_report(out, &spec, &summary, &theory, &mut files, &mut markdown)?;
+            hopfield_report(spec, &summary, &theory, report)?;
         }
         MemoryExperiment::Capacity(experiment) => {
             let capacity = Table::read(&out.join("capacity.parquet"))?;
@@ -89,9 +92,9 @@ pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
                 series,
                 vertical_lines: Vec::new(),
             };
-            files.extend(write_figure(out, "capacity", &figure)?);
+            report.figure("capacity", figure);
             let _ = writeln!(
-                markdown,
+                report.markdown,
                 "Interaction {:?}; start with {:.0} % of the bits flipped; retrieved when at most {:.1} % are wrong after {} sweeps, in at least {:.0} % of the trials ({} patterns tested in each of {} samples).\n\n![capacity](capacity.svg)\n\n| N | largest P retrieved | first P that failed |\n|---|---|---|",
                 experiment.interaction,
                 100.0 * experiment.initial_error,
@@ -102,22 +105,18 @@ pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
                 spec.samples
             );
             for i in 0..capacity.rows() {
-                let _ = writeln!(markdown, "| {} | {} | {} |", n[i], found[i], failure[i]);
+                let _ = writeln!(report.markdown, "| {} | {} | {} |", n[i], found[i], failure[i]);
             }
         }
     }
-    crate::atomic::write_atomically(&out.join("report.md"), markdown.as_bytes())?;
-    files.push("report.md".into());
-    Ok(files)
+    Ok(())
 }
 
 fn hopfield_report(
-    out: &Path,
     spec: &MemorySpec,
     summary: &Table,
     theory: &Table,
-    files: &mut Vec<String>,
-    markdown: &mut String,
+    report: &mut ReportBuilder,
 ) -> Result<(), RunError> {
     let (n, alpha, temperature) = (
         summary.integers("n"),
@@ -214,7 +213,7 @@ fn hopfield_report(
             vertical_lines: lines.clone(),
         };
         let stem = format!("retrieval{suffix}");
-        files.extend(write_figure(out, &stem, &figure)?);
+        report.figure(stem.clone(), figure);
         let figure = Figure {
             title: format!("{}: fraction of samples retrieved (T = {t})", spec.name),
             x_label: "load alpha = P/N".into(),
@@ -223,16 +222,16 @@ fn hopfield_report(
             vertical_lines: lines,
         };
         let fraction_stem = format!("retrieved_fraction{suffix}");
-        files.extend(write_figure(out, &fraction_stem, &figure)?);
-        let _ = writeln!(markdown, "## T = {t}\n");
+        report.figure(fraction_stem.clone(), figure);
+        let _ = writeln!(report.markdown, "## T = {t}\n");
         if let Some((a, m)) = capacity {
             let _ = writeln!(
-                markdown,
+                report.markdown,
                 "AGS replica-symmetric theory: retrieval states exist up to alpha_c = {a:.4}, where m = {m:.4}.\n"
             );
         }
         let _ = writeln!(
-            markdown,
+            report.markdown,
             "![retrieval]({stem}.svg)\n\n![retrieved fraction]({fraction_stem}.svg)\n\n| N | alpha | P | overlap | retrieved fraction | sweeps |\n|---|---|---|---|---|---|"
         );
         let patterns = summary.integers("patterns");
@@ -240,7 +239,7 @@ fn hopfield_report(
         for i in (0..summary.rows()).filter(|&i| at_t(i)) {
             let (y, e) = overlap(i);
             let _ = writeln!(
-                markdown,
+                report.markdown,
                 "| {} | {} | {} | {y:.4} ± {e:.4} | {:.3} ± {:.3} | {:.1} ± {:.1} |",
                 n[i],
                 alpha[i],
@@ -251,7 +250,7 @@ fn hopfield_report(
                 sweeps_error[i]
             );
         }
-        markdown.push('\n');
+        report.markdown.push('\n');
     }
     if temperatures.len() > 1 {
         let mut series: Vec<Series> = [
@@ -293,9 +292,9 @@ fn hopfield_report(
             series,
             vertical_lines: Vec::new(),
         };
-        files.extend(write_figure(out, "phase_diagram", &figure)?);
+        report.figure("phase_diagram", figure);
         let _ = writeln!(
-            markdown,
+            report.markdown,
             "## Phase diagram\n\nLines: AGS replica-symmetric theory. Points: N = {largest}, started at the pattern, marked by whether the overlap stays above {PHASE_OVERLAP}.\n\n![phase diagram](phase_diagram.svg)\n"
         );
     }

@@ -34,7 +34,8 @@ use quench_learn::patterns::BinaryDistribution;
 use serde::Deserialize;
 
 use crate::error::SpecError;
-use crate::spec::Reporter;
+use crate::family::{ModelInfo, ParameterInfo};
+use crate::family::spin_glass::spec::Reporter;
 
 /// The model names this module runs.
 pub const MEMORY_MODELS: [&str; 2] = ["hopfield", "dense-memory"];
@@ -42,23 +43,95 @@ pub const MEMORY_MODELS: [&str; 2] = ["hopfield", "dense-memory"];
 /// The `[algorithm] method` values of associative-memory experiments.
 pub const MEMORY_METHODS: [&str; 2] = ["retrieval", "capacity"];
 
-/// Whether the spec text is an associative-memory experiment: a dense
-/// memory, or any spec whose `[algorithm] method` is `retrieval` or
-/// `capacity`. (A Hopfield network sampled by parallel tempering is a
-/// spin-glass spec like any other.) A text that does not parse is not one.
-pub fn is_memory_spec(source: &str) -> bool {
-    let Ok(value) = toml::from_str::<toml::Table>(source) else {
-        return false;
+/// The models of memory experiments, for `quench models`.
+pub fn catalogue() -> Vec<ModelInfo> {
+    let n = ParameterInfo {
+        key: "n",
+        meaning: "number of neurons N (a grid key)",
+        allowed: "an integer >= 1",
+        default: None,
     };
+    let distribution = ParameterInfo {
+        key: "distribution",
+        meaning: "distribution of the stored patterns",
+        allowed: "\"unbiased\" or \"biased\" (with bias = a in (-1, 1))",
+        default: Some("\"unbiased\""),
+    };
+    vec![
+        ModelInfo {
+            name: "hopfield",
+            aliases: &[],
+            description: "Hopfield network with Hebbian couplings, started at a stored pattern ([algorithm] method = \"retrieval\"; the grid varies n, alpha = P/N and temperature)",
+            hamiltonian: "H = -sum_{i<j} J_ij s_i s_j, J_ij = (1/N) sum_mu xi_i^mu xi_j^mu",
+            size_key: "n",
+            parameters: vec![
+                n.clone(),
+                distribution.clone(),
+                ParameterInfo {
+                    key: "alpha",
+                    meaning: "loads P/N (a grid key)",
+                    allowed: "numbers > 0",
+                    default: None,
+                },
+                ParameterInfo {
+                    key: "temperature",
+                    meaning: "temperatures (a grid key): 0 runs zero-temperature dynamics, > 0 Glauber",
+                    allowed: "numbers >= 0",
+                    default: Some("[0.0]"),
+                },
+            ],
+        },
+        ModelInfo {
+            name: "dense-memory",
+            aliases: &[],
+            description: "dense associative memory with an interaction function F of the pattern overlaps ([algorithm] method = \"capacity\" finds the largest number of patterns retrieved at each n)",
+            hamiltonian: "E = -sum_mu F(sum_i xi_i^mu s_i)",
+            size_key: "n",
+            parameters: vec![
+                n,
+                distribution,
+                ParameterInfo {
+                    key: "interaction",
+                    meaning: "the function F",
+                    allowed: "\"polynomial\" or \"rectified-polynomial\" (with degree), \"exponential\", \"log-sum-exp\" (with sharpness)",
+                    default: None,
+                },
+                ParameterInfo {
+                    key: "degree",
+                    meaning: "the power of a (rectified) polynomial F(x) = x^degree",
+                    allowed: "an integer from 1 to 64",
+                    default: None,
+                },
+                ParameterInfo {
+                    key: "sharpness",
+                    meaning: "the inverse temperature of log-sum-exp",
+                    allowed: "a number > 0",
+                    default: None,
+                },
+            ],
+        },
+    ]
+}
+
+/// Whether the spec text is an associative-memory experiment (see
+/// [`claims`]). A text that does not parse is not one.
+pub fn is_memory_spec(source: &str) -> bool {
+    toml::from_str::<toml::Table>(source).is_ok_and(|document| claims(&document))
+}
+
+/// Whether a spec is an associative-memory experiment: a dense memory, or
+/// any spec whose `[algorithm] method` is `retrieval` or `capacity`. (A
+/// Hopfield network sampled by parallel tempering is a spin-glass spec like
+/// any other.)
+pub fn claims(document: &toml::Table) -> bool {
     let text = |table: &str, key: &str| {
-        value
+        document
             .get(table)
             .and_then(|t| t.get(key))
             .and_then(|v| v.as_str())
-            .map(str::to_string)
     };
-    text("model", "model").as_deref() == Some("dense-memory")
-        || text("algorithm", "method").is_some_and(|m| MEMORY_METHODS.contains(&m.as_str()))
+    text("model", "model") == Some("dense-memory")
+        || text("algorithm", "method").is_some_and(|m| MEMORY_METHODS.contains(&m))
 }
 
 #[derive(Deserialize)]

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::report::{Curve, Results, Section};
-use crate::spec::Method;
+use super::report::{Curve, Results, Section};
+use super::spec::Method;
 
 /// `value ± error` with the error to two significant digits and the value to match.
 pub fn with_error(value: f64, error: f64) -> String {
@@ -183,7 +183,7 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
     );
     let mut kernels: Vec<String> = Vec::new();
     for point in &spec.points {
-        let name = crate::kernel::kernel_name(&point.kernel);
+        let name = super::kernel::kernel_name(&point.kernel);
         if !kernels.contains(&name) {
             kernels.push(name);
         }
@@ -323,8 +323,8 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
         if let Some(sites) = &results.sites {
             let largest = *points.last().expect("a section has points");
             let mut lines = Vec::new();
-            for t in crate::report::tap_temperatures(results, *field) {
-                let points = crate::report::site_comparison(sites, largest, 0, t);
+            for t in super::report::tap_temperatures(results, *field) {
+                let points = super::report::site_comparison(sites, largest, 0, t);
                 if points.is_empty() {
                     continue;
                 }

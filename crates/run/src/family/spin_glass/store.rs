@@ -16,16 +16,14 @@
 //! samples for ratios (`method = "jackknife"`). Numbers that do not apply
 //! are NaN. `spec.toml` beside the tables is the spec as run.
 
-use std::path::Path;
-
 use ndarray::Array4;
 use ndarray_npy::WriteNpyExt;
 use quench_stats::{DisorderAverage, Estimate, JackknifeEstimate};
 
-use crate::atomic::write_atomically;
+use super::PointResult;
+use super::spec::Spec;
 use crate::error::RunError;
-use crate::runner::PointResult;
-use crate::spec::Spec;
+use crate::family::Tables;
 use crate::table::{Column, Table};
 
 /// Thermal observables of `ThermalSummary`, by table name.
@@ -268,66 +266,31 @@ fn exchange_table(spec: &Spec, points: &[PointResult]) -> Table {
     Table::new(columns)
 }
 
-/// Writes `spec.toml` and the tables; returns the file names written.
-pub fn write_tables(
-    spec: &Spec,
-    points: &[PointResult],
-    out: &Path,
-) -> Result<Vec<String>, RunError> {
-    write_atomically(&out.join("spec.toml"), spec.source.as_bytes())?;
-    let mut files = vec!["spec.toml".to_string()];
-    let tables = [
-        ("thermal.parquet", thermal_table(spec, points)),
-        ("disorder.parquet", disorder_table(spec, points)),
-        ("overlap_distribution.parquet", overlap_table(spec, points)),
-        ("exchange.parquet", exchange_table(spec, points)),
-        ("theory.parquet", crate::curves::theory_table(spec)?),
-    ];
-    for (name, table) in tables {
-        table.write(&out.join(name))?;
-        files.push(name.to_string());
-    }
+/// The tables of a finished run, in the order they are written.
+pub fn tables(spec: &Spec, points: &[PointResult]) -> Result<Tables, RunError> {
+    let mut tables = Tables::default();
+    tables.table("thermal.parquet", thermal_table(spec, points));
+    tables.table("disorder.parquet", disorder_table(spec, points));
+    tables.table("overlap_distribution.parquet", overlap_table(spec, points));
+    tables.table("exchange.parquet", exchange_table(spec, points));
+    tables.table("theory.parquet", super::curves::theory_table(spec)?);
     if spec.site_magnetisations {
-        sites_table(spec, points)?.write(&out.join("sites.parquet"))?;
-        files.push("sites.parquet".into());
+        tables.table("sites.parquet", sites_table(spec, points));
     }
-    Ok(files)
+    Ok(tables)
 }
 
 /// `sites.parquet`: $m_i$ with batch-means errors for every point, sample,
 /// temperature and site, and beside it the TAP magnetisation of the same
-/// sample for SK models (`tap` NaN otherwise; `tap_converged` 0 or 1).
-/// TAP is solved from the hottest temperature down, each solution seeding
-/// the next, as the Monte Carlo ladder is.
-fn sites_table(spec: &Spec, points: &[PointResult]) -> Result<Table, RunError> {
+/// sample for SK models (`tap` NaN otherwise; `tap_converged` 0 or 1),
+/// as each unit solved it ([`super::SampleResult::tap`]).
+fn sites_table(spec: &Spec, points: &[PointResult]) -> Table {
     let temperatures = spec.ladder.temperatures();
     let mut rows: (Vec<u64>, Vec<u64>, Vec<f64>, Vec<u64>) = Default::default();
     let (mut mean, mut error, mut tap, mut converged) = (vec![], vec![], vec![], vec![]);
     for (point, result) in spec.points.iter().zip(points) {
-        let is_sk = matches!(
-            point.model,
-            quench_core::ModelSpec::SherringtonKirkpatrick { .. }
-        );
         for (sample_index, unit) in result.samples.iter().enumerate() {
             let Some(sites) = &unit.sites else { continue };
-            let stream = crate::runner::stream_index(point.index, sample_index as u64);
-            let mut tap_by_slot: Vec<Option<(Vec<f64>, bool)>> = vec![None; temperatures.len()];
-            if is_sk {
-                let sample = point.ensemble.draw(spec.seed, stream)?;
-                let options = quench_theory::mean_field::IterationOptions::default();
-                let mut previous: Option<Vec<f64>> = None;
-                for slot in (0..temperatures.len()).rev() {
-                    let solution = quench_theory::mean_field::tap(
-                        &sample,
-                        temperatures[slot],
-                        previous.as_deref(),
-                        &options,
-                    )
-                    .map_err(|e| RunError::Sampler(format!("TAP: {e}")))?;
-                    previous = Some(solution.magnetisations.clone());
-                    tap_by_slot[slot] = Some((solution.magnetisations, solution.converged));
-                }
-            }
             for (slot, &t) in temperatures.iter().enumerate() {
                 let m = sites.magnetisations(slot);
                 for site in 0..m.mean.len() {
@@ -337,16 +300,17 @@ fn sites_table(spec: &Spec, points: &[PointResult]) -> Result<Table, RunError> {
                     rows.3.push(site as u64);
                     mean.push(m.mean[site]);
                     error.push(m.error[site]);
-                    let (value, ok) = tap_by_slot[slot]
+                    let (value, ok) = unit
+                        .tap
                         .as_ref()
-                        .map_or((f64::NAN, false), |(v, ok)| (v[site], *ok));
+                        .map_or((f64::NAN, false), |tap| (tap[slot].0[site], tap[slot].1));
                     tap.push(value);
                     converged.push(u64::from(ok));
                 }
             }
         }
     }
-    Ok(Table::new(vec![
+    Table::new(vec![
         ("point", Column::Integer(rows.0)),
         ("sample", Column::Integer(rows.1)),
         ("temperature", Column::Number(rows.2)),
@@ -355,18 +319,12 @@ fn sites_table(spec: &Spec, points: &[PointResult]) -> Result<Table, RunError> {
         ("error", Column::Number(error)),
         ("tap", Column::Number(tap)),
         ("tap_converged", Column::Integer(converged)),
-    ]))
+    ])
 }
 
-/// Writes the final spin configurations, one `.npy` array `[sample, replica, temperature, site]`
-/// of `int8` per grid point, under `spins/`.
-pub fn write_spins(
-    spec: &Spec,
-    points: &[PointResult],
-    out: &Path,
-) -> Result<Vec<String>, RunError> {
-    let directory = out.join("spins");
-    std::fs::create_dir_all(&directory).map_err(RunError::io(&directory))?;
+/// The final spin configurations, one `.npy` array `[sample, replica, temperature, site]`
+/// of `int8` per grid point, under `spins/`: `(file name, bytes)`.
+pub fn spins(spec: &Spec, points: &[PointResult]) -> Result<Vec<(String, Vec<u8>)>, RunError> {
     let mut files = Vec::new();
     for (p, result) in points.iter().enumerate() {
         let n = spec.points[p].ensemble.n();
@@ -385,18 +343,16 @@ pub fn write_spins(
             }
         }
         let name = format!("spins/point-{p:03}.npy");
-        let path = out.join(&name);
-        let array = Array4::from_shape_vec(shape, values).map_err(|e| RunError::Table {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let failure = |reason: String| RunError::Table {
+            path: name.clone().into(),
+            reason,
+        };
+        let array = Array4::from_shape_vec(shape, values).map_err(|e| failure(e.to_string()))?;
         let mut bytes = Vec::new();
-        array.write_npy(&mut bytes).map_err(|e| RunError::Table {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        write_atomically(&path, &bytes)?;
-        files.push(name);
+        array
+            .write_npy(&mut bytes)
+            .map_err(|e| failure(e.to_string()))?;
+        files.push((name, bytes));
     }
     Ok(files)
 }

@@ -21,7 +21,7 @@ use quench_theory::sk::{FullReplicaBreaking, ParisiOptions};
 use std::collections::HashMap;
 
 use crate::error::RunError;
-use crate::spec::Spec;
+use super::spec::Spec;
 use crate::table::{Column, Table};
 
 /// Points of a theory curve across the ladder's range.
@@ -135,12 +135,11 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
             ParisiOptions::fast()
         };
         let solution = quench_theory::sk::full_replica_symmetry_breaking(t, h, &options)
-            .map_err(|e| RunError::Sampler(format!("theory curve: {e}")))?;
+            .map_err(RunError::theory("theory curve"))?;
         parisi_cache.insert(key, solution.clone());
         Ok(solution)
     };
-    let theory_failure =
-        |e: quench_theory::TheoryError| RunError::Sampler(format!("theory curve: {e}"));
+    let theory_failure = |e| RunError::theory("theory curve")(e);
     for point in &spec.points {
         let p = point.index;
         match &point.model {
@@ -190,11 +189,11 @@ pub fn theory_table(spec: &Spec) -> Result<Table, RunError> {
             } if *field == 0.0 => {
                 let length = *length as usize;
                 let exact = KaufmanIsing::new(length, length)
-                    .map_err(|e| RunError::Sampler(format!("Kaufman solution: {e}")))?;
+                    .map_err(RunError::exact("Kaufman solution"))?;
                 for &t in &grid {
                     let energy = exact
                         .energy_per_spin(1.0 / t)
-                        .map_err(|e| RunError::Sampler(format!("Kaufman solution: {e}")))?;
+                        .map_err(RunError::exact("Kaufman solution"))?;
                     rows.push(
                         spec,
                         p,

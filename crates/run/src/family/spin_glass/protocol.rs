@@ -1,6 +1,6 @@
 //! One round of the spec's update protocol on one sample, with the scalar
 //! or a dense kernel (the multispin kernel runs many samples at once:
-//! [`crate::multispin`]).
+//! [`super::multispin`]).
 
 use quench_core::Sample;
 use quench_mc::{
@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RunError;
-use crate::spec::{GridPoint, Method, Spec};
+use super::spec::{GridPoint, Method, Spec};
 
 /// Rounds between exact recomputations of a dense kernel's cached
 /// floating-point fields (a deterministic schedule, so resumed runs repeat it).

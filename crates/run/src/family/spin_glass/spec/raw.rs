@@ -5,7 +5,7 @@ use quench_mc::{LocalRule, SweepOrder};
 use serde::Deserialize;
 
 use super::Method;
-use crate::kernel::{KernelChoice, LaneNoise};
+use crate::family::spin_glass::kernel::{KernelChoice, LaneNoise};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::RunError;
-use crate::figure::{Figure, Series, SeriesKind, write_figure};
-use crate::spec::Spec;
+use crate::family::ReportBuilder;
+use crate::figure::{Figure, Series, SeriesKind};
+use super::spec::Spec;
 use crate::table::Table;
 
 /// `(temperature, mean, error)` points of one observable at one grid point.
@@ -46,17 +47,10 @@ pub struct Results {
 }
 
 impl Results {
-    /// Reads `spec.toml` and the tables of `out`.
-    pub fn read(out: &Path) -> Result<Self, RunError> {
-        let spec_path = out.join("spec.toml");
-        if !spec_path.exists() {
-            return Err(RunError::Input(format!(
-                "{} is not a finished quench results directory (no spec.toml)",
-                out.display()
-            )));
-        }
+    /// Reads the tables of `out`, the results of `spec`.
+    pub fn read(spec: &Spec, out: &Path) -> Result<Self, RunError> {
         Ok(Self {
-            spec: Spec::read(&spec_path)?,
+            spec: spec.clone(),
             disorder: Table::read(&out.join("disorder.parquet"))?,
             theory: Table::read(&out.join("theory.parquet"))?,
             overlaps: Table::read(&out.join("overlap_distribution.parquet"))?,
@@ -182,8 +176,8 @@ impl Results {
     pub fn point_label(&self, point: usize, with_field: bool) -> String {
         let p = &self.spec.points[point];
         let size = match self.spec.size_key {
-            crate::spec::SizeKey::N => format!("N = {}", p.size),
-            crate::spec::SizeKey::Length => format!("L = {}", p.size),
+            super::spec::SizeKey::N => format!("N = {}", p.size),
+            super::spec::SizeKey::Length => format!("L = {}", p.size),
         };
         if with_field {
             format!("{size}, h = {}", p.field)
@@ -205,15 +199,14 @@ impl Results {
     }
 }
 
-/// Figures of one field group; returns the file names and the figure stems.
+/// Figures of one field group, added to `report`; returns their stems.
 fn figures_of_group(
     results: &Results,
-    out: &Path,
+    report: &mut ReportBuilder,
     field: f64,
     points: &[usize],
     suffix: &str,
-) -> Result<(Vec<String>, FigureStems), RunError> {
-    let mut files = Vec::new();
+) -> Result<FigureStems, RunError> {
     let mut stems = Vec::new();
     let in_field = if results.field_groups().len() > 1 || field != 0.0 {
         format!(", h = {field}")
@@ -292,8 +285,8 @@ fn figures_of_group(
             },
         };
         let stem = format!("{stem}{suffix}");
-        files.extend(write_figure(out, &stem, &figure)?);
-        stems.push((stem, figure.title));
+        stems.push((stem.clone(), figure.title.clone()));
+        report.figure(stem, figure);
         Ok(())
     };
     plot(
@@ -404,15 +397,15 @@ fn figures_of_group(
             vertical_lines: overlap_lines,
         };
         let stem = format!("overlap_distribution{suffix}");
-        files.extend(write_figure(out, &stem, &figure)?);
-        stems.push((stem, figure.title));
+        stems.push((stem.clone(), figure.title.clone()));
+        report.figure(stem, figure);
     }
     if let Some(comparison) = tap_comparison(results, largest, field) {
         let stem = format!("tap{suffix}");
-        files.extend(write_figure(out, &stem, &comparison)?);
-        stems.push((stem, comparison.title));
+        stems.push((stem.clone(), comparison.title.clone()));
+        report.figure(stem, comparison);
     }
-    Ok((files, stems))
+    Ok(stems)
 }
 
 /// Temperatures of the TAP figure: the coldest ladder temperatures well above
@@ -566,16 +559,10 @@ fn binned_distribution(atoms: &[(f64, f64)], even: bool) -> Option<BinnedDistrib
     Some(BinnedDistribution { continuous, peaks })
 }
 
-/// Draws the figures and writes `report.md` for the results in `out`; returns the file names.
-pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
-    if let Ok(source) = std::fs::read_to_string(out.join("spec.toml"))
-        && crate::memory::is_memory_spec(&source)
-    {
-        return crate::memory::report::write_report(out);
-    }
-    let results = Results::read(out)?;
+/// The figures and `report.md` of the results in `out`.
+pub fn write_report(spec: &Spec, out: &Path, report: &mut ReportBuilder) -> Result<(), RunError> {
+    let results = Results::read(spec, out)?;
     let groups = results.field_groups();
-    let mut files = Vec::new();
     let mut sections = Vec::new();
     for (i, (field, points)) in groups.iter().enumerate() {
         let suffix = if groups.len() > 1 {
@@ -583,18 +570,15 @@ pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
         } else {
             String::new()
         };
-        let (written, stems) = figures_of_group(&results, out, *field, points, &suffix)?;
-        files.extend(written);
+        let stems = figures_of_group(&results, report, *field, points, &suffix)?;
         sections.push(Section {
             field: *field,
             points: points.clone(),
             figures: stems,
         });
     }
-    let markdown = crate::markdown::report_markdown(&results, &sections);
-    crate::atomic::write_atomically(&out.join("report.md"), markdown.as_bytes())?;
-    files.push("report.md".into());
-    Ok(files)
+    report.markdown = super::markdown::report_markdown(&results, &sections);
+    Ok(())
 }
 
 #[cfg(test)]

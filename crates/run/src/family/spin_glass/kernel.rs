@@ -37,7 +37,7 @@ use quench_mc::{Kernel, KernelRequest, check_kernels};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SpecError;
-use crate::spec::{Algorithm, GridPoint, Reporter};
+use super::spec::{Algorithm, GridPoint, Reporter};
 
 /// The `kernel` key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -198,9 +198,10 @@ pub(crate) fn resolve(
     };
     for point in points.iter_mut() {
         let draw = |index: u64| {
+            let (seed, stream) = super::sample_streams(seed, point.index, index);
             point
                 .ensemble
-                .draw(seed, crate::runner::stream_index(point.index, index))
+                .draw(seed, stream)
                 .map_err(|e| reporter.at("model", e.to_string(), ""))
         };
         let first = draw(0)?;

@@ -1,0 +1,216 @@
+//! The associative-memory family: Hopfield retrieval and dense-memory capacity.
+//!
+//! ```text
+//! SPEC.toml (model = "hopfield" | "dense-memory") ──MemorySpec::parse──> MemorySpec
+//!   Hopfield: unit = (grid point, sample) ──quench_learn::hopfield::retrieval_sample──> SampleRetrieval
+//!   dense:    unit = size N (all its samples) ──quench_learn::dense::capacity_experiment──> CapacityResult
+//! units ──tables──> retrieval(.summary) / capacity(.points) / theory .parquet
+//!       ──report──> figures (AGS theory on the same axes) + report.md
+//! ```
+//!
+//! Grid point `p` draws its samples from
+//! `UnitStreams::new(seed, FamilyStreams::Memory, p, sample)` (the master
+//! seed mixed with the point), so a unit's result depends on nothing but
+//! the spec: not on threads, order, interruptions or shards.
+
+pub mod report;
+pub mod spec;
+mod tables;
+
+use std::path::Path;
+
+use quench_core::{FamilyStreams, UnitStreams};
+use quench_learn::dense::capacity::{CapacityResult, CapacitySpec, capacity_experiment};
+use quench_learn::dynamics::Dynamics;
+use quench_learn::hopfield::Representation;
+use quench_learn::hopfield::experiment::{Load, RetrievalSpec, SampleRetrieval, retrieval_sample};
+use serde::{Deserialize, Serialize};
+
+use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
+use crate::error::RunError;
+pub use spec::{MemoryExperiment, MemorySpec, is_memory_spec};
+
+/// The associative-memory family.
+pub struct Memories;
+
+/// The seed of grid point `point`'s streams (the master seed mixed with the index).
+pub fn point_seed(seed: u64, point: usize) -> u64 {
+    UnitStreams::new(seed, FamilyStreams::Memory, point as u64, 0)
+        .seed_and_sample()
+        .0
+}
+
+/// The result of one unit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum UnitOutcome {
+    /// One Hopfield sample at one grid point.
+    Retrieval {
+        /// Grid point.
+        point: usize,
+        /// Stored patterns $P$.
+        patterns: usize,
+        /// The sample's outcome.
+        result: SampleRetrieval,
+    },
+    /// The capacity search at one size.
+    Capacity(CapacityResult),
+}
+
+impl Family for Memories {
+    type Spec = MemorySpec;
+    type UnitResult = UnitOutcome;
+
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+
+    fn describe(&self) -> FamilyInfo {
+        FamilyInfo {
+            family: "memory",
+            description: "associative memories: retrieval of stored patterns against the load and temperature, and the capacity of dense memories, beside the AGS and signal-to-noise theory",
+            methods: vec![
+                MethodInfo {
+                    name: "retrieval",
+                    description: "Hopfield networks started at a stored pattern, zero-temperature or Glauber dynamics; final overlaps and the retrieved fraction per (n, alpha, temperature)",
+                },
+                MethodInfo {
+                    name: "capacity",
+                    description: "dense associative memories: for each n, the largest number of patterns retrieved from a corrupted start",
+                },
+            ],
+            models: spec::catalogue(),
+        }
+    }
+
+    fn claims(&self, document: &toml::Table) -> bool {
+        spec::claims(document)
+    }
+
+    fn parse(&self, file: &str, source: &str) -> Result<MemorySpec, RunError> {
+        Ok(MemorySpec::parse(file, source)?)
+    }
+
+    fn header<'a>(&self, spec: &'a MemorySpec) -> Header<'a> {
+        Header {
+            file: &spec.file,
+            source: &spec.source,
+            name: &spec.name,
+            description: &spec.description,
+            seed: spec.seed,
+            // Units are short: only finished ones are kept.
+            checkpoint_seconds: f64::INFINITY,
+        }
+    }
+
+    fn plan(&self, spec: &MemorySpec) -> Vec<Unit> {
+        match &spec.experiment {
+            MemoryExperiment::Retrieval(r) => r
+                .points
+                .iter()
+                .flat_map(|p| (0..spec.samples).map(move |s| Unit::sample(p.index, s)))
+                .collect(),
+            MemoryExperiment::Capacity(c) => (0..c.sizes.len())
+                .map(|i| Unit {
+                    point: i,
+                    first: 0,
+                    count: spec.samples,
+                })
+                .collect(),
+        }
+    }
+
+    fn work(&self, _spec: &MemorySpec, _unit: &Unit) -> u64 {
+        1
+    }
+
+    fn run_unit(
+        &self,
+        spec: &MemorySpec,
+        unit: &Unit,
+        context: &UnitContext<'_>,
+    ) -> Result<UnitOutcome, RunError> {
+        let outcome = run_unit(spec, unit)?;
+        context.advance(1);
+        Ok(outcome)
+    }
+
+    fn tables(
+        &self,
+        spec: &MemorySpec,
+        results: Vec<(Unit, UnitOutcome)>,
+    ) -> Result<Tables, RunError> {
+        let outcomes: Vec<UnitOutcome> = results.into_iter().map(|(_, o)| o).collect();
+        tables::tables(spec, &outcomes)
+    }
+
+    fn report(
+        &self,
+        spec: &MemorySpec,
+        out: &Path,
+        report: &mut ReportBuilder,
+    ) -> Result<(), RunError> {
+        report::write_report(spec, out, report)
+    }
+}
+
+fn run_unit(spec: &MemorySpec, unit: &Unit) -> Result<UnitOutcome, RunError> {
+    let (point, sample) = (unit.point, unit.first);
+    match &spec.experiment {
+        MemoryExperiment::Retrieval(r) => {
+            let p = r.points[point];
+            let dynamics = if p.temperature > 0.0 {
+                Dynamics::Glauber {
+                    temperature: p.temperature,
+                    order: r.order,
+                }
+            } else {
+                match r.zero_temperature {
+                    spec::ZeroTemperatureDynamics::Asynchronous => {
+                        Dynamics::ZeroTemperature { order: r.order }
+                    }
+                    spec::ZeroTemperatureDynamics::Synchronous => Dynamics::Synchronous,
+                }
+            };
+            let mut retrieval = RetrievalSpec::new(
+                p.n,
+                Load::Ratio(p.alpha),
+                dynamics,
+                point_seed(spec.seed, point),
+            );
+            retrieval.distribution = spec.patterns;
+            retrieval.representation = Representation::Automatic;
+            retrieval.sweeps = r.sweeps;
+            retrieval.initial_overlap = r.initial_overlap;
+            retrieval.retrieval_threshold = r.retrieval_threshold;
+            retrieval.samples = spec.samples as usize;
+            let patterns = retrieval.validate()?;
+            let mut results = retrieval_sample(&retrieval, sample, &[r.initial_overlap])?;
+            // One initial overlap asked, one result.
+            let result = results.remove(0);
+            Ok(UnitOutcome::Retrieval {
+                point,
+                patterns,
+                result,
+            })
+        }
+        MemoryExperiment::Capacity(c) => {
+            let mut capacity = CapacitySpec::new(
+                c.sizes[point],
+                c.interaction,
+                c.lower,
+                c.upper,
+                point_seed(spec.seed, point),
+            );
+            capacity.distribution = spec.patterns;
+            capacity.initial_error = c.initial_error;
+            capacity.allowed_error = c.allowed_error;
+            capacity.required_success = c.required_success;
+            capacity.tested_patterns = c.tested_patterns;
+            capacity.samples = spec.samples as usize;
+            capacity.sweeps = c.sweeps;
+            capacity.order = c.order;
+            capacity.threads = 1;
+            Ok(UnitOutcome::Capacity(capacity_experiment(&capacity)?))
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The registry: every family quench runs, one line each, and the dispatch
+//! from a spec file to its family.
+//!
+//! [`Registered`] is [`Family`] with its types erased, implemented for every
+//! family by the runner's generic workflows, so that the command line (and
+//! the Python package and the cluster runner to come) reach any family
+//! through the same few calls.
+
+use std::path::{Path, PathBuf};
+
+use super::{Family, FamilyInfo, memory::Memories, spin_glass::SpinGlasses};
+use crate::error::RunError;
+use crate::runner::{self, Plan, RunOptions, RunOutcome};
+
+/// Every family, in the order their claims are asked. A spec that no family
+/// claims (a syntax error, an unknown model) is parsed by the spin-glass
+/// family, whose errors name the line and key and list every registered model.
+pub static FAMILIES: &[&dyn Registered] = &[&Memories, &SpinGlasses];
+
+/// A [`Family`] with its types erased: what the workflows need.
+pub trait Registered: Sync {
+    /// The family's name.
+    fn name(&self) -> &'static str;
+    /// Models and methods, for `quench models`.
+    fn describe(&self) -> FamilyInfo;
+    /// Whether a spec is this family's.
+    fn claims(&self, document: &toml::Table) -> bool;
+    /// Validates the spec; returns the experiment's name.
+    fn validate(&self, file: &str, source: &str) -> Result<String, RunError>;
+    /// The units of the spec.
+    fn plan(&self, file: &str, source: &str) -> Result<Plan, RunError>;
+    /// Runs (all or a shard of) the spec into `options.out`.
+    fn run(&self, file: &str, source: &str, options: &RunOptions)
+    -> Result<RunOutcome, RunError>;
+    /// Merges the finished shards into one results directory `out`.
+    fn merge(
+        &self,
+        file: &str,
+        source: &str,
+        shards: &[PathBuf],
+        out: &Path,
+    ) -> Result<RunOutcome, RunError>;
+    /// Re-draws the figures and `report.md` of the finished run in `out`.
+    fn report(&self, file: &str, source: &str, out: &Path) -> Result<Vec<String>, RunError>;
+}
+
+impl<F: Family> Registered for F {
+    fn name(&self) -> &'static str {
+        Family::name(self)
+    }
+
+    fn describe(&self) -> FamilyInfo {
+        Family::describe(self)
+    }
+
+    fn claims(&self, document: &toml::Table) -> bool {
+        Family::claims(self, document)
+    }
+
+    fn validate(&self, file: &str, source: &str) -> Result<String, RunError> {
+        let spec = self.parse(file, source)?;
+        Ok(self.header(&spec).name.to_string())
+    }
+
+    fn plan(&self, file: &str, source: &str) -> Result<Plan, RunError> {
+        let spec = self.parse(file, source)?;
+        Ok(runner::plan(self, &spec))
+    }
+
+    fn run(
+        &self,
+        file: &str,
+        source: &str,
+        options: &RunOptions,
+    ) -> Result<RunOutcome, RunError> {
+        let spec = self.parse(file, source)?;
+        runner::run_family(self, &spec, options)
+    }
+
+    fn merge(
+        &self,
+        file: &str,
+        source: &str,
+        shards: &[PathBuf],
+        out: &Path,
+    ) -> Result<RunOutcome, RunError> {
+        let spec = self.parse(file, source)?;
+        runner::merge_family(self, &spec, shards, out)
+    }
+
+    fn report(&self, file: &str, source: &str, out: &Path) -> Result<Vec<String>, RunError> {
+        let spec = self.parse(file, source)?;
+        runner::report_family(self, &spec, out)
+    }
+}
+
+/// The family that runs the spec text `source`.
+pub fn claiming(source: &str) -> &'static dyn Registered {
+    let document = toml::from_str::<toml::Table>(source).ok();
+    document
+        .as_ref()
+        .and_then(|document| FAMILIES.iter().find(|f| f.claims(document)))
+        .copied()
+        .unwrap_or(&SpinGlasses)
+}
+
+/// Every model of every family, as `"a", "b", ...` for messages.
+pub fn model_names() -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for family in FAMILIES.iter().rev() {
+        for model in family.describe().models {
+            if !names.contains(&model.name) {
+                names.push(model.name);
+            }
+        }
+    }
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,367 @@
+//! The spin-glass family: disorder samples of any model of `quench models`
+//! sampled by parallel tempering (or independent chains), with the
+//! replica, TAP and exact theory drawn beside them.
+//!
+//! ```text
+//! SPEC.toml ──Spec::parse──> Spec (validated; kernel::resolve picks each GridPoint's Kernel)
+//!   plan: one Unit per (point, sample), or per block of ≤ 512 samples for multispin points
+//!   unit (scalar, dense): Ensemble::draw ──> Protocol (sweeps, Wolff, exchanges) ──> EngineState
+//!        checkpoint: SampleState (chains, streams, accumulators)
+//!   unit (multispin): multispin::run_block ──> MultispinState, checkpoint BlockState;
+//!        lane_values (bit-sliced counts over all lanes) ──> Measurements::record_values
+//!   ──> Vec<SampleResult> (thermal summaries, exchange statistics, final spins, site magnetisations with TAP)
+//! tables: disorder_summary per point ──store──> thermal / disorder / overlap_distribution / exchange / theory (/ sites) .parquet
+//! report: figures (energy, Binder, ξ/L, P(q), exchange, TAP) with theory overlays ──> report.md
+//! ```
+//!
+//! Streams: sample `s` of point `p` draws from
+//! `UnitStreams::new(seed, FamilyStreams::SpinGlass, p, s)`.
+
+pub mod curves;
+pub mod kernel;
+pub mod markdown;
+pub mod models;
+pub mod multispin;
+pub mod protocol;
+pub mod report;
+pub mod sites;
+pub mod spec;
+pub mod store;
+
+use std::path::Path;
+
+use quench_core::{CouplingDistribution, FamilyStreams, UnitStreams};
+use quench_mc::{
+    DisorderPoint, Kernel, Measurements, SampleRun, SampleShape, ThermalSummary, disorder_summary,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
+use crate::error::RunError;
+use protocol::{EngineState, Protocol};
+use sites::SiteAccumulator;
+pub use spec::{GridPoint, Spec};
+
+/// The spin-glass family.
+pub struct SpinGlasses;
+
+/// The streams of sample `sample` at grid point `point`: `(seed, sample index)` of its stream keys.
+pub fn sample_streams(seed: u64, point: usize, sample: u64) -> (u64, u64) {
+    UnitStreams::new(seed, FamilyStreams::SpinGlass, point as u64, sample).seed_and_sample()
+}
+
+/// The TAP magnetisations of one sample at every ladder slot, and whether
+/// each converged.
+pub type TapSolutions = Vec<(Vec<f64>, bool)>;
+
+/// The finished result of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleResult {
+    /// Thermal summaries and exchange statistics.
+    pub run: SampleRun,
+    /// Final configurations `[replica][slot][site]`, when asked for.
+    pub final_spins: Option<Vec<Vec<Vec<quench_core::Spin>>>>,
+    /// Local magnetisations, when asked for.
+    pub sites: Option<SiteAccumulator>,
+    /// The TAP solution of the same sample at every slot, for SK samples
+    /// whose local magnetisations are measured.
+    pub tap: Option<TapSolutions>,
+}
+
+/// The running state of one sample (scalar and dense kernels).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleState {
+    /// All chains and exchange state.
+    pub state: EngineState,
+    /// Accumulators of the measurement phase.
+    pub measurements: Measurements,
+    /// Local magnetisations, when asked for.
+    pub sites: Option<SiteAccumulator>,
+}
+
+/// The results of one grid point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointResult {
+    /// Per-sample results, by sample index.
+    pub samples: Vec<SampleResult>,
+    /// Disorder averages by temperature slot.
+    pub disorder: Vec<DisorderPoint>,
+}
+
+impl Family for SpinGlasses {
+    type Spec = Spec;
+    type UnitResult = Vec<SampleResult>;
+
+    fn name(&self) -> &'static str {
+        "spin-glass"
+    }
+
+    fn describe(&self) -> FamilyInfo {
+        FamilyInfo {
+            family: "spin-glass",
+            description: "disorder samples sampled by parallel tempering or independent chains; energies, overlaps, P(q), Binder cumulants and correlation lengths beside replica, TAP and exact theory",
+            methods: vec![
+                MethodInfo {
+                    name: "parallel-tempering",
+                    description: "replica exchange over the temperature ladder, one exchange pass per round",
+                },
+                MethodInfo {
+                    name: "independent",
+                    description: "independent chains at every temperature (no exchanges)",
+                },
+            ],
+            models: models::catalogue(),
+        }
+    }
+
+    fn claims(&self, document: &toml::Table) -> bool {
+        let model = document
+            .get("model")
+            .and_then(|m| m.get("model"))
+            .and_then(|m| m.as_str());
+        model.is_some_and(|m| models::catalogue().iter().any(|info| info.accepts(m)))
+    }
+
+    fn parse(&self, file: &str, source: &str) -> Result<Spec, RunError> {
+        Ok(Spec::parse(file, source)?)
+    }
+
+    fn header<'a>(&self, spec: &'a Spec) -> Header<'a> {
+        Header {
+            file: &spec.file,
+            source: &spec.source,
+            name: &spec.name,
+            description: &spec.description,
+            seed: spec.seed,
+            checkpoint_seconds: spec.checkpoint_seconds,
+        }
+    }
+
+    fn plan(&self, spec: &Spec) -> Vec<Unit> {
+        spec.points
+            .iter()
+            .flat_map(|p| -> Vec<Unit> {
+                if matches!(p.kernel, Kernel::Multispin { .. }) {
+                    multispin::blocks(spec.samples)
+                        .into_iter()
+                        .map(|(first, count)| Unit {
+                            point: p.index,
+                            first,
+                            count,
+                        })
+                        .collect()
+                } else {
+                    (0..spec.samples)
+                        .map(|s| Unit::sample(p.index, s))
+                        .collect()
+                }
+            })
+            .collect()
+    }
+
+    fn work(&self, spec: &Spec, unit: &Unit) -> u64 {
+        (spec.algorithm.equilibration_rounds + spec.algorithm.measurement_rounds) * unit.count
+    }
+
+    fn work_done(
+        &self,
+        spec: &Spec,
+        unit: &Unit,
+        context: &UnitContext<'_>,
+    ) -> Result<u64, RunError> {
+        Ok(
+            if matches!(spec.points[unit.point].kernel, Kernel::Multispin { .. }) {
+                context
+                    .load::<multispin::BlockState>()?
+                    .map_or(0, |block| block.state.rounds * unit.count)
+            } else {
+                context
+                    .load::<SampleState>()?
+                    .map_or(0, |running| running.state.rounds())
+            },
+        )
+    }
+
+    fn run_unit(
+        &self,
+        spec: &Spec,
+        unit: &Unit,
+        context: &UnitContext<'_>,
+    ) -> Result<Vec<SampleResult>, RunError> {
+        let point = &spec.points[unit.point];
+        let mut results = if matches!(point.kernel, Kernel::Multispin { .. }) {
+            multispin::run_block(spec, point, (unit.first, unit.count), context)?
+        } else {
+            vec![run_sample(spec, point, unit.first, context)?]
+        };
+        for result in &mut results {
+            result.tap = tap_solutions(spec, point, result)?;
+        }
+        Ok(results)
+    }
+
+    fn tables(
+        &self,
+        spec: &Spec,
+        results: Vec<(Unit, Vec<SampleResult>)>,
+    ) -> Result<Tables, RunError> {
+        let mut grouped: Vec<Vec<SampleResult>> = vec![Vec::new(); spec.points.len()];
+        for (unit, samples) in results {
+            grouped[unit.point].extend(samples);
+        }
+        let points: Vec<PointResult> = spec
+            .points
+            .iter()
+            .zip(grouped)
+            .map(|(point, samples)| summarise_point(spec, point, samples))
+            .collect::<Result<_, _>>()?;
+        let mut tables = store::tables(spec, &points)?;
+        if spec.save_final_spins {
+            tables.files.extend(store::spins(spec, &points)?);
+        }
+        Ok(tables)
+    }
+
+    fn report(
+        &self,
+        spec: &Spec,
+        out: &Path,
+        report: &mut ReportBuilder,
+    ) -> Result<(), RunError> {
+        report::write_report(spec, out, report)
+    }
+}
+
+/// Runs one sample from its checkpoint, or from the start.
+fn run_sample(
+    spec: &Spec,
+    point: &GridPoint,
+    sample_index: u64,
+    context: &UnitContext<'_>,
+) -> Result<SampleResult, RunError> {
+    let (seed, stream) = sample_streams(spec.seed, point.index, sample_index);
+    let sample = point.ensemble.draw(seed, stream)?;
+    let protocol = Protocol::new(spec, point, &sample)?;
+    let SampleState {
+        mut state,
+        mut measurements,
+        mut sites,
+    } = match context.load::<SampleState>()? {
+        Some(running) => {
+            if !protocol.accepts(&running.state) {
+                return Err(RunError::Checkpoint {
+                    path: context.path().to_path_buf(),
+                    reason: format!(
+                        "it was written by another kernel than this run's ({}); delete it to recompute this sample",
+                        kernel::kernel_name(&point.kernel)
+                    ),
+                });
+            }
+            running
+        }
+        None => SampleState {
+            state: protocol.initial_state(&sample, seed, stream),
+            measurements: Measurements::new(spec.ladder.temperatures(), sample.n()),
+            sites: spec.site_magnetisations.then(|| {
+                SiteAccumulator::new(
+                    sample.n(),
+                    spec.ladder.temperatures().len(),
+                    spec.algorithm.measurements(),
+                )
+            }),
+        },
+    };
+    let total = spec.algorithm.equilibration_rounds + spec.algorithm.measurement_rounds;
+    while state.rounds() < total {
+        protocol.round(&sample, &mut state);
+        if spec.algorithm.measures(state.rounds()) {
+            measurements.record(&sample, state.tempering());
+            if let Some(sites) = &mut sites {
+                sites.record(state.tempering());
+            }
+        }
+        context.advance(1);
+        if context.due() && state.rounds() < total {
+            context.save(&SampleStateRef {
+                state: &state,
+                measurements: &measurements,
+                sites: sites.as_ref(),
+            })?;
+        }
+    }
+    let state = state.tempering();
+    Ok(SampleResult {
+        run: SampleRun {
+            sample_index,
+            thermal: measurements.summary(),
+            exchange_acceptance: state.exchange_acceptance(),
+            round_trips: state.round_trips(),
+        },
+        final_spins: spec.save_final_spins.then(|| multispin::final_spins(state)),
+        sites,
+        tap: None,
+    })
+}
+
+/// A borrowed [`SampleState`] for saving (same encoding).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SampleStateRef<'a> {
+    /// All chains and exchange state.
+    pub state: &'a EngineState,
+    /// Accumulators of the measurement phase.
+    pub measurements: &'a Measurements,
+    /// Local magnetisations, when asked for.
+    pub sites: Option<&'a SiteAccumulator>,
+}
+
+/// The TAP magnetisations of an SK sample whose local magnetisations were
+/// measured, solved from the hottest temperature down, each solution
+/// seeding the next, as the Monte Carlo ladder is.
+fn tap_solutions(
+    spec: &Spec,
+    point: &GridPoint,
+    result: &SampleResult,
+) -> Result<Option<TapSolutions>, RunError> {
+    let is_sk = matches!(
+        point.model,
+        quench_core::ModelSpec::SherringtonKirkpatrick { .. }
+    );
+    if result.sites.is_none() || !is_sk {
+        return Ok(None);
+    }
+    let (seed, stream) = sample_streams(spec.seed, point.index, result.run.sample_index);
+    let sample = point.ensemble.draw(seed, stream)?;
+    let temperatures = spec.ladder.temperatures();
+    let options = quench_theory::mean_field::IterationOptions::default();
+    let mut solutions: Vec<(Vec<f64>, bool)> = vec![(Vec::new(), false); temperatures.len()];
+    let mut previous: Option<Vec<f64>> = None;
+    for slot in (0..temperatures.len()).rev() {
+        let solution = quench_theory::mean_field::tap(
+            &sample,
+            temperatures[slot],
+            previous.as_deref(),
+            &options,
+        )
+        .map_err(RunError::theory("TAP"))?;
+        previous = Some(solution.magnetisations.clone());
+        solutions[slot] = (solution.magnetisations, solution.converged);
+    }
+    Ok(Some(solutions))
+}
+
+/// Disorder averages of one grid point.
+fn summarise_point(
+    spec: &Spec,
+    point: &GridPoint,
+    samples: Vec<SampleResult>,
+) -> Result<PointResult, RunError> {
+    let (seed, stream) = sample_streams(spec.seed, point.index, 0);
+    let first = point.ensemble.draw(seed, stream)?;
+    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
+    let shape = SampleShape::of(&first, gaussian);
+    let thermal: Vec<Vec<ThermalSummary>> = samples.iter().map(|s| s.run.thermal.clone()).collect();
+    Ok(PointResult {
+        disorder: disorder_summary(&shape, &thermal),
+        samples,
+    })
+}
