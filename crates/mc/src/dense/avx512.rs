@@ -30,6 +30,66 @@ struct Batch {
     own: Vec<u8>,
 }
 
+// SAFETY: `table` is the only field that is not `Send`: pointers into the
+// acceptance tables of one call of `sweep_packed_group_avx512`, written for
+// every lane that call uses before it reads them and never read after it
+// returns, so a batch kept in a scratch may move to another thread.
+unsafe impl Send for Batch {}
+
+impl Batch {
+    /// A batch without chains, its `own` bytes unallocated.
+    fn empty() -> Self {
+        Batch {
+            first: 0,
+            active: 0,
+            state: [Block::default(); 4],
+            table: [std::ptr::null(); 8],
+            change: Block::default(),
+            accepted: Block::default(),
+            own: Vec::new(),
+        }
+    }
+}
+
+/// The buffers of [`sweep_packed_group_avx512`], kept between calls (in a
+/// [`super::DenseScratch`]) and grown only when a group needs more: the
+/// padded aligned spin blocks and the batches with their site-major bytes.
+/// Every call overwrites (or zeroes) the part it uses before reading it, so
+/// what a previous call left there never reaches the results.
+#[derive(Default)]
+pub(super) struct PackedScratch {
+    /// Chain $c$'s spin bits in blocks `c * blocks..`, zero padded.
+    spin_blocks: Vec<Block>,
+    /// The batches of eight chains (their `own` bytes reused).
+    batches: Vec<Batch>,
+}
+
+impl PackedScratch {
+    /// Room for a group of `chains` chains of `words` spin words each, so
+    /// that the call on such a group allocates nothing.
+    pub(super) fn reserve(&mut self, chains: usize, words: usize) {
+        let blocks = words.div_ceil(8);
+        let count = chains.div_ceil(8);
+        self.spin_blocks
+            .reserve((chains * blocks).saturating_sub(self.spin_blocks.len()));
+        if self.batches.len() < count {
+            self.batches.resize_with(count, Batch::empty);
+        }
+        for batch in &mut self.batches[..count] {
+            batch
+                .own
+                .reserve((64 * words).saturating_sub(batch.own.len()));
+        }
+    }
+
+    /// Bytes held.
+    pub(super) fn bytes(&self) -> usize {
+        self.spin_blocks.capacity() * size_of::<Block>()
+            + self.batches.capacity() * size_of::<Batch>()
+            + self.batches.iter().map(|b| b.own.capacity()).sum::<usize>()
+    }
+}
+
 /// The packed-sign group sweep with AVX-512, eight chains at a time (see
 /// the [module docs](super)): for each site, every chain's population count
 /// over the row by `vpopcntq`, the eight counts summed at once by a transpose, then
@@ -42,6 +102,8 @@ struct Batch {
 /// `BLOCKS` is the number of 512-bit blocks per row when it is a constant
 /// (1 to 8; the row then stays in registers), 0 for any number.
 ///
+/// Its buffers come from `scratch`, grown only when this group needs more.
+///
 /// # Safety
 /// The CPU must support AVX-512F, AVX-512BW and VPOPCNTDQ; `group` must be
 /// non-empty with packed fields of `words` words.
@@ -51,6 +113,7 @@ pub(super) unsafe fn sweep_packed_group_avx512<const BLOCKS: usize>(
     words: usize,
     tables: &[Vec<u64>],
     group: &mut [GroupChain<'_>],
+    scratch: &mut PackedScratch,
     sweeps: u64,
 ) {
     use std::arch::x86_64::*;
@@ -60,8 +123,13 @@ pub(super) unsafe fn sweep_packed_group_avx512<const BLOCKS: usize>(
     let (blocks, full, rem) = (words.div_ceil(8), words / 8, words % 8);
     assert!(BLOCKS == 0 || (BLOCKS == blocks && BLOCKS <= 8));
     let tail = ((1u16 << rem) - 1) as __mmask8;
+    let PackedScratch {
+        spin_blocks,
+        batches,
+    } = scratch;
     // Chain c's spin bits in blocks c * blocks.., zero padded.
-    let mut spin_blocks = vec![Block::default(); chains * blocks];
+    spin_blocks.clear();
+    spin_blocks.resize(chains * blocks, Block::default());
     for (c, (_, chain, fields)) in group.iter().enumerate() {
         let DenseFields::Packed { spins, .. } = &**fields else {
             unreachable!("fields are built with the couplings' storage")
@@ -71,44 +139,48 @@ pub(super) unsafe fn sweep_packed_group_avx512<const BLOCKS: usize>(
             spin_blocks[c * blocks + w / 8].0[w % 8] = word;
         }
     }
-    let mut batches: Vec<Batch> = (0..chains)
-        .step_by(8)
-        .map(|first| {
-            let active = (chains - first).min(8);
-            let mut state = [Block::default(); 4];
-            let mut table = [std::ptr::null(); 8];
-            // Padded to whole words of 64 sites.
-            let mut own = vec![0u8; 64 * words];
-            for c in 0..active {
-                let (slot, chain, _) = &group[first + c];
-                let s = stream_words::state(&chain.rng);
-                for (block, word) in state.iter_mut().zip(s) {
-                    block.0[c] = word;
-                }
-                assert!(tables[*slot].len() >= n);
-                table[c] = tables[*slot].as_ptr();
-                let chain_blocks = &spin_blocks[(first + c) * blocks..(first + c + 1) * blocks];
-                for (w, own) in own.chunks_exact_mut(64).enumerate() {
-                    let word = chain_blocks[w / 8].0[w % 8];
-                    // SAFETY: AVX-512F/BW are enabled (caller); `own` is 64 bytes.
-                    unsafe {
-                        let bytes = _mm512_loadu_si512(own.as_ptr().cast());
-                        let bit = _mm512_maskz_set1_epi8(word, 1 << c);
-                        _mm512_storeu_si512(own.as_mut_ptr().cast(), _mm512_or_si512(bytes, bit));
-                    }
+    let count = chains.div_ceil(8);
+    if batches.len() < count {
+        batches.resize_with(count, Batch::empty);
+    }
+    let batches = &mut batches[..count];
+    for (batch, first) in batches.iter_mut().zip((0..chains).step_by(8)) {
+        let active = (chains - first).min(8);
+        let mut state = [Block::default(); 4];
+        let mut table = [std::ptr::null(); 8];
+        // Padded to whole words of 64 sites.
+        let mut own = std::mem::take(&mut batch.own);
+        own.clear();
+        own.resize(64 * words, 0);
+        for c in 0..active {
+            let (slot, chain, _) = &group[first + c];
+            let s = stream_words::state(&chain.rng);
+            for (block, word) in state.iter_mut().zip(s) {
+                block.0[c] = word;
+            }
+            assert!(tables[*slot].len() >= n);
+            table[c] = tables[*slot].as_ptr();
+            let chain_blocks = &spin_blocks[(first + c) * blocks..(first + c + 1) * blocks];
+            for (w, own) in own.chunks_exact_mut(64).enumerate() {
+                let word = chain_blocks[w / 8].0[w % 8];
+                // SAFETY: AVX-512F/BW are enabled (caller); `own` is 64 bytes.
+                unsafe {
+                    let bytes = _mm512_loadu_si512(own.as_ptr().cast());
+                    let bit = _mm512_maskz_set1_epi8(word, 1 << c);
+                    _mm512_storeu_si512(own.as_mut_ptr().cast(), _mm512_or_si512(bytes, bit));
                 }
             }
-            Batch {
-                first,
-                active,
-                state,
-                table,
-                change: Block::default(),
-                accepted: Block::default(),
-                own,
-            }
-        })
-        .collect();
+        }
+        *batch = Batch {
+            first,
+            active,
+            state,
+            table,
+            change: Block::default(),
+            accepted: Block::default(),
+            own,
+        };
+    }
     let spin_ptr = spin_blocks.as_mut_ptr();
     // SAFETY (for the whole loop): AVX-512F and VPOPCNTDQ are enabled
     // (caller). Row loads read words 8v..8v + 8 <= words of row i < n (the
@@ -261,7 +333,7 @@ pub(super) unsafe fn sweep_packed_group_avx512<const BLOCKS: usize>(
             }
         }
     }
-    for batch in &batches {
+    for batch in &*batches {
         for c in 0..batch.active {
             let (_, chain, fields) = &mut group[batch.first + c];
             let DenseFields::Packed { spins, energy } = &mut **fields else {

@@ -1,5 +1,6 @@
 //! The group driver [`sweep_chains`]: the chains of a group swept together,
-//! site-major, at the widest instruction set this CPU offers.
+//! site-major, at the widest instruction set this CPU offers, in buffers
+//! the caller keeps ([`DenseScratch`]).
 
 use super::float::attempt_float;
 use super::packed::{Popcount, Portable, attempt_packed};
@@ -7,13 +8,90 @@ use super::storage::{DenseCouplings, DenseFields};
 use crate::chain::ChainState;
 
 #[cfg(target_arch = "x86_64")]
-use super::avx512::sweep_packed_group_avx512;
+use super::avx512::{PackedScratch, sweep_packed_group_avx512};
 #[cfg(target_arch = "x86_64")]
 use super::packed::Avx512Popcount;
 
 /// One chain of a group sweep: its temperature slot, its state and its
 /// per-chain data.
 pub type GroupChain<'a> = (usize, &'a mut ChainState, &'a mut DenseFields);
+
+/// The working buffers of [`sweep_chains`], owned by the caller and reused
+/// from call to call, so that sweeping a group allocates nothing once they
+/// have grown to its shape.
+///
+/// The AVX-512 packed-sign kernel needs, per call, the chains' spin bits in
+/// padded 64-byte-aligned blocks ($\lceil N/512 \rceil$ per chain), and per
+/// batch of eight chains their generators' states and $64\lceil N/64
+/// \rceil$ site-major bytes; these live here and grow only when a group has
+/// more chains or longer rows than any before (they never shrink). Every
+/// call rewrites or zeroes the part it uses before reading it, so the
+/// results do not depend on which groups, of which shapes, a scratch served
+/// before: a call with a reused scratch is bit for bit the call with a
+/// fresh one. The other kernels need no buffers and leave it untouched.
+///
+/// Keep one per thread (or per group swept at a time):
+/// [`DenseTempering`](super::DenseTempering) holds one per group of its
+/// rounds. [`DenseScratch::new`] starts empty and grows on the first call;
+/// [`DenseScratch::for_group`] is sized beforehand, so that even the first
+/// call allocates nothing.
+#[derive(Default)]
+pub struct DenseScratch {
+    /// The AVX-512 packed kernel's buffers.
+    #[cfg(target_arch = "x86_64")]
+    packed: PackedScratch,
+}
+
+impl DenseScratch {
+    /// An empty scratch; the first call of [`sweep_chains`] sizes it.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scratch already large enough for [`sweep_chains`] on a group of
+    /// `chains` chains with `couplings` (nothing for the kernels that need
+    /// no buffers, or on a CPU without the AVX-512 packed kernel).
+    pub fn for_group(couplings: &DenseCouplings, chains: usize) -> Self {
+        let mut scratch = Self::new();
+        #[cfg(target_arch = "x86_64")]
+        if let DenseCouplings::PackedSigns { words, .. } = couplings
+            && packed_group_kernel()
+        {
+            scratch.packed.reserve(chains, *words);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (couplings, chains);
+        scratch
+    }
+
+    /// The bytes it holds.
+    pub fn bytes(&self) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        return self.packed.bytes();
+        #[cfg(not(target_arch = "x86_64"))]
+        0
+    }
+}
+
+impl std::fmt::Debug for DenseScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DenseScratch")
+            .field("bytes", &self.bytes())
+            .finish()
+    }
+}
+
+/// Whether [`sweep_chains`] runs the AVX-512 packed kernel (the features
+/// it tests for packed couplings).
+#[cfg(target_arch = "x86_64")]
+fn packed_group_kernel() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+        && std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+}
 
 /// `sweeps` sequential sweeps of every chain of `group`, site-major (see
 /// the [module docs](super)); counters, `accepted` and the packed energies
@@ -125,6 +203,9 @@ fn sweep_group_avx2(
 /// instruction set this CPU offers; the results are the same for every one
 /// (no operation is fused or reordered).
 ///
+/// The buffers come from `scratch` (see [`DenseScratch`]); whatever it
+/// served before, the results are the same.
+///
 /// [`packed_thresholds`]: super::packed_thresholds
 /// [`sweep_f64`]: super::sweep_f64
 /// [`sweep_f32`]: super::sweep_f32
@@ -135,6 +216,7 @@ pub fn sweep_chains(
     tables: &[Vec<u64>],
     group: &mut [GroupChain<'_>],
     sweeps: u64,
+    scratch: &mut DenseScratch,
 ) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -162,7 +244,7 @@ pub fn sweep_chains(
                             8 => sweep_packed_group_avx512::<8>,
                             _ => sweep_packed_group_avx512::<0>,
                         };
-                        kernel(bits, *words, tables, group, sweeps)
+                        kernel(bits, *words, tables, group, &mut scratch.packed, sweeps)
                     };
                 }
                 return;
@@ -180,5 +262,7 @@ pub fn sweep_chains(
             return;
         }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = scratch;
     sweep_group::<Portable>(couplings, betas, tables, group, sweeps)
 }

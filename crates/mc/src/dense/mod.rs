@@ -62,8 +62,10 @@
 //! The streams' states are read out of the generators (through their
 //! serialisation) and written back, the spin bits copied into padded
 //! aligned blocks and the `i8` spins rewritten from the bits, once per call
-//! of [`sweep_chains`]. Without those instruction sets the chain-by-chain
-//! decision above runs (with `vpopcntq` where there is AVX-512 without BW).
+//! of [`sweep_chains`]; the blocks and the site-major bytes live in a
+//! [`DenseScratch`] the caller keeps, so a call allocates nothing once it has
+//! grown. Without those instruction sets the chain-by-chain decision above
+//! runs (with `vpopcntq` where there is AVX-512 without BW).
 //!
 //! Rounding: cached floating-point fields drift from the exact sums by about
 //! $\epsilon\sqrt{\text{flips}}$; the driver recomputes them exactly every
@@ -81,7 +83,7 @@ mod stream_words;
 mod tempering;
 
 pub use float::{sweep_f32, sweep_f64};
-pub use group::{GroupChain, sweep_chains};
+pub use group::{DenseScratch, GroupChain, sweep_chains};
 pub use packed::{packed_thresholds, sweep_packed};
 pub use storage::{DenseCouplings, DenseFields, DensePrecision, pack_spins};
 pub use tempering::{DenseConfig, DenseState, DenseTempering};

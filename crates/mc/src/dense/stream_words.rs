@@ -26,8 +26,13 @@ impl ser::Error for Unexpected {
     }
 }
 
-/// The `u64` values serialised so far.
-struct Words(Vec<u64>);
+/// The `u64` values serialised so far (at most four, without allocating).
+struct Words {
+    /// The values, in order.
+    words: [u64; 4],
+    /// How many of `words` are set.
+    len: usize,
+}
 
 type Done = Result<(), Unexpected>;
 
@@ -49,7 +54,8 @@ impl Serializer for &mut Words {
     type SerializeStructVariant = Impossible<(), Unexpected>;
 
     fn serialize_u64(self, v: u64) -> Done {
-        self.0.push(v);
+        *self.words.get_mut(self.len).ok_or(Unexpected)? = v;
+        self.len += 1;
         Ok(())
     }
     refuse! {
@@ -145,13 +151,14 @@ impl ser::SerializeStruct for &mut Words {
 
 /// The state $(s_0, s_1, s_2, s_3)$ of a Xoshiro256++ stream.
 pub(super) fn state(rng: &StreamRng) -> [u64; 4] {
-    let mut words = Words(Vec::with_capacity(4));
+    let mut words = Words {
+        words: [0; 4],
+        len: 0,
+    };
     rng.serialize(&mut words)
         .expect("Xoshiro256++ serialises as four u64 words");
-    words
-        .0
-        .try_into()
-        .expect("Xoshiro256++ serialises as four u64 words")
+    assert_eq!(words.len, 4, "Xoshiro256++ serialises as four u64 words");
+    words.words
 }
 
 /// The stream in state `s` (`from_seed` reads the words little-endian).

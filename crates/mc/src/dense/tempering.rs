@@ -1,11 +1,14 @@
 //! [`DenseTempering`]: parallel tempering with the dense kernels, its
-//! configuration ([`DenseConfig`]) and state ([`DenseState`]).
+//! configuration ([`DenseConfig`]) and state ([`DenseState`]), and the
+//! group scratches it keeps between rounds.
+
+use std::sync::{Mutex, PoisonError};
 
 use quench_core::{ParameterError, Sample, Spin};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::group::{GroupChain, sweep_chains};
+use super::group::{DenseScratch, GroupChain, sweep_chains};
 use super::packed::packed_thresholds;
 use super::storage::{DenseCouplings, DenseFields, DensePrecision};
 use crate::error::SamplerError;
@@ -44,6 +47,53 @@ pub struct DenseTempering {
     couplings: DenseCouplings,
     betas: Vec<f64>,
     tables: Vec<Vec<u64>>,
+    scratch: ScratchPool,
+}
+
+/// The [`DenseScratch`] of each group of [`DenseTempering::sweeps`], kept
+/// from round to round so that a round's group sweeps allocate nothing.
+///
+/// A round takes the scratches out (the lock is held only to take them and
+/// to put them back, so rounds of one engine on several states at once
+/// never wait: one finding the pool empty starts fresh scratches). They are
+/// buffers, not state: a clone of the engine starts with an empty pool, and
+/// two engines compare equal whatever their pools hold.
+#[derive(Default)]
+struct ScratchPool(Mutex<Vec<DenseScratch>>);
+
+impl ScratchPool {
+    /// At least `groups` scratches, taken out of the pool.
+    fn take(&self, groups: usize) -> Vec<DenseScratch> {
+        let mut scratch =
+            std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner));
+        if scratch.len() < groups {
+            scratch.resize_with(groups, DenseScratch::new);
+        }
+        scratch
+    }
+
+    /// Returns `scratch` to the pool.
+    fn put(&self, scratch: Vec<DenseScratch>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = scratch;
+    }
+}
+
+impl Clone for ScratchPool {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for ScratchPool {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ScratchPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScratchPool")
+    }
 }
 
 impl DenseTempering {
@@ -72,6 +122,7 @@ impl DenseTempering {
             couplings,
             betas,
             tables,
+            scratch: ScratchPool::default(),
         })
     }
 
@@ -146,6 +197,8 @@ impl DenseTempering {
     /// periodic exact refresh of the fields (when `rounds + 1` is a multiple
     /// of `refresh_rounds`) and the energies. Runs without exchanges
     /// (independent chains) call this and count their rounds themselves.
+    /// Each group sweeps in a [`DenseScratch`] this engine keeps between
+    /// calls.
     pub fn sweeps(&self, sample: &Sample, state: &mut DenseState) {
         let k = self.betas.len();
         let refresh = (state.tempering.rounds + 1).is_multiple_of(self.config.refresh_rounds);
@@ -160,13 +213,17 @@ impl DenseTempering {
             .collect();
         let groups = rayon::current_num_threads().clamp(1, chains.len().max(1));
         let size = chains.len().div_ceil(groups).max(1);
-        chains.par_chunks_mut(size).for_each(|group| {
+        let groups = chains.len().div_ceil(size);
+        let mut scratch = self.scratch.take(groups);
+        let pairs = chains.par_chunks_mut(size).zip(&mut scratch[..groups]);
+        pairs.for_each(|(group, scratch)| {
             sweep_chains(
                 &self.couplings,
                 &self.betas,
                 &self.tables,
                 group,
                 self.config.sweeps_per_exchange,
+                scratch,
             );
             for (_, chain, fields) in group.iter_mut() {
                 if refresh && !matches!(fields, DenseFields::Packed { .. }) {
@@ -176,6 +233,7 @@ impl DenseTempering {
             }
         });
         drop(chains);
+        self.scratch.put(scratch);
     }
 
     /// $H$: from the cached fields in $O(N)$,
