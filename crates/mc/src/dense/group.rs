@@ -38,8 +38,21 @@ pub type GroupChain<'a> = (usize, &'a mut ChainState, &'a mut DenseFields);
 #[derive(Default)]
 pub struct DenseScratch {
     /// The AVX-512 packed kernel's buffers.
-    #[cfg(target_arch = "x86_64")]
     packed: PackedScratch,
+}
+
+/// Without x86-64 no kernel needs buffers.
+#[cfg(not(target_arch = "x86_64"))]
+#[derive(Default)]
+struct PackedScratch;
+
+#[cfg(not(target_arch = "x86_64"))]
+impl PackedScratch {
+    fn reserve(&mut self, _chains: usize, _words: usize) {}
+
+    fn bytes(&self) -> usize {
+        0
+    }
 }
 
 impl DenseScratch {
@@ -53,23 +66,17 @@ impl DenseScratch {
     /// no buffers, or on a CPU without the AVX-512 packed kernel).
     pub fn for_group(couplings: &DenseCouplings, chains: usize) -> Self {
         let mut scratch = Self::new();
-        #[cfg(target_arch = "x86_64")]
         if let DenseCouplings::PackedSigns { words, .. } = couplings
             && packed_group_kernel()
         {
             scratch.packed.reserve(chains, *words);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = (couplings, chains);
         scratch
     }
 
     /// The bytes it holds.
     pub fn bytes(&self) -> usize {
-        #[cfg(target_arch = "x86_64")]
-        return self.packed.bytes();
-        #[cfg(not(target_arch = "x86_64"))]
-        0
+        self.packed.bytes()
     }
 }
 
@@ -91,6 +98,13 @@ fn packed_group_kernel() -> bool {
         && std::arch::is_x86_feature_detected!("fma")
         && std::arch::is_x86_feature_detected!("popcnt")
         && std::arch::is_x86_feature_detected!("avx512bw")
+}
+
+/// Whether [`sweep_chains`] runs the AVX-512 packed kernel: not without
+/// x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+fn packed_group_kernel() -> bool {
+    false
 }
 
 /// `sweeps` sequential sweeps of every chain of `group`, site-major (see
