@@ -98,6 +98,8 @@ pub fn swept_in_groups(
         .map(|(index, (chain, fields))| (index % temperatures, chain, fields))
         .collect();
     let size = size.min(chains.len());
+    // One scratch for every group, as a thread sweeping them in turn keeps.
+    let mut scratch = quench_mc::dense::DenseScratch::new();
     for group in chains.chunks_mut(size) {
         quench_mc::dense::sweep_chains(
             dense.couplings(),
@@ -105,6 +107,7 @@ pub fn swept_in_groups(
             dense.tables(),
             group,
             sweeps,
+            &mut scratch,
         );
     }
     drop(chains);

@@ -2,12 +2,16 @@
 //! the CPU has it) against the portable chain-by-chain [`sweep_packed`]:
 //! identical spins, spin bits, streams, counters and exact energies, for
 //! row lengths with and without a partial 512-bit block and for groups that
-//! fill zero, one or several batches of eight exactly or partly.
+//! fill zero, one or several batches of eight exactly or partly; and the
+//! group sweep's scratch, reused across groups of other shapes, changing
+//! nothing.
 
 mod common;
 
 use quench_core::{CouplingDistribution, ModelSpec, Sample};
-use quench_mc::dense::{DenseCouplings, DenseFields, sweep_packed};
+use quench_mc::dense::{
+    DenseCouplings, DenseFields, DenseScratch, DenseState, sweep_chains, sweep_packed,
+};
 use quench_mc::{DenseConfig, DensePrecision, DenseTempering, TemperatureLadder};
 
 fn sk(n: i64, seed: u64) -> Sample {
@@ -85,5 +89,94 @@ fn packed_group_sweeps_follow_the_portable_chain_by_chain_sweeps() {
             let magnitude = sample.coupling(0, 1).abs();
             assert!((magnitude * *energy as f64 - sample.energy(&chain.spins)).abs() < 1e-9);
         }
+    }
+}
+
+/// `start` after `sweeps` group sweeps of every chain in groups of `size`,
+/// group `g` in `scratches[g % scratches.len()]`.
+fn swept_with(
+    dense: &DenseTempering,
+    start: &DenseState,
+    size: usize,
+    sweeps: u64,
+    scratches: &mut [DenseScratch],
+) -> DenseState {
+    let temperatures = dense.betas().len();
+    let mut swept = start.clone();
+    let mut chains: Vec<_> = swept
+        .tempering
+        .ladders
+        .iter_mut()
+        .flat_map(|l| l.chains.iter_mut())
+        .zip(swept.fields.iter_mut())
+        .enumerate()
+        .map(|(index, (chain, fields))| (index % temperatures, chain, fields))
+        .collect();
+    let count = scratches.len();
+    for (g, group) in chains.chunks_mut(size).enumerate() {
+        let (couplings, betas, tables) = (dense.couplings(), dense.betas(), dense.tables());
+        sweep_chains(
+            couplings,
+            betas,
+            tables,
+            group,
+            sweeps,
+            &mut scratches[g % count],
+        );
+    }
+    drop(chains);
+    swept
+}
+
+#[test]
+fn a_reused_scratch_sweeps_as_a_fresh_one() {
+    // One scratch for every group of every sample in turn: longer rows and
+    // larger groups before shorter and smaller ones (stale padding words,
+    // site-major bytes or batches would show), then longer again (growth).
+    let mut reused = DenseScratch::new();
+    for (n, temperatures, replicas, size) in [
+        (1000, 9, 2, 18),
+        (70, 17, 1, 9),
+        (1000, 3, 1, 3),
+        (2, 3, 1, 2),
+        (600, 5, 2, 7),
+        (4200, 2, 1, 2),
+        (130, 10, 1, 10),
+    ] {
+        let sample = sk(n, 21);
+        let config = DenseConfig {
+            ladder: TemperatureLadder::geometric(0.4, 1.6, temperatures).unwrap(),
+            replicas,
+            sweeps_per_exchange: 1,
+            precision: DensePrecision::PackedSigns,
+            refresh_rounds: 100,
+        };
+        let dense = DenseTempering::new(config, &sample).unwrap();
+        let mut start = dense.initial_state(&sample, 5, 0);
+        dense.step(&sample, &mut start);
+        let groups = (temperatures * replicas).div_ceil(size);
+        let mut fresh: Vec<_> = (0..groups).map(|_| DenseScratch::new()).collect();
+        let expected = swept_with(&dense, &start, size, 2, &mut fresh);
+        let grown = reused.bytes();
+        let got = swept_with(&dense, &start, size, 2, std::slice::from_mut(&mut reused));
+        assert_eq!(got, expected, "N = {n}, groups of {size}, reused scratch");
+        assert!(reused.bytes() >= grown, "a scratch never shrinks");
+        // Sized beforehand: the call does not grow it.
+        let mut sized = [DenseScratch::for_group(dense.couplings(), size)];
+        let bytes = sized[0].bytes();
+        let got = swept_with(&dense, &start, size, 2, &mut sized);
+        assert_eq!(
+            got, expected,
+            "N = {n}, groups of {size}, scratch for the group"
+        );
+        assert_eq!(sized[0].bytes(), bytes, "N = {n}: for_group left room");
+        // The engine's scratches, kept from round to round, against a
+        // clone's (which starts without any) every round.
+        let (mut kept, mut cloned) = (start.clone(), start);
+        for _ in 0..3 {
+            dense.step(&sample, &mut kept);
+            dense.clone().step(&sample, &mut cloned);
+        }
+        assert_eq!(kept, cloned, "N = {n}, the engine's scratches");
     }
 }
