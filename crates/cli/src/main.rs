@@ -243,7 +243,9 @@ fn execute(command: Command) -> Result<(), RunError> {
         Command::Run(args) => {
             let out = match (&args.out, &args.spec) {
                 (Some(out), _) => out.clone(),
-                (None, Some(spec)) => PathBuf::from("runs").join(quench_run::runner::validate(spec)?),
+                (None, Some(spec)) => {
+                    PathBuf::from("runs").join(quench_run::runner::validate(spec)?)
+                }
                 (None, None) => {
                     return Err(RunError::Input(
                         "give a spec file, or --out DIR with --resume".into(),

@@ -113,7 +113,10 @@ pub fn plan(plan: &Plan, as_json: bool) {
         plan.family,
         plan.units.len()
     );
-    println!("{:>6}  {:>6}  {:>14}  {:>12}", "unit", "point", "samples", "work");
+    println!(
+        "{:>6}  {:>6}  {:>14}  {:>12}",
+        "unit", "point", "samples", "work"
+    );
     for (position, (unit, work)) in plan.units.iter().zip(&plan.work).enumerate() {
         println!(
             "{position:>6}  {:>6}  {:>14}  {work:>12}",

@@ -155,8 +155,7 @@ fn emit<T: serde::Serialize>(
     out: Option<&Path>,
     human: impl FnOnce(),
 ) -> Result<(), RunError> {
-    let document =
-        serde_json::to_value(value).map_err(|e| RunError::Encoding(e.to_string()))?;
+    let document = serde_json::to_value(value).map_err(|e| RunError::Encoding(e.to_string()))?;
     if let Some(directory) = out {
         if directory.exists() && !directory.is_dir() {
             return Err(RunError::Input(format!(

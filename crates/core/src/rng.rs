@@ -163,7 +163,9 @@ impl UnitStreams {
                 self.sample,
             ),
             FamilyStreams::Named(name) => (
-                splitmix64(splitmix64(self.master_seed ^ fnv1a(name.as_bytes())) ^ splitmix64(self.point)),
+                splitmix64(
+                    splitmix64(self.master_seed ^ fnv1a(name.as_bytes())) ^ splitmix64(self.point),
+                ),
                 self.sample,
             ),
         }

@@ -10,11 +10,9 @@ use std::time::Instant;
 
 use crate::atomic::{remove_partial_files, write_atomically};
 use crate::error::RunError;
-use crate::manifest::{self, Manifest, Session};
 use crate::family::Header;
-use crate::runner::{
-    RunOptions, RunOutcome, ShardRecord, checkpoint_directory, unit_directory,
-};
+use crate::manifest::{self, Manifest, Session};
+use crate::runner::{RunOptions, RunOutcome, ShardRecord, checkpoint_directory, unit_directory};
 
 /// A results directory ready for work.
 pub(crate) struct Workspace {
@@ -73,10 +71,9 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
             })));
         }
         if shard_path.exists() && !checkpoints.exists() {
-            let record: ShardRecord = serde_json::from_slice(
-                &fs::read(&shard_path).map_err(RunError::io(&shard_path))?,
-            )
-            .map_err(|e| RunError::Input(format!("{}: {e}", shard_path.display())))?;
+            let record: ShardRecord =
+                serde_json::from_slice(&fs::read(&shard_path).map_err(RunError::io(&shard_path))?)
+                    .map_err(|e| RunError::Input(format!("{}: {e}", shard_path.display())))?;
             if record.spec != source || Some(record.shard) != options.shard {
                 return Err(RunError::Input(format!(
                     "{} holds a finished shard of another spec or shard; choose another --out",
@@ -207,7 +204,10 @@ impl Workspace {
     ) -> Result<RunOutcome, RunError> {
         write_atomically(&self.out.join("spec.toml"), header.source.as_bytes())?;
         let manifest = self.manifest(header, vec!["spec.toml".into(), "units/".into()])?;
-        write_atomically(&self.out.join("shard-manifest.json"), &pretty_json(&manifest)?)?;
+        write_atomically(
+            &self.out.join("shard-manifest.json"),
+            &pretty_json(&manifest)?,
+        )?;
         fs::remove_dir_all(&self.checkpoints).map_err(RunError::io(&self.checkpoints))?;
         write_atomically(&self.out.join("shard.json"), &pretty_json(record)?)?;
         Ok(RunOutcome {

@@ -64,9 +64,11 @@ fn check(name: &str, shards: usize, recorded: &[(&str, u64)]) {
                 index,
                 count: shards,
             };
-            let outcome =
-                runner::run(Some(&spec(name)), &options(&out, 1 + index % 2, Some(shard)))
-                    .unwrap();
+            let outcome = runner::run(
+                Some(&spec(name)),
+                &options(&out, 1 + index % 2, Some(shard)),
+            )
+            .unwrap();
             assert_eq!(outcome.shard, Some(shard));
             assert!(out.join("shard.json").exists() && !out.join("checkpoints").exists());
             assert!(
@@ -79,7 +81,10 @@ fn check(name: &str, shards: usize, recorded: &[(&str, u64)]) {
     // Merging a subset is refused, naming the missing unit.
     let partial = runner::merge(&directories[..shards - 1], &work.join("partial")).unwrap_err();
     assert!(partial.is_bad_input(), "{partial}");
-    assert!(partial.to_string().contains("no shard holds unit"), "{partial}");
+    assert!(
+        partial.to_string().contains("no shard holds unit"),
+        "{partial}"
+    );
     assert!(!work.join("partial").exists());
 
     // Shards given in any order merge to the whole run.
@@ -159,13 +164,13 @@ fn sharded_dense_memory_runs_merge_to_the_whole_run() {
 
 #[test]
 fn shards_are_parsed_and_checked() {
-    assert_eq!(
-        Shard::parse("1/4").unwrap(),
-        Shard { index: 1, count: 4 }
-    );
+    assert_eq!(Shard::parse("1/4").unwrap(), Shard { index: 1, count: 4 });
     for bad in ["4/4", "1", "a/2", "0/0", "-1/3"] {
         let error = Shard::parse(bad).unwrap_err();
-        assert!(error.is_bad_input() && error.to_string().contains("K/N"), "{bad}: {error}");
+        assert!(
+            error.is_bad_input() && error.to_string().contains("K/N"),
+            "{bad}: {error}"
+        );
     }
     let shard = Shard { index: 1, count: 3 };
     let held: Vec<usize> = (0..8).filter(|&i| shard.holds(i)).collect();

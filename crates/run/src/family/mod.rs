@@ -79,7 +79,9 @@ use crate::table::Table;
 /// `point`, run together. Units are a pure function of the spec, and each
 /// is run from its own streams, so a subset of units gives the same results
 /// in any process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 pub struct Unit {
     /// Grid point.
     pub point: usize,

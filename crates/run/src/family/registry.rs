@@ -30,8 +30,7 @@ pub trait Registered: Sync {
     /// The units of the spec.
     fn plan(&self, file: &str, source: &str) -> Result<Plan, RunError>;
     /// Runs (all or a shard of) the spec into `options.out`.
-    fn run(&self, file: &str, source: &str, options: &RunOptions)
-    -> Result<RunOutcome, RunError>;
+    fn run(&self, file: &str, source: &str, options: &RunOptions) -> Result<RunOutcome, RunError>;
     /// Merges the finished shards into one results directory `out`.
     fn merge(
         &self,
@@ -67,12 +66,7 @@ impl<F: Family> Registered for F {
         Ok(runner::plan(self, &spec))
     }
 
-    fn run(
-        &self,
-        file: &str,
-        source: &str,
-        options: &RunOptions,
-    ) -> Result<RunOutcome, RunError> {
+    fn run(&self, file: &str, source: &str, options: &RunOptions) -> Result<RunOutcome, RunError> {
         let spec = self.parse(file, source)?;
         runner::run_family(self, &spec, options)
     }

@@ -105,7 +105,11 @@ pub fn write_report(
                 spec.samples
             );
             for i in 0..capacity.rows() {
-                let _ = writeln!(report.markdown, "| {} | {} | {} |", n[i], found[i], failure[i]);
+                let _ = writeln!(
+                    report.markdown,
+                    "| {} | {} | {} |",
+                    n[i], found[i], failure[i]
+                );
             }
         }
     }

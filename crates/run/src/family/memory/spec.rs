@@ -34,8 +34,8 @@ use quench_learn::patterns::BinaryDistribution;
 use serde::Deserialize;
 
 use crate::error::SpecError;
-use crate::family::{ModelInfo, ParameterInfo};
 use crate::family::spin_glass::spec::Reporter;
+use crate::family::{ModelInfo, ParameterInfo};
 
 /// The model names this module runs.
 pub const MEMORY_MODELS: [&str; 2] = ["hopfield", "dense-memory"];
@@ -306,7 +306,11 @@ const CAPACITY_KEYS: &str =
 impl MemorySpec {
     /// Validates the text `source` of the file `file`.
     pub fn parse(file: &str, source: &str) -> Result<Self, SpecError> {
-        let reporter = Reporter::new(file, source);
+        let reporter = Reporter::with_top_keys(
+            file,
+            source,
+            "name, description, seed, [model], [grid], [ensemble], [algorithm]",
+        );
         let raw: RawSpec = toml::from_str(source).map_err(|e| reporter.deserialisation(&e))?;
         let r = &reporter;
         if raw.name.is_empty()

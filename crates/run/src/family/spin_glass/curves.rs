@@ -20,8 +20,8 @@ use quench_exact::kaufman::KaufmanIsing;
 use quench_theory::sk::{FullReplicaBreaking, ParisiOptions};
 use std::collections::HashMap;
 
-use crate::error::RunError;
 use super::spec::Spec;
+use crate::error::RunError;
 use crate::table::{Column, Table};
 
 /// Points of a theory curve across the ladder's range.

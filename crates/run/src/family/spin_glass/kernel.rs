@@ -36,8 +36,8 @@ use quench_mc::multispin::{MultispinLayout, RandomPolicy, WordWidth};
 use quench_mc::{Kernel, KernelRequest, check_kernels};
 use serde::{Deserialize, Serialize};
 
-use crate::error::SpecError;
 use super::spec::{Algorithm, GridPoint, Reporter};
+use crate::error::SpecError;
 
 /// The `kernel` key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

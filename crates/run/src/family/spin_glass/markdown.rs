@@ -190,7 +190,7 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
     }
     let _ = writeln!(
         text,
-        "- kernel: {} (`kernel = \"{}\"`; see `quench_run::kernel`)",
+        "- kernel: {} (`kernel = \"{}\"`; see `quench_run::family::spin_glass::kernel`)",
         kernels.join(", "),
         algorithm.kernel.choice.name()
     );

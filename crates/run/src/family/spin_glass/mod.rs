@@ -222,12 +222,7 @@ impl Family for SpinGlasses {
         Ok(tables)
     }
 
-    fn report(
-        &self,
-        spec: &Spec,
-        out: &Path,
-        report: &mut ReportBuilder,
-    ) -> Result<(), RunError> {
+    fn report(&self, spec: &Spec, out: &Path, report: &mut ReportBuilder) -> Result<(), RunError> {
         report::write_report(spec, out, report)
     }
 }

@@ -10,8 +10,8 @@ use quench_mc::{
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::RunError;
 use super::spec::{GridPoint, Method, Spec};
+use crate::error::RunError;
 
 /// Rounds between exact recomputations of a dense kernel's cached
 /// floating-point fields (a deterministic schedule, so resumed runs repeat it).

@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::spec::Spec;
 use crate::error::RunError;
 use crate::family::ReportBuilder;
 use crate::figure::{Figure, Series, SeriesKind};
-use super::spec::Spec;
 use crate::table::Table;
 
 /// `(temperature, mean, error)` points of one observable at one grid point.

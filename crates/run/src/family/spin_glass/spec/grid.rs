@@ -6,10 +6,10 @@ use quench_core::ModelSpec;
 use quench_mc::Kernel;
 
 use super::raw::RawSpec;
-use crate::family::registry;
-use crate::family::spin_glass::models;
 use super::{GridPoint, Reporter, SizeKey};
 use crate::error::SpecError;
+use crate::family::registry;
+use crate::family::spin_glass::models;
 
 /// The size key of the model and its grid points, sizes outer and fields
 /// inner; every error names the `[model]` or `[grid]` key.

@@ -173,21 +173,38 @@ pub struct Spec {
 
 const TOP_KEYS: &str = "name, description, seed, [model], [grid], [ensemble], [algorithm], [temperatures], [observables], [output]";
 
-/// Builds errors located in one file.
-pub(crate) struct Reporter<'a> {
+/// Builds errors located in one spec file: the line of a dotted key, and
+/// serde's messages rewritten as file, line, key and what is allowed. Every
+/// family's spec parser reports through one.
+pub struct Reporter<'a> {
     file: &'a str,
     located: Located<'a>,
+    top_keys: &'a str,
 }
 
 impl<'a> Reporter<'a> {
-    pub(crate) fn new(file: &'a str, source: &'a str) -> Self {
+    /// A reporter for the spec `source` read from `file`, whose top-level
+    /// keys are the spin-glass ones.
+    pub fn new(file: &'a str, source: &'a str) -> Self {
         Self {
             file,
             located: Located::new(source),
+            top_keys: TOP_KEYS,
         }
     }
 
-    pub(crate) fn at(
+    /// The same, for a spec whose top-level keys are `top_keys` (listed in
+    /// the message when one is missing).
+    pub fn with_top_keys(file: &'a str, source: &'a str, top_keys: &'a str) -> Self {
+        Self {
+            top_keys,
+            ..Self::new(file, source)
+        }
+    }
+
+    /// An error at the dotted `key` (its line is found in the file), with
+    /// what is allowed there (nothing when empty).
+    pub fn at(
         &self,
         key: &str,
         message: impl Into<String>,
@@ -211,14 +228,15 @@ impl<'a> Reporter<'a> {
         )
     }
 
-    pub(crate) fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
+    /// A serde error of the TOML reader, located and rewritten.
+    pub fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
         let span = error.span();
         let key = span.as_ref().and_then(|s| self.located.key_at(s.start));
         let line = span.map_or(1, |s| self.located.line_of(s.start));
         let mut message = error.message().trim().to_string();
         let mut allowed = None;
         if message.starts_with("missing field") && key.is_none() {
-            allowed = Some(TOP_KEYS.to_string());
+            allowed = Some(self.top_keys.to_string());
         }
         if let Some((what, expected)) = message.split_once(", expected ") {
             let expected = expected.trim_end_matches('.');
