@@ -246,24 +246,25 @@ impl Family for Paramagnets {
     }
 
     fn tables(&self, spec: &Spec, results: Vec<(Unit, Magnetisation)>) -> Result<Tables, RunError> {
-        let mut columns: (Vec<u64>, Vec<f64>, Vec<u64>, Vec<f64>, Vec<f64>) = Default::default();
+        let (mut point, mut temperature, mut sample) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut magnetisation, mut exact) = (Vec::new(), Vec::new());
         for (unit, result) in results {
             let t = spec.raw.grid.temperature[unit.point];
-            columns.0.push(unit.point as u64);
-            columns.1.push(t);
-            columns.2.push(unit.first);
-            columns.3.push(result.mean);
-            columns.4.push((spec.raw.model.field / t).tanh());
+            point.push(unit.point as u64);
+            temperature.push(t);
+            sample.push(unit.first);
+            magnetisation.push(result.mean);
+            exact.push((spec.raw.model.field / t).tanh());
         }
         let mut tables = Tables::default();
         tables.table(
             "magnetisation.parquet",
             Table::new(vec![
-                ("point", Column::Integer(columns.0)),
-                ("temperature", Column::Number(columns.1)),
-                ("sample", Column::Integer(columns.2)),
-                ("magnetisation", Column::Number(columns.3)),
-                ("exact", Column::Number(columns.4)),
+                ("point", Column::Integer(point)),
+                ("temperature", Column::Number(temperature)),
+                ("sample", Column::Integer(sample)),
+                ("magnetisation", Column::Number(magnetisation)),
+                ("exact", Column::Number(exact)),
             ]),
         );
         Ok(tables)
