@@ -1,8 +1,12 @@
 //! Vocabulary shared by every binary memory: visiting orders, the dynamics
-//! to run, and what a relaxation reports.
+//! to run, and what a relaxation reports. The moves themselves run on
+//! quench-mc's move seam ([`quench_mc::moves`]): each memory implements
+//! [`LocalMoves`] once, and the seam's acceptances (greedy, heat bath,
+//! Glauber) and schedules drive it.
 
 use crate::error::{LearnError, positive};
-use rand::{Rng, RngExt};
+use quench_mc::moves::{self, EnergyChange, LocalMoves, Visit};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 /// The order in which one sweep visits the $N$ spins.
@@ -81,82 +85,40 @@ pub struct Relaxation {
     pub outcome: Outcome,
 }
 
-/// Fills `order` with the visiting order of one sweep over `order.len()`
-/// spins (identity for [`UpdateOrder::Sequential`]).
-pub(crate) fn fill_order<R: Rng + ?Sized>(kind: UpdateOrder, order: &mut [usize], rng: &mut R) {
-    for (k, slot) in order.iter_mut().enumerate() {
-        *slot = k;
-    }
-    if kind == UpdateOrder::Random {
-        let n = order.len();
-        for t in 0..n.saturating_sub(1) {
-            let j = rng.random_range(t..n);
-            order.swap(t, j);
+impl UpdateOrder {
+    /// The move seam's visiting order: sequential, or a fresh random
+    /// permutation every sweep.
+    pub fn visit(self) -> Visit<'static> {
+        match self {
+            UpdateOrder::Sequential => Visit::Sequential,
+            UpdateOrder::Random => Visit::RandomPermutation,
         }
     }
 }
 
-/// A memory with single-spin zero-temperature dynamics: the shared driver of
-/// [`relax`] for every binary memory of the crate.
-pub(crate) trait SingleSpinRule {
-    /// The chain type.
-    type State;
-    /// Number of spins $N$.
-    fn neurons(&self) -> usize;
-    /// Whether flipping spin $i$ lowers the energy (strictly).
-    fn unstable(&self, state: &Self::State, i: usize) -> bool;
-    /// Flips spin $i$ and updates the caches.
-    fn flip(&self, state: &mut Self::State, i: usize);
-    /// Hints that spin $i$ is visited next (a prefetch of its data).
-    #[inline]
-    fn prepare(&self, _i: usize) {}
-}
-
-/// One zero-temperature asynchronous sweep; returns the number of flips.
-pub(crate) fn zero_temperature_sweep<M: SingleSpinRule, R: Rng + ?Sized>(
-    memory: &M,
-    state: &mut M::State,
-    kind: UpdateOrder,
-    order: &mut [usize],
-    rng: &mut R,
-) -> u64 {
-    fill_order(kind, order, rng);
-    let mut flips = 0;
-    for (k, &i) in order.iter().enumerate() {
-        if let Some(&next) = order.get(k + 2) {
-            memory.prepare(next);
-        }
-        if memory.unstable(state, i) {
-            memory.flip(state, i);
-            flips += 1;
-        }
-    }
-    flips
-}
-
-/// Zero-temperature asynchronous sweeps, at most `max_sweeps`, until one
-/// flips nothing.
-pub(crate) fn relax<M: SingleSpinRule, R: Rng + ?Sized>(
+/// Zero-temperature asynchronous sweeps of any memory on the move seam
+/// ([`quench_mc::moves::descend`]), at most `max_sweeps`, until one flips
+/// nothing.
+pub(crate) fn relax<M, R>(
     memory: &M,
     state: &mut M::State,
     kind: UpdateOrder,
     max_sweeps: usize,
     rng: &mut R,
-) -> Relaxation {
-    let mut order = vec![0; memory.neurons()];
-    let mut relaxation = Relaxation {
-        sweeps: 0,
-        flips: 0,
-        outcome: Outcome::NotConverged,
-    };
-    for _ in 0..max_sweeps {
-        let flips = zero_temperature_sweep(memory, state, kind, &mut order, rng);
-        if flips == 0 {
-            relaxation.outcome = Outcome::FixedPoint;
-            break;
-        }
-        relaxation.sweeps += 1;
-        relaxation.flips += flips;
+) -> Relaxation
+where
+    M: LocalMoves,
+    M::Change: EnergyChange,
+    R: Rng + ?Sized,
+{
+    let descent = moves::descend(memory, state, kind.visit(), max_sweeps as u64, rng);
+    Relaxation {
+        sweeps: descent.sweeps as usize,
+        flips: descent.moves,
+        outcome: if descent.converged {
+            Outcome::FixedPoint
+        } else {
+            Outcome::NotConverged
+        },
     }
-    relaxation
 }

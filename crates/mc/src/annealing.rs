@@ -16,31 +16,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::chain::ChainState;
 use crate::error::SamplerError;
-use crate::local::{LocalRule, SingleSpinSampler, SweepOrder};
+use crate::local::{Configuration, LocalRule, SampleMoves, SingleSpinSampler, SweepOrder};
+use crate::moves::{self, Visit};
 use crate::temperature::inverse_temperature;
 
 /// Flips spins with $\Delta E_i < 0$ in sequential sweeps until none is left;
-/// returns the number of flips. The chain's energy is kept exact.
+/// returns the number of flips. The chain's energy is kept exact. (The move
+/// seam's [`moves::descend`] with [`moves::Greedy`] on the sample's moves.)
 pub fn greedy_descent(sample: &Sample, chain: &mut ChainState) -> u64 {
-    let mut flips = 0;
-    loop {
-        let mut flipped = false;
-        for site in 0..sample.n() {
-            let delta = sample.delta_energy(site, &chain.spins);
-            if delta < 0.0 {
-                chain.spins[site] = -chain.spins[site];
-                chain.energy += delta;
-                flips += 1;
-                flipped = true;
-            }
-        }
-        chain.sweeps += 1;
-        if !flipped {
-            break;
-        }
-    }
+    let mut configuration = Configuration {
+        spins: std::mem::take(&mut chain.spins),
+        energy: chain.energy,
+    };
+    let descent = moves::descend(
+        &SampleMoves { sample },
+        &mut configuration,
+        Visit::Sequential,
+        u64::MAX,
+        &mut chain.rng,
+    );
+    chain.spins = configuration.spins;
+    chain.energy = configuration.energy;
+    // The sweeps that flipped, and the last one, which confirmed.
+    chain.sweeps += descent.sweeps + 1;
     chain.refresh_energy(sample);
-    flips
+    descent.moves
 }
 
 /// An annealing schedule and the local moves used along it.

@@ -10,7 +10,9 @@
 //! ## Main types and how data flows
 //!
 //! ```text
-//! Sample ──> SingleSpinSampler (Metropolis | heat bath) × (sequential | checkerboard | random)
+//! moves: LocalMoves (what a move changes) × Acceptance (Metropolis | HeatBath | Glauber | Greedy)
+//!        × schedule (sweep in a Visit order, sweeps, descend, anneal): the seam any variable plugs into
+//! Sample ──SampleMoves──> SingleSpinSampler (Metropolis | heat bath) × (sequential | checkerboard | random)
 //!        ──> ParallelTempering (TemperatureLadder × real replicas) ──> TemperingState
 //!        ──> WolffCluster (ferromagnets)
 //!        ──> greedy_descent / anneal / search_ground_state
@@ -54,6 +56,7 @@ pub mod dense;
 pub mod error;
 pub mod local;
 pub mod measure;
+pub mod moves;
 pub mod multispin;
 pub mod run;
 pub mod select;
@@ -68,7 +71,7 @@ pub use annealing::{
 pub use chain::ChainState;
 pub use dense::{DenseConfig, DensePrecision, DenseState, DenseTempering};
 pub use error::SamplerError;
-pub use local::{LocalRule, SingleSpinSampler, SweepOrder};
+pub use local::{Configuration, LocalRule, SampleMoves, SingleSpinSampler, SweepOrder};
 pub use measure::{ChainValues, Measurements, PairValues, SlotValues, ThermalSummary};
 pub use multispin::{
     MultispinConfig, MultispinLayout, MultispinState, MultispinTempering, RandomPolicy, WordWidth,

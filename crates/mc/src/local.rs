@@ -12,13 +12,17 @@
 //! invariant. Orders: **sequential** ($0, 1, \dots, N-1$), **checkerboard** (all
 //! sites of colour 0, then colour 1, for a proper two-colouring; the order of
 //! the vectorised kernels) and **random** ($N$ uniformly drawn sites).
+//!
+//! The sampler is the move seam ([`crate::moves`]) on a [`Sample`]:
+//! [`SampleMoves`] proposes spin flips with their local fields, and the
+//! acceptance rules and visiting orders are the seam's.
 
-use quench_core::Sample;
-use rand::RngExt;
+use quench_core::{Sample, Spin};
 use serde::{Deserialize, Serialize};
 
 use crate::chain::ChainState;
 use crate::error::SamplerError;
+use crate::moves::{self, EnergyChange, LocalMoves, SpinFlip, Visit};
 
 /// The acceptance rule of a single-spin update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,19 +85,40 @@ impl SingleSpinSampler {
 
     /// One sweep of $N$ updates at inverse temperature `beta` (> 0).
     pub fn sweep(&self, sample: &Sample, chain: &mut ChainState, beta: f64) {
-        match self.order {
-            SweepOrder::Random => {
-                for _ in 0..self.sites.len() {
-                    let site = chain.rng.random_range(0..self.sites.len());
-                    self.update(sample, chain, site, beta);
-                }
-            }
-            SweepOrder::Sequential | SweepOrder::Checkerboard => {
-                for k in 0..self.sites.len() {
-                    self.update(sample, chain, self.sites[k] as usize, beta);
-                }
-            }
-        }
+        let visit = match self.order {
+            SweepOrder::Sequential => Visit::Sequential,
+            SweepOrder::Checkerboard => Visit::Listed(&self.sites),
+            SweepOrder::Random => Visit::RandomSites,
+        };
+        let mut configuration = Configuration {
+            spins: std::mem::take(&mut chain.spins),
+            energy: chain.energy,
+        };
+        let moves = SampleMoves { sample };
+        // Orders over sites draw no permutation: no scratch is needed.
+        let mut scratch = Vec::new();
+        let made = match self.rule {
+            LocalRule::Metropolis => moves::sweep(
+                &moves,
+                &mut configuration,
+                &moves::Metropolis { beta },
+                visit,
+                &mut scratch,
+                &mut chain.rng,
+            ),
+            LocalRule::HeatBath => moves::sweep(
+                &moves,
+                &mut configuration,
+                &moves::HeatBath { beta },
+                visit,
+                &mut scratch,
+                &mut chain.rng,
+            ),
+        };
+        chain.spins = configuration.spins;
+        chain.energy = configuration.energy;
+        chain.attempted += self.sites.len() as u64;
+        chain.accepted += made;
         chain.sweeps += 1;
     }
 
@@ -104,26 +129,46 @@ impl SingleSpinSampler {
         }
         chain.refresh_energy(sample);
     }
+}
+
+/// Spins and their energy, as the moves of a [`Sample`] change them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Configuration {
+    /// The spins.
+    pub spins: Vec<Spin>,
+    /// $H(s)$, updated by every move.
+    pub energy: f64,
+}
+
+/// The single-spin moves of a sample: flipping $s_i$ with local field
+/// $h^{\mathrm{loc}}_i = \sum_j J_{ij} s_j + h_i$ changes the energy by
+/// $2 s_i h^{\mathrm{loc}}_i$.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleMoves<'a> {
+    /// The sample.
+    pub sample: &'a Sample,
+}
+
+impl LocalMoves for SampleMoves<'_> {
+    type State = Configuration;
+    type Change = SpinFlip<f64>;
 
     #[inline]
-    fn update(&self, sample: &Sample, chain: &mut ChainState, site: usize, beta: f64) {
-        let field = sample.local_field(site, &chain.spins);
-        let spin = f64::from(chain.spins[site]);
-        let delta = 2.0 * spin * field;
-        let flip = match self.rule {
-            LocalRule::Metropolis => {
-                delta <= 0.0 || chain.rng.random::<f64>() < (-beta * delta).exp()
-            }
-            LocalRule::HeatBath => {
-                let up = chain.rng.random::<f64>() * (1.0 + (-2.0 * beta * field).exp()) < 1.0;
-                up != (spin > 0.0)
-            }
-        };
-        chain.attempted += 1;
-        if flip {
-            chain.spins[site] = -chain.spins[site];
-            chain.energy += delta;
-            chain.accepted += 1;
+    fn sites(&self) -> usize {
+        self.sample.n()
+    }
+
+    #[inline]
+    fn change(&self, state: &Configuration, site: usize) -> SpinFlip<f64> {
+        SpinFlip {
+            spin: state.spins[site],
+            field: self.sample.local_field(site, &state.spins),
         }
+    }
+
+    #[inline]
+    fn apply(&self, state: &mut Configuration, site: usize, change: SpinFlip<f64>) {
+        state.spins[site] = -state.spins[site];
+        state.energy += change.energy_change();
     }
 }

@@ -121,6 +121,34 @@ fn sharded_spin_glass_runs_merge_to_the_whole_run() {
     );
 }
 
+/// The scalar reference kernel: heat bath in random order on random
+/// regular graphs, and Metropolis in sequential order on SK.
+#[test]
+fn sharded_scalar_kernel_runs_merge_to_the_whole_run() {
+    check(
+        "graph-scalar",
+        3,
+        &[
+            ("disorder.parquet", 0x0138_7ffd_4789_7d2a),
+            ("exchange.parquet", 0xaccb_9a63_0c8a_66f4),
+            ("overlap_distribution.parquet", 0x35d2_f8b8_c6b2_a153),
+            ("theory.parquet", 0x4e90_4eb5_f2df_128e),
+            ("thermal.parquet", 0x111f_a10f_ae3c_6d7e),
+        ],
+    );
+    check(
+        "sk-metropolis-scalar",
+        2,
+        &[
+            ("disorder.parquet", 0x4ca7_e232_aa33_6b36),
+            ("exchange.parquet", 0x0a46_f9ad_41ee_279d),
+            ("overlap_distribution.parquet", 0x76cd_6c22_5a80_acf1),
+            ("theory.parquet", 0xa4b2_991f_2e94_0f18),
+            ("thermal.parquet", 0x2b57_6b1a_e0a0_9323),
+        ],
+    );
+}
+
 #[test]
 fn sharded_multispin_runs_merge_to_the_whole_run() {
     check(

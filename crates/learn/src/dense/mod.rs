@@ -35,12 +35,13 @@
 pub mod capacity;
 pub mod continuous;
 
-use crate::dynamics::{Relaxation, SingleSpinRule, UpdateOrder, fill_order};
+use crate::dynamics::{Relaxation, UpdateOrder};
 use crate::error::{LearnError, check_spins, parameter, positive};
 use crate::patterns::BinaryPatterns;
 use crate::simd::{Simd, dispatched};
 use quench_core::Spin;
-use rand::{Rng, RngExt};
+use quench_mc::moves::{self, EnergyChange, Glauber, LocalMoves};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 /// The interaction $F$ of a dense associative memory (see the module docs).
@@ -300,18 +301,7 @@ impl DenseMemory {
     /// $O(P)$. For the exponential it may be $\pm\infty$ when $e^{r}$
     /// overflows ($N \gtrsim 700$); its sign is always right.
     pub fn flip_energy(&self, state: &DenseState, i: usize) -> f64 {
-        let sum = self.flip_sum(state, i);
-        match self.interaction {
-            Interaction::Polynomial { .. } | Interaction::RectifiedPolynomial { .. } => -sum,
-            Interaction::Exponential => {
-                if sum == 0.0 {
-                    0.0
-                } else {
-                    -sum.signum() * (f64::from(state.reference) + sum.abs().ln()).exp()
-                }
-            }
-            Interaction::LogSumExp { sharpness } => -(sum / state.weight_sum).ln() / sharpness,
-        }
+        self.change(state, i).energy_change()
     }
 
     /// The energy $E(s)$ from the caches (exponential: may be $-\infty$ when
@@ -360,46 +350,83 @@ impl DenseMemory {
 
     /// One Glauber (heat-bath) sweep at temperature $T > 0$: spin $i$ flips
     /// with probability $1/(1 + e^{\Delta E_i / T})$. Returns the number of
-    /// flips; `order` is a buffer of length $N$.
+    /// flips; `order` is the visiting order's buffer.
     pub fn glauber_sweep<R: Rng + ?Sized>(
         &self,
         state: &mut DenseState,
         kind: UpdateOrder,
         temperature: f64,
-        order: &mut [usize],
+        order: &mut Vec<usize>,
         rng: &mut R,
     ) -> Result<u64, LearnError> {
         positive("temperature", temperature)?;
-        fill_order(kind, order, rng);
-        let mut flips = 0;
-        for &i in order.iter() {
-            let probability = 1.0 / (1.0 + (self.flip_energy(state, i) / temperature).exp());
-            if rng.random::<f64>() < probability {
-                self.flip(state, i);
-                flips += 1;
-            }
-        }
-        Ok(flips)
+        Ok(moves::sweep(
+            self,
+            state,
+            &Glauber { temperature },
+            kind.visit(),
+            order,
+            rng,
+        ))
     }
 }
 
-impl SingleSpinRule for DenseMemory {
-    type State = DenseState;
+/// The flip of spin $i$ of a dense memory: the select-sum $S_i$ of the
+/// module docs and what the interaction needs to turn it into $\Delta E_i$.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DenseFlip {
+    sum: f64,
+    interaction: Interaction,
+    reference: i32,
+    weight_sum: f64,
+}
 
-    fn neurons(&self) -> usize {
+impl EnergyChange for DenseFlip {
+    fn energy_change(self) -> f64 {
+        let sum = self.sum;
+        match self.interaction {
+            Interaction::Polynomial { .. } | Interaction::RectifiedPolynomial { .. } => -sum,
+            Interaction::Exponential => {
+                if sum == 0.0 {
+                    0.0
+                } else {
+                    -sum.signum() * (f64::from(self.reference) + sum.abs().ln()).exp()
+                }
+            }
+            Interaction::LogSumExp { sharpness } => -(sum / self.weight_sum).ln() / sharpness,
+        }
+    }
+
+    /// Exact from the select-sum, without the exponential or logarithm.
+    #[inline]
+    fn lowers_energy(self) -> bool {
+        match self.interaction {
+            Interaction::LogSumExp { .. } => self.sum > self.weight_sum,
+            _ => self.sum > 0.0,
+        }
+    }
+}
+
+impl LocalMoves for DenseMemory {
+    type State = DenseState;
+    type Change = DenseFlip;
+
+    fn sites(&self) -> usize {
         self.patterns.neurons()
     }
 
     #[inline]
-    fn unstable(&self, state: &DenseState, i: usize) -> bool {
-        let sum = self.flip_sum(state, i);
-        match self.interaction {
-            Interaction::LogSumExp { .. } => sum > state.weight_sum,
-            _ => sum > 0.0,
+    fn change(&self, state: &DenseState, i: usize) -> DenseFlip {
+        DenseFlip {
+            sum: self.flip_sum(state, i),
+            interaction: self.interaction,
+            reference: state.reference,
+            weight_sum: state.weight_sum,
         }
     }
 
-    fn flip(&self, state: &mut DenseState, i: usize) {
+    #[inline]
+    fn apply(&self, state: &mut DenseState, i: usize, _change: DenseFlip) {
         DenseMemory::flip(self, state, i)
     }
 }

@@ -79,7 +79,7 @@ fn flip_energies_and_cached_energies_match_the_definition() {
                     "{interaction:?} step {step} i={i}: {got} vs {expected}"
                 );
                 assert_eq!(
-                    SingleSpinRule::unstable(&memory, &state, i),
+                    LocalMoves::change(&memory, &state, i).lowers_energy(),
                     got < 0.0,
                     "{interaction:?}"
                 );
@@ -139,7 +139,7 @@ fn bad_parameters_are_rejected() {
             &mut state,
             UpdateOrder::Random,
             -1.0,
-            &mut [0; 10],
+            &mut vec![0; 10],
             &mut stream(0, Purpose::Dynamics, 0, 0),
         )
         .unwrap_err();

@@ -6,9 +6,10 @@
 //! two representations follow identical trajectories.
 
 use super::{HopfieldNetwork, HopfieldState};
-use crate::dynamics::{Outcome, Relaxation, SingleSpinRule, UpdateOrder, fill_order};
+use crate::dynamics::{Outcome, Relaxation, UpdateOrder};
 use crate::error::{LearnError, at_least, positive};
 use quench_core::Spin;
+use quench_mc::moves::{self, Acceptance, Greedy, LocalMoves, SpinFlip};
 use rand::Rng;
 
 /// Largest half-width of the tabulated heat-bath thresholds (entries for
@@ -93,16 +94,16 @@ impl HeatBath {
 impl HopfieldNetwork {
     /// One zero-temperature asynchronous sweep: each spin in turn takes the
     /// sign of its field, $s_i \leftarrow \mathrm{sign}(h_i)$, and keeps its
-    /// value when $h_i = 0$. Returns the number of flips. `order` is a
-    /// buffer of length $N$ (overwritten).
+    /// value when $h_i = 0$. Returns the number of flips. `order` is the
+    /// visiting order's buffer (resized to $N$; reuse it across sweeps).
     pub fn zero_temperature_sweep<R: Rng + ?Sized>(
         &self,
         state: &mut HopfieldState,
         kind: UpdateOrder,
-        order: &mut [usize],
+        order: &mut Vec<usize>,
         rng: &mut R,
     ) -> u64 {
-        crate::dynamics::zero_temperature_sweep(self, state, kind, order, rng)
+        moves::sweep(self, state, &Greedy, kind.visit(), order, rng)
     }
 
     /// Zero-temperature asynchronous dynamics for at most `max_sweeps` sweeps,
@@ -170,45 +171,49 @@ impl HopfieldNetwork {
 
     /// One Glauber (heat-bath) sweep at the temperature of `heat_bath`: each
     /// spin in turn is set to $+1$ with probability $p_+(h_i)$. Returns the
-    /// number of flips. One 64-bit draw per update (after the order's draws).
+    /// number of flips. One 64-bit draw per update (after the order's draws);
+    /// `order` is the visiting order's buffer.
     pub fn glauber_sweep<R: Rng + ?Sized>(
         &self,
         state: &mut HopfieldState,
         kind: UpdateOrder,
         heat_bath: &HeatBath,
-        order: &mut [usize],
+        order: &mut Vec<usize>,
         rng: &mut R,
     ) -> u64 {
-        fill_order(kind, order, rng);
-        let mut flips = 0;
-        for (k, &i) in order.iter().enumerate() {
-            if let Some(&next) = order.get(k + 2) {
-                self.prefetch_column(next);
-            }
-            let up = rng.next_u64() < heat_bath.threshold(self.integer_field(state, i));
-            if up != (state.spins[i] > 0) {
-                self.flip(state, i);
-                flips += 1;
-            }
-        }
-        flips
+        moves::sweep(self, state, heat_bath, kind.visit(), order, rng)
     }
 }
 
-impl SingleSpinRule for HopfieldNetwork {
-    type State = HopfieldState;
+/// The tabulated heat bath decides a spin from its exact integer field.
+impl Acceptance<SpinFlip<i32>> for HeatBath {
+    #[inline]
+    fn accept<R: Rng + ?Sized>(&self, change: SpinFlip<i32>, rng: &mut R) -> bool {
+        let up = rng.next_u64() < self.threshold(change.field);
+        up != (change.spin > 0)
+    }
+}
 
-    fn neurons(&self) -> usize {
+/// Spin flips with the exact integer field $N h_i$, so that zero-temperature
+/// decisions are exact and both representations decide alike.
+impl LocalMoves for HopfieldNetwork {
+    type State = HopfieldState;
+    type Change = SpinFlip<i32>;
+
+    fn sites(&self) -> usize {
         self.patterns.neurons()
     }
 
     #[inline]
-    fn unstable(&self, state: &HopfieldState, i: usize) -> bool {
-        i32::from(state.spins[i]) * self.integer_field(state, i) < 0
+    fn change(&self, state: &HopfieldState, i: usize) -> SpinFlip<i32> {
+        SpinFlip {
+            spin: state.spins[i],
+            field: self.integer_field(state, i),
+        }
     }
 
     #[inline]
-    fn flip(&self, state: &mut HopfieldState, i: usize) {
+    fn apply(&self, state: &mut HopfieldState, i: usize, _change: SpinFlip<i32>) {
         HopfieldNetwork::flip(self, state, i)
     }
 
