@@ -254,11 +254,11 @@ where
         Visit::RandomPermutation => {
             scratch.resize(n, 0);
             fill_permutation(true, scratch, rng);
-            for k in 0..n {
+            for (k, &site) in scratch.iter().enumerate() {
                 if let Some(&next) = scratch.get(k + 2) {
                     moves.prepare(next);
                 }
-                decide(scratch[k], state, rng);
+                decide(site, state, rng);
             }
         }
     }
