@@ -61,6 +61,39 @@ pub enum Kernel {
     },
 }
 
+impl Kernel {
+    /// The kernel's name as a spec's `kernel = "..."` writes it (every
+    /// multispin width and policy is `"multispin"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kernel::Scalar => "scalar",
+            Kernel::DenseF64 => "dense-f64",
+            Kernel::DenseF32 => "dense-f32",
+            Kernel::PackedSigns => "packed-signs",
+            Kernel::Multispin { .. } => "multispin",
+        }
+    }
+}
+
+/// The name with the multispin width and policy, as reports print it:
+/// `multispin (512 bits, shared)`.
+impl std::fmt::Display for Kernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Kernel::Multispin { width, policy } => write!(
+                f,
+                "multispin ({} bits, {})",
+                width.bits(),
+                match policy {
+                    RandomPolicy::SharedPerSite => "shared",
+                    RandomPolicy::IndependentPerLane => "independent",
+                }
+            ),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
 /// What a run asks of its local updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KernelRequest {

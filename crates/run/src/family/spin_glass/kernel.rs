@@ -32,7 +32,7 @@
 //! uniforms, at about a third of the speed.
 
 use quench_core::{ModelSpec, Sample};
-use quench_mc::multispin::{MultispinLayout, RandomPolicy, WordWidth};
+use quench_mc::multispin::{MultispinLayout, WordWidth};
 use quench_mc::{Kernel, KernelRequest, check_kernels};
 use serde::{Deserialize, Serialize};
 
@@ -76,10 +76,10 @@ impl KernelChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LaneNoise {
-    /// One uniform per site and 64-lane block ([`RandomPolicy::SharedPerSite`]).
+    /// One uniform per site and 64-lane block ([`quench_mc::multispin::RandomPolicy::SharedPerSite`]).
     #[default]
     Shared,
-    /// Independent uniforms per lane ([`RandomPolicy::IndependentPerLane`]).
+    /// Independent uniforms per lane ([`quench_mc::multispin::RandomPolicy::IndependentPerLane`]).
     Independent,
 }
 
@@ -100,33 +100,14 @@ pub struct KernelOptions {
 /// whatever the word width.
 pub const MULTISPIN_UNIT: u64 = 512;
 
-/// A short human name of a kernel, as reports and messages print it.
+/// A short human name of a kernel, as reports and messages print it
+/// (`multispin (512 bits, shared)`; [`Kernel`]'s `Display`).
 pub fn kernel_name(kernel: &Kernel) -> String {
-    match kernel {
-        Kernel::Scalar => "scalar".into(),
-        Kernel::DenseF64 => "dense-f64".into(),
-        Kernel::DenseF32 => "dense-f32".into(),
-        Kernel::PackedSigns => "packed-signs".into(),
-        Kernel::Multispin { width, policy } => format!(
-            "multispin ({} bits, {})",
-            width.bits(),
-            match policy {
-                RandomPolicy::SharedPerSite => "shared",
-                RandomPolicy::IndependentPerLane => "independent",
-            }
-        ),
-    }
+    kernel.to_string()
 }
 
 fn matches_choice(choice: KernelChoice, kernel: &Kernel) -> bool {
-    match choice {
-        KernelChoice::Auto => true,
-        KernelChoice::Scalar => *kernel == Kernel::Scalar,
-        KernelChoice::DenseF64 => *kernel == Kernel::DenseF64,
-        KernelChoice::DenseF32 => *kernel == Kernel::DenseF32,
-        KernelChoice::PackedSigns => *kernel == Kernel::PackedSigns,
-        KernelChoice::Multispin => matches!(kernel, Kernel::Multispin { .. }),
-    }
+    choice == KernelChoice::Auto || choice.name() == kernel.name()
 }
 
 /// Whether the samples of a point share one graph (multispin lanes must):
@@ -243,12 +224,9 @@ pub(crate) fn resolve(
         match chosen {
             Some(kernel) => point.kernel = kernel,
             None => {
-                let mut names: Vec<String> = valid.iter().map(kernel_name).collect();
-                names.dedup_by(|a, b| a.split(' ').next() == b.split(' ').next());
-                let names: Vec<String> = names
-                    .iter()
-                    .map(|n| format!("\"{}\"", n.split(' ').next().unwrap_or(n)))
-                    .collect();
+                let mut names: Vec<&str> = valid.iter().map(Kernel::name).collect();
+                names.dedup();
+                let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
                 reasons.dedup();
                 return Err(reporter.at(
                     key,

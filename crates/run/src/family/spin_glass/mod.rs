@@ -66,6 +66,10 @@ pub struct SampleResult {
     /// The TAP solution of the same sample at every slot, for SK samples
     /// whose local magnetisations are measured.
     pub tap: Option<TapSolutions>,
+    /// What the disorder summary needs to know of the point's samples,
+    /// taken from sample 0 (in its result only), so that summarising draws
+    /// no sample.
+    pub shape: Option<SampleShape>,
 }
 
 /// The running state of one sample (scalar and dense kernels).
@@ -213,7 +217,7 @@ impl Family for SpinGlasses {
             .points
             .iter()
             .zip(grouped)
-            .map(|(point, samples)| summarise_point(spec, point, samples))
+            .map(|(point, samples)| summarise_point(point, samples))
             .collect::<Result<_, _>>()?;
         let mut tables = store::tables(spec, &points)?;
         if spec.save_final_spins {
@@ -295,7 +299,14 @@ fn run_sample(
         final_spins: spec.save_final_spins.then(|| multispin::final_spins(state)),
         sites,
         tap: None,
+        shape: (sample_index == 0).then(|| sample_shape(point, &sample)),
     })
+}
+
+/// The shape of the point's samples, as `sample` (sample 0) has it.
+fn sample_shape(point: &GridPoint, sample: &quench_core::Sample) -> SampleShape {
+    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
+    SampleShape::of(sample, gaussian)
 }
 
 /// A borrowed [`SampleState`] for saving (same encoding).
@@ -344,16 +355,15 @@ fn tap_solutions(
     Ok(Some(solutions))
 }
 
-/// Disorder averages of one grid point.
-fn summarise_point(
-    spec: &Spec,
-    point: &GridPoint,
-    samples: Vec<SampleResult>,
-) -> Result<PointResult, RunError> {
-    let (seed, stream) = sample_streams(spec.seed, point.index, 0);
-    let first = point.ensemble.draw(seed, stream)?;
-    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
-    let shape = SampleShape::of(&first, gaussian);
+/// Disorder averages of one grid point, from its samples' results alone.
+fn summarise_point(point: &GridPoint, samples: Vec<SampleResult>) -> Result<PointResult, RunError> {
+    let shape = samples
+        .first()
+        .and_then(|first| first.shape.clone())
+        .ok_or_else(|| RunError::Input(format!(
+            "the results of grid point {} lack sample 0's shape; they were written by another quench version: delete units/ and rerun",
+            point.index
+        )))?;
     let thermal: Vec<Vec<ThermalSummary>> = samples.iter().map(|s| s.run.thermal.clone()).collect();
     Ok(PointResult {
         disorder: disorder_summary(&shape, &thermal),

@@ -64,7 +64,7 @@ pub(crate) fn run_block(
     // Samples are drawn one at a time and packed into the layout: a block
     // never holds all its samples. The first one's lattice gives the
     // Fourier phases.
-    let mut phases = None;
+    let (mut phases, mut shape) = (None, None);
     let algorithm = &spec.algorithm;
     let tempering = MultispinTempering::from_draws(
         MultispinConfig {
@@ -80,6 +80,9 @@ pub(crate) fn run_block(
             let sample = point.ensemble.draw(seed, stream)?;
             if lane == 0 {
                 phases = sample.lattice().map(MinimumWavevectorPhases::new);
+                if first == 0 {
+                    shape = Some(super::sample_shape(point, &sample));
+                }
             }
             Ok(sample)
         },
@@ -143,6 +146,7 @@ pub(crate) fn run_block(
                 final_spins: spec.save_final_spins.then(|| final_spins(&snapshot)),
                 sites: sites.as_mut().and_then(Iterator::next),
                 tap: None,
+                shape: if lane == 0 { shape.clone() } else { None },
             }
         })
         .collect();
