@@ -468,3 +468,82 @@ fn hopfield_run_retrieves_below_capacity_and_not_above() {
     }
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// `quench plan`, `quench run --shard K/N` and `quench merge` end to end:
+/// two shards of a Hopfield spec merge into the tables of the whole run;
+/// a malformed shard and a merge of one shard of two are bad input (status 2).
+#[test]
+fn shards_run_from_the_command_line_merge_to_the_whole_run() {
+    let work = scratch("shards");
+    let spec = work.join("hopfield.toml");
+    std::fs::write(
+        &spec,
+        "name = \"hopfield-shards\"\nseed = 9\n[model]\nmodel = \"hopfield\"\n[grid]\nn = [100]\nalpha = [0.05, 0.3]\n[ensemble]\nsamples = 3\n[algorithm]\nmethod = \"retrieval\"\nsweeps = 20\n",
+    )
+    .unwrap();
+    let plan = quench()
+        .args(["plan", spec.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(plan["family"], "memory");
+    assert_eq!(plan["units"].as_array().unwrap().len(), 2 * 3);
+
+    let whole = work.join("whole");
+    assert!(run(&spec, &whole, 2, false).status.success());
+    let mut shards = Vec::new();
+    for k in 0..2 {
+        let out = work.join(format!("shard-{k}"));
+        let output = quench()
+            .args([
+                "run",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(["--shard", &format!("{k}/2"), "--quiet"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        shards.push(out);
+    }
+    let merged = work.join("merged");
+    let output = quench()
+        .arg("merge")
+        .args(&shards)
+        .args(["--out", merged.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_same_tables(
+        &whole,
+        &merged,
+        &[
+            "retrieval.parquet",
+            "retrieval_summary.parquet",
+            "theory.parquet",
+        ],
+    );
+
+    let bad = quench()
+        .args(["run", spec.to_str().unwrap(), "--shard", "2/2"])
+        .args(["--out", work.join("bad").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--shard"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert!(!work.join("bad").exists());
+    let partial = quench()
+        .args(["merge", shards[0].to_str().unwrap(), "--out"])
+        .arg(work.join("partial"))
+        .output()
+        .unwrap();
+    assert_eq!(partial.status.code(), Some(2), "{}", text(&partial.stderr));
+    assert!(text(&partial.stderr).contains("no shard holds unit"));
+    std::fs::remove_dir_all(&work).unwrap();
+}
