@@ -50,9 +50,16 @@
 //!    `UnitStreams::new(seed, FamilyStreams::Named("<name>"), point, sample)`,
 //!    never from a clock or a global generator, so that any subset of
 //!    units, run in any process, gives the same numbers.
-//! 4. Return rows as [`crate::table::Table`]s from [`Family::tables`] and
+//! 4. Move the family's variables through quench-mc's move seam
+//!    ([`quench_mc::moves`]): implement `LocalMoves` for them (what a move
+//!    at a site changes, and its energy change) and the seam's Metropolis,
+//!    heat-bath, Glauber and greedy acceptances and its sweeps, descents
+//!    and annealing run them, as they run the Hopfield network's. Save the
+//!    unit's running state with [`UnitContext::save`] when
+//!    [`UnitContext::due`], and start from [`UnitContext::load`].
+//! 5. Return rows as [`crate::table::Table`]s from [`Family::tables`] and
 //!    draw figures from the stored tables in [`Family::report`].
-//! 5. Add one line to [`registry::FAMILIES`]. Nothing in the runner, the
+//! 6. Add one line to [`registry::FAMILIES`]. Nothing in the runner, the
 //!    store or the report changes.
 //!
 //! A worked family, complete in about 150 lines, is the crate's test
