@@ -62,9 +62,9 @@
 //! 6. Add one line to [`registry::FAMILIES`]. Nothing in the runner, the
 //!    store or the report changes.
 //!
-//! A worked family, complete in about 150 lines, is the crate's test
+//! A worked family, its whole `impl Family` in about 200 lines, is the crate's test
 //! `tests/worked_family.rs`: independent spins in a field, sampled by
-//! Metropolis, whose magnetisation is checked against the exact
+//! heat bath, whose magnetisation is checked against the exact
 //! $\tanh(\beta h)$, run whole and sharded through the same runner.
 
 pub mod memory;
