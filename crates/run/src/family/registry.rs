@@ -12,10 +12,11 @@ use super::{Family, FamilyInfo, memory::Memories, spin_glass::SpinGlasses};
 use crate::error::RunError;
 use crate::runner::{self, Plan, RunOptions, RunOutcome};
 
-/// Every family, in the order their claims are asked. A spec that no family
-/// claims (a syntax error, an unknown model) is parsed by the spin-glass
-/// family, whose errors name the line and key and list every registered model.
-pub static FAMILIES: &[&dyn Registered] = &[&Memories, &SpinGlasses];
+/// Every family, one line each. Their claims are disjoint; a spec that no
+/// family claims (a syntax error, an unknown model or method) is parsed by
+/// the spin-glass family, whose errors name the line and key and list every
+/// registered model.
+pub static FAMILIES: &[&dyn Registered] = &[&SpinGlasses, &Memories];
 
 /// A [`Family`] with its types erased: what the workflows need.
 pub trait Registered: Sync {
@@ -101,7 +102,7 @@ pub fn claiming(source: &str) -> &'static dyn Registered {
 /// Every model of every family, as `"a", "b", ...` for messages.
 pub fn model_names() -> String {
     let mut names: Vec<&str> = Vec::new();
-    for family in FAMILIES.iter().rev() {
+    for family in FAMILIES {
         for model in family.describe().models {
             if !names.contains(&model.name) {
                 names.push(model.name);
@@ -113,4 +114,33 @@ pub fn model_names() -> String {
         .map(|n| format!("\"{n}\""))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every gallery spec is claimed by exactly one family, so the order of
+    /// the registry never decides which family runs a spec.
+    #[test]
+    fn every_gallery_spec_is_claimed_by_exactly_one_family() {
+        let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../experiments");
+        let mut count = 0;
+        for entry in std::fs::read_dir(&directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let document: toml::Table =
+                toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let claiming: Vec<&str> = FAMILIES
+                .iter()
+                .filter(|f| f.claims(&document))
+                .map(|f| f.name())
+                .collect();
+            assert_eq!(claiming.len(), 1, "{}: {claiming:?}", path.display());
+            count += 1;
+        }
+        assert!(count >= 7);
+    }
 }

@@ -118,12 +118,20 @@ impl Family for SpinGlasses {
         }
     }
 
+    /// A model of the catalogue with no method, or one of this family's
+    /// (a Hopfield network with `method = "retrieval"` is a memory
+    /// experiment).
     fn claims(&self, document: &toml::Table) -> bool {
-        let model = document
-            .get("model")
-            .and_then(|m| m.get("model"))
-            .and_then(|m| m.as_str());
-        model.is_some_and(|m| models::catalogue().iter().any(|info| info.accepts(m)))
+        let text = |table: &str, key: &str| {
+            document
+                .get(table)
+                .and_then(|t| t.get(key))
+                .and_then(|v| v.as_str())
+        };
+        let methods = self.describe().methods;
+        text("model", "model")
+            .is_some_and(|m| models::catalogue().iter().any(|info| info.accepts(m)))
+            && text("algorithm", "method").is_none_or(|m| methods.iter().any(|x| x.name == m))
     }
 
     fn parse(&self, file: &str, source: &str) -> Result<Spec, RunError> {
