@@ -80,5 +80,8 @@ pub use run::{EnsembleRun, SampleRun, Schedule, run_ensemble, run_sample};
 pub use select::{Kernel, KernelRequest, check_kernels, fastest_valid, valid_kernels};
 pub use summary::{DisorderPoint, SampleShape, disorder_summary};
 pub use temperature::{TemperatureLadder, inverse_temperature};
-pub use tempering::{ParallelTempering, TemperingConfig, TemperingState, exchange_accepted};
+pub use tempering::{
+    Exchangeable, Ladder, ParallelTempering, TemperingConfig, TemperingState, exchange_accepted,
+    exchange_pass,
+};
 pub use wolff::{WolffCluster, WolffScratch};

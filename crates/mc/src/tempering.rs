@@ -18,6 +18,12 @@
 //! Diagnostics: swap acceptance per neighbouring pair, and round trips of each
 //! walker (a configuration followed through the ladder) from the coldest slot
 //! to the hottest and back.
+//!
+//! The exchange itself knows nothing of spins: a [`Ladder`] holds any chains
+//! that are [`Exchangeable`] (they tell their energy and swap their
+//! configurations), so a new kind of variable moved through
+//! [`crate::moves`] runs parallel tempering by sweeping its chains and
+//! calling [`exchange_pass`].
 
 use quench_core::{Purpose, Sample, StreamKey, StreamRng};
 use rand::RngExt;
@@ -64,11 +70,34 @@ pub enum WalkerDirection {
     FromHot,
 }
 
+/// A chain that parallel tempering can exchange: it tells its energy and
+/// swaps its configuration (and energy) with another chain's, keeping its
+/// own random stream and counters in its slot.
+pub trait Exchangeable {
+    /// $H$ of the configuration.
+    fn energy(&self) -> f64;
+    /// Exchanges configurations (and energies) with `other`.
+    fn swap_configuration(&mut self, other: &mut Self);
+}
+
+impl Exchangeable for ChainState {
+    #[inline]
+    fn energy(&self) -> f64 {
+        self.energy
+    }
+
+    #[inline]
+    fn swap_configuration(&mut self, other: &mut Self) {
+        std::mem::swap(&mut self.spins, &mut other.spins);
+        std::mem::swap(&mut self.energy, &mut other.energy);
+    }
+}
+
 /// One ladder of chains: slot $k$ holds the chain at temperature $T_k$.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ladder {
+pub struct Ladder<Chain = ChainState> {
     /// Chains by temperature slot.
-    pub chains: Vec<ChainState>,
+    pub chains: Vec<Chain>,
     /// Which walker (configuration label) sits in each slot.
     pub walker_at_slot: Vec<usize>,
     /// Direction label of each walker.
@@ -83,11 +112,28 @@ pub struct Ladder {
     pub rng: StreamRng,
 }
 
+impl<Chain> Ladder<Chain> {
+    /// A ladder of `chains` (slot $k$ at the $k$-th temperature) whose
+    /// exchanges draw from `rng`; walker $k$ starts in slot $k$.
+    pub fn new(chains: Vec<Chain>, rng: StreamRng) -> Self {
+        let k = chains.len();
+        Self {
+            chains,
+            walker_at_slot: (0..k).collect(),
+            direction: vec![WalkerDirection::Unknown; k],
+            round_trips: vec![0; k],
+            exchange_attempts: vec![0; k.saturating_sub(1)],
+            exchange_accepts: vec![0; k.saturating_sub(1)],
+            rng,
+        }
+    }
+}
+
 /// The state of parallel tempering: one [`Ladder`] per real replica.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TemperingState {
+pub struct TemperingState<Chain = ChainState> {
     /// The ladders.
-    pub ladders: Vec<Ladder>,
+    pub ladders: Vec<Ladder<Chain>>,
     /// Exchange rounds done.
     pub rounds: u64,
 }
@@ -159,18 +205,20 @@ impl ParallelTempering {
     ) -> TemperingState {
         let k = self.betas.len();
         let ladders = (0..self.config.replicas)
-            .map(|r| Ladder {
-                chains: (0..k)
-                    .map(|slot| {
-                        ChainState::random(sample, master_seed, sample_index, (r * k + slot) as u64)
-                    })
-                    .collect(),
-                walker_at_slot: (0..k).collect(),
-                direction: vec![WalkerDirection::Unknown; k],
-                round_trips: vec![0; k],
-                exchange_attempts: vec![0; k.saturating_sub(1)],
-                exchange_accepts: vec![0; k.saturating_sub(1)],
-                rng: StreamKey::new(master_seed, Purpose::Exchange, sample_index, r as u64).rng(),
+            .map(|r| {
+                Ladder::new(
+                    (0..k)
+                        .map(|slot| {
+                            ChainState::random(
+                                sample,
+                                master_seed,
+                                sample_index,
+                                (r * k + slot) as u64,
+                            )
+                        })
+                        .collect(),
+                    StreamKey::new(master_seed, Purpose::Exchange, sample_index, r as u64).rng(),
+                )
             })
             .collect();
         TemperingState { ladders, rounds: 0 }
@@ -204,17 +252,23 @@ impl ParallelTempering {
 /// `on_swap(k)` is called when slots $k$ and $k+1$ exchange configurations
 /// (for kernels that keep per-slot caches beside the chains). Then the
 /// walkers at the two ends update their directions and round trips.
-pub(crate) fn exchange_pass(betas: &[f64], ladder: &mut Ladder, mut on_swap: impl FnMut(usize)) {
+pub fn exchange_pass<Chain: Exchangeable>(
+    betas: &[f64],
+    ladder: &mut Ladder<Chain>,
+    mut on_swap: impl FnMut(usize),
+) {
     let k = betas.len();
     for slot in 0..k.saturating_sub(1) {
         ladder.exchange_attempts[slot] += 1;
         let uniform = ladder.rng.random::<f64>();
-        let (cold, hot) = (ladder.chains[slot].energy, ladder.chains[slot + 1].energy);
+        let (cold, hot) = (
+            ladder.chains[slot].energy(),
+            ladder.chains[slot + 1].energy(),
+        );
         if exchange_accepted(betas[slot], betas[slot + 1], cold, hot, uniform) {
             ladder.exchange_accepts[slot] += 1;
             let (low, high) = ladder.chains.split_at_mut(slot + 1);
-            std::mem::swap(&mut low[slot].spins, &mut high[0].spins);
-            std::mem::swap(&mut low[slot].energy, &mut high[0].energy);
+            low[slot].swap_configuration(&mut high[0]);
             on_swap(slot);
             ladder.walker_at_slot.swap(slot, slot + 1);
         }
@@ -232,7 +286,7 @@ pub(crate) fn exchange_pass(betas: &[f64], ladder: &mut Ladder, mut on_swap: imp
     }
 }
 
-impl TemperingState {
+impl<Chain> TemperingState<Chain> {
     /// Swap acceptance of each neighbouring pair, pooled over the ladders.
     pub fn exchange_acceptance(&self) -> Vec<f64> {
         let pairs = self
@@ -254,7 +308,7 @@ impl TemperingState {
     }
 
     /// The chains at temperature slot `slot`, one per real replica.
-    pub fn chains_at(&self, slot: usize) -> impl Iterator<Item = &ChainState> {
+    pub fn chains_at(&self, slot: usize) -> impl Iterator<Item = &Chain> {
         self.ladders.iter().map(move |l| &l.chains[slot])
     }
 }
