@@ -12,6 +12,7 @@
 //! ```text
 //! moves: LocalMoves (what a move changes) × Acceptance (Metropolis | HeatBath | Glauber | Greedy)
 //!        × schedule (sweep in a Visit order, sweeps, descend, anneal): the seam any variable plugs into
+//!        Ladder<any Exchangeable chain> ──exchange_pass──> parallel tempering of any such variable
 //! Sample ──SampleMoves──> SingleSpinSampler (Metropolis | heat bath) × (sequential | checkerboard | random)
 //!        ──> ParallelTempering (TemperatureLadder × real replicas) ──> TemperingState
 //!        ──> WolffCluster (ferromagnets)

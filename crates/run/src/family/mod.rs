@@ -54,7 +54,9 @@
 //!    ([`quench_mc::moves`]): implement `LocalMoves` for them (what a move
 //!    at a site changes, and its energy change) and the seam's Metropolis,
 //!    heat-bath, Glauber and greedy acceptances and its sweeps, descents
-//!    and annealing run them, as they run the Hopfield network's. Save the
+//!    and annealing run them, as they run the Hopfield network's; a
+//!    `quench_mc::Ladder` of the family's own chains (`Exchangeable`) and
+//!    `quench_mc::exchange_pass` temper them. Save the
 //!    unit's running state with [`UnitContext::save`] when
 //!    [`UnitContext::due`], and start from [`UnitContext::load`].
 //! 5. Return rows as [`crate::table::Table`]s from [`Family::tables`] and
