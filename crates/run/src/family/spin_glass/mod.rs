@@ -201,15 +201,11 @@ impl Family for SpinGlasses {
         context: &UnitContext<'_>,
     ) -> Result<Vec<SampleResult>, RunError> {
         let point = &spec.points[unit.point];
-        let mut results = if matches!(point.kernel, Kernel::Multispin { .. }) {
-            multispin::run_block(spec, point, (unit.first, unit.count), context)?
+        if matches!(point.kernel, Kernel::Multispin { .. }) {
+            multispin::run_block(spec, point, (unit.first, unit.count), context)
         } else {
-            vec![run_sample(spec, point, unit.first, context)?]
-        };
-        for result in &mut results {
-            result.tap = tap_solutions(spec, point, result)?;
+            Ok(vec![run_sample(spec, point, unit.first, context)?])
         }
-        Ok(results)
     }
 
     fn tables(
@@ -297,6 +293,10 @@ fn run_sample(
         }
     }
     let state = state.tempering();
+    let tap = match sites {
+        Some(_) => tap_solutions(spec, point, &sample)?,
+        None => None,
+    };
     Ok(SampleResult {
         run: SampleRun {
             sample_index,
@@ -306,7 +306,7 @@ fn run_sample(
         },
         final_spins: spec.save_final_spins.then(|| multispin::final_spins(state)),
         sites,
-        tap: None,
+        tap,
         shape: (sample_index == 0).then(|| sample_shape(point, &sample)),
     })
 }
@@ -328,30 +328,28 @@ pub struct SampleStateRef<'a> {
     pub sites: Option<&'a SiteAccumulator>,
 }
 
-/// The TAP magnetisations of an SK sample whose local magnetisations were
-/// measured, solved from the hottest temperature down, each solution
-/// seeding the next, as the Monte Carlo ladder is.
+/// The TAP magnetisations of an SK sample (whose local magnetisations were
+/// measured), solved from the hottest temperature down, each solution
+/// seeding the next, as the Monte Carlo ladder is; `None` for other models.
+/// Multispin blocks never need it: they run sparse graphs, not SK.
 fn tap_solutions(
     spec: &Spec,
     point: &GridPoint,
-    result: &SampleResult,
+    sample: &quench_core::Sample,
 ) -> Result<Option<TapSolutions>, RunError> {
-    let is_sk = matches!(
+    if !matches!(
         point.model,
         quench_core::ModelSpec::SherringtonKirkpatrick { .. }
-    );
-    if result.sites.is_none() || !is_sk {
+    ) {
         return Ok(None);
     }
-    let (seed, stream) = sample_streams(spec.seed, point.index, result.run.sample_index);
-    let sample = point.ensemble.draw(seed, stream)?;
     let temperatures = spec.ladder.temperatures();
     let options = quench_theory::mean_field::IterationOptions::default();
     let mut solutions: Vec<(Vec<f64>, bool)> = vec![(Vec::new(), false); temperatures.len()];
     let mut previous: Option<Vec<f64>> = None;
     for slot in (0..temperatures.len()).rev() {
         let solution = quench_theory::mean_field::tap(
-            &sample,
+            sample,
             temperatures[slot],
             previous.as_deref(),
             &options,
