@@ -21,7 +21,7 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ModelError, ParameterError, finite, positive_size};
+use crate::error::{ModelError, ParameterError, finite, positive_size, spin_count};
 use crate::graph;
 use crate::lattice::HypercubicLattice;
 use crate::rng::{Purpose, stream};
@@ -173,7 +173,7 @@ impl ModelSpec {
                 field,
             } => (
                 Validated::Complete {
-                    n: positive_size("n", n)?,
+                    n: spin_count("n", n)?,
                     couplings,
                 },
                 field,
@@ -207,7 +207,7 @@ impl ModelSpec {
                 couplings,
                 field,
             } => {
-                let n = positive_size("n", n)?;
+                let n = spin_count("n", n)?;
                 let allowed = format!("an integer 0 <= degree < n = {n} with n * degree even");
                 let degree = usize::try_from(degree)
                     .map_err(|_| ParameterError::new("degree", degree, allowed))?;
@@ -227,7 +227,7 @@ impl ModelSpec {
                 couplings,
                 field,
             } => {
-                let n = positive_size("n", n)?;
+                let n = spin_count("n", n)?;
                 graph::check_erdos_renyi(n, mean_degree)?;
                 (
                     Validated::ErdosRenyi {
@@ -240,7 +240,7 @@ impl ModelSpec {
             }
             ModelSpec::Hopfield { n, patterns, field } => (
                 Validated::Hopfield {
-                    n: positive_size("n", n)?,
+                    n: spin_count("n", n)?,
                     patterns: positive_size("patterns", patterns)?,
                 },
                 field,

@@ -65,6 +65,19 @@ pub(crate) fn positive_size(parameter: &'static str, value: i64) -> Result<usize
     })
 }
 
+/// Checks that a number of spins is at least two: one spin has no coupling,
+/// so nothing of a disordered system is there to measure.
+pub(crate) fn spin_count(parameter: &'static str, value: i64) -> Result<usize, ParameterError> {
+    if value < 2 {
+        return Err(ParameterError::new(
+            parameter,
+            value,
+            "an integer >= 2 (one spin has no coupling)",
+        ));
+    }
+    positive_size(parameter, value)
+}
+
 /// Checks that a real parameter is finite (shared by every crate that validates parameters).
 pub fn finite(parameter: &'static str, value: f64) -> Result<f64, ParameterError> {
     if value.is_finite() {

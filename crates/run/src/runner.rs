@@ -164,9 +164,7 @@ fn resolve_source(
     };
     match (spec_path, stored) {
         (Some(path), stored) => {
-            let source = fs::read_to_string(path).map_err(|e| {
-                RunError::Input(format!("cannot read spec file {}: {e}", path.display()))
-            })?;
+            let source = read_spec(path)?;
             if let Some(stored) = stored
                 && stored != source
             {
@@ -180,16 +178,48 @@ fn resolve_source(
             Ok((path.display().to_string(), source))
         }
         (None, Some(stored)) => Ok((stored_path.display().to_string(), stored)),
-        (None, None) => Err(RunError::Input(format!(
-            "no spec file given and no run to resume in {}",
-            options.out.display()
-        ))),
+        (None, None) => {
+            // A finished run keeps its spec beside its manifest.
+            let finished = options.out.join("spec.toml");
+            if options.resume
+                && finished.exists()
+                && (options.out.join("manifest.json").exists()
+                    || options.out.join("shard.json").exists())
+            {
+                let source = fs::read_to_string(&finished).map_err(RunError::io(&finished))?;
+                return Ok((finished.display().to_string(), source));
+            }
+            Err(RunError::Input(format!(
+                "no spec file given and no run to resume in {}: it holds neither checkpoints/spec.toml (a run in progress) nor manifest.json and spec.toml (a finished run); give the spec file",
+                options.out.display()
+            )))
+        }
     }
 }
 
-fn read_spec(path: &Path) -> Result<String, RunError> {
-    fs::read_to_string(path)
-        .map_err(|e| RunError::Input(format!("cannot read spec file {}: {e}", path.display())))
+/// Reads a spec file as text: a missing file, a directory, or bytes that are
+/// not UTF-8 (with the line and column of the first bad byte) are bad input.
+pub fn read_spec(path: &Path) -> Result<String, RunError> {
+    if path.is_dir() {
+        return Err(RunError::Input(format!(
+            "{} is a directory; give a spec file (a .toml file such as experiments/sk-transition.toml)",
+            path.display()
+        )));
+    }
+    let bytes = fs::read(path)
+        .map_err(|e| RunError::Input(format!("cannot read spec file {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + valid.iter().rev().take_while(|&&b| b != b'\n').count();
+        RunError::Spec(crate::error::SpecError {
+            file: path.display().to_string(),
+            line,
+            key: None,
+            message: format!("byte {column} of this line is not UTF-8 text"),
+            allowed: Some("a TOML file in UTF-8".into()),
+        })
+    })
 }
 
 /// Runs (or resumes) the experiment, writing the results directory

@@ -373,6 +373,15 @@ impl MemorySpec {
                 "a non-empty list of N in 2..=1000000",
             ));
         }
+        for (i, n) in raw.grid.n.iter().enumerate() {
+            if let Some(j) = raw.grid.n[..i].iter().position(|m| m == n) {
+                return Err(r.at(
+                    &format!("grid.n[{i}]"),
+                    format!("size {n} is listed twice (first at grid.n[{j}]); each would be a different disorder draw under one label"),
+                    "each size once (raise ensemble.samples for more samples)",
+                ));
+            }
+        }
         let order = match raw.algorithm.order.as_deref() {
             None | Some("random") => UpdateOrder::Random,
             Some("sequential") => UpdateOrder::Sequential,
@@ -482,7 +491,7 @@ impl MemorySpec {
 
     /// Reads and validates the spec file at `path`.
     pub fn read(path: &std::path::Path) -> Result<Self, crate::RunError> {
-        let source = std::fs::read_to_string(path).map_err(crate::RunError::io(path))?;
+        let source = crate::runner::read_spec(path)?;
         Ok(Self::parse(&path.display().to_string(), &source)?)
     }
 }
@@ -543,6 +552,25 @@ fn retrieval(
             "loads out of range",
             "a non-empty list of alpha = P/N in (0, 10]",
         ));
+    }
+    for (i, &alpha) in alphas.iter().enumerate() {
+        if let Some(&n) = grid.n.iter().find(|&&n| (alpha * n as f64).round() < 1.0) {
+            return Err(r.at(
+                &format!("grid.alpha[{i}]"),
+                format!(
+                    "alpha = {alpha} at n = {n} stores {} patterns, which rounds to none",
+                    alpha * n as f64
+                ),
+                format!("alpha >= {} at n = {n} (one pattern)", 0.5 / n as f64),
+            ));
+        }
+        if let Some(j) = alphas[..i].iter().position(|&a| a == alpha) {
+            return Err(r.at(
+                &format!("grid.alpha[{i}]"),
+                format!("alpha = {alpha} is listed twice (first at grid.alpha[{j}])"),
+                "each load once (raise ensemble.samples for more samples)",
+            ));
+        }
     }
     let temperatures = grid.temperature.clone().unwrap_or_else(|| vec![0.0]);
     if temperatures.is_empty() || temperatures.iter().any(|&t| !(t.is_finite() && t >= 0.0)) {

@@ -105,6 +105,24 @@ pub(super) fn grid_points(
             .collect(),
         (None, _) => vec![("model.field".to_string(), None)],
     };
+    for (i, (path, value)) in sizes.iter().enumerate() {
+        if let Some((first, _)) = sizes[..i].iter().find(|(_, v)| v == value) {
+            return Err(reporter.at(
+                path,
+                format!("size {value} is listed twice (first at {first}); each would be a different disorder draw under one label"),
+                "each size once (raise ensemble.samples for more samples)",
+            ));
+        }
+    }
+    for (i, (path, value)) in fields.iter().enumerate() {
+        if let Some((first, _)) = fields[..i].iter().find(|(_, v)| v == value) {
+            return Err(reporter.at(
+                path,
+                format!("field {} is listed twice (first at {first})", value.unwrap_or(0.0)),
+                "each field once",
+            ));
+        }
+    }
     let mut points = Vec::new();
     for (size_path, size_value) in &sizes {
         for (field_path, field) in &fields {
@@ -130,7 +148,10 @@ pub(super) fn grid_points(
                             .model
                             .iter()
                             .find(|(k, v)| {
-                                k.as_str() != "model" && v.as_str() == Some(named.as_str())
+                                k.as_str() != "model"
+                                    && !named.is_empty()
+                                    && (v.as_str() == Some(named.as_str())
+                                        || v.to_string() == named)
                             })
                             .map(|(k, _)| k.clone());
                         let key = holder
@@ -138,6 +159,7 @@ pub(super) fn grid_points(
                             .map(|k| format!("model.{k}"))
                             .filter(|k| reporter.located.has_key(k))
                             .unwrap_or_else(|| "model".to_string());
+                        let allowed = reporter.choice(&key).unwrap_or(allowed);
                         reporter.at(&key, what, allowed)
                     })?;
             let ensemble = model.ensemble().map_err(|e| {

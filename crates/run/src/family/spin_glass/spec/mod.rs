@@ -178,8 +178,35 @@ const TOP_KEYS: &str = "name, description, seed, [model], [grid], [ensemble], [a
 /// family's spec parser reports through one.
 pub struct Reporter<'a> {
     file: &'a str,
+    source: &'a str,
     located: Located<'a>,
     top_keys: &'a str,
+    choices: Vec<(&'static str, String)>,
+}
+
+/// The values a string-valued enum `T` accepts, as a spec writes them
+/// (`"a", "b" or "c"`), read from serde's own refusal of a value no enum has.
+pub fn choices<T: serde::de::DeserializeOwned>() -> String {
+    let refusal = match T::deserialize(toml::Value::String("\u{1}".into())) {
+        Ok(_) => return String::new(),
+        Err(error) => error.to_string(),
+    };
+    let names: Vec<String> = refusal
+        .split_once("expected ")
+        .map(|(_, expected)| {
+            expected
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|name| format!("\"{name}\""))
+                .collect()
+        })
+        .unwrap_or_default();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 impl<'a> Reporter<'a> {
@@ -188,9 +215,18 @@ impl<'a> Reporter<'a> {
     pub fn new(file: &'a str, source: &'a str) -> Self {
         Self {
             file,
+            source,
             located: Located::new(source),
             top_keys: TOP_KEYS,
+            choices: Vec::new(),
         }
+    }
+
+    /// The same, knowing the values each enum-valued key accepts (listed
+    /// when a value there has the wrong type or name).
+    pub fn with_choices(mut self, choices: Vec<(&'static str, String)>) -> Self {
+        self.choices = choices;
+        self
     }
 
     /// The same, for a spec whose top-level keys are `top_keys` (listed in
@@ -220,6 +256,14 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    /// The values the enum-valued `key` takes, if the reporter knows them.
+    pub fn choice(&self, key: &str) -> Option<String> {
+        self.choices
+            .iter()
+            .find(|(k, v)| *k == key && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    }
+
     fn parameter(&self, key: &str, error: &ParameterError) -> SpecError {
         self.at(
             key,
@@ -231,12 +275,39 @@ impl<'a> Reporter<'a> {
     /// A serde error of the TOML reader, located and rewritten.
     pub fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
         let span = error.span();
-        let key = span.as_ref().and_then(|s| self.located.key_at(s.start));
-        let line = span.map_or(1, |s| self.located.line_of(s.start));
+        let mut key = span.as_ref().and_then(|s| self.located.key_at(s.start));
+        let line = span.as_ref().map_or(1, |s| self.located.line_of(s.start));
         let mut message = error.message().trim().to_string();
         let mut allowed = None;
-        if message.starts_with("missing field") && key.is_none() {
-            allowed = Some(self.top_keys.to_string());
+        if message == "duplicate key"
+            && let Some(span) = &span
+        {
+            let name = self.source[span.clone()].trim().trim_matches(['[', ']', '"']).trim();
+            message = format!("`{name}` is given twice");
+            allowed = Some("each key once".to_string());
+        }
+        if let Some(field) = message.strip_prefix("missing field ") {
+            let field = field.trim_matches('`').to_string();
+            // The error points at the table that lacks the field: a
+            // `[section]` header, or the top of the file.
+            let header = span
+                .as_ref()
+                .map(|s| self.source[s.start..].lines().next().unwrap_or("").trim())
+                .filter(|text| text.starts_with('[') && !text.starts_with("[["))
+                .map(|text| text.trim_matches(['[', ']']).trim().to_string());
+            match header {
+                Some(section) => {
+                    message = format!("[{section}] needs the key `{field}`");
+                    key = Some(format!("{section}.{field}"));
+                }
+                None if key.is_none() => {
+                    message = format!("the spec needs the top-level `{field}`");
+                    allowed = Some(self.top_keys.to_string());
+                }
+                None => {
+                    message = format!("needs the key `{field}`");
+                }
+            }
         }
         if let Some((what, expected)) = message.split_once(", expected ") {
             let expected = expected.trim_end_matches('.');
@@ -251,6 +322,18 @@ impl<'a> Reporter<'a> {
             );
             message = what.to_string();
         }
+        if let Some(key) = &key
+            && let Some((_, values)) = self.choices.iter().find(|(k, _)| k == key)
+            && !values.is_empty()
+            && (message.starts_with("wanted ")
+                || message.starts_with("invalid type")
+                || message.starts_with("unknown variant"))
+        {
+            if message.starts_with("wanted ") {
+                message = "this value is not one of the names this key takes".to_string();
+            }
+            allowed = Some(values.clone());
+        }
         SpecError {
             file: self.file.to_string(),
             line,
@@ -259,6 +342,19 @@ impl<'a> Reporter<'a> {
             allowed,
         }
     }
+}
+
+/// The enum-valued keys of a spin-glass spec and the values they take.
+fn spin_glass_choices() -> Vec<(&'static str, String)> {
+    vec![
+        ("algorithm.method", choices::<Method>()),
+        ("algorithm.rule", choices::<LocalRule>()),
+        ("algorithm.order", choices::<SweepOrder>()),
+        ("algorithm.kernel", choices::<crate::family::spin_glass::kernel::KernelChoice>()),
+        ("algorithm.lane_noise", choices::<crate::family::spin_glass::kernel::LaneNoise>()),
+        ("temperatures.spacing", choices::<raw::Spacing>()),
+        ("model.couplings", choices::<quench_core::CouplingDistribution>()),
+    ]
 }
 
 fn non_negative(
@@ -293,13 +389,13 @@ impl Algorithm {
 impl Spec {
     /// Reads and validates the spec file at `path`.
     pub fn read(path: &std::path::Path) -> Result<Self, crate::RunError> {
-        let source = std::fs::read_to_string(path).map_err(crate::RunError::io(path))?;
+        let source = crate::runner::read_spec(path)?;
         Ok(Self::parse(&path.display().to_string(), &source)?)
     }
 
     /// Validates the text `source` of the file `file`.
     pub fn parse(file: &str, source: &str) -> Result<Self, SpecError> {
-        let reporter = Reporter::new(file, source);
+        let reporter = Reporter::new(file, source).with_choices(spin_glass_choices());
         let raw: RawSpec = toml::from_str(source).map_err(|e| reporter.deserialisation(&e))?;
         Self::validate(&reporter, file, source, raw)
     }
