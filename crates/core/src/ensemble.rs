@@ -503,7 +503,7 @@ mod tests {
                     field: 0.0,
                 },
                 "n",
-                "positive",
+                ">= 2",
             ),
             (
                 ModelSpec::RandomRegular {
