@@ -92,3 +92,119 @@ fn resume_of_a_finished_run_needs_no_spec_file() {
     assert!(text(&again.stdout).contains("finished"));
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// A run that takes a few seconds, saving its state often.
+fn slow_spec() -> String {
+    SMALL
+        .replace("samples = 3", "samples = 4")
+        .replace("n = [8]", "n = [64]")
+        .replace("measurement_rounds = 100", "measurement_rounds = 200000")
+        + "\n[output]\ncheckpoint_seconds = 0.05\n"
+}
+
+#[test]
+fn second_process_in_one_results_directory_is_refused() {
+    let work = scratch("hardening-lock");
+    let spec = work.join("slow.toml");
+    std::fs::write(&spec, slow_spec()).unwrap();
+    let out = work.join("out");
+    let mut first = quench()
+        .arg("run")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .arg("--threads")
+        .arg("1")
+        .arg("--quiet")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !out.join("checkpoints/session.json").exists() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the first run never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let second = run_quietly(Some(&spec), &out, &["--resume"]);
+    let still_running = first.try_wait().unwrap().is_none();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    if still_running {
+        refused(&second, &["another quench process", "checkpoints/lock"]);
+    } else {
+        eprintln!("the first run finished before the second started; nothing to check");
+    }
+    // Once the first is gone, the lock is free: the run resumes to the end.
+    let resumed = run_quietly(Some(&spec), &out, &["--resume"]);
+    assert!(resumed.status.success(), "{}", text(&resumed.stderr));
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn resume_into_a_directory_that_is_no_run_is_refused() {
+    let work = scratch("hardening-foreign");
+    let spec = work.join("small.toml");
+    std::fs::write(&spec, SMALL).unwrap();
+    let out = work.join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "precious").unwrap();
+    refused(
+        &run_quietly(Some(&spec), &out, &["--resume"]),
+        &["not a quench results directory", "mine"],
+    );
+    let entries: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert_eq!(entries.len(), 1, "the run wrote beside the user's files");
+    // An empty directory is fine.
+    let empty = work.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    assert!(
+        run_quietly(Some(&spec), &empty, &["--resume"])
+            .status
+            .success()
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn checkpoint_copied_over_another_slot_is_refused() {
+    let work = scratch("hardening-slot");
+    let spec = work.join("small.toml");
+    std::fs::write(&spec, SMALL).unwrap();
+    let out = work.join("out");
+    let shard = run_quietly(Some(&spec), &out, &["--shard", "0/1"]);
+    assert!(shard.status.success(), "{}", text(&shard.stderr));
+    let units = out.join("units");
+    std::fs::copy(
+        units.join("point-000-first-000000.unit"),
+        units.join("point-000-first-000001.unit"),
+    )
+    .unwrap();
+    // Merging reads the copied result in the wrong slot.
+    refused(
+        &quench()
+            .arg("merge")
+            .arg(&out)
+            .arg("--out")
+            .arg(work.join("merged"))
+            .output()
+            .unwrap(),
+        &[
+            "point-000-first-000001.unit",
+            "samples 0..1",
+            "samples 1..2",
+        ],
+    );
+    assert!(!work.join("merged").exists());
+    // So does resuming a run that holds it.
+    std::fs::remove_file(out.join("shard.json")).unwrap();
+    std::fs::create_dir_all(out.join("checkpoints")).unwrap();
+    std::fs::copy(&spec, out.join("checkpoints/spec.toml")).unwrap();
+    refused(
+        &run_quietly(Some(&spec), &out, &["--resume", "--shard", "0/1"]),
+        &["point-000-first-000001.unit", "sits where"],
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}

@@ -5,10 +5,12 @@
 //! ```text
 //! b"QUENCHCP"  magic (8 bytes)
 //! version      u32, little endian
-//! fingerprint  u64, little endian: identifies the run (spec text and quench version)
 //! length       u64, little endian: payload bytes
 //! checksum     u32, little endian: CRC-32 of the payload
-//! payload      MessagePack of the family's running state of a unit
+//! payload      MessagePack of the binding: the run's fingerprint (spec
+//!              text, quench version, format version) and the slot (family,
+//!              running or finished, grid point, first sample, sample count),
+//!              then MessagePack of the family's running state of the unit
 //!              (checkpoints/*.ckpt) or of its finished result (units/*.unit)
 //! ```
 //!
@@ -18,51 +20,110 @@
 //! unit continues exactly where the checkpoint left it: the final results
 //! are bit for bit those of an uninterrupted run. MessagePack keeps every
 //! `f64` exactly, so results merged from shards are those of one run. Files are written
-//! atomically; a file whose checksum or length does not match is rejected
-//! with a message instead of being loaded.
+//! atomically. A file whose checksum or length does not match, that belongs
+//! to another run, or that sits in another unit's slot (copied or moved by
+//! hand) is refused with a message instead of being loaded.
 
 use std::path::Path;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomically;
 use crate::error::RunError;
+use crate::family::Unit;
 
 const MAGIC: &[u8; 8] = b"QUENCHCP";
-/// Version 3: one file per unit of work (a sample, or a multispin block),
-/// running states and finished results in separate files.
-const VERSION: u32 = 3;
-const HEADER: usize = 8 + 4 + 8 + 8 + 4;
+/// Version 4: the binding (fingerprint and slot) inside the checksummed
+/// payload. Version 3: one file per unit of work (a sample, or a multispin
+/// block), running states and finished results in separate files.
+const VERSION: u32 = 4;
+const HEADER: usize = 8 + 4 + 8 + 4;
 
-/// A run's fingerprint: FNV-1a of the spec text and the quench version.
+/// A run's fingerprint: FNV-1a of the spec text, the quench version and the
+/// checkpoint format version.
 pub fn fingerprint(spec_source: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in spec_source.bytes().chain(env!("CARGO_PKG_VERSION").bytes()) {
+    let version = VERSION.to_le_bytes();
+    for &byte in spec_source
+        .as_bytes()
+        .iter()
+        .chain(env!("CARGO_PKG_VERSION").as_bytes())
+        .chain(&version)
+    {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     hash
 }
 
-/// Encodes `state` with header and checksum.
-pub fn encode<T: Serialize>(state: &T, fingerprint: u64) -> Result<Vec<u8>, String> {
-    let payload = rmp_serde::to_vec(state).map_err(|e| e.to_string())?;
+/// Which file of a unit a checkpoint is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    /// The running state (`checkpoints/*.ckpt`).
+    Running,
+    /// The finished result (`units/*.unit`).
+    Finished,
+}
+
+/// What a checkpoint belongs to: one run and one slot in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// The run's [`fingerprint`].
+    pub fingerprint: u64,
+    /// The family's name.
+    pub family: String,
+    /// Running state or finished result.
+    pub stage: Stage,
+    /// The unit.
+    pub unit: Unit,
+}
+
+impl Binding {
+    /// The binding of `unit`'s file at `stage` in the run of `spec_source` by `family`.
+    pub fn new(spec_source: &str, family: &str, stage: Stage, unit: Unit) -> Self {
+        Self {
+            fingerprint: fingerprint(spec_source),
+            family: family.to_string(),
+            stage,
+            unit,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "the {} of the {} unit at grid point {}, samples {}..{}",
+            match self.stage {
+                Stage::Running => "running state",
+                Stage::Finished => "finished result",
+            },
+            self.family,
+            self.unit.point,
+            self.unit.first,
+            self.unit.first + self.unit.count
+        )
+    }
+}
+
+/// Encodes `state` with its binding, header and checksum.
+pub fn encode<T: Serialize>(state: &T, binding: &Binding) -> Result<Vec<u8>, String> {
+    let mut payload = rmp_serde::to_vec(binding).map_err(|e| e.to_string())?;
+    rmp_serde::encode::write(&mut payload, state).map_err(|e| e.to_string())?;
     let mut bytes = Vec::with_capacity(HEADER + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&VERSION.to_le_bytes());
-    bytes.extend_from_slice(&fingerprint.to_le_bytes());
     bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
     bytes.extend_from_slice(&payload);
     Ok(bytes)
 }
 
-/// Decodes a checkpoint, checking magic, version, run fingerprint, length and checksum.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8], fingerprint: u64) -> Result<T, String> {
+/// Decodes a checkpoint, checking magic, version, length, checksum, and
+/// that it belongs to `binding`'s run and slot.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], binding: &Binding) -> Result<T, String> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return Err(
-            "not a quench checkpoint (bad header); delete it to recompute this sample".into(),
+            "not a quench checkpoint (bad header); delete it to recompute this unit".into(),
         );
     }
     let word = |range: std::ops::Range<usize>| -> u64 {
@@ -73,33 +134,45 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], fingerprint: u64) -> Result<T, 
     let version = word(8..12) as u32;
     if version != VERSION {
         return Err(format!(
-            "checkpoint format version {version}, this quench reads version {VERSION}"
+            "checkpoint format version {version}, this quench reads version {VERSION}; finish the run with the quench that started it, or delete the file to recompute this unit"
         ));
     }
-    if word(12..20) != fingerprint {
-        return Err("belongs to a different spec or quench version than this run".into());
-    }
-    let length = word(20..28) as usize;
-    let checksum = word(28..32) as u32;
+    let length = word(12..20) as usize;
+    let checksum = word(20..24) as u32;
     let payload = &bytes[HEADER..];
     if payload.len() != length {
         return Err(format!(
-            "truncated or corrupted: {} payload bytes, header says {length}; delete it to recompute this sample",
+            "truncated or corrupted: {} payload bytes, header says {length}; delete it to recompute this unit",
             payload.len()
         ));
     }
     if crc32fast::hash(payload) != checksum {
         return Err(
-            "checksum mismatch (corrupted); delete it to recompute this sample from the start"
+            "checksum mismatch (corrupted); delete it to recompute this unit from the start".into(),
+        );
+    }
+    let mut reader = payload;
+    let found: Binding = rmp_serde::decode::from_read(&mut reader)
+        .map_err(|e| format!("undecodable binding: {e}"))?;
+    if found.fingerprint != binding.fingerprint {
+        return Err(
+            "belongs to a different spec or quench version than this run; delete it to recompute this unit"
                 .into(),
         );
     }
-    rmp_serde::from_slice(payload).map_err(|e| format!("undecodable payload: {e}"))
+    if found != *binding {
+        return Err(format!(
+            "holds {}, but sits where {} belongs (copied or moved by hand?); delete it to recompute this unit",
+            found.describe(),
+            binding.describe()
+        ));
+    }
+    rmp_serde::decode::from_read(&mut reader).map_err(|e| format!("undecodable payload: {e}"))
 }
 
 /// Writes a checkpoint atomically.
-pub fn save<T: Serialize>(path: &Path, state: &T, fingerprint: u64) -> Result<(), RunError> {
-    let bytes = encode(state, fingerprint).map_err(|reason| RunError::Checkpoint {
+pub fn save<T: Serialize>(path: &Path, state: &T, binding: &Binding) -> Result<(), RunError> {
+    let bytes = encode(state, binding).map_err(|reason| RunError::Checkpoint {
         path: path.to_path_buf(),
         reason,
     })?;
@@ -107,9 +180,9 @@ pub fn save<T: Serialize>(path: &Path, state: &T, fingerprint: u64) -> Result<()
 }
 
 /// Loads a checkpoint if the file exists.
-pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<Option<T>, RunError> {
+pub fn load<T: DeserializeOwned>(path: &Path, binding: &Binding) -> Result<Option<T>, RunError> {
     match std::fs::read(path) {
-        Ok(bytes) => decode(&bytes, fingerprint)
+        Ok(bytes) => decode(&bytes, binding)
             .map(Some)
             .map_err(|reason| RunError::Checkpoint {
                 path: path.to_path_buf(),
@@ -137,6 +210,15 @@ mod tests {
         MultispinTempering, ParallelTempering, RandomPolicy, SweepOrder, TemperatureLadder,
         TemperingConfig, TemperingState, WordWidth,
     };
+
+    fn binding(fingerprint: u64) -> Binding {
+        Binding {
+            fingerprint,
+            family: "spin-glass".into(),
+            stage: Stage::Running,
+            unit: Unit::sample(0, 0),
+        }
+    }
 
     fn running_state() -> (TemperingState, Measurements) {
         let sample = ModelSpec::SherringtonKirkpatrick {
@@ -177,13 +259,13 @@ mod tests {
             measurements: &measurements,
             sites: Some(&sites),
         };
-        let bytes = encode(&borrowed, 42).unwrap();
+        let bytes = encode(&borrowed, &binding(42)).unwrap();
         let owned = SampleState {
             state,
             measurements,
             sites: Some(sites),
         };
-        assert_eq!(decode::<SampleState>(&bytes, 42).unwrap(), owned);
+        assert_eq!(decode::<SampleState>(&bytes, &binding(42)).unwrap(), owned);
     }
 
     #[test]
@@ -221,7 +303,8 @@ mod tests {
             measurements: &measurements,
             sites: None,
         };
-        let decoded: SampleState = decode(&encode(&borrowed, 7).unwrap(), 7).unwrap();
+        let decoded: SampleState =
+            decode(&encode(&borrowed, &binding(7)).unwrap(), &binding(7)).unwrap();
         assert_eq!(
             decoded,
             SampleState {
@@ -260,7 +343,8 @@ mod tests {
             measurements: vec![measurements; 3],
             sites: None,
         };
-        let decoded: BlockState = decode(&encode(&block, 7).unwrap(), 7).unwrap();
+        let decoded: BlockState =
+            decode(&encode(&block, &binding(7)).unwrap(), &binding(7)).unwrap();
         assert_eq!(decoded, block);
     }
 
@@ -273,29 +357,73 @@ mod tests {
             measurements: &measurements,
             sites: None,
         };
-        let bytes = encode(&borrowed, 42).unwrap();
+        let bytes = encode(&borrowed, &binding(42)).unwrap();
         let mut flipped = bytes.clone();
         let last = flipped.len() - 3;
         flipped[last] ^= 0x10;
         assert!(
-            decode::<SampleState>(&flipped, 42)
+            decode::<SampleState>(&flipped, &binding(42))
                 .unwrap_err()
                 .contains("checksum")
         );
         assert!(
-            decode::<SampleState>(&bytes[..bytes.len() - 5], 42)
+            decode::<SampleState>(&bytes[..bytes.len() - 5], &binding(42))
                 .unwrap_err()
                 .contains("truncated")
         );
         assert!(
-            decode::<SampleState>(&bytes, 43)
+            decode::<SampleState>(&bytes, &binding(43))
                 .unwrap_err()
                 .contains("different spec")
         );
         assert!(
-            decode::<SampleState>(b"garbage", 42)
+            decode::<SampleState>(b"garbage", &binding(42))
                 .unwrap_err()
                 .contains("header")
+        );
+    }
+
+    #[test]
+    fn checkpoint_in_another_slot_is_refused() {
+        let (state, measurements) = running_state();
+        let state = EngineState::Scalar(state);
+        let borrowed = SampleStateRef {
+            state: &state,
+            measurements: &measurements,
+            sites: None,
+        };
+        let bytes = encode(&borrowed, &binding(42)).unwrap();
+        let elsewhere = [
+            Binding {
+                unit: Unit::sample(0, 1),
+                ..binding(42)
+            },
+            Binding {
+                unit: Unit::sample(1, 0),
+                ..binding(42)
+            },
+            Binding {
+                stage: Stage::Finished,
+                ..binding(42)
+            },
+            Binding {
+                family: "memory".into(),
+                ..binding(42)
+            },
+        ];
+        for other in elsewhere {
+            let error = decode::<SampleState>(&bytes, &other).unwrap_err();
+            assert!(error.contains("sits where"), "{error}");
+            assert!(error.contains("grid point 0, samples 0..1"), "{error}");
+        }
+        // The binding is under the checksum: a slot edited in place is corruption.
+        let mut edited = bytes.clone();
+        let at = HEADER + 12;
+        edited[at] ^= 1;
+        assert!(
+            decode::<SampleState>(&edited, &binding(42))
+                .unwrap_err()
+                .contains("checksum")
         );
     }
 }

@@ -25,6 +25,8 @@ pub(crate) struct Workspace {
     /// The worker threads.
     pub pool: rayon::ThreadPool,
     session_path: PathBuf,
+    /// The advisory lock on `checkpoints/lock`, held while working.
+    _lock: fs::File,
     previous: Session,
     start: Instant,
     cpu_start: f64,
@@ -93,6 +95,17 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
             })));
         }
     }
+    if out.exists() && !checkpoints.exists() {
+        // With --resume: a directory that is neither a run in progress nor
+        // a finished one (handled above) must be empty, or it is the user's.
+        let mut entries = fs::read_dir(out).map_err(RunError::io(out))?;
+        if entries.next().is_some() {
+            return Err(RunError::Input(format!(
+                "{} is not a quench results directory (no checkpoints/, manifest.json or shard.json) and is not empty; --resume continues only a quench run: choose another --out",
+                out.display()
+            )));
+        }
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
         if threads == 0 {
@@ -104,6 +117,7 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     fs::create_dir_all(&checkpoints).map_err(RunError::io(&checkpoints))?;
+    let lock = lock(out, &checkpoints)?;
     let units = unit_directory(out);
     fs::create_dir_all(&units).map_err(RunError::io(&units))?;
     remove_partial_files(&checkpoints)?;
@@ -129,6 +143,7 @@ pub(crate) fn prepare(source: &str, options: &RunOptions) -> Result<Preparation,
         units,
         pool,
         session_path,
+        _lock: lock,
         previous,
         start: Instant::now(),
         cpu_start: manifest::process_cpu_seconds(),
@@ -216,6 +231,27 @@ impl Workspace {
             already_complete: false,
             shard: Some(record.shard),
         })
+    }
+}
+
+/// Takes the advisory lock of the run in `out`: one process at a time works
+/// in a results directory; a second is refused at once with a message.
+fn lock(out: &std::path::Path, checkpoints: &std::path::Path) -> Result<fs::File, RunError> {
+    let path = checkpoints.join("lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(RunError::io(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(RunError::Input(format!(
+            "another quench process is working in {} (it holds {}); wait for it to finish, or choose another --out",
+            out.display(),
+            path.display()
+        ))),
+        Err(fs::TryLockError::Error(source)) => Err(RunError::Io { path, source }),
     }
 }
 

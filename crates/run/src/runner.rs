@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomically;
-use crate::checkpoint;
+use crate::checkpoint::{self, Binding, Stage};
 use crate::directory::Preparation;
 use crate::error::RunError;
 use crate::family::{Family, ReportBuilder, Unit, UnitContext, registry};
@@ -295,7 +295,7 @@ pub fn run_family<F: Family>(
         Preparation::Finished(outcome) => return Ok(*outcome),
         Preparation::Ready(workspace) => workspace,
     };
-    let fingerprint = checkpoint::fingerprint(header.source);
+    let binding = |stage, unit: &Unit| Binding::new(header.source, family.name(), stage, *unit);
     let units: Vec<Unit> = family
         .plan(spec)
         .into_iter()
@@ -313,7 +313,7 @@ pub fn run_family<F: Family>(
         path: workspace
             .checkpoints
             .join(format!("{}.{RUNNING_EXTENSION}", unit.stem())),
-        fingerprint,
+        binding: binding(Stage::Running, unit),
         progress,
         interval: header.checkpoint_seconds,
         last_save: Cell::new(Instant::now()),
@@ -340,12 +340,13 @@ pub fn run_family<F: Family>(
             .par_iter()
             .map(|unit| {
                 let done = unit_path(unit);
-                if let Some(result) = checkpoint::load(&done, fingerprint)? {
+                let finished = binding(Stage::Finished, unit);
+                if let Some(result) = checkpoint::load(&done, &finished)? {
                     return Ok((*unit, result));
                 }
                 let context = context(unit, progress.counter());
                 let result = family.run_unit(spec, unit, &context)?;
-                checkpoint::save(&done, &result, fingerprint)?;
+                checkpoint::save(&done, &result, &finished)?;
                 match fs::remove_file(&context.path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                         return Err(RunError::io(&context.path)(e));
@@ -400,7 +401,6 @@ pub fn merge_family<F: Family>(
             )));
         }
     }
-    let fingerprint = checkpoint::fingerprint(header.source);
     let mut results = Vec::new();
     for unit in family.plan(spec) {
         let name = format!("{}.{UNIT_EXTENSION}", unit.stem());
@@ -416,7 +416,8 @@ pub fn merge_family<F: Family>(
                     unit.first + unit.count
                 ))
             })?;
-        let result = checkpoint::load(&found, fingerprint)?.ok_or_else(|| {
+        let binding = Binding::new(header.source, family.name(), Stage::Finished, unit);
+        let result = checkpoint::load(&found, &binding)?.ok_or_else(|| {
             RunError::Input(format!("{} vanished while merging", found.display()))
         })?;
         results.push((unit, result));

@@ -139,11 +139,11 @@ pub struct Header<'a> {
 }
 
 /// What one unit sees of the runner: its checkpoint (the running state,
-/// saved atomically with a CRC-32 and the run's fingerprint) and the
-/// progress counter.
+/// saved atomically with a CRC-32, the run's fingerprint and the unit's
+/// slot) and the progress counter.
 pub struct UnitContext<'a> {
     pub(crate) path: PathBuf,
-    pub(crate) fingerprint: u64,
+    pub(crate) binding: crate::checkpoint::Binding,
     pub(crate) progress: &'a AtomicU64,
     pub(crate) interval: f64,
     pub(crate) last_save: std::cell::Cell<Instant>,
@@ -152,7 +152,7 @@ pub struct UnitContext<'a> {
 impl UnitContext<'_> {
     /// The running state saved by an earlier session, if any.
     pub fn load<T: DeserializeOwned>(&self) -> Result<Option<T>, RunError> {
-        crate::checkpoint::load(&self.path, self.fingerprint)
+        crate::checkpoint::load(&self.path, &self.binding)
     }
 
     /// Whether the checkpoint interval has passed since the last save (or the unit's start).
@@ -162,7 +162,7 @@ impl UnitContext<'_> {
 
     /// Saves the running state now.
     pub fn save<T: Serialize>(&self, state: &T) -> Result<(), RunError> {
-        crate::checkpoint::save(&self.path, state, self.fingerprint)?;
+        crate::checkpoint::save(&self.path, state, &self.binding)?;
         self.last_save.set(Instant::now());
         Ok(())
     }

@@ -118,7 +118,10 @@ pub(super) fn grid_points(
         if let Some((first, _)) = fields[..i].iter().find(|(_, v)| v == value) {
             return Err(reporter.at(
                 path,
-                format!("field {} is listed twice (first at {first})", value.unwrap_or(0.0)),
+                format!(
+                    "field {} is listed twice (first at {first})",
+                    value.unwrap_or(0.0)
+                ),
                 "each field once",
             ));
         }

@@ -282,7 +282,10 @@ impl<'a> Reporter<'a> {
         if message == "duplicate key"
             && let Some(span) = &span
         {
-            let name = self.source[span.clone()].trim().trim_matches(['[', ']', '"']).trim();
+            let name = self.source[span.clone()]
+                .trim()
+                .trim_matches(['[', ']', '"'])
+                .trim();
             message = format!("`{name}` is given twice");
             allowed = Some("each key once".to_string());
         }
@@ -350,10 +353,19 @@ fn spin_glass_choices() -> Vec<(&'static str, String)> {
         ("algorithm.method", choices::<Method>()),
         ("algorithm.rule", choices::<LocalRule>()),
         ("algorithm.order", choices::<SweepOrder>()),
-        ("algorithm.kernel", choices::<crate::family::spin_glass::kernel::KernelChoice>()),
-        ("algorithm.lane_noise", choices::<crate::family::spin_glass::kernel::LaneNoise>()),
+        (
+            "algorithm.kernel",
+            choices::<crate::family::spin_glass::kernel::KernelChoice>(),
+        ),
+        (
+            "algorithm.lane_noise",
+            choices::<crate::family::spin_glass::kernel::LaneNoise>(),
+        ),
         ("temperatures.spacing", choices::<raw::Spacing>()),
-        ("model.couplings", choices::<quench_core::CouplingDistribution>()),
+        (
+            "model.couplings",
+            choices::<quench_core::CouplingDistribution>(),
+        ),
     ]
 }
 
