@@ -26,6 +26,7 @@ use crate::graph;
 use crate::lattice::HypercubicLattice;
 use crate::rng::{Purpose, stream};
 use crate::sample::{Bond, Geometry, Sample, Spin};
+use crate::structure::Structure;
 
 /// Distribution of the random couplings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -291,6 +292,78 @@ impl Ensemble {
             | Validated::ErdosRenyi { n, .. }
             | Validated::Hopfield { n, .. } => *n,
             Validated::Lattice { lattice, .. } => lattice.sites(),
+        }
+    }
+
+    /// What every sample shares, from the parameters alone (nothing is
+    /// drawn): see [`Structure`].
+    pub fn structure(&self) -> Structure {
+        let field = self.field != 0.0;
+        let pm = |c: &CouplingDistribution| *c == CouplingDistribution::PlusMinusOne;
+        let n = self.n();
+        match &self.validated {
+            Validated::Complete { couplings, .. } => Structure {
+                n,
+                dense: true,
+                bonds: 0,
+                regular_degree: None,
+                uniform_magnitude: pm(couplings),
+                field,
+                two_colourable: n <= 2,
+                shared_graph: true,
+            },
+            Validated::Hopfield { patterns, .. } => Structure {
+                n,
+                dense: true,
+                bonds: 0,
+                regular_degree: None,
+                // One pattern: J_ij = xi_i xi_j / N, all of one magnitude.
+                uniform_magnitude: *patterns == 1,
+                field,
+                two_colourable: n <= 2,
+                shared_graph: true,
+            },
+            Validated::Lattice { lattice, couplings } => Structure {
+                n,
+                dense: false,
+                bonds: lattice.dimension().saturating_mul(n),
+                regular_degree: Some(2 * lattice.dimension()),
+                uniform_magnitude: couplings.as_ref().is_none_or(pm),
+                field,
+                two_colourable: lattice.is_bipartite(),
+                shared_graph: true,
+            },
+            Validated::RandomRegular {
+                degree, couplings, ..
+            } => Structure {
+                n,
+                dense: false,
+                bonds: n.saturating_mul(*degree) / 2,
+                regular_degree: (*degree > 0).then_some(*degree),
+                uniform_magnitude: pm(couplings),
+                field,
+                // A random graph is not bipartite in general.
+                two_colourable: false,
+                shared_graph: false,
+            },
+            Validated::ErdosRenyi {
+                mean_degree,
+                couplings,
+                ..
+            } => Structure {
+                n,
+                dense: false,
+                // The mean, and a margin of five standard deviations.
+                bonds: {
+                    let mean = n as f64 * mean_degree / 2.0;
+                    (mean + 5.0 * mean.sqrt()) as usize
+                },
+                regular_degree: None,
+                uniform_magnitude: pm(couplings),
+                field,
+                two_colourable: false,
+                shared_graph: false,
+            },
         }
     }
 

@@ -35,12 +35,14 @@ pub mod lattice;
 pub mod observables;
 pub mod rng;
 pub mod sample;
+pub mod structure;
 
 pub use ensemble::{CouplingDistribution, Ensemble, ModelSpec};
 pub use error::{ModelError, ParameterError};
 pub use lattice::HypercubicLattice;
 pub use rng::{FamilyStreams, Purpose, StreamKey, StreamRng, UnitStreams, stream};
 pub use sample::{Bond, Geometry, Sample, Spin};
+pub use structure::Structure;
 
 /// A configuration with every spin drawn independently and uniformly from $\pm 1$.
 pub fn random_spins<R: rand::Rng + ?Sized>(n: usize, rng: &mut R) -> Vec<Spin> {

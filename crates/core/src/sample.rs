@@ -236,6 +236,40 @@ impl Sample {
         self.patterns.as_deref()
     }
 
+    /// What this sample is made of (see [`crate::Structure`]): the facts
+    /// that decide which kernels apply to it.
+    pub fn structure(&self) -> crate::Structure {
+        let n = self.n;
+        let (dense, bonds, regular_degree, uniform_magnitude) = match &self.couplings {
+            Couplings::Dense(matrix) => {
+                let magnitude = if n >= 2 { matrix[1].abs() } else { 1.0 };
+                let uniform = magnitude != 0.0
+                    && (0..n)
+                        .all(|i| (0..n).all(|j| i == j || matrix[i * n + j].abs() == magnitude));
+                (true, 0, None, uniform)
+            }
+            Couplings::Sparse { offsets, bonds, .. } => {
+                let degree = |i: usize| offsets[i + 1] - offsets[i];
+                let regular = (n > 0 && degree(0) > 0 && (1..n).all(|i| degree(i) == degree(0)))
+                    .then(|| degree(0));
+                let magnitude = bonds.first().map_or(1.0, |b| b.coupling.abs());
+                let uniform =
+                    magnitude != 0.0 && bonds.iter().all(|b| b.coupling.abs() == magnitude);
+                (false, bonds.len(), regular, uniform)
+            }
+        };
+        crate::Structure {
+            n,
+            dense,
+            bonds,
+            regular_degree,
+            uniform_magnitude,
+            field: self.has_field(),
+            two_colourable: self.two_colouring().is_some(),
+            shared_graph: !matches!(self.geometry, Geometry::Graph),
+        }
+    }
+
     /// Whether the couplings are stored densely (every pair).
     pub fn is_dense(&self) -> bool {
         matches!(self.couplings, Couplings::Dense(_))

@@ -78,7 +78,9 @@ pub use multispin::{
     MultispinConfig, MultispinLayout, MultispinState, MultispinTempering, RandomPolicy, WordWidth,
 };
 pub use run::{EnsembleRun, SampleRun, Schedule, run_ensemble, run_sample};
-pub use select::{Kernel, KernelRequest, check_kernels, fastest_valid, valid_kernels};
+pub use select::{
+    Kernel, KernelRequest, check_kernels, check_kernels_for, fastest_valid, valid_kernels,
+};
 pub use summary::{DisorderPoint, SampleShape, disorder_summary};
 pub use temperature::{TemperatureLadder, inverse_temperature};
 pub use tempering::{

@@ -31,12 +31,12 @@
 //! are correlated); a run whose statistics treat samples as independent in
 //! their thermal noise should ask for [`KernelRequest::independent_lanes`].
 
-use quench_core::Sample;
+use quench_core::{Sample, Structure};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SamplerError;
 use crate::local::{LocalRule, SweepOrder};
-use crate::multispin::{MultispinLayout, RandomPolicy, WordWidth};
+use crate::multispin::{RandomPolicy, WordWidth};
 
 /// A Monte Carlo kernel for local (single-spin) updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -128,6 +128,17 @@ pub fn check_kernels(
     sample: &Sample,
     request: &KernelRequest,
 ) -> Vec<(Kernel, Result<(), SamplerError>)> {
+    check_kernels_for(&sample.structure(), request)
+}
+
+/// [`check_kernels`] for every sample of a [`Structure`] (an ensemble's,
+/// known without drawing: [`quench_core::Ensemble::structure`]). Whether the
+/// multispin lanes can share a graph is the caller's to check
+/// ([`Structure::shared_graph`]).
+pub fn check_kernels_for(
+    structure: &Structure,
+    request: &KernelRequest,
+) -> Vec<(Kernel, Result<(), SamplerError>)> {
     let mut kernels = Vec::new();
     let not =
         |sampler: &'static str, reason: String| SamplerError::NotApplicable { sampler, reason };
@@ -160,12 +171,12 @@ pub fn check_kernels(
         Ok(())
     };
     // Multispin, widest words first, shared policy first.
-    let multispin_order = if sample.two_colouring().is_some() {
+    let multispin_order = if structure.two_colourable {
         SweepOrder::Checkerboard
     } else {
         SweepOrder::Sequential
     };
-    let layout = MultispinLayout::new(std::slice::from_ref(sample)).map(|_| ());
+    let layout = multispin_layout(structure);
     for policy in [
         RandomPolicy::SharedPerSite,
         RandomPolicy::IndependentPerLane,
@@ -187,7 +198,7 @@ pub fn check_kernels(
     }
     // Dense, fastest first.
     let dense = || -> Result<(), SamplerError> {
-        if !sample.is_dense() {
+        if !structure.dense {
             return Err(not(
                 "the dense kernel",
                 "the couplings are sparse; use the multispin or the scalar kernel".into(),
@@ -197,7 +208,7 @@ pub fn check_kernels(
     };
     kernels.push((
         Kernel::PackedSigns,
-        dense().and_then(|()| packed_signs(sample)),
+        dense().and_then(|()| packed_signs(structure)),
     ));
     kernels.push((Kernel::DenseF32, dense()));
     kernels.push((Kernel::DenseF64, dense()));
@@ -206,32 +217,49 @@ pub fn check_kernels(
 }
 
 /// Whether a dense sample has couplings $\pm|J|$ of one magnitude and no field.
-fn packed_signs(sample: &Sample) -> Result<(), SamplerError> {
+fn packed_signs(structure: &Structure) -> Result<(), SamplerError> {
     let not = |reason: String| SamplerError::NotApplicable {
         sampler: "the packed-sign dense kernel",
         reason,
     };
-    if sample.has_field() {
+    if structure.field {
         return Err(not(
             "the sample has a field; use DenseF32 or DenseF64".into()
         ));
     }
-    let n = sample.n();
-    if n < 2 {
-        return Ok(());
+    if !structure.uniform_magnitude {
+        return Err(not(
+            "it needs ±J couplings of one magnitude (use DenseF32 or DenseF64)".into(),
+        ));
     }
-    let magnitude = sample.coupling(0, 1).abs();
-    for i in 0..n {
-        let row = sample.dense_row(i).expect("dense");
-        if let Some((j, v)) = row
-            .iter()
-            .enumerate()
-            .find(|&(j, &v)| j != i && (v.abs() != magnitude || v == 0.0))
-        {
-            return Err(not(format!(
-                "J[{i}][{j}] = {v} while |J[0][1]| = {magnitude}; it needs ±J couplings of one magnitude (use DenseF32 or DenseF64)"
-            )));
-        }
+    Ok(())
+}
+
+/// Whether one sample of `structure` can be laid out for multispin coding
+/// (what [`crate::multispin::MultispinLayout::new`] checks of a single sample).
+fn multispin_layout(structure: &Structure) -> Result<(), SamplerError> {
+    let not = |reason: &str| SamplerError::NotApplicable {
+        sampler: "the multispin kernel",
+        reason: reason.to_string(),
+    };
+    if structure.dense {
+        return Err(not(
+            "the couplings are dense; use the dense kernel (quench_mc::dense) for complete graphs",
+        ));
+    }
+    if !structure
+        .regular_degree
+        .is_some_and(|d| (2..=8).contains(&d))
+    {
+        return Err(not(
+            "the graph is not regular with a degree from 2 to 8; use the scalar sampler",
+        ));
+    }
+    if !structure.uniform_magnitude {
+        return Err(not("multispin coding needs ±J couplings of one magnitude"));
+    }
+    if structure.field {
+        return Err(not("the sample has a field; multispin coding needs h = 0"));
     }
     Ok(())
 }
@@ -365,6 +393,110 @@ mod tests {
                     _ => continue,
                 };
                 crate::dense::DenseCouplings::new(&signs, precision).unwrap();
+            }
+        }
+    }
+
+    /// The checks from a sample's structure agree with what the kernels
+    /// themselves accept when built on the sample.
+    #[test]
+    fn structure_checks_agree_with_the_kernels() {
+        use crate::multispin::MultispinLayout;
+        use CouplingDistribution::{Gaussian, PlusMinusOne};
+        let models = [
+            ModelSpec::SherringtonKirkpatrick {
+                n: 9,
+                couplings: Gaussian,
+                field: 0.0,
+            },
+            ModelSpec::SherringtonKirkpatrick {
+                n: 9,
+                couplings: PlusMinusOne,
+                field: 0.0,
+            },
+            ModelSpec::SherringtonKirkpatrick {
+                n: 9,
+                couplings: PlusMinusOne,
+                field: 0.3,
+            },
+            ModelSpec::Hopfield {
+                n: 10,
+                patterns: 1,
+                field: 0.0,
+            },
+            ModelSpec::Hopfield {
+                n: 10,
+                patterns: 3,
+                field: 0.0,
+            },
+            ModelSpec::EdwardsAnderson {
+                dimension: 2,
+                length: 4,
+                couplings: PlusMinusOne,
+                field: 0.0,
+            },
+            ModelSpec::EdwardsAnderson {
+                dimension: 2,
+                length: 4,
+                couplings: Gaussian,
+                field: 0.0,
+            },
+            ModelSpec::EdwardsAnderson {
+                dimension: 3,
+                length: 3,
+                couplings: PlusMinusOne,
+                field: 0.0,
+            },
+            ModelSpec::EdwardsAnderson {
+                dimension: 2,
+                length: 4,
+                couplings: PlusMinusOne,
+                field: 0.5,
+            },
+            ModelSpec::Ferromagnet {
+                dimension: 4,
+                length: 2,
+                field: 0.0,
+            },
+            ModelSpec::Ferromagnet {
+                dimension: 1,
+                length: 5,
+                field: 0.0,
+            },
+            ModelSpec::RandomRegular {
+                n: 12,
+                degree: 3,
+                couplings: PlusMinusOne,
+                field: 0.0,
+            },
+            ModelSpec::RandomRegular {
+                n: 12,
+                degree: 9,
+                couplings: PlusMinusOne,
+                field: 0.0,
+            },
+            ModelSpec::ErdosRenyi {
+                n: 30,
+                mean_degree: 3.0,
+                couplings: PlusMinusOne,
+                field: 0.0,
+            },
+        ];
+        for model in models {
+            let sample = draw(model.clone());
+            let structure = sample.structure();
+            assert_eq!(
+                multispin_layout(&structure).is_ok(),
+                MultispinLayout::new(std::slice::from_ref(&sample)).is_ok(),
+                "{model:?}"
+            );
+            if sample.is_dense() {
+                assert_eq!(
+                    packed_signs(&structure).is_ok(),
+                    crate::dense::DenseCouplings::new(&sample, crate::DensePrecision::PackedSigns)
+                        .is_ok(),
+                    "{model:?}"
+                );
             }
         }
     }

@@ -31,9 +31,8 @@
 //! the samples as independent); `"independent"` gives every lane its own
 //! uniforms, at about a third of the speed.
 
-use quench_core::{ModelSpec, Sample};
-use quench_mc::multispin::{MultispinLayout, WordWidth};
-use quench_mc::{Kernel, KernelRequest, check_kernels};
+use quench_mc::multispin::WordWidth;
+use quench_mc::{Kernel, KernelRequest, check_kernels_for};
 use serde::{Deserialize, Serialize};
 
 use super::spec::{Algorithm, GridPoint, Reporter};
@@ -110,25 +109,15 @@ fn matches_choice(choice: KernelChoice, kernel: &Kernel) -> bool {
     choice == KernelChoice::Auto || choice.name() == kernel.name()
 }
 
-/// Whether the samples of a point share one graph (multispin lanes must):
-/// lattices always do; random graphs are drawn afresh for every sample.
-fn samples_share_a_graph(model: &ModelSpec, first: &Sample, second: Option<&Sample>) -> bool {
-    match model {
-        ModelSpec::EdwardsAnderson { .. } | ModelSpec::Ferromagnet { .. } => true,
-        _ => second
-            .is_none_or(|second| MultispinLayout::new(&[first.clone(), second.clone()]).is_ok()),
-    }
-}
-
-/// Resolves the kernel of every grid point (drawing samples 0 and 1 of
-/// each), or says at which key and point the spec's choice cannot run.
+/// Resolves the kernel of every grid point from its ensemble's structure
+/// (nothing is drawn), or says at which key and point the spec's choice
+/// cannot run.
 pub(crate) fn resolve(
     reporter: &Reporter<'_>,
     options: &KernelOptions,
     algorithm: &Algorithm,
     points: &mut [GridPoint],
     samples: u64,
-    seed: u64,
 ) -> Result<(), SpecError> {
     let width = match options.word_bits {
         None => None,
@@ -178,17 +167,11 @@ pub(crate) fn resolve(
         "algorithm.kernel"
     };
     for point in points.iter_mut() {
-        let draw = |index: u64| {
-            let (seed, stream) = super::sample_streams(seed, point.index, index);
-            point
-                .ensemble
-                .draw(seed, stream)
-                .map_err(|e| reporter.at("model", e.to_string(), ""))
-        };
-        let first = draw(0)?;
-        let second = if samples > 1 { Some(draw(1)?) } else { None };
-        let shared_graph = samples_share_a_graph(&point.model, &first, second.as_ref());
-        let checks = check_kernels(&first, &request);
+        let structure = point.ensemble.structure();
+        // Multispin lanes must share one graph: random graphs are drawn
+        // afresh for every sample.
+        let shared_graph = structure.shared_graph || samples == 1;
+        let checks = check_kernels_for(&structure, &request);
         let mut reasons = Vec::new();
         if algorithm.sweeps_per_round == 0 && options.choice != KernelChoice::Scalar {
             // Cluster updates only: they run on the scalar kernel's chains.

@@ -443,14 +443,13 @@ impl Spec {
                 "\"independent\" for a single temperature, or more temperatures",
             ));
         }
-        check_samplers(reporter, &algorithm, &points, seed)?;
+        check_samplers(reporter, &algorithm, &points)?;
         crate::family::spin_glass::kernel::resolve(
             reporter,
             &algorithm.kernel,
             &algorithm,
             &mut points,
             samples,
-            seed,
         )?;
         let overlap_distribution_slots = match &raw.observables.overlap_distribution_at {
             Some(values) => {
@@ -613,12 +612,12 @@ fn ladder(reporter: &Reporter<'_>, raw: &RawTemperatures) -> Result<TemperatureL
     }
 }
 
-/// Checks that the samplers apply to every grid point (drawing sample 0 of each).
+/// Checks that the samplers apply to every grid point (from the ensembles'
+/// structure: nothing is drawn).
 fn check_samplers(
     reporter: &Reporter<'_>,
     algorithm: &Algorithm,
     points: &[GridPoint],
-    seed: u64,
 ) -> Result<(), SpecError> {
     for point in points {
         if algorithm.wolff_updates_per_round > 0 {
@@ -646,19 +645,16 @@ fn check_samplers(
                     "\"sequential\" or \"random\"",
                 ));
             }
-            let sample = point
-                .ensemble
-                .draw(seed, 0)
-                .map_err(|e| reporter.at("model", e.to_string(), ""))?;
-            quench_mc::SingleSpinSampler::new(algorithm.rule, algorithm.order, &sample).map_err(
-                |e| {
-                    reporter.at(
-                        "algorithm.order",
-                        format!("at grid point {}: {e}", point.index),
-                        "\"sequential\" or \"random\"",
-                    )
-                },
-            )?;
+            if !point.ensemble.structure().two_colourable {
+                return Err(reporter.at(
+                    "algorithm.order",
+                    format!(
+                        "at grid point {}: the checkerboard order needs a proper two-colouring, and a periodic lattice of odd side length {} has none",
+                        point.index, point.size
+                    ),
+                    "\"sequential\" or \"random\", or even lengths",
+                ));
+            }
         }
     }
     Ok(())
