@@ -208,3 +208,92 @@ fn checkpoint_copied_over_another_slot_is_refused() {
     );
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// Sizes that cannot fit were aborting the process (exit 134) during
+/// validation or after the results directory was made. They are refused
+/// with the estimate and the limit, before anything is allocated or created.
+/// The limit is set, so the test does not depend on this machine's memory.
+#[test]
+fn sizes_that_cannot_fit_are_refused_before_allocation() {
+    let work = scratch("hardening-memory");
+    let cases = [
+        ("n = [8]", "n = [1000000000]"),
+        ("n = [8]", "n = [100000]"),
+        ("n = [8]", "n = [30000]"),
+        ("count = 3", "count = 1000000000"),
+        ("samples = 3", "samples = 1000000000000"),
+        ("replicas = 2", "replicas = 1000000000"),
+    ];
+    for (i, (from, to)) in cases.iter().enumerate() {
+        let spec = work.join(format!("case-{i}.toml"));
+        std::fs::write(&spec, SMALL.replace(from, to)).unwrap();
+        let out = work.join(format!("out-{i}"));
+        let output = quench()
+            .env("QUENCH_MEMORY_LIMIT", "4GiB")
+            .arg("run")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let expected: &[&str] = if to.starts_with("count") {
+            &["temperatures.count", "1..=65536"]
+        } else {
+            &["needs about", "QUENCH_MEMORY_LIMIT = 4GiB"]
+        };
+        refused(&output, expected);
+        assert!(!out.exists(), "{to} left {}", out.display());
+        let plan = quench()
+            .env("QUENCH_MEMORY_LIMIT", "4GiB")
+            .arg("plan")
+            .arg(&spec)
+            .output()
+            .unwrap();
+        refused(&plan, &[]);
+    }
+    let hopfield = work.join("hopfield.toml");
+    std::fs::write(
+        &hopfield,
+        "name = \"h\"\nseed = 1\n[model]\nmodel = \"hopfield\"\n[grid]\nn = [200000]\nalpha = [0.5]\n[algorithm]\nmethod = \"retrieval\"\n[ensemble]\nsamples = 2\n",
+    )
+    .unwrap();
+    let out = work.join("out-hopfield");
+    let output = quench()
+        .env("QUENCH_MEMORY_LIMIT", "4GiB")
+        .arg("run")
+        .arg(&hopfield)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    refused(&output, &["needs about"]);
+    assert!(!out.exists());
+    let exact = quench()
+        .env("QUENCH_MEMORY_LIMIT", "4GiB")
+        .args(["exact", "--model", "hopfield", "--n", "10", "--patterns"])
+        .args([
+            "100000000000",
+            "--samples",
+            "1",
+            "--temperatures",
+            "1",
+            "--seed",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    refused(&exact, &["needs about"]);
+    // The small spec fits, and "none" lifts the limit.
+    let spec = work.join("small.toml");
+    std::fs::write(&spec, SMALL).unwrap();
+    let plan = quench()
+        .env("QUENCH_MEMORY_LIMIT", "none")
+        .arg("plan")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    std::fs::remove_dir_all(&work).unwrap();
+}

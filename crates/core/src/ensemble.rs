@@ -367,6 +367,17 @@ impl Ensemble {
         }
     }
 
+    /// Bytes a drawn sample takes, and the draw needs while it runs (the
+    /// Hopfield patterns besides the couplings): an estimate, from the
+    /// parameters alone, for refusing what cannot fit before drawing.
+    pub fn draw_bytes(&self) -> f64 {
+        let extra = match &self.validated {
+            Validated::Hopfield { n, patterns } => 2.0 * *n as f64 * *patterns as f64,
+            _ => 0.0,
+        };
+        self.structure().sample_bytes() + extra
+    }
+
     /// Whether samples differ from one another (false for the ferromagnet).
     pub fn is_disordered(&self) -> bool {
         !matches!(

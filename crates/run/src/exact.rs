@@ -107,6 +107,16 @@ pub fn exact_ensemble(
             quench_exact::enumeration::MAX_SPINS
         )));
     }
+    // Refuse what cannot be drawn (a Hopfield sample with 1e11 patterns,
+    // say) before drawing it.
+    crate::memory::check(
+        &crate::memory::MemoryEstimate {
+            per_unit: ensemble.draw_bytes(),
+            per_result: 256.0 * temperatures.len() as f64,
+            units: samples as f64,
+        },
+        rayon::current_num_threads(),
+    )?;
     // per_sample[s][t] = (thermal, replica) averages.
     let per_sample: Vec<Vec<(quench_exact::ThermalAverages, quench_exact::ReplicaAverages)>> = (0
         ..samples)

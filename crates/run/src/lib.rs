@@ -37,6 +37,7 @@ pub mod figure;
 pub mod json_tables;
 pub mod locate;
 pub mod manifest;
+pub mod memory;
 pub mod progress;
 pub mod runner;
 pub mod table;

@@ -273,15 +273,17 @@ pub fn write_report(out: &Path) -> Result<Vec<String>, RunError> {
     registry::claiming(&source).report(&path.display().to_string(), &source, out)
 }
 
-/// The plan of a validated spec.
-pub fn plan<F: Family>(family: &F, spec: &F::Spec) -> Plan {
+/// The plan of a validated spec (refused, like the run, if the run could
+/// not fit in memory: a plan of too many units would not either).
+pub fn plan<F: Family>(family: &F, spec: &F::Spec) -> Result<Plan, RunError> {
+    crate::memory::check(&family.memory(spec), 1)?;
     let units = family.plan(spec);
-    Plan {
+    Ok(Plan {
         family: family.name(),
         name: family.header(spec).name.to_string(),
         work: units.iter().map(|u| family.work(spec, u)).collect(),
         units,
-    }
+    })
 }
 
 /// Runs (or resumes) `spec` of `family` into `options.out`.
@@ -291,6 +293,10 @@ pub fn run_family<F: Family>(
     options: &RunOptions,
 ) -> Result<RunOutcome, RunError> {
     let header = family.header(spec);
+    let threads = options.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    crate::memory::check(&family.memory(spec), threads.max(1))?;
     let workspace = match crate::directory::prepare(header.source, options)? {
         Preparation::Finished(outcome) => return Ok(*outcome),
         Preparation::Ready(workspace) => workspace,
@@ -379,6 +385,7 @@ pub fn merge_family<F: Family>(
     out: &Path,
 ) -> Result<RunOutcome, RunError> {
     let header = family.header(spec);
+    crate::memory::check(&family.memory(spec), 1)?;
     for shard in shards {
         let path = shard.join("shard.json");
         let record: ShardRecord = fs::read(&path)

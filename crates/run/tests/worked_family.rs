@@ -193,6 +193,15 @@ impl Family for Paramagnets {
         }
     }
 
+    fn memory(&self, spec: &Spec) -> quench_run::memory::MemoryEstimate {
+        // A unit holds its spins and a few sums; a result a few numbers.
+        quench_run::memory::MemoryEstimate {
+            per_unit: 8.0 * spec.raw.model.n as f64 + 1024.0,
+            per_result: 64.0,
+            units: (spec.raw.grid.temperature.len() as u64 * spec.raw.ensemble.samples) as f64,
+        }
+    }
+
     fn plan(&self, spec: &Spec) -> Vec<Unit> {
         (0..spec.raw.grid.temperature.len())
             .flat_map(|point| (0..spec.raw.ensemble.samples).map(move |s| Unit::sample(point, s)))

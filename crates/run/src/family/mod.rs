@@ -294,6 +294,11 @@ pub trait Family: Sync + 'static {
     /// The fields every spec has.
     fn header<'a>(&self, spec: &'a Self::Spec) -> Header<'a>;
 
+    /// The memory the spec's run needs, from the spec alone (nothing is
+    /// drawn or allocated): the runner refuses a run that cannot fit
+    /// before it creates anything ([`crate::memory`]).
+    fn memory(&self, spec: &Self::Spec) -> crate::memory::MemoryEstimate;
+
     /// The units of work, in the order their results are merged.
     fn plan(&self, spec: &Self::Spec) -> Vec<Unit>;
 

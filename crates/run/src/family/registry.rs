@@ -64,7 +64,7 @@ impl<F: Family> Registered for F {
 
     fn plan(&self, file: &str, source: &str) -> Result<Plan, RunError> {
         let spec = self.parse(file, source)?;
-        Ok(runner::plan(self, &spec))
+        runner::plan(self, &spec)
     }
 
     fn run(&self, file: &str, source: &str, options: &RunOptions) -> Result<RunOutcome, RunError> {

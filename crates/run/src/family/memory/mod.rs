@@ -102,6 +102,51 @@ impl Family for Memories {
         }
     }
 
+    fn memory(&self, spec: &MemorySpec) -> crate::memory::MemoryEstimate {
+        let samples = spec.samples as f64;
+        match &spec.experiment {
+            MemoryExperiment::Retrieval(r) => {
+                // Patterns (spin- and pattern-major, and packed), and the
+                // coupling matrix when the network builds one.
+                let per_unit = r
+                    .points
+                    .iter()
+                    .map(|p| {
+                        let n = p.n as f64;
+                        let patterns = (p.alpha * n).round().max(1.0);
+                        let matrix = match quench_learn::hopfield::HopfieldNetwork::resolve(
+                            Representation::Automatic,
+                            p.n,
+                            patterns as usize,
+                        ) {
+                            Representation::Couplings => 4.0 * n * n,
+                            _ => 0.0,
+                        };
+                        3.0 * n * patterns + matrix + 64.0 * n
+                    })
+                    .fold(0.0, f64::max);
+                crate::memory::MemoryEstimate {
+                    per_unit,
+                    per_result: 256.0,
+                    units: r.points.len() as f64 * samples,
+                }
+            }
+            MemoryExperiment::Capacity(c) => {
+                // Every sample of a size holds up to `upper` patterns.
+                let per_unit = c
+                    .sizes
+                    .iter()
+                    .map(|&n| 3.0 * n as f64 * c.upper as f64 + 64.0 * n as f64)
+                    .fold(0.0, f64::max);
+                crate::memory::MemoryEstimate {
+                    per_unit,
+                    per_result: 64.0 * (c.upper as f64).log2().max(1.0) * 64.0,
+                    units: c.sizes.len() as f64,
+                }
+            }
+        }
+    }
+
     fn plan(&self, spec: &MemorySpec) -> Vec<Unit> {
         match &spec.experiment {
             MemoryExperiment::Retrieval(r) => r

@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
 use crate::error::RunError;
+use kernel::MULTISPIN_UNIT;
 use protocol::{EngineState, Protocol};
 use sites::SiteAccumulator;
 pub use spec::{GridPoint, Spec};
@@ -146,6 +147,59 @@ impl Family for SpinGlasses {
             description: &spec.description,
             seed: spec.seed,
             checkpoint_seconds: spec.checkpoint_seconds,
+        }
+    }
+
+    fn memory(&self, spec: &Spec) -> crate::memory::MemoryEstimate {
+        let temperatures = spec.ladder.len() as f64;
+        let replicas = spec.algorithm.replicas as f64;
+        let samples = spec.samples as f64;
+        let (mut per_unit, mut per_result, mut units) = (0.0f64, 0.0f64, 0.0);
+        for point in &spec.points {
+            let structure = point.ensemble.structure();
+            let n = structure.n as f64;
+            let chains = temperatures * replicas;
+            // Overlap histograms (one bin per allowed value, per pair of
+            // replicas) and the per-temperature sums.
+            let histograms = temperatures * replicas * replicas * (n + 2.0) * 8.0;
+            let sites = if spec.site_magnetisations {
+                temperatures * n * 8.0 * 3.0
+            } else {
+                0.0
+            };
+            let spins = if spec.save_final_spins {
+                chains * n
+            } else {
+                0.0
+            };
+            let result = histograms + sites + spins + temperatures * 1024.0 + 4096.0;
+            let (unit, held, count) = if matches!(point.kernel, Kernel::Multispin { .. }) {
+                // Two samples held while packing, one bit per lane and chain.
+                let lanes = (samples.min(MULTISPIN_UNIT as f64) / 64.0).ceil() * 64.0;
+                let unit = 2.0 * point.ensemble.draw_bytes()
+                    + chains * n * lanes / 8.0 * 2.0
+                    + structure.bonds as f64 * lanes / 8.0
+                    + lanes * result;
+                (
+                    unit,
+                    lanes * result,
+                    (samples / MULTISPIN_UNIT as f64).ceil(),
+                )
+            } else {
+                // The sample, a kernel's copy of dense couplings, and every
+                // chain's spins and cached local fields.
+                let copy = if structure.dense { 8.0 * n * n } else { 0.0 };
+                let unit = point.ensemble.draw_bytes() + copy + chains * n * 9.0 + result;
+                (unit, result, samples)
+            };
+            per_unit = per_unit.max(unit);
+            per_result = per_result.max(held);
+            units += count;
+        }
+        crate::memory::MemoryEstimate {
+            per_unit,
+            per_result,
+            units,
         }
     }
 

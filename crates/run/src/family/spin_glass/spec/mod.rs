@@ -575,6 +575,9 @@ fn algorithm(reporter: &Reporter<'_>, raw: &RawAlgorithm) -> Result<Algorithm, S
     Ok(algorithm)
 }
 
+/// The most temperatures a ladder takes (checked before it is built).
+const MAX_TEMPERATURES: usize = 1 << 16;
+
 fn ladder(reporter: &Reporter<'_>, raw: &RawTemperatures) -> Result<TemperatureLadder, SpecError> {
     const ALLOWED: &str = "`values = [...]`, or `minimum`, `maximum`, `count` (and `spacing`)";
     match (&raw.values, raw.minimum, raw.maximum, raw.count) {
@@ -589,6 +592,13 @@ fn ladder(reporter: &Reporter<'_>, raw: &RawTemperatures) -> Result<TemperatureL
         }
         (None, Some(minimum), Some(maximum), Some(count)) => {
             let count = non_negative(reporter, "temperatures.count", count, 1)? as usize;
+            if count > MAX_TEMPERATURES {
+                return Err(reporter.at(
+                    "temperatures.count",
+                    format!("{count} temperatures is beyond any tempering ladder"),
+                    format!("an integer in 1..={MAX_TEMPERATURES}"),
+                ));
+            }
             let spacing = raw.spacing.unwrap_or(Spacing::Geometric);
             let ladder = match spacing {
                 Spacing::Geometric => TemperatureLadder::geometric(minimum, maximum, count),
