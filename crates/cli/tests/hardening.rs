@@ -297,3 +297,18 @@ fn sizes_that_cannot_fit_are_refused_before_allocation() {
     assert!(plan.status.success(), "{}", text(&plan.stderr));
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// `[temperatures] minimum = 1e-300` ran every sample, then failed drawing
+/// the replica-symmetric curve (exit 1), and `--resume` failed the same way
+/// forever. Theory curves are drawn where their solvers converge.
+#[test]
+fn ladder_down_to_1e_300_finishes_its_run() {
+    let work = scratch("hardening-tiny-temperature");
+    let spec = work.join("tiny.toml");
+    std::fs::write(&spec, SMALL.replace("minimum = 0.5", "minimum = 1e-300")).unwrap();
+    let out = work.join("out");
+    let output = run_quietly(Some(&spec), &out, &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(out.join("manifest.json").exists());
+    std::fs::remove_dir_all(&work).unwrap();
+}
