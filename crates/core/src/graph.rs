@@ -28,7 +28,7 @@ pub fn check_regular(n: usize, degree: usize) -> Result<(), ParameterError> {
     if n == 0 {
         return Err(ParameterError::new("n", n, "a positive integer"));
     }
-    if degree >= n || !(n * degree).is_multiple_of(2) {
+    if degree >= n || !(n.is_multiple_of(2) || degree.is_multiple_of(2)) {
         return Err(ParameterError::new(
             "degree",
             degree,
@@ -195,6 +195,13 @@ pub fn erdos_renyi<R: Rng + ?Sized>(
 
 #[cfg(test)]
 mod tests {
+    /// Found by the spec fuzzer: n * degree overflowed for huge n.
+    #[test]
+    fn regular_graph_check_of_huge_sizes_does_not_overflow() {
+        assert!(check_regular(usize::MAX - 1, usize::MAX / 2).is_ok());
+        assert!(check_regular(usize::MAX, usize::MAX - 2).is_err());
+    }
+
     use super::*;
     use crate::rng::{Purpose, stream};
 

@@ -434,6 +434,13 @@ impl Spec {
         let seed = non_negative(reporter, "seed", raw.seed, 0)?;
         let (size_key, mut points) = grid_points(reporter, &raw)?;
         let samples = non_negative(reporter, "ensemble.samples", raw.ensemble.samples, 1)?;
+        if samples > 1 << 40 {
+            return Err(reporter.at(
+                "ensemble.samples",
+                format!("{samples} samples is beyond any run"),
+                "an integer in 1..=1099511627776 (2^40)",
+            ));
+        }
         let algorithm = algorithm(reporter, &raw.algorithm)?;
         let ladder = ladder(reporter, &raw.temperatures)?;
         if algorithm.method == Method::ParallelTempering && ladder.len() < 2 {
@@ -552,6 +559,28 @@ fn algorithm(reporter: &Reporter<'_>, raw: &RawAlgorithm) -> Result<Algorithm, S
             lane_noise: raw.lane_noise,
         },
     };
+    // Counts beyond any run (2^40 rounds is decades of the fastest
+    // kernel) would only overflow the progress arithmetic.
+    for (key, value) in [
+        ("algorithm.sweeps_per_round", algorithm.sweeps_per_round),
+        (
+            "algorithm.wolff_updates_per_round",
+            algorithm.wolff_updates_per_round,
+        ),
+        (
+            "algorithm.equilibration_rounds",
+            algorithm.equilibration_rounds,
+        ),
+        ("algorithm.measurement_rounds", algorithm.measurement_rounds),
+    ] {
+        if value > MAX_ROUNDS {
+            return Err(reporter.at(
+                key,
+                format!("{value} is beyond any run"),
+                format!("an integer <= {MAX_ROUNDS} (2^40)"),
+            ));
+        }
+    }
     if algorithm.measure_every > algorithm.measurement_rounds {
         return Err(reporter.at(
             "algorithm.measure_every",
@@ -574,6 +603,9 @@ fn algorithm(reporter: &Reporter<'_>, raw: &RawAlgorithm) -> Result<Algorithm, S
     }
     Ok(algorithm)
 }
+
+/// The most rounds (or sweeps per round) a spec asks for.
+const MAX_ROUNDS: u64 = 1 << 40;
 
 /// The most temperatures a ladder takes (checked before it is built).
 const MAX_TEMPERATURES: usize = 1 << 16;
