@@ -49,7 +49,8 @@ if cargo run --release --quiet -p quench-cli -- bench --help >/dev/null 2>&1; th
 else
     quench_json="$(cargo run --release --quiet -p quench-mc --example bench_workload -- ea3d-16 1 multispin 512 shared "$seconds")"
 fi
-quench_rate="$(printf '%s' "$quench_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["flips_per_ns"])')"
+# `quench bench --json` lists its measurements under "results"; the example prints one.
+quench_rate="$(printf '%s' "$quench_json" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["results"][0]["flips_per_ns"] if "results" in d else d["flips_per_ns"])')"
 
 printf 'peapods 3D ±J L=16 Metropolis, 1 thread: %s flips/ns\n' "$peapods_rate"
 printf 'quench  3D ±J L=16 multispin,  1 thread: %s flips/ns\n' "$quench_rate"

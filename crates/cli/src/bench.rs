@@ -131,10 +131,8 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
         results.push(result);
     }
     if args.json {
-        match serde_json::to_string_pretty(&results) {
-            Ok(text) => println!("{text}"),
-            Err(e) => return Err(RunError::Encoding(e.to_string())),
-        }
+        let text = crate::print::json_text(&serde_json::json!({ "results": results }))?;
+        println!("{text}");
     }
     Ok(())
 }

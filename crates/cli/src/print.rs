@@ -2,13 +2,38 @@
 
 use std::path::Path;
 
-use quench_run::RunOutcome;
 use quench_run::exact::{Averaged, ExactEnsemble};
 use quench_run::family::spin_glass::markdown::with_error;
 use quench_run::runner::Plan;
+use quench_run::{RunError, RunOutcome};
 
+/// The version of quench, as every `--json` document gives it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `value` as a `--json` document: its fields and `quench_version`, the
+/// version of quench that wrote it. Every document is a JSON object, so a
+/// consumer always finds the version at the top; a list is printed under a
+/// name (`quench models --json` gives `{"families": [...]}`).
+pub fn document<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, RunError> {
+    let mut document =
+        serde_json::to_value(value).map_err(|e| RunError::Encoding(e.to_string()))?;
+    let serde_json::Value::Object(fields) = &mut document else {
+        return Err(RunError::Encoding(format!(
+            "a --json document must be a JSON object, not {document}"
+        )));
+    };
+    fields.insert("quench_version".into(), VERSION.into());
+    Ok(document)
+}
+
+/// The text of `value`'s `--json` [`document`], pretty-printed.
+pub fn json_text<T: serde::Serialize>(value: &T) -> Result<String, RunError> {
+    serde_json::to_string_pretty(&document(value)?).map_err(|e| RunError::Encoding(e.to_string()))
+}
+
+/// Prints `value` as one `--json` [`document`].
 fn json<T: serde::Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
+    match json_text(value) {
         Ok(text) => println!("{text}"),
         Err(e) => eprintln!("error: cannot print JSON: {e}"),
     }
@@ -132,7 +157,7 @@ pub fn models(as_json: bool) {
         .map(|f| f.describe())
         .collect();
     if as_json {
-        json(&families);
+        json(&serde_json::json!({ "families": families }));
         return;
     }
     for family in &families {

@@ -148,7 +148,9 @@ fn failure(error: TheoryError) -> RunError {
 
 /// Prints `value` (JSON or the `human` text) and, with `--out DIR`, writes
 /// its tables there as Parquet ([`quench_run::json_tables`]) beside
-/// `result.json`.
+/// `result.json`. The JSON (printed and stored) is the `--json`
+/// [`document`](crate::print::document), with `quench_version`; the tables
+/// hold the result alone.
 fn emit<T: serde::Serialize>(
     value: &T,
     as_json: bool,
@@ -156,6 +158,7 @@ fn emit<T: serde::Serialize>(
     human: impl FnOnce(),
 ) -> Result<(), RunError> {
     let document = serde_json::to_value(value).map_err(|e| RunError::Encoding(e.to_string()))?;
+    let text = crate::print::json_text(&document)?;
     if let Some(directory) = out {
         if directory.exists() && !directory.is_dir() {
             return Err(RunError::Input(format!(
@@ -167,14 +170,10 @@ fn emit<T: serde::Serialize>(
         for (name, table) in quench_run::json_tables::tables_from_json(&document) {
             table.write(&directory.join(format!("{name}.parquet")))?;
         }
-        let text = serde_json::to_string_pretty(&document)
-            .map_err(|e| RunError::Encoding(e.to_string()))?;
         let path = directory.join("result.json");
         quench_run::atomic::write_atomically(&path, text.as_bytes())?;
     }
     if as_json {
-        let text = serde_json::to_string_pretty(&document)
-            .map_err(|e| RunError::Encoding(e.to_string()))?;
         println!("{text}");
     } else {
         human();

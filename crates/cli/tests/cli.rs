@@ -278,7 +278,7 @@ fn models_lists_every_model_as_json() {
     assert!(output.status.success());
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let family = |name: &str| {
-        document
+        document["families"]
             .as_array()
             .unwrap()
             .iter()
