@@ -51,7 +51,7 @@
 use serde::Serialize;
 
 use crate::error::{self, TheoryError};
-use crate::parisi::engine::{Measure, Mixture, Problem};
+use crate::parisi::engine::{LOW_TEMPERATURE, Measure, Mixture, Problem};
 use crate::parisi::solve::{Solved, optimise, refine, split_widest};
 use crate::sk::replica_symmetric;
 use quench_core::ParameterError;
@@ -188,8 +188,9 @@ pub struct ReplicaBreaking {
     pub entropy: Option<f64>,
     /// Magnetisation per spin.
     pub magnetisation: f64,
-    /// Susceptibility $\beta\int_0^1 x(q)\,dq = \int_0^1\gamma$ (at $T = 0$ without the
-    /// contribution concentrated at $q = 1$, which vanishes in the full-RSB limit).
+    /// Susceptibility $\chi = \beta\left(1 - \int_0^1 q(x)\,dx\right) = \int_0^1\gamma$. At $T = 0$
+    /// this includes $C = \lim\beta(1 - q_{\max})$, the part of $\int\gamma$ concentrated at
+    /// $q = 1$, from the energy identity $e_0 = -C - \int_0^1\gamma(s)\,s\,ds - hm$.
     pub susceptibility: f64,
     /// The Parisi order parameter $q(x)$ as steps.
     pub order_parameter: Vec<ParisiStep>,
@@ -245,17 +246,44 @@ fn problem(temperature: f64, field: f64, options: &ParisiOptions) -> Problem {
     }
 }
 
-/// First guess for one step of RSB.
-fn one_step_guess(temperature: f64, field: f64) -> Result<Measure, TheoryError> {
+/// First guess for one step of RSB. Below [`LOW_TEMPERATURE`] it is the
+/// zero-temperature one-step solution continued to $T$: $\gamma_0 = y$, and
+/// $q_1 = 1 - CT$ with $C$ from the energy identity (see [`plateau_gap`]).
+fn one_step_guess(
+    temperature: f64,
+    field: f64,
+    options: &ParisiOptions,
+) -> Result<Measure, TheoryError> {
     let field = field.abs();
-    if temperature == 0.0 {
+    let zero_temperature_guess = || {
         let q0 = 0.4 + 0.5 * (1.0 - (-field).exp());
-        return Ok(Measure {
+        Measure {
             starts: vec![q0],
             gammas: vec![1.5],
-        });
+        }
+    };
+    if temperature == 0.0 {
+        return Ok(zero_temperature_guess());
     }
     let beta = 1.0 / temperature;
+    if temperature < LOW_TEMPERATURE {
+        let ground = problem(0.0, field, options);
+        let solved = optimise(
+            &ground,
+            &zero_temperature_guess(),
+            options.tolerance,
+            options.max_iterations,
+        );
+        let (q0, y) = (solved.measure.starts[0], solved.measure.gammas[0]);
+        let gap = plateau_gap(&solved, field)
+            .filter(|c| c.is_finite() && *c > 0.0)
+            .unwrap_or(1.0);
+        let upper = (1.0 - gap * temperature).max(0.5 * (1.0 + q0));
+        return Ok(Measure {
+            starts: vec![q0.min(0.9 * upper), upper],
+            gammas: vec![y.min(0.5 * beta), beta],
+        });
+    }
     let q = replica_symmetric::solve_overlap(beta, field)?.max(1e-3);
     let q0 = 0.5 * q;
     Ok(Measure {
@@ -263,6 +291,62 @@ fn one_step_guess(temperature: f64, field: f64) -> Result<Measure, TheoryError> 
         gammas: vec![0.5 * beta, beta],
     })
 }
+
+/// $C = \lim_{T\to0}\beta(1 - q_{\max})$ of a zero-temperature solution, from
+/// the energy identity $u = -\frac\beta2\left(1 - \int_0^1 q^2dx\right) - hm$,
+/// which in the limit reads $e_0 = -C - \int_0^1\gamma(s)\,s\,ds - hm$ (for one
+/// step at $h = 0$: $e_0 = -C - y(1 - q_0^2)/2$). `None` at $T > 0$.
+fn plateau_gap(solved: &Solved, field: f64) -> Option<f64> {
+    let measure = &solved.measure;
+    let levels = measure.starts.len();
+    if levels != measure.gammas.len() {
+        return None;
+    }
+    let integral: f64 = (0..levels)
+        .map(|l| {
+            let end = if l + 1 < levels {
+                measure.starts[l + 1]
+            } else {
+                1.0
+            };
+            0.5 * measure.gammas[l] * (end * end - measure.starts[l].powi(2))
+        })
+        .sum();
+    let ground = -solved.evaluation.value;
+    Some(-ground - integral - field.abs() * solved.evaluation.magnetisation)
+}
+
+/// Refuses a minimisation that did not reach its tolerance or whose value
+/// is not a finite number: its free energy would not be the stated precision.
+fn converged(solved: Solved, options: &ParisiOptions, steps: usize) -> Result<Solved, TheoryError> {
+    let finite = solved.evaluation.value.is_finite()
+        && solved.gradient_norm.is_finite()
+        && solved.measure.starts.iter().all(|s| s.is_finite())
+        && solved.measure.gammas.iter().all(|g| g.is_finite());
+    if finite && solved.gradient_norm <= ACCEPTED_GRADIENT * options.tolerance.max(1e-8) {
+        return Ok(solved);
+    }
+    Err(TheoryError::NotConverged {
+        method: match steps {
+            1 => "the one-step Parisi minimisation",
+            2 => "the two-step Parisi minimisation",
+            _ => "the k-step Parisi minimisation",
+        },
+        iterations: solved.iterations,
+        residual: if finite {
+            solved.gradient_norm
+        } else {
+            f64::NAN
+        },
+        tolerance: ACCEPTED_GRADIENT * options.tolerance.max(1e-8),
+        advice: "no number is given at this point; try the other --accuracy, or the point T = 0",
+    })
+}
+
+/// How far above its tolerance a minimisation may stop (BFGS stops at the
+/// round-off floor of the functional, where the gradient is no longer
+/// resolved) and still count as converged.
+const ACCEPTED_GRADIENT: f64 = 100.0;
 
 /// The $k$-step RSB solution of SK at $T \ge 0$, field $h$.
 ///
@@ -293,7 +377,7 @@ pub fn replica_symmetry_breaking(
     let zero = temperature == 0.0;
     let mut solved = optimise(
         &problem,
-        &one_step_guess(temperature, field)?,
+        &one_step_guess(temperature, field, options)?,
         options.tolerance,
         options.max_iterations,
     );
@@ -350,7 +434,7 @@ pub fn full_replica_symmetry_breaking(
     let zero = temperature == 0.0;
     let mut solved = optimise(
         &problem,
-        &one_step_guess(temperature, field)?,
+        &one_step_guess(temperature, field, options)?,
         options.tolerance,
         options.max_iterations,
     );
@@ -476,15 +560,27 @@ fn result(problem: &Problem, field: f64, steps: usize, solved: &Solved) -> Repli
     let sign = if field < 0.0 { -1.0 } else { 1.0 };
     let magnetisation = sign * solved.evaluation.magnetisation;
     let free_energy = -solved.evaluation.value;
-    let susceptibility: f64 = (0..levels)
-        .map(|l| measure.gammas[l] * (end(l) - measure.starts[l]))
-        .sum();
+    // chi = beta (1 - int q dx) = int gamma: at T > 0 the last level gives
+    // beta (1 - q_max); at T = 0 its limit C comes from the energy identity.
+    let plateau = if temperature > 0.0 {
+        0.0
+    } else {
+        plateau_gap(solved, field).unwrap_or(f64::NAN)
+    };
+    let susceptibility: f64 = plateau
+        + (0..levels)
+            .map(|l| measure.gammas[l] * (end(l) - measure.starts[l]))
+            .sum::<f64>();
     let (energy, entropy) = if temperature > 0.0 {
         let integral: f64 = (0..levels)
             .map(|l| 0.5 * measure.gammas[l] * (end(l).powi(2) - measure.starts[l].powi(2)))
             .sum();
         let energy = -integral - field * magnetisation;
-        (energy, Some((energy - free_energy) / temperature))
+        // -df/dT directly where beta (u - f) would divide round-off by T.
+        let entropy = problem
+            .entropy(measure)
+            .unwrap_or((energy - free_energy) / temperature);
+        (energy, Some(entropy))
     } else {
         (free_energy, None)
     };
