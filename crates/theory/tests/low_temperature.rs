@@ -128,6 +128,26 @@ fn one_step_is_smooth_across_the_change_of_formulation() {
     assert!((above.susceptibility - below.susceptibility).abs() < 1e-4);
 }
 
+/// Between T = 0 and the lowest supported temperature the solvers refuse
+/// with a parameter error naming the temperature (status 2 on the command
+/// line), rather than print a number that the many-step minimisation has
+/// not reliably found.
+#[test]
+fn temperatures_between_zero_and_the_minimum_are_refused() {
+    use quench_theory::TheoryError;
+    use quench_theory::sk::MINIMUM_TEMPERATURE;
+    for t in [1e-300, 1e-6, 0.5 * MINIMUM_TEMPERATURE] {
+        let error = replica_symmetry_breaking(t, 0.0, 2, &ParisiOptions::fast()).unwrap_err();
+        assert!(
+            matches!(&error, TheoryError::Parameter(p) if p.parameter == "temperature"),
+            "{error}"
+        );
+        let error = full_replica_symmetry_breaking(t, 0.0, &ParisiOptions::fast()).unwrap_err();
+        assert!(error.to_string().contains("T = 0"), "{error}");
+    }
+    assert!(replica_symmetry_breaking(MINIMUM_TEMPERATURE, 0.0, 1, &ParisiOptions::fast()).is_ok());
+}
+
 fn full(t: f64, max_steps: usize) -> quench_theory::sk::FullReplicaBreaking {
     let options = ParisiOptions {
         max_steps,
