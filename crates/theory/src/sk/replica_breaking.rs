@@ -18,6 +18,27 @@
 //! Gaussian integration-by-parts identity $u = -\frac\beta2(1 - \int_0^1 q(x)^2dx) - hm$),
 //! $s = \beta(u - f)$, $\chi = \beta\int_0^1 x(q)\,dq$.
 //!
+//! ## Low temperature
+//!
+//! As $T \to 0$ the last level ($\gamma = \beta$ on $[q_k, 1)$) becomes
+//! $T\ln 2\cosh(\beta y)$, a kink of width $T$, with $1 - q_k = CT$. Below
+//! $T = 0.25$ it is merged in closed form with the level below (see the
+//! `parisi::kink` source): the functional is then the zero-temperature one
+//! with its top at $q_k$, plus a correction of order $T^2$, and stays well
+//! conditioned. The entropy is $-\partial f/\partial T$ at fixed
+//! $C = \beta(1 - q_k)$ and the lower levels, the energy $f + Ts$. The
+//! $T \to 0$ limits are those of the zero-temperature solution, whose
+//! susceptibility includes $C$ (from $e_0 = -C - \int\gamma s\,ds - hm$).
+//! Full RSB (16 steps, accurate) gives $s \approx 0.72\,T^2$ and
+//! $e - e_0 \approx \frac23 0.72\,T^3$ below $T = 0.05$; one step gives
+//! $s \to -0.0139$ (a finite number of steps has a negative entropy at $T = 0$).
+//! Between $0$ and [`MINIMUM_TEMPERATURE`] the solvers refuse.
+//!
+//! A minimisation that stops above its accepted gradient, or at a value that
+//! is not finite, is a [`TheoryError::NotConverged`]; a full-RSB sequence
+//! whose free energy falls with $k$ is a [`TheoryError::NoSolution`]. No
+//! number that did not converge is returned.
+//!
 //! ## Near $T_c$ the $k$-step $q(x)$ is poorly determined
 //!
 //! Close to $T_c = 1$ (at $h = 0$) the Parisi solution is
@@ -784,5 +805,57 @@ fn result(problem: &Problem, field: f64, steps: usize, solved: &Solved) -> Repli
         gradient_norm: solved.gradient_norm,
         iterations: solved.iterations,
         grid_spacing: problem.dx,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parisi::engine::Evaluation;
+
+    fn solved(value: f64, gradient_norm: f64) -> Solved {
+        Solved {
+            measure: Measure {
+                starts: vec![0.4, 0.99],
+                gammas: vec![1.3, 50.0],
+            },
+            evaluation: Evaluation {
+                value,
+                grad_starts: vec![0.0; 2],
+                grad_gammas: vec![0.0; 2],
+                magnetisation: 0.0,
+                entropy: None,
+            },
+            iterations: 12,
+            gradient_norm,
+        }
+    }
+
+    /// A minimisation that stopped far from its tolerance, or at a value that
+    /// is not a number, is an error and never a result.
+    #[test]
+    fn unconverged_or_non_finite_minimisations_are_refused() {
+        let options = ParisiOptions::fast();
+        assert!(converged(solved(0.76, 1e-7), &options, 1).is_ok());
+        for (value, gradient) in [(0.76, 1.0), (f64::INFINITY, 1e-7), (f64::NAN, 1e-7)] {
+            let error = converged(solved(value, gradient), &options, 2).unwrap_err();
+            assert!(
+                matches!(error, TheoryError::NotConverged { .. }),
+                "{value} {gradient}: {error}"
+            );
+        }
+    }
+
+    /// f_k = -min P over a growing family can only rise with k.
+    #[test]
+    fn a_free_energy_falling_with_the_number_of_steps_is_refused() {
+        let term = |steps, free_energy| StepConvergence {
+            steps,
+            free_energy,
+            energy: free_energy,
+            entropy: None,
+        };
+        assert!(monotone(&[term(1, -0.7652), term(2, -0.7636)]).is_ok());
+        assert!(monotone(&[term(1, -0.7652), term(2, -0.7756)]).is_err());
     }
 }
