@@ -296,7 +296,9 @@ fn check_inputs(temperature: f64, field: f64) -> Result<(f64, f64), TheoryError>
 /// means a minimisation stopped at the wrong place.
 fn monotone(convergence: &[StepConvergence]) -> Result<(), TheoryError> {
     for pair in convergence.windows(2) {
-        if pair[1].free_energy < pair[0].free_energy - 1e-7 {
+        // Beyond the presets' own accuracy (about 1e-6; near T_c, 2 and 4
+        // steps can differ by 2e-7 in either direction).
+        if pair[1].free_energy < pair[0].free_energy - 1e-5 {
             return Err(TheoryError::NoSolution {
                 what: "converged full-RSB sequence",
                 reason: format!(
@@ -856,6 +858,8 @@ mod tests {
             entropy: None,
         };
         assert!(monotone(&[term(1, -0.7652), term(2, -0.7636)]).is_ok());
+        // Round-off near T_c (seen at T = 0.5) is not a fall.
+        assert!(monotone(&[term(2, -0.8265691), term(4, -0.8265693)]).is_ok());
         assert!(monotone(&[term(1, -0.7652), term(2, -0.7756)]).is_err());
     }
 }
