@@ -137,6 +137,8 @@ pub struct HopfieldArgs {
     json: bool,
 }
 
+/// A parameter outside the supported domain is bad input (status 2); a
+/// solver that did not converge is a failure (status 1). Either way no number is printed.
 fn failure(error: TheoryError) -> RunError {
     match error {
         TheoryError::Parameter(p) => {
@@ -239,6 +241,7 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                         if let Some(entropy) = s.entropy {
                             println!("  entropy {entropy:.10}");
                         }
+                        println!("  susceptibility {:.10}", s.susceptibility);
                         for step in &s.order_parameter {
                             println!(
                                 "  q = {:.8} for x in [{:.6}, {:.6}]",
@@ -257,9 +260,12 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                             s.free_energy, s.error_estimate, s.discretisation_error
                         );
                         println!(
-                            "  energy {:.9}   ({} steps)",
-                            s.solution.energy, s.solution.steps
+                            "  energy {:.9} ± {:.1e} (extrapolated; {:.9} with {} steps)",
+                            s.energy, s.energy_error, s.solution.energy, s.solution.steps
                         );
+                        if let (Some(entropy), Some(error)) = (s.entropy, s.entropy_error) {
+                            println!("  entropy {entropy:.3e} ± {error:.1e} (extrapolated)");
+                        }
                         for c in &s.convergence {
                             println!("  k = {:>3}: f = {:.10}", c.steps, c.free_energy);
                         }
@@ -409,4 +415,31 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 16 item 10: a theory point that cannot be computed exits with a
+    /// reason, 2 for a parameter outside the domain and 1 for a numerical failure.
+    #[test]
+    fn theory_failures_map_to_exit_status_2_or_1() {
+        let domain =
+            quench_theory::sk::replica_symmetry_breaking(1e-4, 0.0, 1, &ParisiOptions::fast())
+                .unwrap_err();
+        let error = failure(domain);
+        assert_eq!(error.exit_status(), 2);
+        assert!(error.to_string().contains("--temperature"), "{error}");
+        let numerical = TheoryError::NotConverged {
+            method: "the one-step Parisi minimisation",
+            iterations: 7,
+            residual: 1.0,
+            tolerance: 1e-3,
+            advice: "no number is given at this point",
+        };
+        let error = failure(numerical);
+        assert_eq!(error.exit_status(), 1);
+        assert!(error.to_string().contains("did not converge"), "{error}");
+    }
 }

@@ -256,3 +256,114 @@ fn hopfield_prints_the_capacity_and_the_overlap_there() {
     let warm = json(&["theory", "hopfield", "--temperature", "0.5", "--json"]);
     assert!(number(&warm, "/alpha_c") < number(&document, "/alpha_c"));
 }
+
+/// Every number in `document` is finite (JSON has no NaN or infinity: serde
+/// writes them as null, which is what issue 16 item 10 saw at T = 0.01).
+fn assert_all_numbers(document: &serde_json::Value, path: &str) {
+    match document {
+        serde_json::Value::Null => panic!("{path} is null"),
+        serde_json::Value::Number(n) => assert!(n.as_f64().is_some_and(f64::is_finite), "{path}"),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                assert_all_numbers(item, &format!("{path}/{i}"));
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if key != "error_estimate" || !value.is_null() {
+                    assert_all_numbers(value, &format!("{path}/{key}"));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Issue 16 item 10: `theory sk --temperature 0.02 --rsb full` printed an
+/// energy below the ground state with f = -inf and NaN (exit 0), and 0.01
+/// printed null for everything. Now every field is a number, the energy is
+/// above the Parisi ground state -0.7631667 and the entropy is not negative.
+#[test]
+fn sk_full_rsb_at_low_temperature_prints_only_finite_numbers() {
+    for t in ["0.01", "0.02"] {
+        let document = json(&[
+            "theory",
+            "sk",
+            "--temperature",
+            t,
+            "--rsb",
+            "full",
+            "--accuracy",
+            "fast",
+            "--json",
+        ]);
+        assert_all_numbers(&document, "");
+        let energy = number(&document, "/energy");
+        assert!(
+            energy > -0.76317 - number(&document, "/energy_error"),
+            "{t}: {energy}"
+        );
+        let entropy = number(&document, "/entropy");
+        assert!(
+            entropy >= -number(&document, "/entropy_error"),
+            "{t}: {entropy}"
+        );
+    }
+    for rsb in ["1rsb", "2rsb"] {
+        let document = json(&[
+            "theory",
+            "sk",
+            "--temperature",
+            "0.025",
+            "--rsb",
+            rsb,
+            "--json",
+        ]);
+        assert_all_numbers(&document, "");
+        // The k-step entropy is small and negative at low T (one step: -0.0118).
+        let entropy = number(&document, "/entropy");
+        assert!(entropy.abs() < 0.02, "{rsb}: {entropy}");
+    }
+}
+
+/// Issue 16 item 11: 1RSB at T = 0 printed chi = 0.712, without the
+/// beta (1 - q_1) -> C part; with it chi = 0.9515.
+#[test]
+fn sk_one_step_zero_temperature_susceptibility_includes_the_plateau() {
+    let document = json(&[
+        "theory",
+        "sk",
+        "--temperature",
+        "0",
+        "--rsb",
+        "1rsb",
+        "--json",
+    ]);
+    let chi = number(&document, "/susceptibility");
+    assert!((chi - 0.9515).abs() < 1e-3, "{chi}");
+}
+
+/// Below the lowest supported temperature (but above 0) the command refuses
+/// with status 2, names --temperature and prints no number.
+#[test]
+fn sk_rsb_between_zero_and_the_minimum_temperature_is_refused() {
+    let output = quench()
+        .args([
+            "theory",
+            "sk",
+            "--temperature",
+            "0.001",
+            "--rsb",
+            "full",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--temperature") && stderr.contains("T = 0"),
+        "{stderr}"
+    );
+}

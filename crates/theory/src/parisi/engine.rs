@@ -38,7 +38,13 @@
 //! from the derivatives of the discrete functional by $O(dx^2)$, which moves
 //! the minimum value only at second order.
 
+use super::kink::{self, Rule, TopLevel};
 use crate::numerics::{log_add_exp, log_normal_cdf, log_two_cosh};
+
+/// Below this temperature the last two levels are merged in closed form
+/// ([`kink`]): the kink of width $T$ of the last level is then never sampled
+/// on the grid. Above it the grid resolves the kink (spacing $0.05 \ll T$).
+pub(crate) const LOW_TEMPERATURE: f64 = 0.25;
 
 /// $\xi(q) = q^p/2$: SK is $p = 2$.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,6 +96,8 @@ pub(crate) struct Evaluation {
     pub grad_gammas: Vec<f64>,
     /// $m = \partial_h P$.
     pub magnetisation: f64,
+    /// $\partial P/\partial T$ (the entropy at a minimum), when asked for in the merged formulation.
+    pub entropy: Option<f64>,
 }
 
 struct Grid {
@@ -104,7 +112,13 @@ impl Problem {
     fn grid(&self, measure: &Measure) -> Grid {
         let spread = self.mixture.xi1(1.0).sqrt();
         let half = 9.0 * spread + 1.0;
-        let thinnest = (0..measure.starts.len().saturating_sub(1))
+        // The merged top step (if any) is done in closed form and needs no grid.
+        let grid_steps = if self.merged(measure) {
+            measure.starts.len().saturating_sub(2)
+        } else {
+            measure.starts.len().saturating_sub(1)
+        };
+        let thinnest = (0..grid_steps)
             .map(|l| self.mixture.xi1(measure.starts[l + 1]) - self.mixture.xi1(measure.starts[l]))
             .filter(|v| v.is_finite() && *v > 0.0)
             .fold(f64::INFINITY, f64::min)
@@ -156,24 +170,77 @@ impl Problem {
         }
     }
 
+    /// Whether the last two levels are merged in closed form ([`kink`]): at
+    /// $0 < T <$ [`LOW_TEMPERATURE`], with at least one step below the last.
+    pub fn merged(&self, measure: &Measure) -> bool {
+        self.temperature > 0.0 && self.temperature < LOW_TEMPERATURE && measure.starts.len() >= 2
+    }
+
+    /// The merged top level of `measure` at temperature `temperature`.
+    fn merged_top(
+        &self,
+        grid: &Grid,
+        measure: &Measure,
+        temperature: f64,
+        rule: Option<Rule>,
+    ) -> TopLevel {
+        let levels = measure.starts.len();
+        let (lower, upper) = (measure.starts[levels - 2], measure.starts[levels - 1]);
+        let gamma = measure.gammas[levels - 2];
+        let w = self.mixture.xi1(upper) - self.mixture.xi1(lower);
+        let last = self.mixture.xi1(1.0) - self.mixture.xi1(upper);
+        let rule = rule.unwrap_or_else(|| Rule::new(w, gamma, temperature));
+        kink::top_level(&grid.x, w, gamma, temperature, last, rule)
+    }
+
     /// Evaluates $P$ and, if asked, its gradient. `measure.gammas` has one
     /// value per level; at $T > 0$ the last must be $\beta$.
     pub fn evaluate(&self, measure: &Measure, gradient: bool) -> Evaluation {
+        self.evaluate_with(measure, gradient, false)
+    }
+
+    /// The entropy $s = -\partial f/\partial T$ at a minimum, in the merged
+    /// formulation: the explicit derivative of $P$ at fixed $q_0 \dots q_{k-1}$,
+    /// $\gamma_0 \dots \gamma_{k-1}$ and $C = \beta(1 - q_k)$ (at a stationary point the
+    /// other derivatives vanish). Well conditioned as $T \to 0$, unlike
+    /// $\beta(u - f)$. `None` outside the merged formulation.
+    pub fn entropy(&self, measure: &Measure) -> Option<f64> {
+        self.evaluate_with(measure, false, true).entropy
+    }
+
+    fn evaluate_with(&self, measure: &Measure, gradient: bool, entropy: bool) -> Evaluation {
         let grid = self.grid(measure);
         let levels = measure.starts.len();
         let mixture = self.mixture;
         let s = &measure.starts;
         let g = &measure.gammas;
         let end = |l: usize| if l + 1 < levels { s[l + 1] } else { 1.0 };
+        let merged = self.merged(measure);
+        // The highest level computed on the grid (in closed form).
+        let top = if merged { levels - 2 } else { levels - 1 };
         let mut psi: Vec<Vec<f64>> = vec![Vec::new(); levels];
         let mut slopes: Vec<Vec<f64>> = vec![Vec::new(); levels];
-        let (last, last_slopes, last_dgamma) = self.last_level(&grid, s[levels - 1], g[levels - 1]);
-        psi[levels - 1] = last;
-        slopes[levels - 1] = last_slopes.clone();
+        let (top_dgamma, top_dw) = if merged {
+            let level = self.merged_top(&grid, measure, self.temperature, None);
+            psi[top] = level.values;
+            slopes[top] = level.slopes;
+            (level.d_gamma, level.d_w)
+        } else {
+            let (last, last_slopes, last_dgamma) = self.last_level(&grid, s[top], g[top]);
+            psi[top] = last;
+            slopes[top] = last_slopes;
+            (last_dgamma, Vec::new())
+        };
         let mut kernels: Vec<Option<Kernel>> = (0..levels).map(|_| None).collect();
-        for l in (0..levels - 1).rev() {
+        for l in (0..top).rev() {
             let v = mixture.xi1(s[l + 1]) - mixture.xi1(s[l]);
-            let remaining = mixture.xi1(1.0) - mixture.xi1(s[l + 1]);
+            // The scale on which psi[l + 1] varies: the variance still to
+            // come below the last level (which does not smooth: its kink has width T).
+            let remaining = if merged {
+                mixture.xi1(s[levels - 1]) - mixture.xi1(s[l + 1])
+            } else {
+                mixture.xi1(1.0) - mixture.xi1(s[l + 1])
+            };
             let smoothness = (remaining + self.temperature * self.temperature).sqrt();
             let kernel = Kernel::new(v, g[l], grid.dx, smoothness);
             (psi[l], slopes[l]) = match &kernel {
@@ -211,27 +278,37 @@ impl Problem {
         let mut grad_gammas = vec![0.0; levels];
         let mut magnetisation = 0.0;
         if !gradient {
-            for l in 0..levels - 1 {
+            for l in 0..top {
                 if let Some(k) = &kernels[l] {
                     rho = k.forward(&rho, &psi[l], &psi[l + 1], g[l]);
                 }
             }
-            magnetisation = dot(&rho, &last_slopes);
+            magnetisation = dot(&rho, &slopes[top]);
+            let entropy = (entropy && merged).then(|| self.merged_entropy(&grid, measure, &rho));
             return Evaluation {
                 value,
                 grad_starts,
                 grad_gammas,
                 magnetisation,
+                entropy,
             };
         }
-        for l in 0..levels {
+        for l in 0..=top {
             let square: f64 = rho.iter().zip(&slopes[l]).map(|(r, d)| r * d * d).sum();
             let below = if l == 0 { 0.0 } else { g[l - 1] };
             grad_starts[l] = 0.5 * (g[l] - below) * mixture.xi2(s[l]) * (s[l] - square);
             let own_penalty = 0.5 * mixture.penalty(s[l], end(l));
-            if l + 1 == levels {
-                grad_gammas[l] = dot(&rho, &last_dgamma) - own_penalty;
-                magnetisation = dot(&rho, &last_slopes);
+            if l == top {
+                grad_gammas[l] = dot(&rho, &top_dgamma) - own_penalty;
+                magnetisation = dot(&rho, &slopes[l]);
+                if merged {
+                    // d/dq_k of E Psi_top - (gamma pen(q_{k-1}, q_k) + beta pen(q_k, 1)) / 2,
+                    // with beta v / 2 in Psi_top: the beta terms combine into C / 2.
+                    let upper = s[levels - 1];
+                    let beta = g[levels - 1];
+                    grad_starts[levels - 1] = mixture.xi2(upper)
+                        * (dot(&rho, &top_dw) - 0.5 * g[l] * upper - 0.5 * beta * (1.0 - upper));
+                }
             } else {
                 let here = dot(&rho, &psi[l]);
                 match &kernels[l] {
@@ -248,12 +325,40 @@ impl Problem {
                 }
             }
         }
+        let entropy = (entropy && merged).then(|| self.merged_entropy(&grid, measure, &rho));
         Evaluation {
             value,
             grad_starts,
             grad_gammas,
             magnetisation,
+            entropy,
         }
+    }
+
+    /// $\partial P/\partial T$ at fixed $C = \beta(1 - q_k)$ and everything
+    /// below: only the merged top level and the two top penalties depend on
+    /// $T$ then, and $\partial P/\partial\Psi_{top}(y) = \rho_{top}(y)$.
+    fn merged_entropy(&self, grid: &Grid, measure: &Measure, rho: &[f64]) -> f64 {
+        let levels = measure.starts.len();
+        let t = self.temperature;
+        let upper = measure.starts[levels - 1];
+        let lower = measure.starts[levels - 2];
+        let gamma = measure.gammas[levels - 2];
+        let c = (1.0 - upper) / t;
+        let at = |temperature: f64| {
+            let q = 1.0 - c * temperature;
+            let mut shifted = measure.clone();
+            shifted.starts[levels - 1] = q;
+            shifted.gammas[levels - 1] = 1.0 / temperature;
+            let w = self.mixture.xi1(upper) - self.mixture.xi1(lower);
+            let rule = Rule::new(w, gamma, t);
+            let level = self.merged_top(grid, &shifted, temperature, Some(rule));
+            let penalty =
+                gamma * self.mixture.penalty(lower, q) + self.mixture.penalty(q, 1.0) / temperature;
+            dot(rho, &level.values) - 0.5 * penalty
+        };
+        let dt = 1e-4 * t;
+        (at(t + dt) - at(t - dt)) / (2.0 * dt)
     }
 }
 
@@ -502,7 +607,7 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        for (t, h) in [(0.0, 0.2), (0.4, 0.0)] {
+        for (t, h) in [(0.0, 0.2), (0.4, 0.0), (0.03, 0.2), (0.1, 0.0)] {
             let problem = sk(t, h, 0.02);
             let mut measure = Measure {
                 starts: vec![0.05, 0.3, 0.6, 0.85],

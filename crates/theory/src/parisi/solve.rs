@@ -77,6 +77,12 @@ impl Layout {
                     .collect()
             }
         };
+        // A value underflowing towards 0 (seen at T = 0.81, where BFGS drove
+        // the one-step x to 1e-185) makes the Cole–Hopf step
+        // ln(E e^{gamma Psi}) / gamma divide round-off by it: values below
+        // 1e-6 (times beta) are held there, where that error is 1e-10.
+        let floor = 1e-6 * self.beta.unwrap_or(1.0);
+        let gammas = gammas.into_iter().map(|g| g.max(floor)).collect();
         Measure { starts, gammas }
     }
 

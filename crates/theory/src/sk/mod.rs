@@ -11,6 +11,7 @@ pub use replica_symmetric::{
 pub mod replica_breaking;
 
 pub use replica_breaking::{
-    DensityPoint, FullReplicaBreaking, OverlapAtom, OverlapDistribution, ParisiOptions, ParisiStep,
-    ReplicaBreaking, StepConvergence, full_replica_symmetry_breaking, replica_symmetry_breaking,
+    DensityPoint, FullReplicaBreaking, MINIMUM_TEMPERATURE, OverlapAtom, OverlapDistribution,
+    ParisiOptions, ParisiStep, ReplicaBreaking, StepConvergence, full_replica_symmetry_breaking,
+    replica_symmetry_breaking,
 };

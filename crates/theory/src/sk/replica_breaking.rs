@@ -18,6 +18,27 @@
 //! Gaussian integration-by-parts identity $u = -\frac\beta2(1 - \int_0^1 q(x)^2dx) - hm$),
 //! $s = \beta(u - f)$, $\chi = \beta\int_0^1 x(q)\,dq$.
 //!
+//! ## Low temperature
+//!
+//! As $T \to 0$ the last level ($\gamma = \beta$ on $[q_k, 1)$) becomes
+//! $T\ln 2\cosh(\beta y)$, a kink of width $T$, with $1 - q_k = CT$. Below
+//! $T = 0.25$ it is merged in closed form with the level below (see the
+//! `parisi::kink` source): the functional is then the zero-temperature one
+//! with its top at $q_k$, plus a correction of order $T^2$, and stays well
+//! conditioned. The entropy is $-\partial f/\partial T$ at fixed
+//! $C = \beta(1 - q_k)$ and the lower levels, the energy $f + Ts$. The
+//! $T \to 0$ limits are those of the zero-temperature solution, whose
+//! susceptibility includes $C$ (from $e_0 = -C - \int\gamma s\,ds - hm$).
+//! Full RSB (16 steps, accurate) gives $s \approx 0.72\,T^2$ and
+//! $e - e_0 \approx \frac23 0.72\,T^3$ below $T = 0.05$; one step gives
+//! $s \to -0.0139$ (a finite number of steps has a negative entropy at $T = 0$).
+//! Between $0$ and [`MINIMUM_TEMPERATURE`] the solvers refuse.
+//!
+//! A minimisation that stops above its accepted gradient, or at a value that
+//! is not finite, is a [`TheoryError::NotConverged`]; a full-RSB sequence
+//! whose free energy falls with $k$ is a [`TheoryError::NoSolution`]. No
+//! number that did not converge is returned.
+//!
 //! ## Near $T_c$ the $k$-step $q(x)$ is poorly determined
 //!
 //! Close to $T_c = 1$ (at $h = 0$) the Parisi solution is
@@ -51,7 +72,7 @@
 use serde::Serialize;
 
 use crate::error::{self, TheoryError};
-use crate::parisi::engine::{Measure, Mixture, Problem};
+use crate::parisi::engine::{LOW_TEMPERATURE, Measure, Mixture, Problem};
 use crate::parisi::solve::{Solved, optimise, refine, split_widest};
 use crate::sk::replica_symmetric;
 use quench_core::ParameterError;
@@ -188,8 +209,9 @@ pub struct ReplicaBreaking {
     pub entropy: Option<f64>,
     /// Magnetisation per spin.
     pub magnetisation: f64,
-    /// Susceptibility $\beta\int_0^1 x(q)\,dq = \int_0^1\gamma$ (at $T = 0$ without the
-    /// contribution concentrated at $q = 1$, which vanishes in the full-RSB limit).
+    /// Susceptibility $\chi = \beta\left(1 - \int_0^1 q(x)\,dx\right) = \int_0^1\gamma$. At $T = 0$
+    /// this includes $C = \lim\beta(1 - q_{\max})$, the part of $\int\gamma$ concentrated at
+    /// $q = 1$, from the energy identity $e_0 = -C - \int_0^1\gamma(s)\,s\,ds - hm$.
     pub susceptibility: f64,
     /// The Parisi order parameter $q(x)$ as steps.
     pub order_parameter: Vec<ParisiStep>,
@@ -210,6 +232,10 @@ pub struct StepConvergence {
     pub steps: usize,
     /// Free energy of the $k$-step solution.
     pub free_energy: f64,
+    /// Energy of the $k$-step solution.
+    pub energy: f64,
+    /// Entropy of the $k$-step solution (`None` at $T = 0$).
+    pub entropy: Option<f64>,
 }
 
 /// The full-RSB solution: the finest $k$-step solution, the sequence that
@@ -227,13 +253,62 @@ pub struct FullReplicaBreaking {
     pub error_estimate: f64,
     /// Grid error: change of the final free energy on a grid twice as fine.
     pub discretisation_error: f64,
+    /// Energy extrapolated to $k \to \infty$ like the free energy.
+    pub energy: f64,
+    /// Size of the energy extrapolation (the last difference where the terms
+    /// do not decrease geometrically).
+    pub energy_error: f64,
+    /// Entropy extrapolated to $k \to \infty$ (`None` at $T = 0$, where the
+    /// full-RSB entropy vanishes). Each $k$-step entropy is below it: a
+    /// finite number of steps gives a negative entropy as $T \to 0$
+    /// (one step: $-0.014$), which the sequence removes.
+    pub entropy: Option<f64>,
+    /// Size of the entropy extrapolation.
+    pub entropy_error: Option<f64>,
 }
 
+/// The lowest temperature above zero at which the $k$-step and full-RSB
+/// solutions are supported. Below it the minimisation over many steps is no
+/// longer reliable (at $T = 0.003$ two steps stall, and four steps land on a
+/// free energy $7\cdot10^{-4}$ below the Parisi value), while the solution
+/// differs from the $T = 0$ one by $O(T^2)$ in the energy and $O(T)$ in the
+/// free energy ($-Ts$, with $s \approx 0.72\,T^2$ in full RSB): use $T = 0$ there.
+pub const MINIMUM_TEMPERATURE: f64 = 0.005;
+
 fn check_inputs(temperature: f64, field: f64) -> Result<(f64, f64), TheoryError> {
-    Ok((
-        error::temperature(temperature)?,
-        error::finite("field", field)?,
-    ))
+    let temperature = error::temperature(temperature)?;
+    if temperature > 0.0 && temperature < MINIMUM_TEMPERATURE {
+        return Err(ParameterError::new(
+            "temperature",
+            temperature,
+            format!(
+                "T = 0 (the ground state) or T >= {MINIMUM_TEMPERATURE} for replica symmetry breaking \
+                 (below, the many-step minimisation is not reliable; the solution is the T = 0 one to O(T))"
+            ),
+        )
+        .into());
+    }
+    Ok((temperature, error::finite("field", field)?))
+}
+
+/// Refuses a full-RSB sequence whose free energy falls with the number of
+/// steps: $f_k = -\min P$ over a growing family can only rise, so a fall
+/// means a minimisation stopped at the wrong place.
+fn monotone(convergence: &[StepConvergence]) -> Result<(), TheoryError> {
+    for pair in convergence.windows(2) {
+        // Beyond the presets' own accuracy (about 1e-6; near T_c, 2 and 4
+        // steps can differ by 2e-7 in either direction).
+        if pair[1].free_energy < pair[0].free_energy - 1e-5 {
+            return Err(TheoryError::NoSolution {
+                what: "converged full-RSB sequence",
+                reason: format!(
+                    "the free energy fell from {} ({} steps) to {} ({} steps); f can only rise with the number of steps",
+                    pair[0].free_energy, pair[0].steps, pair[1].free_energy, pair[1].steps
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn problem(temperature: f64, field: f64, options: &ParisiOptions) -> Problem {
@@ -245,23 +320,112 @@ fn problem(temperature: f64, field: f64, options: &ParisiOptions) -> Problem {
     }
 }
 
-/// First guess for one step of RSB.
-fn one_step_guess(temperature: f64, field: f64) -> Result<Measure, TheoryError> {
+/// First guess for one step of RSB. Below [`LOW_TEMPERATURE`] it is the
+/// zero-temperature one-step solution continued to $T$: $\gamma_0 = y$, and
+/// $q_1 = 1 - CT$ with $C$ from the energy identity (see [`plateau_gap`]).
+fn one_step_guess(
+    temperature: f64,
+    field: f64,
+    options: &ParisiOptions,
+) -> Result<Measure, TheoryError> {
     let field = field.abs();
-    if temperature == 0.0 {
+    let zero_temperature_guess = || {
         let q0 = 0.4 + 0.5 * (1.0 - (-field).exp());
-        return Ok(Measure {
+        Measure {
             starts: vec![q0],
             gammas: vec![1.5],
-        });
+        }
+    };
+    if temperature == 0.0 {
+        return Ok(zero_temperature_guess());
     }
     let beta = 1.0 / temperature;
+    if temperature < LOW_TEMPERATURE {
+        let ground = problem(0.0, field, options);
+        let solved = optimise(
+            &ground,
+            &zero_temperature_guess(),
+            options.tolerance,
+            options.max_iterations,
+        );
+        let (q0, y) = (solved.measure.starts[0], solved.measure.gammas[0]);
+        let gap = plateau_gap(&solved, field)
+            .filter(|c| c.is_finite() && *c > 0.0)
+            .unwrap_or(1.0);
+        let upper = (1.0 - gap * temperature).max(0.5 * (1.0 + q0));
+        return Ok(Measure {
+            starts: vec![q0.min(0.9 * upper), upper],
+            gammas: vec![y.min(0.5 * beta), beta],
+        });
+    }
     let q = replica_symmetric::solve_overlap(beta, field)?.max(1e-3);
     let q0 = 0.5 * q;
     Ok(Measure {
         starts: vec![q0, (q * 1.05).min(0.5 * (1.0 + q))],
         gammas: vec![0.5 * beta, beta],
     })
+}
+
+/// $C = \lim_{T\to0}\beta(1 - q_{\max})$ of a zero-temperature solution, from
+/// the energy identity $u = -\frac\beta2\left(1 - \int_0^1 q^2dx\right) - hm$,
+/// which in the limit reads $e_0 = -C - \int_0^1\gamma(s)\,s\,ds - hm$ (for one
+/// step at $h = 0$: $e_0 = -C - y(1 - q_0^2)/2$). `None` at $T > 0$.
+fn plateau_gap(solved: &Solved, field: f64) -> Option<f64> {
+    let measure = &solved.measure;
+    let levels = measure.starts.len();
+    if levels != measure.gammas.len() {
+        return None;
+    }
+    let integral: f64 = (0..levels)
+        .map(|l| {
+            let end = if l + 1 < levels {
+                measure.starts[l + 1]
+            } else {
+                1.0
+            };
+            0.5 * measure.gammas[l] * (end * end - measure.starts[l].powi(2))
+        })
+        .sum();
+    let ground = -solved.evaluation.value;
+    Some(-ground - integral - field.abs() * solved.evaluation.magnetisation)
+}
+
+/// Refuses a minimisation that did not reach its tolerance or whose value
+/// is not a finite number: its free energy would not be the stated precision.
+fn converged(solved: Solved, options: &ParisiOptions, steps: usize) -> Result<Solved, TheoryError> {
+    let finite = solved.evaluation.value.is_finite()
+        && solved.gradient_norm.is_finite()
+        && solved.measure.starts.iter().all(|s| s.is_finite())
+        && solved.measure.gammas.iter().all(|g| g.is_finite());
+    if finite && solved.gradient_norm <= accepted_gradient(options) {
+        return Ok(solved);
+    }
+    Err(TheoryError::NotConverged {
+        method: match steps {
+            1 => "the one-step Parisi minimisation",
+            2 => "the two-step Parisi minimisation",
+            _ => "the k-step Parisi minimisation",
+        },
+        iterations: solved.iterations,
+        residual: if finite {
+            solved.gradient_norm
+        } else {
+            f64::NAN
+        },
+        tolerance: accepted_gradient(options),
+        advice: "no number is given at this point; try the other --accuracy, or the point T = 0",
+    })
+}
+
+/// The largest gradient at which a minimisation still counts as converged.
+/// BFGS stops at its tolerance, or earlier at the round-off floor of the
+/// discretised functional, whose continuum gradient differs from the
+/// discrete one by $O(dx^2)$: with many steps at low $T$ (8 steps at
+/// $T = 0.005$) that floor is near $10^{-4}$ in the unconstrained coordinates,
+/// where the free energy is still within $10^{-8}$ of its minimum (quadratic
+/// in the gradient). Beyond this the minimum was not found: an error.
+fn accepted_gradient(options: &ParisiOptions) -> f64 {
+    (1000.0 * options.tolerance).max(2e-4)
 }
 
 /// The $k$-step RSB solution of SK at $T \ge 0$, field $h$.
@@ -291,21 +455,29 @@ pub fn replica_symmetry_breaking(
     }
     let problem = problem(temperature, field, options);
     let zero = temperature == 0.0;
-    let mut solved = optimise(
-        &problem,
-        &one_step_guess(temperature, field)?,
-        options.tolerance,
-        options.max_iterations,
-    );
-    let mut current = 1;
-    while 2 * current <= steps {
-        solved = optimise(
+    let mut solved = converged(
+        optimise(
             &problem,
-            &refine(&solved.measure, zero),
+            &one_step_guess(temperature, field, options)?,
             options.tolerance,
             options.max_iterations,
-        );
+        ),
+        options,
+        1,
+    )?;
+    let mut current = 1;
+    while 2 * current <= steps {
         current *= 2;
+        solved = converged(
+            optimise(
+                &problem,
+                &refine(&solved.measure, zero),
+                options.tolerance,
+                options.max_iterations,
+            ),
+            options,
+            current,
+        )?;
     }
     if current < steps {
         let mut measure = solved.measure.clone();
@@ -313,14 +485,18 @@ pub fn replica_symmetry_breaking(
             measure = split_widest(&measure, zero);
             current += 1;
         }
-        solved = optimise(
-            &problem,
-            &measure,
-            options.tolerance,
-            options.max_iterations,
-        );
+        solved = converged(
+            optimise(
+                &problem,
+                &measure,
+                options.tolerance,
+                options.max_iterations,
+            ),
+            options,
+            steps,
+        )?;
     }
-    Ok(result(&problem, field, steps, &solved))
+    finite(result(&problem, field, steps, &solved))
 }
 
 /// Full RSB: the $k$-step sequence $1, 2, 4, \dots$, `options.max_steps`, extrapolated.
@@ -339,81 +515,145 @@ pub fn full_replica_symmetry_breaking(
             convergence: vec![StepConvergence {
                 steps: 0,
                 free_energy: rs.free_energy,
+                energy: rs.energy,
+                entropy: rs.entropy,
             }],
             free_energy: rs.free_energy,
             error_estimate: 0.0,
             discretisation_error: 0.0,
+            energy: rs.energy,
+            energy_error: 0.0,
+            entropy: rs.entropy,
+            entropy_error: rs.entropy.map(|_| 0.0),
             solution: rs,
         });
     }
     let problem = problem(temperature, field, options);
     let zero = temperature == 0.0;
-    let mut solved = optimise(
-        &problem,
-        &one_step_guess(temperature, field)?,
-        options.tolerance,
-        options.max_iterations,
-    );
-    let mut steps = 1;
-    let mut convergence = vec![StepConvergence {
-        steps,
-        free_energy: -solved.evaluation.value,
-    }];
-    while 2 * steps <= options.max_steps {
-        solved = optimise(
+    let mut solved = converged(
+        optimise(
             &problem,
-            &refine(&solved.measure, zero),
+            &one_step_guess(temperature, field, options)?,
             options.tolerance,
             options.max_iterations,
-        );
-        steps *= 2;
-        convergence.push(StepConvergence {
+        ),
+        options,
+        1,
+    )?;
+    let mut steps = 1;
+    let term = |steps: usize, solved: &Solved| {
+        let r = result(&problem, field, steps, solved);
+        StepConvergence {
             steps,
-            free_energy: -solved.evaluation.value,
-        });
+            free_energy: r.free_energy,
+            energy: r.energy,
+            entropy: r.entropy,
+        }
+    };
+    let mut convergence = vec![term(steps, &solved)];
+    while 2 * steps <= options.max_steps {
+        steps *= 2;
+        solved = converged(
+            optimise(
+                &problem,
+                &refine(&solved.measure, zero),
+                options.tolerance,
+                options.max_iterations,
+            ),
+            options,
+            steps,
+        )?;
+        convergence.push(term(steps, &solved));
     }
+    monotone(&convergence)?;
     let fine = Problem {
         dx: 0.5 * problem.dx,
         ..problem
     };
     let discretisation_error =
         (fine.evaluate(&solved.measure, false).value - solved.evaluation.value).abs();
-    let (extrapolated, extrapolation_error) = extrapolate(&convergence);
-    Ok(FullReplicaBreaking {
-        solution: result(&problem, field, steps, &solved),
+    let column = |f: fn(&StepConvergence) -> f64| convergence.iter().map(f).collect::<Vec<f64>>();
+    let (extrapolated, extrapolation_error) = extrapolate(&column(|c| c.free_energy));
+    let (energy, energy_error) = extrapolate(&column(|c| c.energy));
+    let (entropy, entropy_error) = if temperature > 0.0 {
+        let (value, error) = extrapolate(&column(|c| c.entropy.unwrap_or(f64::NAN)));
+        (Some(value), Some(error))
+    } else {
+        (None, None)
+    };
+    let full = FullReplicaBreaking {
+        solution: finite(result(&problem, field, steps, &solved))?,
         convergence,
         free_energy: extrapolated,
         error_estimate: extrapolation_error + discretisation_error,
         discretisation_error,
-    })
+        energy,
+        energy_error,
+        entropy,
+        entropy_error,
+    };
+    // (The error estimate is NaN, honestly unknown, for a one-term sequence.)
+    let numbers = [full.free_energy, full.energy, full.entropy.unwrap_or(0.0)];
+    if numbers.iter().all(|v| v.is_finite()) {
+        Ok(full)
+    } else {
+        Err(TheoryError::NoSolution {
+            what: "full-RSB extrapolation",
+            reason: format!(
+                "the k-step sequence {:?} does not give finite numbers",
+                full.convergence
+                    .iter()
+                    .map(|c| c.free_energy)
+                    .collect::<Vec<_>>()
+            ),
+        })
+    }
 }
 
 /// Geometric-tail extrapolation of the last three terms: with
 /// $r = (f_{k} - f_{2k})/(f_{k/2} - f_k)$, $f_\infty = f_{2k} - (f_k - f_{2k})\,r/(1-r)$.
 /// The error estimate is the size of that correction (or the last difference
 /// when the terms do not decrease geometrically).
-fn extrapolate(sequence: &[StepConvergence]) -> (f64, f64) {
+fn extrapolate(sequence: &[f64]) -> (f64, f64) {
     let n = sequence.len();
-    let last = sequence[n - 1].free_energy;
+    let last = sequence[n - 1];
     if n < 3 {
         let difference = if n == 2 {
-            (sequence[0].free_energy - last).abs()
+            (sequence[0] - last).abs()
         } else {
             f64::NAN
         };
         return (last, difference);
     }
-    let (a, b, c) = (
-        sequence[n - 3].free_energy,
-        sequence[n - 2].free_energy,
-        last,
-    );
+    let (a, b, c) = (sequence[n - 3], sequence[n - 2], last);
     let ratio = (b - c) / (a - b);
     if ratio.is_finite() && ratio > 0.0 && ratio < 0.5 {
         let correction = (b - c) * ratio / (1.0 - ratio);
         (c - correction, correction.abs())
     } else {
         (c, (b - c).abs())
+    }
+}
+
+/// Refuses a solution with a number that is not finite (never printed).
+fn finite(solution: ReplicaBreaking) -> Result<ReplicaBreaking, TheoryError> {
+    let numbers = [
+        solution.free_energy,
+        solution.energy,
+        solution.entropy.unwrap_or(0.0),
+        solution.magnetisation,
+        solution.susceptibility,
+    ];
+    if numbers.iter().all(|v| v.is_finite()) {
+        Ok(solution)
+    } else {
+        Err(TheoryError::NoSolution {
+            what: "finite k-step RSB solution",
+            reason: format!(
+                "the minimisation ended at f = {}, u = {}, s = {:?}, chi = {}",
+                solution.free_energy, solution.energy, solution.entropy, solution.susceptibility
+            ),
+        })
     }
 }
 
@@ -476,15 +716,30 @@ fn result(problem: &Problem, field: f64, steps: usize, solved: &Solved) -> Repli
     let sign = if field < 0.0 { -1.0 } else { 1.0 };
     let magnetisation = sign * solved.evaluation.magnetisation;
     let free_energy = -solved.evaluation.value;
-    let susceptibility: f64 = (0..levels)
-        .map(|l| measure.gammas[l] * (end(l) - measure.starts[l]))
-        .sum();
+    // chi = beta (1 - int q dx) = int gamma: at T > 0 the last level gives
+    // beta (1 - q_max); at T = 0 its limit C comes from the energy identity.
+    let plateau = if temperature > 0.0 {
+        0.0
+    } else {
+        plateau_gap(solved, field).unwrap_or(f64::NAN)
+    };
+    let susceptibility: f64 = plateau
+        + (0..levels)
+            .map(|l| measure.gammas[l] * (end(l) - measure.starts[l]))
+            .sum::<f64>();
     let (energy, entropy) = if temperature > 0.0 {
         let integral: f64 = (0..levels)
             .map(|l| 0.5 * measure.gammas[l] * (end(l).powi(2) - measure.starts[l].powi(2)))
             .sum();
         let energy = -integral - field * magnetisation;
-        (energy, Some((energy - free_energy) / temperature))
+        // Low T: s = -df/dT directly, where beta (u - f) would divide the
+        // minimisation error by T, and u = f + T s, which is insensitive to
+        // the error of C = beta (1 - q_max) that the identity above carries
+        // at first order (the tests hold the two energies together).
+        match problem.entropy(measure) {
+            Some(entropy) => (free_energy + temperature * entropy, Some(entropy)),
+            None => (energy, Some((energy - free_energy) / temperature)),
+        }
     } else {
         (free_energy, None)
     };
@@ -552,5 +807,59 @@ fn result(problem: &Problem, field: f64, steps: usize, solved: &Solved) -> Repli
         gradient_norm: solved.gradient_norm,
         iterations: solved.iterations,
         grid_spacing: problem.dx,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parisi::engine::Evaluation;
+
+    fn solved(value: f64, gradient_norm: f64) -> Solved {
+        Solved {
+            measure: Measure {
+                starts: vec![0.4, 0.99],
+                gammas: vec![1.3, 50.0],
+            },
+            evaluation: Evaluation {
+                value,
+                grad_starts: vec![0.0; 2],
+                grad_gammas: vec![0.0; 2],
+                magnetisation: 0.0,
+                entropy: None,
+            },
+            iterations: 12,
+            gradient_norm,
+        }
+    }
+
+    /// A minimisation that stopped far from its tolerance, or at a value that
+    /// is not a number, is an error and never a result.
+    #[test]
+    fn unconverged_or_non_finite_minimisations_are_refused() {
+        let options = ParisiOptions::fast();
+        assert!(converged(solved(0.76, 1e-7), &options, 1).is_ok());
+        for (value, gradient) in [(0.76, 1.0), (f64::INFINITY, 1e-7), (f64::NAN, 1e-7)] {
+            let error = converged(solved(value, gradient), &options, 2).unwrap_err();
+            assert!(
+                matches!(error, TheoryError::NotConverged { .. }),
+                "{value} {gradient}: {error}"
+            );
+        }
+    }
+
+    /// f_k = -min P over a growing family can only rise with k.
+    #[test]
+    fn a_free_energy_falling_with_the_number_of_steps_is_refused() {
+        let term = |steps, free_energy| StepConvergence {
+            steps,
+            free_energy,
+            energy: free_energy,
+            entropy: None,
+        };
+        assert!(monotone(&[term(1, -0.7652), term(2, -0.7636)]).is_ok());
+        // Round-off near T_c (seen at T = 0.5) is not a fall.
+        assert!(monotone(&[term(2, -0.8265691), term(4, -0.8265693)]).is_ok());
+        assert!(monotone(&[term(1, -0.7652), term(2, -0.7756)]).is_err());
     }
 }
