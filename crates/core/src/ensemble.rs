@@ -214,7 +214,9 @@ impl ModelSpec {
                 } else {
                     "fields"
                 };
-                ParameterError::new(parameter, e.to_string(), e.allowed.clone())
+                let line = e.line.map(|l| format!(", line {l}")).unwrap_or_default();
+                let value = format!("{}{line}: {}", e.file.display(), e.message);
+                ParameterError::new(parameter, value, e.allowed.clone())
             })?;
             return self.instance_ensemble(&instance);
         }
