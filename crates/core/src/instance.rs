@@ -282,7 +282,12 @@ pub fn parse_edges(file: &Path, text: &str) -> Result<(usize, Vec<Bond>), Instan
             }
             let n = parse_index(file, line, "n", tokens[1])?;
             if n == 0 {
-                return Err(error(file, Some(line), "n = 0", "a positive number of spins"));
+                return Err(error(
+                    file,
+                    Some(line),
+                    "n = 0",
+                    "a positive number of spins",
+                ));
             }
             declared = Some((n, line));
             continue;
@@ -336,14 +341,18 @@ pub fn parse_edges(file: &Path, text: &str) -> Result<(usize, Vec<Bond>), Instan
     }
     let n = match declared {
         Some((n, _)) => n,
-        None => bonds.iter().map(|b| b.i.max(b.j) + 1).max().ok_or_else(|| {
-            error(
-                file,
-                None,
-                "no couplings (only comments or blank lines)",
-                "lines `i j J`, or `n N` for spins without couplings",
-            )
-        })?,
+        None => bonds
+            .iter()
+            .map(|b| b.i.max(b.j) + 1)
+            .max()
+            .ok_or_else(|| {
+                error(
+                    file,
+                    None,
+                    "no couplings (only comments or blank lines)",
+                    "lines `i j J`, or `n N` for spins without couplings",
+                )
+            })?,
     };
     Ok((n, bonds))
 }
@@ -442,7 +451,10 @@ fn npy_header(file: &Path, bytes: &[u8]) -> Result<NpyHeader, InstanceError> {
         ">f8" => (true, 8),
         "<f4" => (false, 4),
         ">f4" => (true, 4),
-        "=f8" | "=f4" => (cfg!(target_endian = "big"), if descr == "=f8" { 8 } else { 4 }),
+        "=f8" | "=f4" => (
+            cfg!(target_endian = "big"),
+            if descr == "=f8" { 8 } else { 4 },
+        ),
         other => {
             return Err(error(
                 file,

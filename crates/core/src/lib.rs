@@ -41,8 +41,8 @@ pub mod rng;
 pub mod sample;
 
 pub use ensemble::{CouplingDistribution, Ensemble, ModelSpec};
-pub use instance::{Instance, InstanceError};
 pub use error::{ModelError, ParameterError};
+pub use instance::{Instance, InstanceError};
 pub use lattice::HypercubicLattice;
 pub use rng::{FamilyStreams, Purpose, StreamKey, StreamRng, UnitStreams, stream};
 pub use sample::{Bond, Geometry, Sample, Spin};

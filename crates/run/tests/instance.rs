@@ -22,8 +22,7 @@ fn run(spec: &Path, out: &Path) {
         threads: Some(2),
         ..RunOptions::new(out)
     };
-    runner::run(Some(spec), &options)
-        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    runner::run(Some(spec), &options).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
 }
 
 /// A spec named `name` with the `[model]` and `[grid]` text `model`, and a
@@ -62,11 +61,7 @@ fn rows(path: &Path, skip: &[&str], lattice_only: &[&str]) -> Vec<String> {
             names
                 .iter()
                 .map(|name| {
-                    let (i, x, t) = (
-                        table.integers(name),
-                        table.numbers(name),
-                        table.texts(name),
-                    );
+                    let (i, x, t) = (table.integers(name), table.numbers(name), table.texts(name));
                     if !i.is_empty() {
                         i[r].to_string()
                     } else if !x.is_empty() {
@@ -123,7 +118,12 @@ fn assert_same_bytes(a: &Path, b: &Path) {
             std::fs::read(a.join(table)).unwrap(),
             std::fs::read(b.join(table)).unwrap(),
         );
-        assert!(x == y, "{table} differs between {} and {}", a.display(), b.display());
+        assert!(
+            x == y,
+            "{table} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 
@@ -135,7 +135,9 @@ fn an_sk_sample_written_as_npy_runs_to_the_same_tables() {
     let n = 12;
     let (a, b) = drawn_and_read_back(
         "sk",
-        &format!("[model]\nmodel = \"sk\"\ncouplings = \"gaussian\"\nfield = 0.3\n\n[grid]\nn = [{n}]"),
+        &format!(
+            "[model]\nmodel = \"sk\"\ncouplings = \"gaussian\"\nfield = 0.3\n\n[grid]\nn = [{n}]"
+        ),
         &format!(
             "[model]\nmodel = \"instance\"\ncouplings = \"data/sk.npy\"\nfield = 0.3\ncoupling_variance = {}",
             1.0 / n as f64
@@ -250,4 +252,32 @@ fn a_tiny_instance_agrees_with_exact_enumeration() {
             error[row]
         );
     }
+}
+
+/// The same in checkerboard order with the kernel `auto` picks: the
+/// instance's graph is two-coloured like the lattice (site 0 black), so
+/// the multispin kernel runs both with the same rows.
+#[test]
+fn an_ea_sample_in_checkerboard_order_runs_to_the_same_rows() {
+    let (a, b) = drawn_and_read_back(
+        "ea-checkerboard",
+        "[model]\nmodel = \"ea\"\ndimension = 2\ncouplings = \"pm1\"\n\n[grid]\nlength = [4]",
+        "[model]\nmodel = \"instance\"\ncouplings = \"data/ea.txt\"",
+        "order = \"checkerboard\"",
+        "ea.txt",
+    );
+    let lattice_only = ["fourier_overlap_squared", "correlation_length_over_length"];
+    for table in TABLES {
+        let (x, y) = (
+            rows(&a.join(table), &["size"], &lattice_only),
+            rows(&b.join(table), &["size"], &lattice_only),
+        );
+        assert_eq!(x, y, "{table}");
+    }
+    let kernel = |out: &Path| {
+        let manifest = std::fs::read_to_string(out.join("report.md")).unwrap();
+        manifest.contains("multispin")
+    };
+    assert!(kernel(&a), "the drawn lattice runs the multispin kernel");
+    assert_eq!(kernel(&a), kernel(&b), "both run the same kernel");
 }

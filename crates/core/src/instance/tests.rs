@@ -6,10 +6,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "quench-instance-{}-{name}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("quench-instance-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -121,9 +119,24 @@ fn every_bad_edge_list_names_the_file_and_line() {
             "pair (0, 1) is listed again with J = -1, line 1 gave J = 1",
         ),
         ("nan", b"0 1 nan\n", Some(1), "coupling NaN is not finite"),
-        ("inf", b"0 1 1\n\n1 2 inf\n", Some(3), "coupling inf is not finite"),
-        ("word", b"0 1 x\n", Some(1), "coupling \"x\" is not a number"),
-        ("float index", b"0 1.5 1\n", Some(1), "site \"1.5\" is not an integer"),
+        (
+            "inf",
+            b"0 1 1\n\n1 2 inf\n",
+            Some(3),
+            "coupling inf is not finite",
+        ),
+        (
+            "word",
+            b"0 1 x\n",
+            Some(1),
+            "coupling \"x\" is not a number",
+        ),
+        (
+            "float index",
+            b"0 1.5 1\n",
+            Some(1),
+            "site \"1.5\" is not an integer",
+        ),
         ("two values", b"0 1\n", Some(1), "2 values on the line"),
         (
             "out of range",
@@ -156,14 +169,22 @@ fn fields_files_are_read_and_checked() {
     let instance = Instance::read(&couplings, Some(&fields)).unwrap();
     assert_eq!(instance.fields, vec![0.25, 0.0, -0.5]);
     assert_eq!(instance.sample(1.0).unwrap().fields(), &[1.25, 1.0, 0.5]);
-    let vector = dir.file("h.npy", &npy("<f8", false, "(3,)", &f64_le(&[1.0, 2.0, 3.0])));
+    let vector = dir.file(
+        "h.npy",
+        &npy("<f8", false, "(3,)", &f64_le(&[1.0, 2.0, 3.0])),
+    );
     assert_eq!(
         Instance::read(&couplings, Some(&vector)).unwrap().fields,
         vec![1.0, 2.0, 3.0]
     );
     let cases: [(&str, &[u8], Option<usize>, &str); 4] = [
         ("range.txt", b"3 1.0\n", Some(1), "site 3 is out of range"),
-        ("twice.txt", b"1 1.0\n\n1 1.0\n", Some(3), "site 1 is listed again"),
+        (
+            "twice.txt",
+            b"1 1.0\n\n1 1.0\n",
+            Some(3),
+            "site 1 is listed again",
+        ),
         ("nan.txt", b"0 NaN\n", Some(1), "field NaN is not finite"),
         ("three.txt", b"0 1 2\n", Some(1), "3 values on the line"),
     ];
@@ -171,7 +192,10 @@ fn fields_files_are_read_and_checked() {
         let path = dir.file(name, text);
         assert_refused(&refused(&couplings, Some(&path)), &path, line, words);
     }
-    let short = dir.file("short.npy", &npy("<f8", false, "(2,)", &f64_le(&[1.0, 2.0])));
+    let short = dir.file(
+        "short.npy",
+        &npy("<f8", false, "(2,)", &f64_le(&[1.0, 2.0])),
+    );
     assert_refused(
         &refused(&couplings, Some(&short)),
         &short,
@@ -205,7 +229,10 @@ fn a_fortran_matrix_is_transposed_when_read() {
     let dir = Scratch::new("fortran");
     // Asymmetric on purpose: the error must name the entries as numpy indexes them.
     // In Fortran order the file holds column 0 first: J[1][0] = 7, J[0][1] = 5.
-    let path = dir.file("f.npy", &npy("<f8", true, "(2, 2)", &f64_le(&[0.0, 7.0, 5.0, 0.0])));
+    let path = dir.file(
+        "f.npy",
+        &npy("<f8", true, "(2, 2)", &f64_le(&[0.0, 7.0, 5.0, 0.0])),
+    );
     let error = refused(&path, None);
     assert_refused(&error, &path, None, "J[1][0] = 7 but J[0][1] = 5");
 }
@@ -227,7 +254,12 @@ fn every_bad_npy_matrix_is_refused_with_its_reason() {
         ),
         (
             "nan",
-            npy("<f8", false, "(2, 2)", &f64_le(&[0.0, f64::NAN, f64::NAN, 0.0])),
+            npy(
+                "<f8",
+                false,
+                "(2, 2)",
+                &f64_le(&[0.0, f64::NAN, f64::NAN, 0.0]),
+            ),
             "J[0][1] = NaN is not finite",
         ),
         (
@@ -235,7 +267,11 @@ fn every_bad_npy_matrix_is_refused_with_its_reason() {
             npy("<i8", false, "(2, 2)", &[0u8; 32]),
             "element type \"<i8\"",
         ),
-        ("rect", npy("<f8", false, "(2, 1)", &[0u8; 16]), "shape [2, 1]"),
+        (
+            "rect",
+            npy("<f8", false, "(2, 1)", &[0u8; 16]),
+            "shape [2, 1]",
+        ),
         ("vector", npy("<f8", false, "(4,)", &ok), "shape [4]"),
         ("zero", npy("<f8", false, "(0, 0)", &[]), "shape [0, 0]"),
         (
@@ -250,7 +286,12 @@ fn every_bad_npy_matrix_is_refused_with_its_reason() {
         ),
         (
             "overflowing header",
-            npy("<f8", false, "(18446744073709551615, 18446744073709551615)", &ok),
+            npy(
+                "<f8",
+                false,
+                "(18446744073709551615, 18446744073709551615)",
+                &ok,
+            ),
             "too large",
         ),
         ("text", b"0 1 1\n".to_vec(), "not a .npy file"),
@@ -300,7 +341,10 @@ fn drawn_samples_written_out_read_back_identical() {
         assert_eq!(read.bonds(), drawn.bonds(), "same bonds in the same order");
         for i in 0..drawn.n() {
             for j in 0..drawn.n() {
-                assert_eq!(read.coupling(i, j).to_bits(), drawn.coupling(i, j).to_bits());
+                assert_eq!(
+                    read.coupling(i, j).to_bits(),
+                    drawn.coupling(i, j).to_bits()
+                );
             }
         }
         let mut matrix = Vec::new();
@@ -346,5 +390,8 @@ fn the_instance_model_checks_its_size_and_returns_one_sample() {
     };
     let error = missing.ensemble().unwrap_err();
     assert_eq!(error.parameter, "couplings");
-    assert!(error.to_string().contains("nope.txt: no such file"), "{error}");
+    assert!(
+        error.to_string().contains("nope.txt: no such file"),
+        "{error}"
+    );
 }

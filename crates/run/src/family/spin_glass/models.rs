@@ -169,7 +169,8 @@ mod tests {
     /// The catalogue and the model deserialiser of quench-core agree on names and keys.
     #[test]
     fn catalogue_matches_the_model_spec() {
-        let directory = std::env::temp_dir().join(format!("quench-catalogue-{}", std::process::id()));
+        let directory =
+            std::env::temp_dir().join(format!("quench-catalogue-{}", std::process::id()));
         std::fs::create_dir_all(&directory).unwrap();
         let edges = directory.join("couplings.txt");
         std::fs::write(&edges, "0 1 1\n1 2 -1\n").unwrap();

@@ -78,7 +78,10 @@ pub(super) fn grid_points(
     raw: &RawSpec,
 ) -> Result<(SizeKey, Vec<GridPoint>), SpecError> {
     let mut model = raw.model.clone();
-    if let Some(key) = model.keys().find(|k| !KEYS.split(", ").any(|x| x == k.as_str())) {
+    if let Some(key) = model
+        .keys()
+        .find(|k| !KEYS.split(", ").any(|x| x == k.as_str()))
+    {
         return Err(reporter.at(
             &format!("model.{key}"),
             format!("unknown key `{key}` for model \"instance\""),
@@ -161,7 +164,10 @@ pub(super) fn grid_points(
         if !fits {
             return Err(reporter.at(
                 &format!("model.{key}"),
-                format!("expected {}", if integer { "an integer" } else { "a number" }),
+                format!(
+                    "expected {}",
+                    if integer { "an integer" } else { "a number" }
+                ),
                 if integer { "an integer" } else { "a number" },
             ));
         }
@@ -199,9 +205,12 @@ pub(super) fn grid_points(
         if let Some(h) = field {
             table.insert("field".into(), toml::Value::Float(h));
         }
-        let spec: ModelSpec = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
-            reporter.at("model", e.message().trim().to_string(), KEYS)
-        })?;
+        let spec: ModelSpec =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    reporter.at("model", e.message().trim().to_string(), KEYS)
+                })?;
         let ensemble = spec.instance_ensemble(&instance).map_err(|e| {
             let key = match e.parameter {
                 "field" => field_path.clone(),
@@ -248,14 +257,15 @@ pub fn is_instance(model: &ModelSpec) -> bool {
     matches!(model, ModelSpec::Instance { .. })
 }
 
-/// Whether Wolff cluster updates apply to the instance at `point`: every
-/// coupling $\ge 0$ and no field.
+/// Whether the instance at `point` is a ferromagnet as far as Wolff
+/// cluster updates go: every coupling $\ge 0$, and no fields from its
+/// file (a uniform field is refused by the caller, which says so).
 pub(super) fn is_unfrustrated(point: &GridPoint) -> bool {
     is_instance(&point.model)
         && point
             .ensemble
             .draw(0, 0)
-            .is_ok_and(|s| s.is_ferromagnetic() && !s.has_field())
+            .is_ok_and(|s| s.is_ferromagnetic() && (point.field != 0.0 || !s.has_field()))
 }
 
 /// The copies of an instance's files a results directory keeps: `(path as
@@ -285,4 +295,122 @@ pub fn copies(model_table: &toml::Table, points: &[GridPoint]) -> Vec<(String, P
         }
     }
     copies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Spec;
+
+    /// Parses a spec written next to the instance file `name` with `text`
+    /// in a fresh directory; returns the error text, if any.
+    fn parse(test: &str, instance: &str, model: &str, algorithm: &str) -> Result<Spec, String> {
+        let directory = std::env::temp_dir().join(format!(
+            "quench-spec-instance-{}-{test}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&directory).unwrap();
+        std::fs::write(directory.join("J.txt"), instance).unwrap();
+        let file = directory.join("spec.toml");
+        let source = format!(
+            "name = \"t\"\nseed = 1\n\n[model]\nmodel = \"instance\"\ncouplings = \"J.txt\"\n{model}\n\n\
+             [ensemble]\nsamples = 1\n\n[algorithm]\nmethod = \"parallel-tempering\"\nreplicas = 2\n\
+             equilibration_rounds = 10\nmeasurement_rounds = 10\n{algorithm}\n\n\
+             [temperatures]\nminimum = 0.5\nmaximum = 1.5\ncount = 3\n"
+        );
+        let result = Spec::parse(&file.display().to_string(), &source).map_err(|e| e.to_string());
+        std::fs::remove_dir_all(&directory).unwrap();
+        result
+    }
+
+    const SQUARE: &str = "0 1 1\n1 2 1\n2 3 1\n3 0 1\n";
+    const TRIANGLE: &str = "0 1 1\n1 2 1\n2 0 -1\n";
+
+    #[test]
+    fn relative_paths_are_read_from_the_spec_directory() {
+        let spec = parse("relative", SQUARE, "", "").unwrap();
+        assert_eq!(spec.points.len(), 1);
+        assert_eq!(spec.points[0].ensemble.n(), 4);
+        assert_eq!(spec.points[0].size, 4);
+    }
+
+    #[test]
+    fn samplers_that_apply_to_the_couplings_run() {
+        // A 4-cycle is two-colourable, a frustrated triangle is not.
+        assert!(
+            parse(
+                "square-checkerboard",
+                SQUARE,
+                "",
+                "order = \"checkerboard\""
+            )
+            .is_ok()
+        );
+        let error = parse(
+            "triangle-checkerboard",
+            TRIANGLE,
+            "",
+            "order = \"checkerboard\"",
+        )
+        .unwrap_err();
+        assert!(error.contains("key `algorithm.order`"), "{error}");
+        // Wolff updates need every coupling >= 0 and no field.
+        assert!(parse("square-wolff", SQUARE, "", "wolff_updates_per_round = 1").is_ok());
+        let error = parse(
+            "triangle-wolff",
+            TRIANGLE,
+            "",
+            "wolff_updates_per_round = 1",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("key `algorithm.wolff_updates_per_round`"),
+            "{error}"
+        );
+        let error = parse(
+            "square-wolff-field",
+            SQUARE,
+            "field = 0.5",
+            "wolff_updates_per_round = 1",
+        )
+        .unwrap_err();
+        assert!(error.contains("in a field"), "{error}");
+    }
+
+    #[test]
+    fn bad_model_keys_are_located() {
+        let cases = [
+            (
+                "n = 5",
+                "key `model.n`",
+                "the number of spins of the file, 4",
+            ),
+            ("length = 5", "key `model.length`", "unknown key `length`"),
+            (
+                "coupling_variance = -1.0",
+                "key `model.coupling_variance`",
+                "> 0",
+            ),
+            ("field = \"x\"", "key `model.field`", "a number"),
+            ("fields = 3", "key `model.fields`", "a path in quotes"),
+            (
+                "fields = \"h.txt\"",
+                "key `model.fields`",
+                "h.txt: no such file",
+            ),
+            ("\n[grid]\nlength = [4]", "key `grid.length`", "no size"),
+            (
+                "\n[grid]\nn = [4, 4]",
+                "key `grid.n`",
+                "2 sizes for one instance",
+            ),
+        ];
+        for (i, (model, key, words)) in cases.into_iter().enumerate() {
+            let error = parse(&format!("bad-{i}"), SQUARE, model, "").unwrap_err();
+            assert!(
+                error.contains(key) && error.contains(words),
+                "{model}: {error}"
+            );
+            assert!(error.contains("spec.toml:"), "{error}");
+        }
+    }
 }
