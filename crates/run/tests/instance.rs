@@ -254,11 +254,13 @@ fn a_tiny_instance_agrees_with_exact_enumeration() {
     }
 }
 
-/// The same in checkerboard order with the kernel `auto` picks: the
-/// instance's graph is two-coloured like the lattice (site 0 black), so
-/// the multispin kernel runs both with the same rows.
+/// In checkerboard order `auto` runs the multispin kernel on the lattice
+/// and on the instance's two-coloured graph alike; the kernel lays a
+/// lattice's sites out by its geometry and a graph's by its colouring, so
+/// the two consume random numbers differently: the energies agree within
+/// errors, not bit for bit.
 #[test]
-fn an_ea_sample_in_checkerboard_order_runs_to_the_same_rows() {
+fn an_ea_sample_in_checkerboard_order_runs_multispin_too() {
     let (a, b) = drawn_and_read_back(
         "ea-checkerboard",
         "[model]\nmodel = \"ea\"\ndimension = 2\ncouplings = \"pm1\"\n\n[grid]\nlength = [4]",
@@ -266,18 +268,30 @@ fn an_ea_sample_in_checkerboard_order_runs_to_the_same_rows() {
         "order = \"checkerboard\"",
         "ea.txt",
     );
-    let lattice_only = ["fourier_overlap_squared", "correlation_length_over_length"];
-    for table in TABLES {
-        let (x, y) = (
-            rows(&a.join(table), &["size"], &lattice_only),
-            rows(&b.join(table), &["size"], &lattice_only),
-        );
-        assert_eq!(x, y, "{table}");
-    }
-    let kernel = |out: &Path| {
-        let manifest = std::fs::read_to_string(out.join("report.md")).unwrap();
-        manifest.contains("multispin")
+    let multispin = |out: &Path| {
+        std::fs::read_to_string(out.join("report.md"))
+            .unwrap()
+            .contains("kernel: multispin")
     };
-    assert!(kernel(&a), "the drawn lattice runs the multispin kernel");
-    assert_eq!(kernel(&a), kernel(&b), "both run the same kernel");
+    assert!(
+        multispin(&a) && multispin(&b),
+        "both run the multispin kernel"
+    );
+    let energies = |out: &Path| {
+        let table = Table::read(&out.join("thermal.parquet")).unwrap();
+        let observable = table.texts("observable");
+        let (mean, error) = (table.numbers("mean"), table.numbers("error"));
+        (0..table.rows())
+            .filter(|&r| observable[r] == "energy")
+            .map(|r| (mean[r], error[r]))
+            .collect::<Vec<_>>()
+    };
+    let (x, y) = (energies(&a), energies(&b));
+    assert_eq!(x.len(), 5);
+    for ((m, e), (n, f)) in x.into_iter().zip(y) {
+        assert!(
+            (m - n).abs() <= 4.0 * (e * e + f * f).sqrt() + 1e-9,
+            "{m} ± {e} against {n} ± {f}"
+        );
+    }
 }

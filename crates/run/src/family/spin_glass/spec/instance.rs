@@ -27,7 +27,11 @@
 //! Wolff updates on a ferromagnetic instance without field. Sample 0 of an
 //! instance run draws the thermal streams of sample 0 of any spin-glass run
 //! at the same grid point and seed, so a sample that quench drew and
-//! `quench draw` wrote out gives, read back, the same tables.
+//! `quench draw` wrote out gives, read back, the same tables (SK and random
+//! graphs bit for bit; a lattice comes back as a graph, without the Fourier
+//! overlap and $\xi_L/L$, and in checkerboard order the multispin kernel
+//! lays a graph out by its colouring rather than its geometry, so those
+//! runs agree within errors only).
 
 use std::path::{Path, PathBuf};
 
