@@ -19,7 +19,7 @@ mod theory;
     name = "quench",
     version,
     about = "A laboratory for the statistical physics of disordered systems: spin glasses, their Monte Carlo and their theory",
-    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models\n  quench plan experiments/sk-transition.toml\n  quench theory sk --temperature 0 --rsb full\n  quench bench --workload ea3d-16 --json"
+    after_help = "Examples:\n  quench run experiments/sk-transition.toml\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench models\n  quench draw experiments/sk-transition.toml --sample 3 --out sk.npy\n  quench plan experiments/sk-transition.toml\n  quench theory sk --temperature 0 --rsb full\n  quench bench --workload ea3d-16 --json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,11 @@ enum Command {
     /// Re-draw the figures and report.md of a results directory from its stored tables.
     #[command(after_help = "Example:\n  quench report runs/sk-transition")]
     Report(ReportArgs),
+    /// Write one drawn sample of a spec out as an instance file (an edge list, or FILE.npy).
+    #[command(
+        after_help = "Examples:\n  quench draw experiments/sk-transition.toml --point 0 --sample 3 --out sk.npy\n  quench draw experiments/ea3d-transition.toml --out ea.txt\n\nThe sample is the one `quench run` simulates as that sample of that grid point. A spec with\n[model] model = \"instance\", couplings = \"FILE\" runs it again (see `quench models`)."
+    )]
+    Draw(DrawArgs),
     /// List the models, their parameters and what they mean.
     #[command(after_help = "Examples:\n  quench models\n  quench models --json")]
     Models(JsonFlag),
@@ -115,9 +120,15 @@ struct MergeArgs {
 
 #[derive(Args)]
 struct ExactArgs {
-    /// Model: sk, ea, ferromagnet, random-regular, erdos-renyi, hopfield.
+    /// Model: sk, ea, ferromagnet, random-regular, erdos-renyi, hopfield, instance.
     #[arg(long)]
     model: String,
+    /// The couplings file of --model instance: an edge list `i j J`, or FILE.npy.
+    #[arg(long, value_name = "FILE")]
+    instance: Option<PathBuf>,
+    /// A per-site fields file of --model instance: lines `i h`, or FILE.npy.
+    #[arg(long, value_name = "FILE")]
+    instance_fields: Option<PathBuf>,
     /// Number of spins (sk, random-regular, erdos-renyi, hopfield).
     #[arg(long, allow_negative_numbers = true)]
     n: Option<i64>,
@@ -142,9 +153,9 @@ struct ExactArgs {
     /// Uniform field h.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     field: f64,
-    /// Disorder samples.
-    #[arg(long, default_value_t = 100)]
-    samples: u64,
+    /// Disorder samples [default: 100; 1 for --model instance, which is one sample].
+    #[arg(long)]
+    samples: Option<u64>,
     /// Temperatures, comma-separated.
     #[arg(
         long,
@@ -162,6 +173,21 @@ struct ExactArgs {
     /// Print one JSON document on standard output.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct DrawArgs {
+    /// The spec file (a spin-glass spec).
+    spec: PathBuf,
+    /// Grid point (sizes outer, fields inner, from 0).
+    #[arg(long, default_value_t = 0)]
+    point: usize,
+    /// Disorder sample within the grid point (from 0).
+    #[arg(long, default_value_t = 0)]
+    sample: u64,
+    /// The file to write (must not exist): FILE.npy for a dense float64 matrix, any other name for an edge list `i j J`.
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -219,6 +245,20 @@ fn exact_model(args: &ExactArgs) -> Result<ModelSpec, RunError> {
             patterns: required(args.patterns, "patterns", m)?,
             field,
         },
+        "instance" => {
+            if let Some(samples) = args.samples.filter(|&s| s != 1) {
+                return Err(RunError::Input(format!(
+                    "--samples {samples}: an instance is one sample; allowed: 1"
+                )));
+            }
+            ModelSpec::Instance {
+                couplings: required(args.instance.clone(), "instance", m)?,
+                fields: args.instance_fields.clone(),
+                n: args.n,
+                field,
+                coupling_variance: None,
+            }
+        }
         other => {
             return Err(RunError::Input(format!(
                 "--model: unknown model {other:?}; allowed: {}",
@@ -286,7 +326,10 @@ fn execute(command: Command) -> Result<(), RunError> {
             let result = pool(args.threads)?.install(|| {
                 quench_run::exact::exact_ensemble(
                     &model,
-                    args.samples,
+                    args.samples.unwrap_or(match model {
+                        ModelSpec::Instance { .. } => 1,
+                        _ => 100,
+                    }),
                     &args.temperatures,
                     args.seed,
                 )
@@ -297,6 +340,27 @@ fn execute(command: Command) -> Result<(), RunError> {
         Command::Report(args) => {
             let files = quench_run::write_report(&args.directory)?;
             print::files(&args.directory, &files, args.json);
+            Ok(())
+        }
+        Command::Draw(args) => {
+            let drawn = quench_run::draw::draw_sample(&args.spec, args.point, args.sample)?;
+            quench_run::draw::write_sample(&drawn, &args.spec, &args.out)?;
+            let sample = &drawn.sample;
+            println!(
+                "{}: sample {} of grid point {} ({} spins, {} bonds, {})",
+                args.out.display(),
+                drawn.index,
+                drawn.point,
+                sample.n(),
+                sample.bond_count(),
+                if sample.is_dense() { "dense" } else { "sparse" }
+            );
+            if drawn.field != 0.0 {
+                println!(
+                    "the uniform field {} is not in the file: give `field = {}` in the instance's [model]",
+                    drawn.field, drawn.field
+                );
+            }
             Ok(())
         }
         Command::Models(flag) => {

@@ -303,7 +303,8 @@ fn models_lists_every_model_as_json() {
             "ferromagnet",
             "random-regular",
             "erdos-renyi",
-            "hopfield"
+            "hopfield",
+            "instance"
         ]
     );
     assert_eq!(

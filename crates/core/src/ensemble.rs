@@ -14,8 +14,10 @@
 //! | random regular | random $c$-regular graph | Gaussian with variance 1, or $\pm 1$ |
 //! | Erdős–Rényi (Viana–Bray) | $G(N, c/(N-1))$ | Gaussian with variance 1, or $\pm 1$ |
 //! | Hopfield | every pair | $J_{ij} = \frac1N \sum_{\mu=1}^P \xi_i^\mu \xi_j^\mu$, $\xi^\mu_i = \pm 1$ uniform |
+//! | instance | read from a file ([`crate::instance`]) | as given |
 //!
 //! All models take an optional uniform field $h$ (the term $-h\sum_i s_i$).
+//! An instance is no distribution: it is one sample, and every draw returns it.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
@@ -23,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, ParameterError, finite, positive_size, spin_count};
 use crate::graph;
+use crate::instance::Instance;
 use crate::lattice::HypercubicLattice;
 use crate::rng::{Purpose, stream};
 use crate::sample::{Bond, Geometry, Sample, Spin};
@@ -116,6 +119,24 @@ pub enum ModelSpec {
         #[serde(default)]
         field: f64,
     },
+    /// One instance read from files ([`crate::instance`]): every draw is the same sample.
+    Instance {
+        /// The couplings file: an edge list `i j J`, or a dense `.npy` matrix.
+        couplings: std::path::PathBuf,
+        /// An optional fields file: lines `i h`, or a `.npy` vector.
+        #[serde(default)]
+        fields: Option<std::path::PathBuf>,
+        /// The number of spins, if given: it must be the file's.
+        #[serde(default)]
+        n: Option<i64>,
+        /// Uniform field, added to the file's fields.
+        #[serde(default)]
+        field: f64,
+        /// The variance of the Gaussian ensemble the couplings were drawn
+        /// from, if they were (enables the energy/link-overlap identity).
+        #[serde(default)]
+        coupling_variance: Option<f64>,
+    },
 }
 
 /// The validated form of a [`ModelSpec`].
@@ -143,6 +164,9 @@ enum Validated {
         n: usize,
         patterns: usize,
     },
+    Instance {
+        sample: std::sync::Arc<Sample>,
+    },
 }
 
 /// A validated ensemble of disorder samples.
@@ -161,12 +185,42 @@ impl ModelSpec {
             | ModelSpec::EdwardsAnderson { couplings, .. }
             | ModelSpec::RandomRegular { couplings, .. }
             | ModelSpec::ErdosRenyi { couplings, .. } => Some(couplings),
-            ModelSpec::Ferromagnet { .. } | ModelSpec::Hopfield { .. } => None,
+            ModelSpec::Ferromagnet { .. }
+            | ModelSpec::Hopfield { .. }
+            | ModelSpec::Instance { .. } => None,
         }
     }
 
-    /// Validates the parameters and returns the ensemble.
+    /// The uniform field $h$.
+    pub fn field(&self) -> f64 {
+        match *self {
+            ModelSpec::SherringtonKirkpatrick { field, .. }
+            | ModelSpec::EdwardsAnderson { field, .. }
+            | ModelSpec::Ferromagnet { field, .. }
+            | ModelSpec::RandomRegular { field, .. }
+            | ModelSpec::ErdosRenyi { field, .. }
+            | ModelSpec::Hopfield { field, .. }
+            | ModelSpec::Instance { field, .. } => field,
+        }
+    }
+
+    /// Validates the parameters and returns the ensemble (an instance is
+    /// read from its files; [`ModelSpec::instance_ensemble`] says which line
+    /// of which file is wrong).
     pub fn ensemble(&self) -> Result<Ensemble, ParameterError> {
+        if let ModelSpec::Instance { couplings, .. } = self {
+            let instance = self.read_instance().map_err(|e| {
+                let parameter = if e.file == *couplings {
+                    "couplings"
+                } else {
+                    "fields"
+                };
+                let line = e.line.map(|l| format!(", line {l}")).unwrap_or_default();
+                let value = format!("{}{line}: {}", e.file.display(), e.message);
+                ParameterError::new(parameter, value, e.allowed.clone())
+            })?;
+            return self.instance_ensemble(&instance);
+        }
         let (validated, field) = match *self {
             ModelSpec::SherringtonKirkpatrick {
                 n,
@@ -246,11 +300,75 @@ impl ModelSpec {
                 },
                 field,
             ),
+            ModelSpec::Instance { .. } => unreachable!("read above"),
         };
         Ok(Ensemble {
             spec: self.clone(),
             validated,
             field: finite("field", field)?,
+        })
+    }
+}
+
+impl ModelSpec {
+    /// Reads the files of an instance model (any other model is an error
+    /// that names no file).
+    pub fn read_instance(&self) -> Result<Instance, crate::instance::InstanceError> {
+        match self {
+            ModelSpec::Instance {
+                couplings, fields, ..
+            } => Instance::read(couplings, fields.as_deref()),
+            _ => Err(crate::instance::InstanceError {
+                file: Default::default(),
+                line: None,
+                message: "the model is not an instance".into(),
+                allowed: "model = \"instance\"".into(),
+            }),
+        }
+    }
+
+    /// The ensemble of an instance model whose files were read as `instance`:
+    /// its `n` (if given) must be the file's, its field and coupling variance finite.
+    pub fn instance_ensemble(&self, instance: &Instance) -> Result<Ensemble, ParameterError> {
+        let ModelSpec::Instance {
+            n,
+            field,
+            coupling_variance,
+            ..
+        } = *self
+        else {
+            return self.ensemble();
+        };
+        if let Some(n) = n
+            && usize::try_from(n).ok() != Some(instance.n)
+        {
+            return Err(ParameterError::new(
+                "n",
+                n,
+                format!("the number of spins of the file, {}, or no n", instance.n),
+            ));
+        }
+        let field = finite("field", field)?;
+        let mut sample = instance.sample(field).map_err(|e| match e {
+            ModelError::Parameter(p) => p,
+            other => ParameterError::new("couplings", other, "a valid instance"),
+        })?;
+        if let Some(variance) = coupling_variance {
+            if !(variance.is_finite() && variance > 0.0) {
+                return Err(ParameterError::new(
+                    "coupling_variance",
+                    variance,
+                    "a finite number > 0",
+                ));
+            }
+            sample = sample.with_coupling_variance(variance);
+        }
+        Ok(Ensemble {
+            spec: self.clone(),
+            validated: Validated::Instance {
+                sample: std::sync::Arc::new(sample),
+            },
+            field,
         })
     }
 }
@@ -292,6 +410,7 @@ impl Ensemble {
             | Validated::ErdosRenyi { n, .. }
             | Validated::Hopfield { n, .. } => *n,
             Validated::Lattice { lattice, .. } => lattice.sites(),
+            Validated::Instance { sample } => sample.n(),
         }
     }
 
@@ -364,6 +483,11 @@ impl Ensemble {
                 two_colourable: false,
                 shared_graph: false,
             },
+            // Every draw is the file's one sample.
+            Validated::Instance { sample } => Structure {
+                shared_graph: true,
+                ..sample.structure()
+            },
         }
     }
 
@@ -378,19 +502,23 @@ impl Ensemble {
         self.structure().sample_bytes() + extra
     }
 
-    /// Whether samples differ from one another (false for the ferromagnet).
+    /// Whether samples differ from one another (false for the ferromagnet and an instance).
     pub fn is_disordered(&self) -> bool {
         !matches!(
             self.validated,
             Validated::Lattice {
                 couplings: None,
                 ..
-            }
+            } | Validated::Instance { .. }
         )
     }
 
-    /// Draws sample number `index` from the stream `(master_seed, Disorder, index)`.
+    /// Draws sample number `index` from the stream `(master_seed, Disorder, index)`
+    /// (an instance returns its one sample whatever the seed and index).
     pub fn draw(&self, master_seed: u64, index: u64) -> Result<Sample, ModelError> {
+        if let Validated::Instance { sample } = &self.validated {
+            return Ok(Sample::clone(sample));
+        }
         let mut rng = stream(master_seed, Purpose::Disorder, index, 0);
         let fields = vec![self.field; self.n()];
         match &self.validated {
@@ -467,6 +595,7 @@ impl Ensemble {
                 }
                 Ok(Sample::dense(n, matrix, fields)?.with_patterns(xi))
             }
+            Validated::Instance { .. } => unreachable!("returned above"),
         }
     }
 }

@@ -21,6 +21,9 @@
 //!   [`ParameterError`] naming the parameter and its allowed range.
 //! * [`Sample`]: one quenched draw; dense (all pairs) or sparse (bond list)
 //!   couplings, per-site fields, a [`Geometry`].
+//! * [`instance`]: one sample given by the user in files (an edge list
+//!   `i j J` or a dense `.npy` matrix, and fields), read with clear errors and
+//!   written back exactly ([`ModelSpec::Instance`]).
 //! * [`rng`]: every random number comes from a [`rng::StreamKey`]
 //!   `(master seed, purpose, sample, chain)`, so results do not depend on
 //!   threads or scheduling.
@@ -31,6 +34,7 @@
 pub mod ensemble;
 pub mod error;
 pub mod graph;
+pub mod instance;
 pub mod lattice;
 pub mod observables;
 pub mod rng;
@@ -39,6 +43,7 @@ pub mod structure;
 
 pub use ensemble::{CouplingDistribution, Ensemble, ModelSpec};
 pub use error::{ModelError, ParameterError};
+pub use instance::{Instance, InstanceError};
 pub use lattice::HypercubicLattice;
 pub use rng::{FamilyStreams, Purpose, StreamKey, StreamRng, UnitStreams, stream};
 pub use sample::{Bond, Geometry, Sample, Spin};

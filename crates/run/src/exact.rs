@@ -81,9 +81,15 @@ pub fn exact_ensemble(
     temperatures: &[f64],
     seed: u64,
 ) -> Result<ExactEnsemble, RunError> {
-    let ensemble = model
-        .ensemble()
-        .map_err(|e| RunError::Input(format!("--{}: {e}", e.parameter.replace('_', "-"))))?;
+    let ensemble = model.ensemble().map_err(|e| {
+        // An instance's files are given as --instance and --instance-fields.
+        let flag = match (model, e.parameter) {
+            (ModelSpec::Instance { .. }, "couplings") => "instance",
+            (ModelSpec::Instance { .. }, "fields") => "instance-fields",
+            (_, parameter) => parameter,
+        };
+        RunError::Input(format!("--{}: {e}", flag.replace('_', "-")))
+    })?;
     if samples == 0 {
         return Err(RunError::Input(
             "--samples: 0 is out of range; allowed: an integer >= 1".into(),

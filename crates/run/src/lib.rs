@@ -18,7 +18,8 @@
 //! [`run`] is the workflow behind `quench run`, [`runner::merge`] behind
 //! `quench merge`, [`runner::plan_file`] behind `quench plan`;
 //! [`write_report`] re-draws a report from stored tables (`quench
-//! report`); [`exact::exact_ensemble`] is `quench exact`;
+//! report`); [`exact::exact_ensemble`] is `quench exact`; [`draw`] is
+//! `quench draw` (a drawn sample written out as an instance file);
 //! [`family::registry::FAMILIES`] is what `quench models` lists. How a
 //! family plugs in, and how to add one, is in [`family`].
 //!
@@ -30,6 +31,7 @@
 pub mod atomic;
 pub mod checkpoint;
 mod directory;
+pub mod draw;
 pub mod error;
 pub mod exact;
 pub mod family;

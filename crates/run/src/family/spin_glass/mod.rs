@@ -278,6 +278,10 @@ impl Family for SpinGlasses {
             .map(|(point, samples)| summarise_point(point, samples))
             .collect::<Result<_, _>>()?;
         let mut tables = store::tables(spec, &points)?;
+        for (written, path) in spec::instance::copies(&spec.model_table, &spec.points) {
+            let bytes = std::fs::read(&path).map_err(RunError::io(&path))?;
+            tables.files.push((written, bytes));
+        }
         if spec.save_final_spins {
             tables.files.extend(store::spins(spec, &points)?);
         }
@@ -367,7 +371,16 @@ fn run_sample(
 
 /// The shape of the point's samples, as `sample` (sample 0) has it.
 fn sample_shape(point: &GridPoint, sample: &quench_core::Sample) -> SampleShape {
-    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
+    // An instance carries a coupling variance only when the user says which
+    // Gaussian ensemble it came from.
+    let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian)
+        || matches!(
+            point.model,
+            quench_core::ModelSpec::Instance {
+                coupling_variance: Some(_),
+                ..
+            }
+        );
     SampleShape::of(sample, gaussian)
 }
 

@@ -3,8 +3,7 @@
 pub use crate::family::{ModelInfo, ParameterInfo};
 
 /// The accepted values of `model`.
-pub const MODEL_NAMES: &str =
-    "\"sk\", \"ea\", \"ferromagnet\", \"random-regular\", \"erdos-renyi\", \"hopfield\"";
+pub const MODEL_NAMES: &str = "\"sk\", \"ea\", \"ferromagnet\", \"random-regular\", \"erdos-renyi\", \"hopfield\", \"instance\"";
 
 const COUPLINGS: ParameterInfo = ParameterInfo {
     key: "couplings",
@@ -121,6 +120,40 @@ pub fn catalogue() -> Vec<ModelInfo> {
                 FIELD,
             ],
         },
+        ModelInfo {
+            name: "instance",
+            aliases: &[],
+            description: "one instance of your own, read from files: an edge list `i j J` (text, 0-based) or a dense symmetric matrix (.npy, float64 or float32); `quench draw` writes any drawn sample in these formats; [ensemble] samples = 1",
+            hamiltonian: "H = -sum_(ij) J_ij s_i s_j - sum_i (h_i + h) s_i, J_ij and h_i as the files give them",
+            size_key: "n",
+            parameters: vec![
+                ParameterInfo {
+                    key: "couplings",
+                    meaning: "the couplings file, relative to the spec file's directory: lines `i j J` (comments #, optional first line `n N`), or FILE.npy of shape (n, n), symmetric with zero diagonal",
+                    allowed: "a file name",
+                    default: None,
+                },
+                ParameterInfo {
+                    key: "fields",
+                    meaning: "a per-site fields file: lines `i h`, or FILE.npy of shape (n,)",
+                    allowed: "a file name",
+                    default: Some("none (h_i = 0)"),
+                },
+                ParameterInfo {
+                    key: "n",
+                    meaning: "number of spins: comes from the file; if given it must agree",
+                    allowed: "the file's number of spins",
+                    default: Some("the file's"),
+                },
+                ParameterInfo {
+                    key: "coupling_variance",
+                    meaning: "variance of the Gaussian ensemble the couplings were drawn from, if they were (enables the energy/link-overlap equilibration identity)",
+                    allowed: "a number > 0",
+                    default: Some("none"),
+                },
+                FIELD,
+            ],
+        },
     ]
 }
 
@@ -136,11 +169,23 @@ mod tests {
     /// The catalogue and the model deserialiser of quench-core agree on names and keys.
     #[test]
     fn catalogue_matches_the_model_spec() {
+        let directory =
+            std::env::temp_dir().join(format!("quench-catalogue-{}", std::process::id()));
+        std::fs::create_dir_all(&directory).unwrap();
+        let edges = directory.join("couplings.txt");
+        std::fs::write(&edges, "0 1 1\n1 2 -1\n").unwrap();
+        let fields = directory.join("fields.txt");
+        std::fs::write(&fields, "0 0.5\n").unwrap();
+        let path = |p: &std::path::Path| toml::Value::String(p.display().to_string());
         for model in catalogue() {
             let mut table = toml::Table::new();
             table.insert("model".into(), toml::Value::String(model.name.into()));
             for parameter in &model.parameters {
                 let value = match parameter.key {
+                    "couplings" if model.name == "instance" => path(&edges),
+                    "fields" => path(&fields),
+                    "coupling_variance" => toml::Value::Float(1.0),
+                    "n" if model.name == "instance" => toml::Value::Integer(3),
                     "couplings" => toml::Value::String("pm1".into()),
                     "field" | "mean_degree" => toml::Value::Float(1.0),
                     "dimension" => toml::Value::Integer(2),
@@ -156,5 +201,6 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", model.name));
             assert!(MODEL_NAMES.contains(&format!("\"{}\"", model.name)));
         }
+        std::fs::remove_dir_all(&directory).unwrap();
     }
 }

@@ -37,6 +37,9 @@ pub(super) fn grid_points(
             registry::model_names(),
         ));
     };
+    if model_info.name == "instance" {
+        return super::instance::grid_points(reporter, raw);
+    }
     let size_key = if model_info.size_key == "length" {
         SizeKey::Length
     } else {
@@ -185,7 +188,8 @@ pub(super) fn grid_points(
                 | ModelSpec::Ferromagnet { field, .. }
                 | ModelSpec::RandomRegular { field, .. }
                 | ModelSpec::ErdosRenyi { field, .. }
-                | ModelSpec::Hopfield { field, .. } => *field,
+                | ModelSpec::Hopfield { field, .. }
+                | ModelSpec::Instance { field, .. } => *field,
             };
             points.push(GridPoint {
                 index: points.len(),

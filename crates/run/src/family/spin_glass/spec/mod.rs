@@ -43,6 +43,10 @@
 //! checkpoint_seconds = 60         # how often every running sample saves its state
 //! ```
 //!
+//! `model = "instance"` reads one sample from files instead of drawing
+//! samples ([`instance`]: `couplings = "FILE"`, optional `fields`,
+//! `coupling_variance`; no size in `[grid]`, `samples = 1`).
+//!
 //! [`Spec::parse`] checks everything a run could fail on before it starts:
 //! unknown keys, wrong types, out-of-range values, models that cannot be
 //! drawn, samplers that do not apply to the model. Every error names the file,
@@ -57,6 +61,7 @@ use crate::family::spin_glass::kernel::KernelOptions;
 use crate::locate::Located;
 
 mod grid;
+pub mod instance;
 mod raw;
 
 use grid::grid_points;
@@ -441,6 +446,7 @@ impl Spec {
                 "an integer in 1..=1099511627776 (2^40)",
             ));
         }
+        instance::check_samples(reporter, &points, samples)?;
         let algorithm = algorithm(reporter, &raw.algorithm)?;
         let ladder = ladder(reporter, &raw.temperatures)?;
         if algorithm.method == Method::ParallelTempering && ladder.len() < 2 {
@@ -663,7 +669,8 @@ fn check_samplers(
 ) -> Result<(), SpecError> {
     for point in points {
         if algorithm.wolff_updates_per_round > 0 {
-            let ferromagnet = matches!(point.model, ModelSpec::Ferromagnet { .. });
+            let ferromagnet = matches!(point.model, ModelSpec::Ferromagnet { .. })
+                || instance::is_unfrustrated(point);
             if !ferromagnet || point.field != 0.0 {
                 return Err(reporter.at(
                     "algorithm.wolff_updates_per_round",
@@ -679,7 +686,9 @@ fn check_samplers(
         if algorithm.sweeps_per_round > 0 && algorithm.order == SweepOrder::Checkerboard {
             if !matches!(
                 point.model,
-                ModelSpec::EdwardsAnderson { .. } | ModelSpec::Ferromagnet { .. }
+                ModelSpec::EdwardsAnderson { .. }
+                    | ModelSpec::Ferromagnet { .. }
+                    | ModelSpec::Instance { .. }
             ) {
                 return Err(reporter.at(
                     "algorithm.order",
