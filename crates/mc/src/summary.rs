@@ -14,13 +14,16 @@
 //!   $-\beta\sigma^2 (N_b/N)(1 - \langle q_\ell\rangle)$, averaged over samples. Its
 //!   average vanishes in equilibrium; starting from random configurations
 //!   the energy approaches from above and $q_\ell$ from below, so a
-//!   significantly positive difference means the run is not equilibrated.
+//!   significantly positive difference means the run is not equilibrated;
+//! * for every run, the equilibration check by logarithmic windows: the
+//!   samples' drifts of $E/N$ and $q^2$ between the last half of the
+//!   measurements and the quarter before it, averaged ([`Drift::combine`]).
 
 use quench_core::Sample;
 use quench_core::observables::{
     binder_cumulant, gaussian_energy_from_link_overlap, second_moment_correlation_length,
 };
-use quench_stats::{DisorderAverage, Estimate, Histogram, JackknifeEstimate, jackknife};
+use quench_stats::{DisorderAverage, Drift, Estimate, Histogram, JackknifeEstimate, jackknife};
 use serde::{Deserialize, Serialize};
 
 use crate::measure::ThermalSummary;
@@ -83,6 +86,23 @@ pub struct DisorderPoint {
     /// Per-sample $\langle E_J\rangle/N + \beta\sigma^2 (N_b/N)(1-\langle q_\ell\rangle)$,
     /// averaged: zero in equilibrium (Gaussian couplings only).
     pub equilibration_gap: Option<DisorderAverage>,
+    /// Equilibration check of $E/N$ for every run: the per-sample drifts
+    /// between the last half and the quarter before, averaged over samples
+    /// ([`Drift::combine`]).
+    #[serde(default)]
+    pub energy_drift: Option<Drift>,
+    /// The same for $q^2$ (with two replicas or more).
+    #[serde(default)]
+    pub overlap_squared_drift: Option<Drift>,
+}
+
+/// The disorder average of the samples' drifts, if every sample has one.
+fn combined_drift(
+    at: &[&ThermalSummary],
+    drift: impl Fn(&ThermalSummary) -> Option<Drift>,
+) -> Option<Drift> {
+    let drifts: Option<Vec<Drift>> = at.iter().map(|s| drift(s)).collect();
+    drifts.and_then(|d| Drift::combine(&d))
 }
 
 /// Combines per-sample summaries (`samples[s][slot]`) into disorder averages per temperature.
@@ -127,9 +147,15 @@ pub fn disorder_summary(
             let overlap_squared = average(&|s| s.overlap_squared);
             let spin_glass_susceptibility = overlap_squared.as_ref().map(|a| {
                 let e = a.to_estimate();
+                // One sample has no spread: its thermal error is the error.
+                let error = if a.count() >= 2 {
+                    e.error
+                } else {
+                    a.mean_thermal_error().unwrap_or(f64::NAN)
+                };
                 Estimate {
                     mean: n * e.mean,
-                    error: n * e.error,
+                    error: n * error,
                     ..e
                 }
             });
@@ -151,20 +177,29 @@ pub fn disorder_summary(
             ) {
                 (Some(variance), Some(links)) => {
                     let beta = 1.0 / temperature;
-                    let gaps = at
+                    // Each sample's gap with its thermal error (E_J and q_l
+                    // treated as independent), so one sample has an error too.
+                    let slope = beta * variance * shape.bonds_per_spin;
+                    let gaps: Vec<Estimate> = at
                         .iter()
                         .zip(links)
-                        .map(|(s, ql)| {
-                            s.coupling_energy.mean
+                        .map(|(s, ql)| Estimate {
+                            mean: s.coupling_energy.mean
                                 - gaussian_energy_from_link_overlap(
                                     beta,
                                     variance,
                                     shape.bonds_per_spin,
                                     ql,
-                                )
+                                ),
+                            error: s
+                                .coupling_energy
+                                .error
+                                .hypot(slope * s.link_overlap.map_or(f64::NAN, |e| e.error)),
+                            tau_int: f64::NAN,
+                            count: s.coupling_energy.count,
                         })
                         .collect();
-                    Some(DisorderAverage::new(gaps))
+                    Some(DisorderAverage::from_estimates(&gaps))
                 }
                 _ => None,
             };
@@ -182,6 +217,8 @@ pub fn disorder_summary(
                 correlation_length_over_length: correlation_length,
                 overlap_distribution,
                 equilibration_gap,
+                energy_drift: combined_drift(&at, |s| s.energy_drift),
+                overlap_squared_drift: combined_drift(&at, |s| s.overlap_squared_drift),
             }
         })
         .collect()
