@@ -40,6 +40,11 @@ pub struct SampleShape {
     pub bonds_per_spin: f64,
     /// Coupling variance of a Gaussian ensemble (enables the equilibration check).
     pub gaussian_coupling_variance: Option<f64>,
+    /// Whether the samples share their random numbers (multispin lanes
+    /// drawing one uniform per site), so their thermal noise is common
+    /// ([`Drift::combine`]).
+    #[serde(default)]
+    pub shared_noise: bool,
 }
 
 impl SampleShape {
@@ -54,6 +59,7 @@ impl SampleShape {
             } else {
                 None
             },
+            shared_noise: false,
         }
     }
 }
@@ -99,10 +105,11 @@ pub struct DisorderPoint {
 /// The disorder average of the samples' drifts, if every sample has one.
 fn combined_drift(
     at: &[&ThermalSummary],
+    shared_noise: bool,
     drift: impl Fn(&ThermalSummary) -> Option<Drift>,
 ) -> Option<Drift> {
     let drifts: Option<Vec<Drift>> = at.iter().map(|s| drift(s)).collect();
-    drifts.and_then(|d| Drift::combine(&d))
+    drifts.and_then(|d| Drift::combine(&d, shared_noise))
 }
 
 /// Combines per-sample summaries (`samples[s][slot]`) into disorder averages per temperature.
@@ -217,8 +224,10 @@ pub fn disorder_summary(
                 correlation_length_over_length: correlation_length,
                 overlap_distribution,
                 equilibration_gap,
-                energy_drift: combined_drift(&at, |s| s.energy_drift),
-                overlap_squared_drift: combined_drift(&at, |s| s.overlap_squared_drift),
+                energy_drift: combined_drift(&at, shape.shared_noise, |s| s.energy_drift),
+                overlap_squared_drift: combined_drift(&at, shape.shared_noise, |s| {
+                    s.overlap_squared_drift
+                }),
             }
         })
         .collect()

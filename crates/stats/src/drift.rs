@@ -205,17 +205,25 @@ impl Drift {
     /// The disorder average of per-sample drifts. The error of the average
     /// difference is the larger of the sample-to-sample standard error (two
     /// samples or more; it holds the thermal noise too) and the thermal
-    /// errors combined, $\sqrt{\sum_s \epsilon_s^2}/M$ (the only one with a
-    /// single sample, and a floor when a few samples happen to agree).
-    /// `None` without samples.
-    pub fn combine(drifts: &[Drift]) -> Option<Self> {
+    /// errors combined: $\sqrt{\sum_s \epsilon_s^2}/M$ for samples with
+    /// independent noise (the only error with a single sample, and a floor
+    /// when a few samples happen to agree), or $\sum_s \epsilon_s / M$ when
+    /// the samples share their random numbers (`shared_noise`, e.g. lanes of
+    /// a multispin word drawing one uniform per site): their thermal noise
+    /// is then common to all samples, the spread over samples does not see
+    /// it, and averaging does not reduce it. `None` without samples.
+    pub fn combine(drifts: &[Drift], shared_noise: bool) -> Option<Self> {
         if drifts.is_empty() {
             return None;
         }
         let m = drifts.len() as f64;
         let combined = |values: Vec<f64>, errors: Vec<f64>| -> (f64, f64) {
             let (mean, spread) = mean_and_standard_error(&values);
-            let thermal = errors.iter().map(|e| e * e).sum::<f64>().sqrt() / m;
+            let thermal = if shared_noise {
+                errors.iter().sum::<f64>() / m
+            } else {
+                errors.iter().map(|e| e * e).sum::<f64>().sqrt() / m
+            };
             let error = if drifts.len() >= 2 && spread.is_finite() {
                 spread.max(thermal)
             } else {
@@ -354,20 +362,34 @@ mod tests {
         assert!(single.difference < 0.0);
         assert!(!single.equilibrated(), "z = {}", single.z_score());
         let drifts: Vec<Drift> = (0..8).map(|s| drift_of(&relaxing(s))).collect();
-        let combined = Drift::combine(&drifts).unwrap();
+        let combined = Drift::combine(&drifts, false).unwrap();
         assert_eq!(combined.samples, 8);
         assert!(!combined.equilibrated(), "z = {}", combined.z_score());
         // The same noise without the relaxation passes.
         let still: Vec<Drift> = (0..8).map(|s| drift_of(&noise(4096, 0.5, s))).collect();
-        let combined = Drift::combine(&still).unwrap();
+        let combined = Drift::combine(&still, false).unwrap();
         assert!(combined.equilibrated(), "{combined:?} from {still:?}");
+    }
+
+    /// Samples that share their noise (the same series, as multispin lanes
+    /// sharing uniforms come close to): the spread over samples vanishes and
+    /// would make any common fluctuation look significant; with
+    /// `shared_noise` the error stays that of one sample.
+    #[test]
+    fn shared_noise_keeps_the_error_of_one_sample() {
+        let one = drift_of(&noise(4096, 0.5, 5));
+        let copies = vec![one; 16];
+        let shared = Drift::combine(&copies, true).unwrap();
+        assert!((shared.error - one.error).abs() < 1e-15);
+        let independent = Drift::combine(&copies, false).unwrap();
+        assert!((independent.error - one.error / 4.0).abs() < 1e-15);
     }
 
     /// One sample: the combined error is that sample's thermal error, not NaN.
     #[test]
     fn one_sample_keeps_its_thermal_error() {
         let one = drift_of(&noise(1024, 0.5, 3));
-        let combined = Drift::combine(&[one]).unwrap();
+        let combined = Drift::combine(&[one], false).unwrap();
         assert_eq!(combined.error, one.error);
         assert!(combined.error.is_finite() && combined.error > 0.0);
     }
@@ -377,7 +399,7 @@ mod tests {
         let mut blocks = TimeBlocks::new();
         blocks.extend_test(&[1.0, 2.0, 3.0]);
         assert!(Drift::of(&blocks).is_none());
-        assert!(Drift::combine(&[]).is_none());
+        assert!(Drift::combine(&[], false).is_none());
     }
 
     impl TimeBlocks {

@@ -314,7 +314,17 @@ fn run_sample(
 /// The shape of the point's samples, as `sample` (sample 0) has it.
 fn sample_shape(point: &GridPoint, sample: &quench_core::Sample) -> SampleShape {
     let gaussian = point.model.coupling_distribution() == Some(CouplingDistribution::Gaussian);
-    SampleShape::of(sample, gaussian)
+    let shared_noise = matches!(
+        point.kernel,
+        Kernel::Multispin {
+            policy: quench_mc::multispin::RandomPolicy::SharedPerSite,
+            ..
+        }
+    );
+    SampleShape {
+        shared_noise,
+        ..SampleShape::of(sample, gaussian)
+    }
 }
 
 /// A borrowed [`SampleState`] for saving (same encoding).
