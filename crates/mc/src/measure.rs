@@ -75,7 +75,7 @@ pub fn overlap_binning(n: usize) -> OverlapBinning {
     let n = n.max(1);
     let values = n + 1;
     let divisor = (1..=values)
-        .filter(|k| values % k == 0)
+        .filter(|&k| values.is_multiple_of(k))
         .find(|k| values / k <= OVERLAP_BINS)
         .filter(|k| values / k >= OVERLAP_BINS / 4);
     match divisor {
@@ -430,7 +430,7 @@ mod tests {
             );
             let total: usize = (0..binning.bins).map(|b| binning.values_in_bin(b)).sum();
             assert_eq!(total, n + 1);
-            if (n + 1) % binning.values_per_bin == 0 {
+            if (n + 1).is_multiple_of(binning.values_per_bin) {
                 assert!(
                     histogram
                         .counts()

@@ -33,7 +33,8 @@ pub const MAX_BLOCKS: usize = 128;
 pub const DRIFT_SIGMAS: f64 = 3.0;
 
 /// Time-ordered block sums of a series of measurements, for averages over
-/// logarithmic windows ([module docs](self)).
+/// logarithmic windows: the last half, the quarter before it, and so on
+/// ([`Drift`] compares the first two).
 ///
 /// ```
 /// use quench_stats::TimeBlocks;
