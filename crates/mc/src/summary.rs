@@ -232,3 +232,53 @@ pub fn disorder_summary(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::{ChainValues, Measurements, PairValues, SlotValues};
+
+    /// One sample per point: the susceptibility and the Gaussian identity
+    /// keep that sample's thermal error instead of NaN, and the drift check
+    /// is there.
+    #[test]
+    fn one_sample_disorder_errors_are_thermal_not_nan() {
+        let mut measurements = Measurements::new(&[1.0], 16);
+        for t in 0..512u32 {
+            let wobble = f64::from(t % 7) / 70.0;
+            let chain = ChainValues {
+                energy: -16.0 + wobble,
+                coupling_energy: -16.0 + wobble,
+                magnetisation: 0.0,
+            };
+            let pair = PairValues {
+                overlap: 0.5 - wobble,
+                link_overlap: 0.4 + wobble,
+                fourier_power: None,
+            };
+            measurements.record_values(
+                16,
+                &[SlotValues {
+                    chains: vec![chain; 2],
+                    pairs: vec![pair],
+                }],
+            );
+        }
+        let shape = SampleShape {
+            n: 16,
+            lattice_length: None,
+            bonds_per_spin: 7.5,
+            gaussian_coupling_variance: Some(1.0 / 16.0),
+            shared_noise: false,
+        };
+        let point = &disorder_summary(&shape, &[measurements.summary()])[0];
+        let chi = point.spin_glass_susceptibility.unwrap();
+        assert!(chi.error.is_finite() && chi.error > 0.0, "{chi:?}");
+        let gap = point.equilibration_gap.as_ref().unwrap();
+        assert!(
+            gap.mean_thermal_error()
+                .is_some_and(|e| e.is_finite() && e > 0.0)
+        );
+        assert!(point.energy_drift.is_some() && point.overlap_squared_drift.is_some());
+    }
+}
