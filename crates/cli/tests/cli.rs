@@ -98,11 +98,12 @@ checkpoint_seconds = 0.02
 "#;
 
 /// Every table of the resume spec: site magnetisations are checkpointed too.
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
     "thermal.parquet",
     "disorder.parquet",
     "overlap_distribution.parquet",
     "exchange.parquet",
+    "equilibration.parquet",
     "theory.parquet",
     "sites.parquet",
 ];

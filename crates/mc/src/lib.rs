@@ -73,7 +73,10 @@ pub use chain::ChainState;
 pub use dense::{DenseConfig, DensePrecision, DenseState, DenseTempering};
 pub use error::SamplerError;
 pub use local::{Configuration, LocalRule, SampleMoves, SingleSpinSampler, SweepOrder};
-pub use measure::{ChainValues, Measurements, PairValues, SlotValues, ThermalSummary};
+pub use measure::{
+    ChainValues, Measurements, OVERLAP_BINS, OverlapBinning, PairValues, SlotValues,
+    ThermalSummary, overlap_binning, overlap_histogram,
+};
 pub use multispin::{
     MultispinConfig, MultispinLayout, MultispinState, MultispinTempering, RandomPolicy, WordWidth,
 };

@@ -4,23 +4,103 @@
 //! the energy per spin and $|m|$, $m^2$ averaged over replicas; and over all
 //! $R(R-1)/2$ replica pairs the overlap moments $|q|, q^2, q^4$, the link
 //! overlap $q_\ell$, the Fourier overlap $|q(\mathbf k_{\min})|^2$ (lattices) and
-//! the histogram of $q$. Each series feeds a [`BinningAccumulator`], so every
-//! thermal average comes out as an [`Estimate`] with its autocorrelation time.
+//! the histogram of $q$ ([`overlap_binning`]: on the lattice of allowed
+//! values). Each series feeds a [`BinningAccumulator`], so every thermal
+//! average comes out as an [`Estimate`] with its autocorrelation time; the
+//! energy and $q^2$ also feed [`TimeBlocks`], for the equilibration check
+//! by logarithmic windows ([`Drift`]).
 
 use quench_core::Sample;
 use quench_core::observables::{MinimumWavevectorPhases, link_overlap, magnetisation, overlap};
-use quench_stats::{BinningAccumulator, Estimate, Histogram};
+use quench_stats::{BinningAccumulator, Drift, Estimate, Histogram, TimeBlocks};
 use serde::{Deserialize, Serialize};
 
 use crate::tempering::TemperingState;
 
-/// The histogram used for $P(q)$ of an $N$-spin sample: one bin per possible
-/// value of $q$ up to $N = 200$, else 101 bins of width 0.02 centred on
-/// $-1, -0.98, \dots, 1$.
+/// Most bins of an overlap histogram [`overlap_histogram`] aims at when it
+/// groups allowed values.
+pub const OVERLAP_BINS: usize = 256;
+
+/// How the $P(q)$ histogram of an $N$-spin sample lies on the allowed values
+/// $q = -1 + 2j/N$, $j = 0, \dots, N$ ([`overlap_binning`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverlapBinning {
+    /// $N$.
+    pub spins: usize,
+    /// Allowed values per bin, $k$.
+    pub values_per_bin: usize,
+    /// Number of bins.
+    pub bins: usize,
+    /// Empty value slots below $q = -1$ (the bins cover `bins` $\cdot k$
+    /// slots of width $2/N$, centred on the allowed values, of which $N+1$
+    /// are allowed; the others are split between the two ends).
+    pub slots_below: usize,
+}
+
+impl OverlapBinning {
+    /// Number of allowed values of $q$ in bin `bin` ($k$ everywhere when
+    /// $k$ divides $N+1$; fewer in the two outermost bins otherwise).
+    pub fn values_in_bin(&self, bin: usize) -> usize {
+        let first = (bin * self.values_per_bin).saturating_sub(self.slots_below);
+        let end = ((bin + 1) * self.values_per_bin)
+            .saturating_sub(self.slots_below)
+            .min(self.spins + 1);
+        end.saturating_sub(first)
+    }
+
+    /// The empty histogram with this binning.
+    pub fn histogram(&self) -> Histogram {
+        // Half the spacing of allowed values; one bin per value gives edges at ±(1 + 1/N).
+        let half = 1.0 / self.spins as f64;
+        let above = self.bins * self.values_per_bin - (self.spins + 1) - self.slots_below;
+        let low = -1.0 - half * (2 * self.slots_below + 1) as f64;
+        let high = 1.0 + half * (2 * above + 1) as f64;
+        Histogram::new(low, high, self.bins).expect("valid overlap histogram")
+    }
+}
+
+/// The binning of $P(q)$ for $N$ spins, commensurate with the lattice of
+/// allowed overlaps $q = -1 + 2j/N$: every bin is centred on a group of $k$
+/// consecutive allowed values, its edges halfway between allowed values, so
+/// no bin catches one value more than its neighbour (bins of a fixed width
+/// such as 0.02 do, and their counts alternate: a comb).
+///
+/// One bin per value while $N + 1 \le$ [`OVERLAP_BINS`]. Above, $k$ is the
+/// smallest divisor of $N+1$ that leaves at most [`OVERLAP_BINS`] bins, if
+/// that leaves at least a quarter as many; every bin then holds exactly $k$
+/// values. Otherwise ($N+1$ with no suitable divisor, e.g. prime)
+/// $k = \lceil (N+1)/\text{OVERLAP\_BINS} \rceil$ and the two outermost bins hold
+/// fewer values ([`OverlapBinning::values_in_bin`]; densities divide by it).
+pub fn overlap_binning(n: usize) -> OverlapBinning {
+    let n = n.max(1);
+    let values = n + 1;
+    let divisor = (1..=values)
+        .filter(|&k| values.is_multiple_of(k))
+        .find(|k| values / k <= OVERLAP_BINS)
+        .filter(|k| values / k >= OVERLAP_BINS / 4);
+    match divisor {
+        Some(k) => OverlapBinning {
+            spins: n,
+            values_per_bin: k,
+            bins: values / k,
+            slots_below: 0,
+        },
+        None => {
+            let k = values.div_ceil(OVERLAP_BINS);
+            let bins = values.div_ceil(k);
+            OverlapBinning {
+                spins: n,
+                values_per_bin: k,
+                bins,
+                slots_below: (bins * k - values) / 2,
+            }
+        }
+    }
+}
+
+/// The histogram used for $P(q)$ of an $N$-spin sample ([`overlap_binning`]).
 pub fn overlap_histogram(n: usize) -> Histogram {
-    let bins = if n <= 200 { n + 1 } else { 101 };
-    let half_width = 1.0 / (bins - 1) as f64;
-    Histogram::new(-1.0 - half_width, 1.0 + half_width, bins).expect("valid overlap histogram")
+    overlap_binning(n).histogram()
 }
 
 /// Accumulators of one temperature slot.
@@ -46,6 +126,12 @@ pub struct SlotAccumulators {
     pub fourier_overlap_squared: BinningAccumulator,
     /// Histogram of $q$ over all replica pairs.
     pub overlap_distribution: Histogram,
+    /// $E/N$ in time order, for the equilibration check.
+    #[serde(default)]
+    pub energy_windows: TimeBlocks,
+    /// $q^2$ in time order, for the equilibration check.
+    #[serde(default)]
+    pub overlap_squared_windows: TimeBlocks,
 }
 
 /// Per-slot accumulators of a run on one sample.
@@ -175,6 +261,12 @@ pub struct ThermalSummary {
     pub fourier_overlap_squared: Option<Estimate>,
     /// $P(q)$ histogram.
     pub overlap_distribution: Histogram,
+    /// Equilibration check of $E/N$: the last half against the quarter before.
+    #[serde(default)]
+    pub energy_drift: Option<Drift>,
+    /// Equilibration check of $q^2$ (with two replicas or more).
+    #[serde(default)]
+    pub overlap_squared_drift: Option<Drift>,
 }
 
 impl Measurements {
@@ -191,6 +283,8 @@ impl Measurements {
             link_overlap: BinningAccumulator::new(),
             fourier_overlap_squared: BinningAccumulator::new(),
             overlap_distribution: overlap_histogram(n),
+            energy_windows: TimeBlocks::new(),
+            overlap_squared_windows: TimeBlocks::new(),
         };
         Self {
             temperatures: temperatures.to_vec(),
@@ -227,6 +321,7 @@ impl Measurements {
             let replicas = values.chains.len();
             let r = replicas as f64;
             accumulators.energy.push(energy / r);
+            accumulators.energy_windows.push(energy / r);
             accumulators.coupling_energy.push(coupling / r);
             accumulators.absolute_magnetisation.push(m_abs / r);
             accumulators.magnetisation_squared.push(m_sq / r);
@@ -249,6 +344,7 @@ impl Measurements {
             }
             accumulators.absolute_overlap.push(q_abs / pairs);
             accumulators.overlap_squared.push(q2 / pairs);
+            accumulators.overlap_squared_windows.push(q2 / pairs);
             accumulators.overlap_fourth.push(q4 / pairs);
             accumulators.link_overlap.push(ql / pairs);
             if values.pairs.iter().any(|p| p.fourier_power.is_some()) {
@@ -275,7 +371,82 @@ impl Measurements {
                 link_overlap: optional(&s.link_overlap),
                 fourier_overlap_squared: optional(&s.fourier_overlap_squared),
                 overlap_distribution: s.overlap_distribution.clone(),
+                energy_drift: Drift::of(&s.energy_windows),
+                overlap_squared_drift: Drift::of(&s.overlap_squared_windows),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adds every allowed overlap $q = -1 + 2j/N$ once, computed as the
+    /// kernels compute it (a sum of products of spins over $N$).
+    fn uniform_over_allowed_values(n: usize) -> Histogram {
+        let mut histogram = overlap_histogram(n);
+        for j in 0..=n {
+            let agreeing = (n - j) as f64;
+            histogram.add((agreeing - j as f64) / n as f64);
+        }
+        histogram
+    }
+
+    /// P(q) comb: a flat distribution over the allowed overlaps fills every
+    /// bin equally (per allowed value where the outer bins hold fewer), for
+    /// lattice sizes and random-graph sizes alike. Bins of width 0.02 (the
+    /// old binning above N = 200) fail it: their counts alternate.
+    #[test]
+    fn overlap_histograms_have_no_comb_for_a_flat_distribution() {
+        for n in [
+            10, 64, 216, 255, 256, 343, 512, 1000, 1728, 2048, 4096, 8000, 10_007,
+        ] {
+            let binning = overlap_binning(n);
+            let histogram = uniform_over_allowed_values(n);
+            assert_eq!(histogram.bins(), binning.bins, "N = {n}");
+            if n < OVERLAP_BINS {
+                assert_eq!(binning.bins, n + 1, "N = {n}: one bin per value");
+            } else {
+                assert!(
+                    binning.bins <= OVERLAP_BINS && binning.bins >= OVERLAP_BINS / 4,
+                    "N = {n}: {binning:?}"
+                );
+            }
+            assert_eq!(
+                histogram.total_weight(),
+                (n + 1) as f64,
+                "N = {n}: all in range"
+            );
+            let per_value: Vec<f64> = histogram
+                .counts()
+                .iter()
+                .enumerate()
+                .map(|(b, c)| c / binning.values_in_bin(b) as f64)
+                .collect();
+            assert!(
+                per_value.iter().all(|&c| c == 1.0),
+                "N = {n}: {binning:?} counts per allowed value {per_value:?}"
+            );
+            let total: usize = (0..binning.bins).map(|b| binning.values_in_bin(b)).sum();
+            assert_eq!(total, n + 1);
+            if (n + 1).is_multiple_of(binning.values_per_bin) {
+                assert!(
+                    histogram
+                        .counts()
+                        .iter()
+                        .all(|&c| c == binning.values_per_bin as f64),
+                    "N = {n}: counts not flat: {:?}",
+                    histogram.counts()
+                );
+            }
+        }
+        // Up to 255 spins: one bin per value, as before for N <= 200.
+        assert_eq!(overlap_binning(200).values_per_bin, 1);
+        let old = Histogram::new(-1.0 - 1.0 / 200.0, 1.0 + 1.0 / 200.0, 201).unwrap();
+        assert_eq!(overlap_histogram(200), old);
+        // The lattice sizes of 3D runs group exact divisors of N + 1.
+        assert_eq!(overlap_binning(512).values_per_bin, 3); // 513 = 3 · 171
+        assert_eq!(overlap_binning(1000).values_per_bin, 7); // 1001 = 7 · 143
     }
 }

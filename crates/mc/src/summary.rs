@@ -14,13 +14,16 @@
 //!   $-\beta\sigma^2 (N_b/N)(1 - \langle q_\ell\rangle)$, averaged over samples. Its
 //!   average vanishes in equilibrium; starting from random configurations
 //!   the energy approaches from above and $q_\ell$ from below, so a
-//!   significantly positive difference means the run is not equilibrated.
+//!   significantly positive difference means the run is not equilibrated;
+//! * for every run, the equilibration check by logarithmic windows: the
+//!   samples' drifts of $E/N$ and $q^2$ between the last half of the
+//!   measurements and the quarter before it, averaged ([`Drift::combine`]).
 
 use quench_core::Sample;
 use quench_core::observables::{
     binder_cumulant, gaussian_energy_from_link_overlap, second_moment_correlation_length,
 };
-use quench_stats::{DisorderAverage, Estimate, Histogram, JackknifeEstimate, jackknife};
+use quench_stats::{DisorderAverage, Drift, Estimate, Histogram, JackknifeEstimate, jackknife};
 use serde::{Deserialize, Serialize};
 
 use crate::measure::ThermalSummary;
@@ -37,6 +40,11 @@ pub struct SampleShape {
     pub bonds_per_spin: f64,
     /// Coupling variance of a Gaussian ensemble (enables the equilibration check).
     pub gaussian_coupling_variance: Option<f64>,
+    /// Whether the samples share their random numbers (multispin lanes
+    /// drawing one uniform per site), so their thermal noise is common
+    /// ([`Drift::combine`]).
+    #[serde(default)]
+    pub shared_noise: bool,
 }
 
 impl SampleShape {
@@ -51,6 +59,7 @@ impl SampleShape {
             } else {
                 None
             },
+            shared_noise: false,
         }
     }
 }
@@ -83,6 +92,24 @@ pub struct DisorderPoint {
     /// Per-sample $\langle E_J\rangle/N + \beta\sigma^2 (N_b/N)(1-\langle q_\ell\rangle)$,
     /// averaged: zero in equilibrium (Gaussian couplings only).
     pub equilibration_gap: Option<DisorderAverage>,
+    /// Equilibration check of $E/N$ for every run: the per-sample drifts
+    /// between the last half and the quarter before, averaged over samples
+    /// ([`Drift::combine`]).
+    #[serde(default)]
+    pub energy_drift: Option<Drift>,
+    /// The same for $q^2$ (with two replicas or more).
+    #[serde(default)]
+    pub overlap_squared_drift: Option<Drift>,
+}
+
+/// The disorder average of the samples' drifts, if every sample has one.
+fn combined_drift(
+    at: &[&ThermalSummary],
+    shared_noise: bool,
+    drift: impl Fn(&ThermalSummary) -> Option<Drift>,
+) -> Option<Drift> {
+    let drifts: Option<Vec<Drift>> = at.iter().map(|s| drift(s)).collect();
+    drifts.and_then(|d| Drift::combine(&d, shared_noise))
 }
 
 /// Combines per-sample summaries (`samples[s][slot]`) into disorder averages per temperature.
@@ -127,9 +154,15 @@ pub fn disorder_summary(
             let overlap_squared = average(&|s| s.overlap_squared);
             let spin_glass_susceptibility = overlap_squared.as_ref().map(|a| {
                 let e = a.to_estimate();
+                // One sample has no spread: its thermal error is the error.
+                let error = if a.count() >= 2 {
+                    e.error
+                } else {
+                    a.mean_thermal_error().unwrap_or(f64::NAN)
+                };
                 Estimate {
                     mean: n * e.mean,
-                    error: n * e.error,
+                    error: n * error,
                     ..e
                 }
             });
@@ -151,20 +184,29 @@ pub fn disorder_summary(
             ) {
                 (Some(variance), Some(links)) => {
                     let beta = 1.0 / temperature;
-                    let gaps = at
+                    // Each sample's gap with its thermal error (E_J and q_l
+                    // treated as independent), so one sample has an error too.
+                    let slope = beta * variance * shape.bonds_per_spin;
+                    let gaps: Vec<Estimate> = at
                         .iter()
                         .zip(links)
-                        .map(|(s, ql)| {
-                            s.coupling_energy.mean
+                        .map(|(s, ql)| Estimate {
+                            mean: s.coupling_energy.mean
                                 - gaussian_energy_from_link_overlap(
                                     beta,
                                     variance,
                                     shape.bonds_per_spin,
                                     ql,
-                                )
+                                ),
+                            error: s
+                                .coupling_energy
+                                .error
+                                .hypot(slope * s.link_overlap.map_or(f64::NAN, |e| e.error)),
+                            tau_int: f64::NAN,
+                            count: s.coupling_energy.count,
                         })
                         .collect();
-                    Some(DisorderAverage::new(gaps))
+                    Some(DisorderAverage::from_estimates(&gaps))
                 }
                 _ => None,
             };
@@ -182,7 +224,61 @@ pub fn disorder_summary(
                 correlation_length_over_length: correlation_length,
                 overlap_distribution,
                 equilibration_gap,
+                energy_drift: combined_drift(&at, shape.shared_noise, |s| s.energy_drift),
+                overlap_squared_drift: combined_drift(&at, shape.shared_noise, |s| {
+                    s.overlap_squared_drift
+                }),
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::{ChainValues, Measurements, PairValues, SlotValues};
+
+    /// One sample per point: the susceptibility and the Gaussian identity
+    /// keep that sample's thermal error instead of NaN, and the drift check
+    /// is there.
+    #[test]
+    fn one_sample_disorder_errors_are_thermal_not_nan() {
+        let mut measurements = Measurements::new(&[1.0], 16);
+        for t in 0..512u32 {
+            let wobble = f64::from(t % 7) / 70.0;
+            let chain = ChainValues {
+                energy: -16.0 + wobble,
+                coupling_energy: -16.0 + wobble,
+                magnetisation: 0.0,
+            };
+            let pair = PairValues {
+                overlap: 0.5 - wobble,
+                link_overlap: 0.4 + wobble,
+                fourier_power: None,
+            };
+            measurements.record_values(
+                16,
+                &[SlotValues {
+                    chains: vec![chain; 2],
+                    pairs: vec![pair],
+                }],
+            );
+        }
+        let shape = SampleShape {
+            n: 16,
+            lattice_length: None,
+            bonds_per_spin: 7.5,
+            gaussian_coupling_variance: Some(1.0 / 16.0),
+            shared_noise: false,
+        };
+        let point = &disorder_summary(&shape, &[measurements.summary()])[0];
+        let chi = point.spin_glass_susceptibility.unwrap();
+        assert!(chi.error.is_finite() && chi.error > 0.0, "{chi:?}");
+        let gap = point.equilibration_gap.as_ref().unwrap();
+        assert!(
+            gap.mean_thermal_error()
+                .is_some_and(|e| e.is_finite() && e > 0.0)
+        );
+        assert!(point.energy_drift.is_some() && point.overlap_squared_drift.is_some());
+    }
 }

@@ -1,5 +1,9 @@
 //! Figures: data with error bars and theory curves on one set of axes, as SVG and PNG.
 //!
+//! The legend sits below the axes, so it never covers a data point, and each
+//! entry's swatch is drawn as its series is: dashed for theory curves and
+//! reference lines, a marker for data.
+//!
 //! Text is set in DejaVu Sans, shipped with quench (`assets/`), so figures
 //! look the same on every machine and need no system fonts.
 
@@ -23,12 +27,17 @@ pub enum SeriesKind {
     Line,
     /// Markers (with error bars where given) not joined: scatter plots, phase diagrams.
     Points,
+    /// Vertical bars from `y` to the third number, `(x, low, high)`, without
+    /// markers: asymmetric intervals (a binomial interval), drawn beside a
+    /// [`SeriesKind::Data`] series of the point estimates in the same group.
+    Interval,
 }
 
-/// One series of `(x, y, error of y)` (error NaN or 0 for none).
+/// One series of `(x, y, error of y)` (error NaN or 0 for none; `(x, low,
+/// high)` for [`SeriesKind::Interval`]).
 #[derive(Debug, Clone)]
 pub struct Series {
-    /// Legend text.
+    /// Legend text; empty for no legend entry.
     pub label: String,
     /// The points.
     pub points: Vec<(f64, f64, f64)>,
@@ -97,8 +106,145 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (low - pad, high + pad)
 }
 
+/// Height of one legend row, in pixels.
+const LEGEND_ROW: u32 = 22;
+/// Labels up to this many characters share a legend row with a second one.
+const LEGEND_SHORT_LABEL: usize = 42;
+
+/// How a legend entry's swatch is drawn: as its series is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Swatch {
+    /// A marker on a thin line (data with error bars).
+    MarkerOnLine(RGBColor),
+    /// A marker alone.
+    Marker(RGBColor),
+    /// A solid line.
+    Solid(RGBColor),
+    /// A dashed line (theory curves, reference lines).
+    Dashed(RGBAColor),
+    /// A vertical bar (intervals).
+    Bar(RGBColor),
+}
+
+/// The legend of `figure`: `(label, swatch)` in drawing order, reference
+/// lines first. Series and lines with an empty label have no entry.
+fn legend_entries(figure: &Figure) -> Vec<(String, Swatch)> {
+    let mut entries = Vec::new();
+    for (i, (_, label)) in figure.vertical_lines.iter().enumerate() {
+        if !label.is_empty() {
+            entries.push((label.clone(), Swatch::Dashed(reference_colour(i))));
+        }
+    }
+    for (i, series) in figure.series.iter().enumerate() {
+        if series.label.is_empty() {
+            continue;
+        }
+        let colour = colour(series.group.unwrap_or(i));
+        let swatch = match series.kind {
+            SeriesKind::Data => Swatch::MarkerOnLine(colour),
+            SeriesKind::Points => Swatch::Marker(colour),
+            SeriesKind::Theory => Swatch::Dashed(colour.to_rgba()),
+            SeriesKind::Line => Swatch::Solid(colour),
+            SeriesKind::Interval => Swatch::Bar(colour),
+        };
+        entries.push((series.label.clone(), swatch));
+    }
+    entries
+}
+
+/// Legend columns and rows for `entries`: two columns when every label is short.
+fn legend_layout(entries: &[(String, Swatch)]) -> (usize, usize) {
+    let columns = if entries
+        .iter()
+        .all(|(label, _)| label.chars().count() <= LEGEND_SHORT_LABEL)
+    {
+        2
+    } else {
+        1
+    };
+    (columns, entries.len().div_ceil(columns))
+}
+
+/// The pixel size of `figure`: the plot, and below it the legend, which
+/// never covers data.
+fn figure_size(figure: &Figure) -> (u32, u32) {
+    let (_, rows) = legend_layout(&legend_entries(figure));
+    let legend = if rows == 0 {
+        0
+    } else {
+        rows as u32 * LEGEND_ROW + 12
+    };
+    (SIZE.0, SIZE.1 + legend)
+}
+
+fn reference_colour(index: usize) -> RGBAColor {
+    BLACK.mix(0.6 - 0.1 * (index % 4) as f64)
+}
+
+/// Dashes of a dashed curve and its swatch: `(dash, gap)` in pixels.
+const DASH: (u32, u32) = (8, 5);
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, Swatch)],
+) -> Result<(), String> {
+    let (columns, rows) = legend_layout(entries);
+    if rows == 0 {
+        return Ok(());
+    }
+    let width = area.dim_in_pixel().0 as i32;
+    let (left, column_width) = (88, (width - 88 - 16) / columns as i32);
+    let failure = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    for (k, (label, swatch)) in entries.iter().enumerate() {
+        let (row, column) = (k / columns, k % columns);
+        let x = left + column as i32 * column_width;
+        let y = 6 + row as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
+        match *swatch {
+            Swatch::MarkerOnLine(c) => {
+                area.draw(&PathElement::new(
+                    [(x, y), (x + 24, y)],
+                    c.mix(0.5).stroke_width(1),
+                ))
+                .map_err(failure)?;
+                area.draw(&Circle::new((x + 12, y), 4, c.filled()))
+                    .map_err(failure)?;
+            }
+            Swatch::Marker(c) => area
+                .draw(&Circle::new((x + 12, y), 5, c.filled()))
+                .map_err(failure)?,
+            Swatch::Solid(c) => area
+                .draw(&PathElement::new([(x, y), (x + 24, y)], c.stroke_width(2)))
+                .map_err(failure)?,
+            Swatch::Dashed(c) => {
+                let (dash, gap) = (DASH.0 as i32, DASH.1 as i32);
+                let mut start = x;
+                while start < x + 24 {
+                    let end = (start + dash).min(x + 24);
+                    area.draw(&PathElement::new([(start, y), (end, y)], c.stroke_width(2)))
+                        .map_err(failure)?;
+                    start = end + gap;
+                }
+            }
+            Swatch::Bar(c) => area
+                .draw(&PathElement::new(
+                    [(x + 12, y - 7), (x + 12, y + 7)],
+                    c.stroke_width(1),
+                ))
+                .map_err(failure)?,
+        }
+        area.draw(&Text::new(
+            label.clone(),
+            (x + 32, y - 8),
+            ("sans-serif", 14).into_font().color(&BLACK),
+        ))
+        .map_err(failure)?;
+    }
+    Ok(())
+}
+
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> Result<(), String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (plot, legend) = root.split_vertically(SIZE.1);
     let error = |p: &(f64, f64, f64)| if p.2.is_finite() { p.2 } else { 0.0 };
     let x_range = range(
         figure
@@ -108,11 +254,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
             .chain(figure.vertical_lines.iter().map(|v| v.0)),
     );
     let y_range = range(figure.series.iter().flat_map(|s| {
-        s.points
-            .iter()
-            .flat_map(move |p| [p.1 - error(p), p.1 + error(p)])
+        s.points.iter().flat_map(move |p| match s.kind {
+            SeriesKind::Interval => [p.1, p.2],
+            _ => [p.1 - error(p), p.1 + error(p)],
+        })
     }));
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .caption(&figure.title, ("sans-serif", 24))
         .margin(16)
         .x_label_area_size(48)
@@ -128,23 +275,15 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(|e| e.to_string())?;
-    for (i, (x, label)) in figure.vertical_lines.iter().enumerate() {
-        let style = BLACK.mix(0.45).stroke_width(1);
-        let drawn = chart
+    for (i, (x, _)) in figure.vertical_lines.iter().enumerate() {
+        chart
             .draw_series(DashedLineSeries::new(
                 [(*x, y_range.0), (*x, y_range.1)],
                 6,
                 4,
-                style,
+                reference_colour(i).stroke_width(1),
             ))
             .map_err(|e| e.to_string())?;
-        // An unlabelled line (e.g. the mirror image of a labelled one) has no legend entry.
-        if label.is_empty() {
-            continue;
-        }
-        drawn.label(label.clone()).legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.45 - 0.1 * i as f64))
-        });
     }
     for (i, series) in figure.series.iter().enumerate() {
         let colour = colour(series.group.unwrap_or(i));
@@ -176,9 +315,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
                     .map_err(|e| e.to_string())?;
                 chart
                     .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
-                    .map_err(|e| e.to_string())?
-                    .label(series.label.clone())
-                    .legend(move |(x, y)| Circle::new((x + 10, y), 5, colour.filled()));
+                    .map_err(|e| e.to_string())?;
             }
             SeriesKind::Data => {
                 chart
@@ -201,38 +338,45 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
                     .map_err(|e| e.to_string())?;
                 chart
                     .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
-                    .map_err(|e| e.to_string())?
-                    .label(series.label.clone())
-                    .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
+                    .map_err(|e| e.to_string())?;
             }
             SeriesKind::Theory => {
                 chart
-                    .draw_series(DashedLineSeries::new(points, 8, 5, colour.stroke_width(2)))
-                    .map_err(|e| e.to_string())?
-                    .label(series.label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
-                    });
+                    .draw_series(DashedLineSeries::new(
+                        points,
+                        DASH.0,
+                        DASH.1,
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(|e| e.to_string())?;
             }
             SeriesKind::Line => {
                 chart
                     .draw_series(LineSeries::new(points, colour.stroke_width(2)))
-                    .map_err(|e| e.to_string())?
-                    .label(series.label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
-                    });
+                    .map_err(|e| e.to_string())?;
+            }
+            SeriesKind::Interval => {
+                // A bar with caps and no mark at its middle (an error bar
+                // would mark one, which is not the estimate).
+                let cap = 0.006 * (x_range.1 - x_range.0);
+                for p in series
+                    .points
+                    .iter()
+                    .filter(|p| p.0.is_finite() && p.1.is_finite() && p.2.is_finite())
+                {
+                    let style = colour.stroke_width(1);
+                    chart
+                        .draw_series([
+                            PathElement::new([(p.0, p.1), (p.0, p.2)], style),
+                            PathElement::new([(p.0 - cap, p.1), (p.0 + cap, p.1)], style),
+                            PathElement::new([(p.0 - cap, p.2), (p.0 + cap, p.2)], style),
+                        ])
+                        .map_err(|e| e.to_string())?;
+                }
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    draw_legend(&legend, &legend_entries(figure))?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -250,14 +394,14 @@ pub fn write_figure(
     };
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, figure_size(figure)).into_drawing_area();
         draw(&root, figure).map_err(|e| failure(&svg_path, e))?;
     }
     write_atomically(&svg_path, svg.as_bytes())?;
     let png_path = directory.join(format!("{stem}.png"));
     let partial = directory.join(format!("{stem}.partial-{}.png", std::process::id()));
     {
-        let root = BitMapBackend::new(&partial, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&partial, figure_size(figure)).into_drawing_area();
         draw(&root, figure).map_err(|e| failure(&png_path, e))?;
     }
     std::fs::rename(&partial, &png_path).map_err(RunError::io(&png_path))?;

@@ -111,6 +111,7 @@ fn sharded_spin_glass_runs_merge_to_the_whole_run() {
         &[
             ("disorder.parquet", 0xa700_6904_1cc9_be29),
             ("exchange.parquet", 0x8c1c_4668_998a_9cb6),
+            ("equilibration.parquet", 0xd4af_c278_72d2_e973),
             ("overlap_distribution.parquet", 0xab10_aeb8_eb91_cbe6),
             ("sites.parquet", 0xcb84_9228_9114_343e),
             ("theory.parquet", 0xc7ff_c8ed_af3f_0b19),
@@ -131,6 +132,7 @@ fn sharded_scalar_kernel_runs_merge_to_the_whole_run() {
         &[
             ("disorder.parquet", 0x0138_7ffd_4789_7d2a),
             ("exchange.parquet", 0xaccb_9a63_0c8a_66f4),
+            ("equilibration.parquet", 0x3a59_0617_3d8e_41d8),
             ("overlap_distribution.parquet", 0x35d2_f8b8_c6b2_a153),
             ("theory.parquet", 0x4e90_4eb5_f2df_128e),
             ("thermal.parquet", 0x111f_a10f_ae3c_6d7e),
@@ -142,6 +144,7 @@ fn sharded_scalar_kernel_runs_merge_to_the_whole_run() {
         &[
             ("disorder.parquet", 0x4ca7_e232_aa33_6b36),
             ("exchange.parquet", 0x0a46_f9ad_41ee_279d),
+            ("equilibration.parquet", 0xf7fe_12ed_be9a_c46d),
             ("overlap_distribution.parquet", 0x76cd_6c22_5a80_acf1),
             ("theory.parquet", 0xa4b2_991f_2e94_0f18),
             ("thermal.parquet", 0x2b57_6b1a_e0a0_9323),
@@ -157,6 +160,7 @@ fn sharded_multispin_runs_merge_to_the_whole_run() {
         &[
             ("disorder.parquet", 0x6ee0_9bda_6801_5e25),
             ("exchange.parquet", 0x7b73_a963_1987_6495),
+            ("equilibration.parquet", 0xeadd_ffb5_ca12_45a6),
             ("overlap_distribution.parquet", 0xa41b_a6ba_6c96_8b00),
             ("theory.parquet", 0x4e90_4eb5_f2df_128e),
             ("thermal.parquet", 0xb5b6_9a40_625f_e6e5),
@@ -171,7 +175,7 @@ fn sharded_hopfield_runs_merge_to_the_whole_run() {
         3,
         &[
             ("retrieval.parquet", 0x6dd9_6a1e_4e20_528f),
-            ("retrieval_summary.parquet", 0x944a_fd25_32c1_478c),
+            ("retrieval_summary.parquet", 0x6925_3467_c836_3f18),
             ("theory.parquet", 0x0488_f505_4798_9ee2),
         ],
     );

@@ -28,7 +28,9 @@
 //!    bias correction.
 //!
 //! Distributions such as the overlap distribution $P(q)$ are accumulated in
-//! a [`Histogram`]. [`mean_and_standard_error`] is the plain helper for
+//! a [`Histogram`]. Whether a run is equilibrated is checked on logarithmic
+//! windows of its series ([`TimeBlocks`], [`Drift`]); a fraction of
+//! successes gets the Wilson interval ([`wilson_interval`]). [`mean_and_standard_error`] is the plain helper for
 //! independent data. Fallible operations return [`StatsError`].
 //!
 //! # Conventions
@@ -69,10 +71,12 @@
 mod autocorrelation;
 mod binning;
 mod disorder;
+mod drift;
 mod error;
 mod estimate;
 mod histogram;
 mod jackknife;
+mod proportion;
 
 pub use autocorrelation::{
     SOKAL_WINDOW_FACTOR, SokalEstimate, autocorrelation_function, autocorrelation_time_sokal,
@@ -82,7 +86,9 @@ pub use binning::{
     BinningAccumulator, BinningLevel, MIN_BINS, PLATEAU_SIGMAS, estimate_from_series,
 };
 pub use disorder::DisorderAverage;
+pub use drift::{DRIFT_SIGMAS, Drift, MAX_BLOCKS, TimeBlocks, Window};
 pub use error::StatsError;
 pub use estimate::{Estimate, mean_and_standard_error};
 pub use histogram::Histogram;
 pub use jackknife::{JackknifeEstimate, jackknife};
+pub use proportion::wilson_interval;

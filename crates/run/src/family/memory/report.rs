@@ -18,6 +18,7 @@ use crate::error::RunError;
 use crate::family::ReportBuilder;
 use crate::figure::{Figure, Series, SeriesKind};
 use crate::table::Table;
+use quench_stats::wilson_interval;
 
 /// Overlap above which a phase-diagram point counts as retrieval.
 const PHASE_OVERLAP: f64 = 0.5;
@@ -95,7 +96,7 @@ pub fn write_report(
             report.figure("capacity", figure);
             let _ = writeln!(
                 report.markdown,
-                "Interaction {:?}; start with {:.0} % of the bits flipped; retrieved when at most {:.1} % are wrong after {} sweeps, in at least {:.0} % of the trials ({} patterns tested in each of {} samples).\n\n![capacity](capacity.svg)\n\n| N | largest P retrieved | first P that failed |\n|---|---|---|",
+                "Interaction {:?}; start with {:.0} % of the bits flipped; retrieved when at most {:.1} % are wrong after {} sweeps, in at least {:.0} % of the trials ({} patterns tested in each of {} samples).\n\n![capacity](capacity.png)\n\n| N | largest P retrieved | first P that failed |\n|---|---|---|",
                 experiment.interaction,
                 100.0 * experiment.initial_error,
                 100.0 * experiment.allowed_error,
@@ -135,10 +136,17 @@ fn hopfield_report(
         summary.numbers("thermal_overlap"),
         summary.numbers("thermal_overlap_error"),
     );
-    let (retrieved, retrieved_error) = (
-        summary.numbers("retrieved"),
-        summary.numbers("retrieved_error"),
-    );
+    // The Wilson interval of the retrieved fraction, from the fraction and the
+    // sample count (so a directory written before the interval columns is
+    // drawn the same way).
+    let retrieved = summary.numbers("retrieved");
+    let samples = summary.integers("samples");
+    let (retrieved_low, retrieved_high): (Vec<f64>, Vec<f64>) = (0..summary.rows())
+        .map(|i| {
+            let successes = (retrieved[i] * samples[i] as f64).round() as u64;
+            wilson_interval(successes, samples[i], 1.0)
+        })
+        .unzip();
     let sizes: BTreeSet<u64> = n.iter().copied().collect();
     let temperatures: BTreeSet<u64> = temperature.iter().map(|t| t.to_bits()).collect();
     let (curves, t_alpha, t_temperature, observables, values) = (
@@ -222,7 +230,24 @@ fn hopfield_report(
             title: format!("{}: fraction of samples retrieved (T = {t})", spec.name),
             x_label: "load alpha = P/N".into(),
             y_label: "fraction retrieved".into(),
-            series: by_size(&|i| (retrieved[i], retrieved_error[i])),
+            series: {
+                // The fraction with its Wilson interval (asymmetric, and of
+                // non-zero width when every sample or none retrieved).
+                let mut series = by_size(&|i| (retrieved[i], f64::NAN));
+                for (group, &size) in sizes.iter().enumerate() {
+                    series[group].group = Some(group);
+                    series.push(Series {
+                        label: String::new(),
+                        points: (0..summary.rows())
+                            .filter(|&i| at_t(i) && n[i] == size)
+                            .map(|i| (alpha[i], retrieved_low[i], retrieved_high[i]))
+                            .collect(),
+                        kind: SeriesKind::Interval,
+                        group: Some(group),
+                    });
+                }
+                series
+            },
             vertical_lines: lines,
         };
         let fraction_stem = format!("retrieved_fraction{suffix}");
@@ -236,7 +261,7 @@ fn hopfield_report(
         }
         let _ = writeln!(
             report.markdown,
-            "![retrieval]({stem}.svg)\n\n![retrieved fraction]({fraction_stem}.svg)\n\n| N | alpha | P | overlap | retrieved fraction | sweeps |\n|---|---|---|---|---|---|"
+            "![retrieval]({stem}.png)\n\n![retrieved fraction]({fraction_stem}.png)\n\nThe retrieved fraction is given with its Wilson score interval at one standard deviation (about 68 %), which keeps a width when every sample, or none, retrieved.\n\n| N | alpha | P | overlap | retrieved fraction [interval] | sweeps |\n|---|---|---|---|---|---|"
         );
         let patterns = summary.integers("patterns");
         let (sweeps, sweeps_error) = (summary.numbers("sweeps"), summary.numbers("sweeps_error"));
@@ -244,12 +269,13 @@ fn hopfield_report(
             let (y, e) = overlap(i);
             let _ = writeln!(
                 report.markdown,
-                "| {} | {} | {} | {y:.4} ± {e:.4} | {:.3} ± {:.3} | {:.1} ± {:.1} |",
+                "| {} | {} | {} | {y:.4} ± {e:.4} | {:.3} [{:.3}, {:.3}] | {:.1} ± {:.1} |",
                 n[i],
                 alpha[i],
                 patterns[i],
                 retrieved[i],
-                retrieved_error[i],
+                retrieved_low[i],
+                retrieved_high[i],
                 sweeps[i],
                 sweeps_error[i]
             );
@@ -299,7 +325,7 @@ fn hopfield_report(
         report.figure("phase_diagram", figure);
         let _ = writeln!(
             report.markdown,
-            "## Phase diagram\n\nLines: AGS replica-symmetric theory. Points: N = {largest}, started at the pattern, marked by whether the overlap stays above {PHASE_OVERLAP}.\n\n![phase diagram](phase_diagram.svg)\n"
+            "## Phase diagram\n\nLines: AGS replica-symmetric theory. Points: N = {largest}, started at the pattern, marked by whether the overlap stays above {PHASE_OVERLAP}.\n\n![phase diagram](phase_diagram.png)\n"
         );
     }
     Ok(())

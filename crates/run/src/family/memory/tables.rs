@@ -3,7 +3,7 @@
 //! | file | one row per | columns |
 //! |---|---|---|
 //! | `retrieval.parquet` | grid point × sample | `point n patterns alpha temperature sample initial_overlap final_overlap thermal_overlap thermal_overlap_error energy sweeps converged largest_pattern` |
-//! | `retrieval_summary.parquet` | grid point | `point n patterns alpha temperature samples final_overlap final_overlap_error retrieved retrieved_error thermal_overlap thermal_overlap_error sweeps sweeps_error` (means and standard errors over samples) |
+//! | `retrieval_summary.parquet` | grid point | `point n patterns alpha temperature samples final_overlap final_overlap_error retrieved retrieved_error retrieved_low retrieved_high thermal_overlap thermal_overlap_error sweeps sweeps_error` (means and standard errors over samples; the retrieved fraction has the Wilson score interval `[retrieved_low, retrieved_high]` at one standard deviation, and `retrieved_error` is its half-width) |
 //! | `capacity.parquet` | size | `n capacity first_failure` (0 where none) |
 //! | `capacity_points.parquet` | size × tested $P$ | `n patterns success success_error final_error final_error_error stored` |
 //! | `theory.parquet` | curve point | Hopfield: `curve alpha temperature observable value`; dense: `curve n observable value` |
@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 
 use quench_learn::dynamics::Outcome;
-use quench_stats::DisorderAverage;
+use quench_stats::{DisorderAverage, wilson_interval};
 
 use super::UnitOutcome;
 use super::spec::{MemoryExperiment, MemorySpec};
@@ -278,7 +278,12 @@ pub fn tables(spec: &MemorySpec, outcomes: &[UnitOutcome]) -> Result<Tables, Run
                 ]),
             )?;
             let mut summary: [Vec<f64>; 8] = Default::default();
+            let (mut retrieved_low, mut retrieved_high) = (vec![], vec![]);
             for rows in &by_point {
+                let successes = rows.iter().filter(|r| r.1 > 0.0).count() as u64;
+                let (low, high) = wilson_interval(successes, rows.len() as u64, 1.0);
+                retrieved_low.push(low);
+                retrieved_high.push(high);
                 let pick = |f: fn(&(f64, f64, f64, f64)) -> f64| rows.iter().map(f).collect();
                 let averages = [
                     average(pick(|r| r.0)),
@@ -288,7 +293,14 @@ pub fn tables(spec: &MemorySpec, outcomes: &[UnitOutcome]) -> Result<Tables, Run
                 ];
                 for (k, (mean, error)) in averages.into_iter().enumerate() {
                     summary[2 * k].push(mean);
-                    summary[2 * k + 1].push(error);
+                    // The retrieved fraction's error is half the Wilson
+                    // interval, not the standard error, which is 0 when
+                    // every sample (or none) retrieved.
+                    summary[2 * k + 1].push(if k == 1 {
+                        0.5 * (retrieved_high.last().unwrap() - retrieved_low.last().unwrap())
+                    } else {
+                        error
+                    });
                 }
             }
             let [
@@ -330,6 +342,8 @@ pub fn tables(spec: &MemorySpec, outcomes: &[UnitOutcome]) -> Result<Tables, Run
                     ("final_overlap_error", Column::Number(m_error)),
                     ("retrieved", Column::Number(retrieved)),
                     ("retrieved_error", Column::Number(retrieved_error)),
+                    ("retrieved_low", Column::Number(retrieved_low)),
+                    ("retrieved_high", Column::Number(retrieved_high)),
                     ("thermal_overlap", Column::Number(thermal)),
                     ("thermal_overlap_error", Column::Number(thermal_error)),
                     ("sweeps", Column::Number(sweeps)),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::report::{Curve, Results, Section};
+use super::report::{Curve, DriftRow, Results, Section};
 use super::spec::Method;
 
 /// `value ± error` with the error to two significant digits and the value to match.
@@ -116,6 +116,92 @@ fn interpolate(values: &[(f64, f64)], t: f64) -> f64 {
     f64::NAN
 }
 
+/// A cell of the drift check: `difference (z = …)`, or `—`.
+fn drift_cell(row: Option<DriftRow>) -> String {
+    row.map_or("—".into(), |r| {
+        format!("{} (z = {:+.1})", with_error(r.difference, r.error), r.z)
+    })
+}
+
+/// `### Equilibration check`: for every size and temperature, the drift of
+/// the energy and of q² between the last half of the measurements and the
+/// quarter before it, and for Gaussian couplings the link-overlap identity
+/// beside it. Empty when the directory has neither.
+pub fn equilibration_section(results: &Results, points: &[usize]) -> String {
+    let gaussian = points
+        .iter()
+        .any(|&p| !results.disorder_curve(p, "equilibration_gap").is_empty());
+    let has_drift = results.equilibration.is_some();
+    if !gaussian && !has_drift {
+        return String::new();
+    }
+    let mut text = String::from("### Equilibration check\n\n");
+    if has_drift {
+        let _ = write!(
+            text,
+            "Logarithmic windows: the mean of the last half of the measurements minus the mean of the quarter before it, \
+             averaged over samples; errors from each sample's binning analysis and the spread over samples, whichever is larger. \
+             In equilibrium the difference vanishes; a run still relaxing drifts (the energy falls, q² grows). \
+             \"drifting\" marks |z| > {}: run longer (more equilibration rounds) there.",
+            quench_stats::DRIFT_SIGMAS
+        );
+    }
+    if gaussian {
+        text.push_str(
+            " For Gaussian couplings the identity column is [⟨E_J⟩/N + βσ²(N_b/N)(1 − ⟨q_ℓ⟩)], which vanishes in equilibrium \
+             and is positive before (Katzgraber, Palassini, Young, PRB 63, 184422 (2001)).",
+        );
+    }
+    text.push_str("\n\n| size | T | energy drift | q² drift |");
+    if gaussian {
+        text.push_str(" Gaussian identity |");
+    }
+    text.push_str(" verdict |\n|---|---|---|---|");
+    if gaussian {
+        text.push_str("---|");
+    }
+    text.push_str("---|\n");
+    let (mut checked, mut drifting) = (0, 0);
+    for &p in points {
+        let gaps = results.disorder_curve(p, "equilibration_gap");
+        for &t in results.spec.ladder.temperatures() {
+            let energy = results.drift(p, t, "energy");
+            let overlap = results.drift(p, t, "overlap_squared");
+            let gap = gaps.iter().find(|g| (g.0 - t).abs() < 1e-9);
+            if energy.is_none() && overlap.is_none() && gap.is_none() {
+                continue;
+            }
+            let gap_drifts = gap.is_some_and(|&(_, mean, error)| error > 0.0 && mean / error > 3.0);
+            let ok = [energy, overlap].iter().flatten().all(|r| r.equilibrated) && !gap_drifts;
+            checked += 1;
+            if !ok {
+                drifting += 1;
+            }
+            let _ = write!(
+                text,
+                "| {} | {t:.4} | {} | {} |",
+                results.point_label(p, false),
+                drift_cell(energy),
+                drift_cell(overlap)
+            );
+            if gaussian {
+                let cell = gap.map_or("—".into(), |&(_, mean, error)| with_error(mean, error));
+                let _ = write!(text, " {cell} |");
+            }
+            let _ = writeln!(
+                text,
+                " {} |",
+                if ok { "equilibrated" } else { "**drifting**" }
+            );
+        }
+    }
+    let _ = writeln!(
+        text,
+        "\n{drifting} of {checked} size–temperature points drifting.\n"
+    );
+    text
+}
+
 /// The text of `report.md`.
 pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
     let spec = &results.spec;
@@ -209,11 +295,20 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
         "- master seed: {}; the spec as run is `spec.toml`, provenance in `manifest.json`\n",
         spec.seed
     );
-    let _ = writeln!(
-        text,
-        "Errors are one standard error: over disorder samples for averages, jackknife over samples for the Binder cumulant and ξ_L/L. \
-         Thermal errors of each sample (binning, with τ_int) are in `thermal.parquet`.\n"
-    );
+    if spec.samples == 1 {
+        let _ = writeln!(
+            text,
+            "Errors are one standard error. With one disorder sample per point there is no sample-to-sample error: \
+             the errors shown are that sample's thermal errors (binning, with τ_int; `method = \"thermal\"` in `disorder.parquet`), \
+             which say nothing about the spread between samples. The Binder cumulant and ξ_L/L, ratios over samples, need two or more.\n"
+        );
+    } else {
+        let _ = writeln!(
+            text,
+            "Errors are one standard error: over disorder samples for averages, jackknife over samples for the Binder cumulant and ξ_L/L. \
+             Thermal errors of each sample (binning, with τ_int) are in `thermal.parquet`.\n"
+        );
+    }
     for Section {
         field,
         points,
@@ -272,7 +367,7 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
                         );
                     }
                 }
-                "exchange" => {
+                "exchange" if results.tempering() => {
                     let mut lines = Vec::new();
                     for &p in points {
                         let curve = results.exchange_curve(p);
@@ -295,31 +390,7 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
                 _ => {}
             }
         }
-        let mut gaps = Vec::new();
-        for &p in points {
-            let gap = results.disorder_curve(p, "equilibration_gap");
-            if let Some(&(t, mean, error)) = gap.first() {
-                let z = if error > 0.0 { mean / error } else { 0.0 };
-                let verdict = if z > 3.0 {
-                    "NOT equilibrated (energy above its link-overlap prediction by more than 3 errors): run longer"
-                } else {
-                    "consistent with equilibrium"
-                };
-                gaps.push(format!(
-                    "- {} at T = {t:.4}: {} ({verdict})",
-                    results.point_label(p, false),
-                    with_error(mean, error)
-                ));
-            }
-        }
-        if !gaps.is_empty() {
-            let _ = writeln!(
-                text,
-                "### Equilibration check\n\nFor Gaussian couplings, [⟨E_J⟩/N + βσ²(N_b/N)(1 − ⟨q_ℓ⟩)] vanishes in equilibrium \
-                 and is positive before (Katzgraber, Palassini, Young, PRB 63, 184422 (2001)). At the lowest temperature:\n\n{}\n",
-                gaps.join("\n")
-            );
-        }
+        text.push_str(&equilibration_section(results, points));
         if let Some(sites) = &results.sites {
             let largest = *points.last().expect("a section has points");
             let mut lines = Vec::new();
@@ -356,6 +427,7 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
          - `disorder.parquet`: disorder averages per grid point, temperature and observable\n\
          - `overlap_distribution.parquet`: P(q) per grid point and temperature\n\
          - `exchange.parquet`: swap acceptance per sample and pair, round trips\n\
+         - `equilibration.parquet`: the equilibration check per grid point, temperature and observable\n\
          - `theory.parquet`: the theory curves and reference temperatures drawn above\n\n\
          Read them with `pandas.read_parquet(\"disorder.parquet\")`. Re-draw this report with `quench report <this directory>`."
     );

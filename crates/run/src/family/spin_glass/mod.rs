@@ -381,7 +381,17 @@ fn sample_shape(point: &GridPoint, sample: &quench_core::Sample) -> SampleShape 
                 ..
             }
         );
-    SampleShape::of(sample, gaussian)
+    let shared_noise = matches!(
+        point.kernel,
+        Kernel::Multispin {
+            policy: quench_mc::multispin::RandomPolicy::SharedPerSite,
+            ..
+        }
+    );
+    SampleShape {
+        shared_noise,
+        ..SampleShape::of(sample, gaussian)
+    }
 }
 
 /// A borrowed [`SampleState`] for saving (same encoding).

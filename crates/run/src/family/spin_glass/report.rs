@@ -44,6 +44,22 @@ pub struct Results {
     pub exchange: Table,
     /// `sites.parquet`, when the run measured local magnetisations.
     pub sites: Option<Table>,
+    /// `equilibration.parquet` (absent in directories written before it).
+    pub equilibration: Option<Table>,
+}
+
+/// One row of the equilibration check: the drift of an observable between
+/// the last half of the measurements and the quarter before it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DriftRow {
+    /// Last half minus the quarter before, averaged over samples.
+    pub difference: f64,
+    /// Its error.
+    pub error: f64,
+    /// `difference / error`.
+    pub z: f64,
+    /// Whether the two windows agree within `quench_stats::DRIFT_SIGMAS` errors.
+    pub equilibrated: bool,
 }
 
 impl Results {
@@ -59,7 +75,37 @@ impl Results {
                 let path = out.join("sites.parquet");
                 path.exists().then(|| Table::read(&path)).transpose()?
             },
+            equilibration: {
+                let path = out.join("equilibration.parquet");
+                path.exists().then(|| Table::read(&path)).transpose()?
+            },
         })
+    }
+
+    /// The drift check of `observable` at `point` and `temperature`, if stored.
+    pub fn drift(&self, point: usize, temperature: f64, observable: &str) -> Option<DriftRow> {
+        let t = self.equilibration.as_ref()?;
+        let (points, names, temperatures) = (
+            t.integers("point"),
+            t.texts("observable"),
+            t.numbers("temperature"),
+        );
+        let i = (0..t.rows()).find(|&i| {
+            points[i] == point as u64
+                && names[i] == observable
+                && (temperatures[i] - temperature).abs() < 1e-9
+        })?;
+        Some(DriftRow {
+            difference: t.numbers("difference")[i],
+            error: t.numbers("difference_error")[i],
+            z: t.numbers("z")[i],
+            equilibrated: t.integers("equilibrated")[i] == 1,
+        })
+    }
+
+    /// Whether the run exchanged configurations between temperatures.
+    pub fn tempering(&self) -> bool {
+        self.spec.algorithm.method == super::spec::Method::ParallelTempering
     }
 
     /// The disorder average of `observable` at grid point `point`, by temperature.
@@ -327,8 +373,10 @@ fn figures_of_group(
             true,
         )?;
     }
+    // Independent chains never swap: no acceptance figure of zeros.
     let exchange: Vec<Series> = points
         .iter()
+        .filter(|_| results.tempering())
         .map(|&p| Series {
             label: results.point_label(p, false),
             points: results.exchange_curve(p),

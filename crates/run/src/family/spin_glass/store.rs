@@ -4,7 +4,8 @@
 //! |---|---|---|
 //! | `thermal.parquet` | point × sample × temperature × observable | `point size spins field sample temperature observable mean error tau count` |
 //! | `disorder.parquet` | point × temperature × observable | `point size spins field temperature observable mean error samples method` |
-//! | `overlap_distribution.parquet` | point × temperature × bin | `point size spins field temperature q density probability` |
+//! | `overlap_distribution.parquet` | point × temperature × bin | `point size spins field temperature q density probability` (bins on the lattice of allowed overlaps: [`quench_mc::overlap_binning`]) |
+//! | `equilibration.parquet` | point × temperature × observable | `point size spins field temperature observable last_half last_half_error previous_quarter previous_quarter_error difference difference_error z samples equilibrated` |
 //! | `exchange.parquet` | point × sample × neighbouring pair | `point size spins field sample pair temperature_cold temperature_hot acceptance round_trips` |
 //! | `sites.parquet` (with `site_magnetisations`) | point × sample × temperature × site | `point sample temperature site magnetisation error tap tap_converged` |
 //! | `theory.parquet` | curve × point × temperature × observable | `curve point size spins field temperature observable overlap value` |
@@ -13,7 +14,12 @@
 //! $N$. Errors are standard errors: binning with the integrated
 //! autocorrelation time `tau` for thermal averages, the sample-to-sample
 //! standard error for disorder averages (`method = "mean"`), jackknife over
-//! samples for ratios (`method = "jackknife"`). Numbers that do not apply
+//! samples for ratios (`method = "jackknife"`); with a single sample the
+//! disorder table gives that sample's thermal error (`method = "thermal"`).
+//! The equilibration check compares, per point and temperature, the mean of
+//! the last half of the measurements with the quarter before it, averaged
+//! over samples (`equilibrated` is 1 when they agree within
+//! [`quench_stats::DRIFT_SIGMAS`] errors). Numbers that do not apply
 //! are NaN. `spec.toml` beside the tables is the spec as run.
 
 use ndarray::Array4;
@@ -175,7 +181,16 @@ fn disorder_table(spec: &Spec, points: &[PointResult]) -> Table {
             for (name, value) in rows {
                 let Some(value) = value else { continue };
                 let (m, e, n, how) = match value {
+                    // One sample has no sample-to-sample error: its thermal
+                    // error (binning) stands in, and the method says so.
+                    Averaged::Mean(a) if a.count() == 1 => (
+                        a.mean(),
+                        a.mean_thermal_error().unwrap_or(f64::NAN),
+                        1,
+                        "thermal",
+                    ),
                     Averaged::Mean(a) => (a.mean(), a.error(), a.count(), "mean"),
+                    Averaged::Scaled(e, 1) => (e.mean, e.error, 1, "thermal"),
                     Averaged::Scaled(e, n) => (e.mean, e.error, n, "mean"),
                     Averaged::Jackknife(j) => (j.value, j.error, j.samples, "jackknife"),
                 };
@@ -201,6 +216,66 @@ fn disorder_table(spec: &Spec, points: &[PointResult]) -> Table {
     Table::new(columns)
 }
 
+/// `equilibration.parquet`: the drift check of every point, temperature and
+/// observable ([`quench_stats::Drift`]).
+fn equilibration_table(spec: &Spec, points: &[PointResult]) -> Table {
+    let mut at = PointColumns::default();
+    let mut temperature = Vec::new();
+    let mut observable = Vec::new();
+    let mut numbers: [Vec<f64>; 7] = Default::default();
+    let (mut samples, mut equilibrated) = (Vec::new(), Vec::new());
+    for (p, result) in points.iter().enumerate() {
+        for d in &result.disorder {
+            for (name, drift) in [
+                ("energy", &d.energy_drift),
+                ("overlap_squared", &d.overlap_squared_drift),
+            ] {
+                let Some(drift) = drift else { continue };
+                at.push(spec, p);
+                temperature.push(d.temperature);
+                observable.push(name.to_string());
+                for (column, value) in numbers.iter_mut().zip([
+                    drift.last.mean,
+                    drift.last.error,
+                    drift.previous.mean,
+                    drift.previous.error,
+                    drift.difference,
+                    drift.error,
+                    drift.z_score(),
+                ]) {
+                    column.push(value);
+                }
+                samples.push(drift.samples);
+                equilibrated.push(u64::from(drift.equilibrated()));
+            }
+        }
+    }
+    let [
+        last,
+        last_error,
+        previous,
+        previous_error,
+        difference,
+        error,
+        z,
+    ] = numbers;
+    let mut columns = at.into_columns();
+    columns.extend([
+        ("temperature", Column::Number(temperature)),
+        ("observable", Column::Text(observable)),
+        ("last_half", Column::Number(last)),
+        ("last_half_error", Column::Number(last_error)),
+        ("previous_quarter", Column::Number(previous)),
+        ("previous_quarter_error", Column::Number(previous_error)),
+        ("difference", Column::Number(difference)),
+        ("difference_error", Column::Number(error)),
+        ("z", Column::Number(z)),
+        ("samples", Column::Integer(samples)),
+        ("equilibrated", Column::Integer(equilibrated)),
+    ]);
+    Table::new(columns)
+}
+
 fn overlap_table(spec: &Spec, points: &[PointResult]) -> Table {
     let mut at = PointColumns::default();
     let (mut temperature, mut q, mut density, mut probability) =
@@ -210,12 +285,26 @@ fn overlap_table(spec: &Spec, points: &[PointResult]) -> Table {
             let Some(histogram) = &d.overlap_distribution else {
                 continue;
             };
+            // The density per unit q of the allowed values each bin holds
+            // (the bin width, unless an outer bin holds fewer values).
+            let binning = quench_mc::overlap_binning(spec.points[p].ensemble.n());
+            let spacing = 2.0 / binning.spins as f64;
             let width = histogram.bin_width();
-            for (centre, weight) in histogram.bin_centers().into_iter().zip(histogram.counts()) {
+            let centres = histogram.bin_centers();
+            for (bin, (centre, weight)) in centres.into_iter().zip(histogram.counts()).enumerate() {
+                let values = binning.values_in_bin(bin);
+                let holds = if binning.bins == histogram.bins()
+                    && values != binning.values_per_bin
+                    && values > 0
+                {
+                    values as f64 * spacing
+                } else {
+                    width
+                };
                 at.push(spec, p);
                 temperature.push(d.temperature);
                 q.push(centre);
-                density.push(weight / width);
+                density.push(weight / holds);
                 probability.push(*weight);
             }
         }
@@ -273,6 +362,7 @@ pub fn tables(spec: &Spec, points: &[PointResult]) -> Result<Tables, RunError> {
     tables.table("disorder.parquet", disorder_table(spec, points));
     tables.table("overlap_distribution.parquet", overlap_table(spec, points));
     tables.table("exchange.parquet", exchange_table(spec, points));
+    tables.table("equilibration.parquet", equilibration_table(spec, points));
     tables.table("theory.parquet", super::curves::theory_table(spec)?);
     if spec.site_magnetisations {
         tables.table("sites.parquet", sites_table(spec, points));
