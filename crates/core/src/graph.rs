@@ -6,7 +6,7 @@
 //! * Random regular graphs of degree $c$ on $n$ vertices exist when
 //!   $0 \le c < n$ and $nc$ is even. For $c \le 4$ they are drawn exactly
 //!   uniformly by the configuration model with rejection of non-simple
-//!   pairings (acceptance $\approx e^{-(c^2-1)/4} \ge 2\%$). For larger $c$ the
+//!   pairings (acceptance $\approx e^{-(c^2-1)/4} \ge 2\\%$). For larger $c$ the
 //!   Steger–Wormald pairing (pair random free half-edges, refusing loops and
 //!   repeated edges, restarting if stuck) is used: it is asymptotically uniform
 //!   (A. Steger and N. C. Wormald, Combin. Probab. Comput. 8, 377 (1999)) and

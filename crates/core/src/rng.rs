@@ -98,7 +98,7 @@ pub fn stream(master_seed: u64, purpose: Purpose, sample: u64, chain: u64) -> St
 ///
 /// | layout | seed | sample index |
 /// |---|---|---|
-/// | [`FamilyStreams::SpinGlass`] | the master seed | $2^{32}\,\text{point} + \text{sample}$ |
+/// | [`FamilyStreams::SpinGlass`] | the master seed | $2^{32}\\,\text{point} + \text{sample}$ |
 /// | [`FamilyStreams::Memory`] | $\mathrm{mix}(s \oplus \mathrm{mix}(\text{point}))$ | the sample |
 /// | [`FamilyStreams::Named`] | $\mathrm{mix}(\mathrm{mix}(s \oplus \mathrm{fnv}(\text{name})) \oplus \mathrm{mix}(\text{point}))$ | the sample |
 ///

@@ -10,7 +10,7 @@
 //! $u = s \oplus t$ (the sites where they differ), whose distribution is the
 //! autocorrelation of the Boltzmann weights over the group $\mathbb Z_2^N$:
 //!
-//! $$ R(u) = \sum_s p(s)\, p(s \oplus u) = \mathcal W^{-1} \left( \lvert \mathcal W p \rvert^2 \right)(u), $$
+//! $$ R(u) = \sum_s p(s)\\, p(s \oplus u) = \mathcal W^{-1} \left( \lvert \mathcal W p \rvert^2 \right)(u), $$
 //!
 //! with $\mathcal W$ the Walsh–Hadamard transform ($O(N 2^N)$). From $R$ come the
 //! exact $P(q)$, $\langle q^2 \rangle$, $\langle q^4 \rangle$, the link overlap and the

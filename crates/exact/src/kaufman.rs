@@ -25,7 +25,7 @@
 //!
 //! Everything is evaluated in logarithms with a signed sum of the four terms (no
 //! overflow for any size). $u$ and $c$ come from analytic $K$-derivatives of the
-//! $\gamma_l$ ($\sinh\gamma_l\,\gamma_l' = \partial_K(\cosh 2K \coth 2K)$, ...), not from
+//! $\gamma_l$ ($\sinh\gamma_l\\,\gamma_l' = \partial_K(\cosh 2K \coth 2K)$, ...), not from
 //! finite differences. Each factor is split as $e^{m v_l/2}(1 \pm e^{-m\gamma_l})$ and
 //! the large parts are cancelled analytically: for $\sinh 2K < 1/2$,
 //! $v_l = \gamma_l + \ln\tanh K$ (the prefactor becomes $(2\cosh K)^N$); for
@@ -85,9 +85,9 @@ pub struct KaufmanThermodynamics {
     pub log_partition_function: f64,
     /// $f = -\ln Z / (N \beta)$.
     pub free_energy_per_spin: f64,
-    /// $u = \langle H \rangle / N = -\frac{1}{N}\,\partial_\beta \ln Z$.
+    /// $u = \langle H \rangle / N = -\frac{1}{N}\\,\partial_\beta \ln Z$.
     pub energy_per_spin: f64,
-    /// $c = \frac{\beta^2}{N}\,\partial_\beta^2 \ln Z = \beta^2 (\langle H^2\rangle - \langle H\rangle^2)/N$.
+    /// $c = \frac{\beta^2}{N}\\,\partial_\beta^2 \ln Z = \beta^2 (\langle H^2\rangle - \langle H\rangle^2)/N$.
     pub specific_heat_per_spin: f64,
     /// $s = \beta (u - f) = \ln Z / N + \beta u$.
     pub entropy_per_spin: f64,
@@ -483,8 +483,8 @@ mod tests {
         (2.0 * (2.0 * k).cosh()).ln() + sum * h / 3.0 / PI
     }
 
-    /// Onsager: $u = -\coth 2K\,[1 + \frac{2}{\pi}(2\tanh^2 2K - 1) K_1(\kappa)]$ with
-    /// $K_1(\kappa) = \pi / (2\,\mathrm{AGM}(1, \kappa'))$, $\kappa' = |1 - s^2|/(1 + s^2)$.
+    /// Onsager: $u = -\coth 2K\\,[1 + \frac{2}{\pi}(2\tanh^2 2K - 1) K_1(\kappa)]$ with
+    /// $K_1(\kappa) = \pi / (2\\,\mathrm{AGM}(1, \kappa'))$, $\kappa' = |1 - s^2|/(1 + s^2)$.
     fn onsager_energy(k: f64) -> f64 {
         let s = (2.0 * k).sinh();
         let (mut a, mut b) = (1.0f64, (1.0 - s * s).abs() / (1.0 + s * s));

@@ -40,7 +40,7 @@
 //! * Module [`dense`]: [`DenseMemory`] with $E = -\sum_\mu F(M_\mu)$ or
 //!   $E = -\frac1\lambda\log\sum_\mu e^{\lambda M_\mu}$, single flips in
 //!   $O(P)$ without overflow; [`dense::continuous::ModernHopfield`] with
-//!   $\xi \leftarrow X\,\mathrm{softmax}(\beta X^\top\xi)$; the capacity search
+//!   $\xi \leftarrow X\\,\mathrm{softmax}(\beta X^\top\xi)$; the capacity search
 //!   in [`dense::capacity`].
 //! * Module [`dynamics`]: the vocabulary shared by the binary memories
 //!   ([`UpdateOrder`], [`Dynamics`], [`Outcome`], [`Relaxation`]).

@@ -1,4 +1,4 @@
-//! Stored patterns: binary $\xi^\mu \in \{\pm1\}^N$ and continuous
+//! Stored patterns: binary $\xi^\mu \in \\{\pm1\\}^N$ and continuous
 //! $x^\mu \in \mathbb{R}^N$, $\mu = 1, \dots, P$.
 //!
 //! **Layout.** Both kinds are stored pattern-major ($P \times N$, row $\mu$ is

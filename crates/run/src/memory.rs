@@ -7,7 +7,7 @@
 //! ([`MemoryEstimate`]). The runner multiplies out the peak for the threads
 //! that will run,
 //!
-//! $$ M = \min(t, U)\, m_{\text{unit}} + U\,(m_{\text{result}} + m_{\text{plan}}), $$
+//! $$ M = \min(t, U)\\, m_{\text{unit}} + U\\,(m_{\text{result}} + m_{\text{plan}}), $$
 //!
 //! and refuses a run whose $M$ exceeds the limit: the memory this machine
 //! has available (`MemAvailable` of `/proc/meminfo`), or the limit the user

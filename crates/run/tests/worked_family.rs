@@ -27,7 +27,7 @@
 //! Heat bath on independent spins draws every spin afresh from its exact
 //! marginal, $P(s_i = 1) = e^{\beta h}/(2\cosh\beta h)$, so successive sweeps
 //! are independent: the magnetisation per spin averaged over `sweeps` sweeps
-//! has variance $(1 - \tanh^2\beta h)/(N\,\text{sweeps})$ exactly, with no
+//! has variance $(1 - \tanh^2\beta h)/(N\\,\text{sweeps})$ exactly, with no
 //! autocorrelation to estimate.
 
 use std::path::{Path, PathBuf};

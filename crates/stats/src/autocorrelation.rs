@@ -18,10 +18,10 @@ use crate::error::StatsError;
 use crate::estimate::mean_and_variance;
 use serde::{Deserialize, Serialize};
 
-/// Default factor $c$ of Sokal's window rule $W \ge c\,\tau_\text{int}(W)$.
+/// Default factor $c$ of Sokal's window rule $W \ge c\\,\tau_\text{int}(W)$.
 ///
 /// Sokal recommends $c \approx 4$–$6$ for roughly exponential decay; with
-/// $c = 5$ the neglected tail is about $e^{-5} \approx 0.7\,\%$ of
+/// $c = 5$ the neglected tail is about $e^{-5} \approx 0.7\\,\\%$ of
 /// $\tau_\text{int}$ for a single exponential, while the statistical error
 /// stays small.
 pub const SOKAL_WINDOW_FACTOR: f64 = 5.0;
@@ -37,7 +37,7 @@ pub struct SokalEstimate {
     pub tau_int_error: f64,
     /// The chosen window $W$ (largest lag included in the sum).
     pub window: usize,
-    /// Whether a window with $W \ge c\,\tau_\text{int}(W)$ was found. If not,
+    /// Whether a window with $W \ge c\\,\tau_\text{int}(W)$ was found. If not,
     /// the sum ran over all lags, $W = n-1$, and `tau_int` is unreliable.
     ///
     /// A found window does not certify the estimate: for a series not much
@@ -45,7 +45,7 @@ pub struct SokalEstimate {
     /// negative at large lags (the deviations from the sample mean sum to
     /// zero), $\tau_\text{int}(W)$ drops and the condition is met with a
     /// strongly underestimated $\tau_\text{int}$. Trust the result only if
-    /// $n \gtrsim 100\,\tau_\text{int}$ (Sokal advises $n \gtrsim 1000\,\tau$).
+    /// $n \gtrsim 100\\,\tau_\text{int}$ (Sokal advises $n \gtrsim 1000\\,\tau$).
     pub window_found: bool,
 }
 
@@ -53,7 +53,7 @@ pub struct SokalEstimate {
 /// window and the default factor [`SOKAL_WINDOW_FACTOR`] ($c = 5$).
 ///
 /// Returns the smallest-window $\tau_\text{int}(W)$ with
-/// $W \ge c\,\tau_\text{int}(W)$ (see [`sokal_autocorrelation`] for the
+/// $W \ge c\\,\tau_\text{int}(W)$ (see [`sokal_autocorrelation`] for the
 /// window and the error). `NaN` for fewer than two values, $1/2$ for a
 /// constant series.
 pub fn autocorrelation_time_sokal(series: &[f64]) -> f64 {
@@ -62,7 +62,7 @@ pub fn autocorrelation_time_sokal(series: &[f64]) -> f64 {
 
 /// Integrated autocorrelation time with Sokal's automatic window for a
 /// chosen window factor $c$: the smallest $W$ with
-/// $W \ge c\,\tau_\text{int}(W)$.
+/// $W \ge c\\,\tau_\text{int}(W)$.
 ///
 /// Errors if `window_factor` is not finite and positive, or if the series
 /// has fewer than two values. A constant series gives $\tau_\text{int} = 1/2$

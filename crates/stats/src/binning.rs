@@ -223,9 +223,9 @@ impl BinningAccumulator {
     /// itself uncertain by $\sigma_k = \epsilon_k/\sqrt{2(B_k-1)}$ (the
     /// noisier of the two, since it has fewer bins). The analysis is
     /// converged when $|\epsilon_k - \epsilon_{k-1}| \le$
-    /// [`PLATEAU_SIGMAS`]$\,\sigma_k$. While the bins are still shorter than
+    /// [`PLATEAU_SIGMAS`]$\\,\sigma_k$. While the bins are still shorter than
     /// the autocorrelation time the error grows by up to $\sqrt 2$ per level,
-    /// a rise of 41 %, well above the $2\sigma_k \approx 25\,\%$ allowed with
+    /// a rise of 41 %, well above the $2\sigma_k \approx 25\\,\\%$ allowed with
     /// 32 bins.
     ///
     /// Needs at least two admissible levels, i.e. at least $2 \cdot$

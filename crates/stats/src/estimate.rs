@@ -10,7 +10,7 @@ use std::fmt;
 /// and [`estimate_from_series`](crate::estimate_from_series).
 ///
 /// The fields obey, for $n$ measurements of variance $\sigma^2$,
-/// $$\text{error}^2 = \frac{2\,\tau_\text{int}\,\sigma^2}{n},$$
+/// $$\text{error}^2 = \frac{2\\,\tau_\text{int}\\,\sigma^2}{n},$$
 /// with the convention $\tau_\text{int} = 1/2$ for uncorrelated data.
 ///
 /// Displays as `-0.7412 ± 0.0031 [τ=2.4, n=10000]`: the error is shown with

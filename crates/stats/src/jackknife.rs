@@ -16,7 +16,7 @@ pub struct JackknifeEstimate {
     /// $f(\bar a_1, \dots, \bar a_C)$.
     pub value: f64,
     /// Jackknife bias-corrected value
-    /// $M f(\bar a) - (M-1)\,\overline{f_{(s)}}$, which removes the $O(1/M)$
+    /// $M f(\bar a) - (M-1)\\,\overline{f_{(s)}}$, which removes the $O(1/M)$
     /// bias of a non-linear $f$.
     pub bias_corrected: f64,
     /// Jackknife standard error

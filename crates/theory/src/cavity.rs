@@ -3,11 +3,11 @@
 //! replica-symmetric cavity equations on random regular and Erdős–Rényi graphs.
 //!
 //! Cavity fields obey $h_{i\to j} = h_i + \sum_{k\in\partial i\setminus j} u(J_{ki}, h_{k\to i})$
-//! with $u(J, h) = T\operatorname{artanh}(\tanh\beta J\,\tanh\beta h)$. At zero
+//! with $u(J, h) = T\operatorname{artanh}(\tanh\beta J\\,\tanh\beta h)$. At zero
 //! field the paramagnet $h \equiv 0$ is a fixed point; it becomes unstable
 //! towards a spin glass where the mean *excess* degree $\kappa$ (the number of
 //! further neighbours of a site reached along an edge) satisfies
-//! $\kappa\,\mathbb E_J\tanh^2\beta J = 1$ (Thouless 1986; Mézard–Parisi 2001;
+//! $\kappa\\,\mathbb E_J\tanh^2\beta J = 1$ (Thouless 1986; Mézard–Parisi 2001;
 //! Viana–Bray 1985 for Erdős–Rényi graphs).
 //!
 //! ## Graph ensembles
@@ -25,8 +25,8 @@
 //! so an Erdős–Rényi graph of mean degree $c$ has the transition of a
 //! random regular graph of degree $c + 1$, while its paramagnet has the free
 //! energy of degree $c$: both paramagnets obey
-//! $f = -T\ln 2 - \frac c2 T\,\mathbb E\ln\cosh\beta J$ and
-//! $u = -\frac c2\mathbb E\,J\tanh\beta J$, which depend on the mean degree only.
+//! $f = -T\ln 2 - \frac c2 T\\,\mathbb E\ln\cosh\beta J$ and
+//! $u = -\frac c2\mathbb E\\,J\tanh\beta J$, which depend on the mean degree only.
 //!
 //! ## Population dynamics
 //!
@@ -35,7 +35,7 @@
 //! members, $k$ drawn from the excess-degree distribution. Observables per
 //! spin (Bethe), with site degrees $d \sim p_d$:
 //! $-\beta f = \mathbb E\ln Z_{\rm site} - \frac c2\mathbb E\ln Z_{\rm edge}$,
-//! $u = -\frac c2\mathbb E\langle J s_1 s_2\rangle_{\rm edge} - h\,\mathbb E\langle s\rangle$,
+//! $u = -\frac c2\mathbb E\langle J s_1 s_2\rangle_{\rm edge} - h\\,\mathbb E\langle s\rangle$,
 //! $s = \beta(u - f)$, each averaged over sweeps with binning errors. The
 //! site terms are averaged over $p_d$ exactly rather than by drawing $d$:
 //! each measured site draws one sequence of incoming fields, and its prefix
@@ -205,7 +205,7 @@ fn mean_tanh_squared(beta: f64, couplings: CouplingDistribution) -> f64 {
 
 /// Temperature at which the paramagnetic BP fixed point of a spin glass on
 /// `graph` (symmetric couplings of unit variance, no field) becomes
-/// unstable: $\kappa\,\mathbb E\tanh^2(J/T_c) = 1$, $\kappa$ the mean excess
+/// unstable: $\kappa\\,\mathbb E\tanh^2(J/T_c) = 1$, $\kappa$ the mean excess
 /// degree ($c - 1$ regular, $c$ Erdős–Rényi). For $\pm J$,
 /// $T_c = 1/\operatorname{artanh}(1/\sqrt\kappa)$.
 ///
@@ -254,7 +254,7 @@ pub fn instability_temperature(
 }
 
 /// [`instability_temperature`] of a random `degree`-regular graph:
-/// $(c-1)\,\mathbb E\tanh^2(J/T_c) = 1$. For $\pm J$,
+/// $(c-1)\\,\mathbb E\tanh^2(J/T_c) = 1$. For $\pm J$,
 /// $T_c = 1/\operatorname{artanh}(1/\sqrt{c-1})$. Degree 2 (a chain) has none.
 pub fn paramagnetic_instability_temperature(
     degree: usize,
@@ -432,7 +432,7 @@ fn draw_coupling<R: Rng>(rng: &mut R, couplings: CouplingDistribution) -> f64 {
 /// Population dynamics of the replica-symmetric cavity equations of `graph`
 /// with unit-variance couplings and field $h$, at $T > 0$.
 ///
-/// Cost: about $M\,\kappa$ cavity biases per sweep ($\kappa$ the mean excess
+/// Cost: about $M\\,\kappa$ cavity biases per sweep ($\kappa$ the mean excess
 /// degree) and $M(d_{\max} + 1)$ per measurement ($d_{\max} = c$ on a regular
 /// graph, about $c + 8\sqrt c + 10$ on an Erdős–Rényi graph). With the
 /// default options ($M = 10^4$, 200 + 200 sweeps) a $\pm J$ point at mean

@@ -7,12 +7,12 @@
 //!
 //! the last term being the Onsager reaction. It is solved by damped parallel
 //! iteration; the TAP free energy per spin of a solution is
-//! $f = \frac1N\big[\sum_i(-T\,\mathcal S(m_i) - h_im_i) - \sum_{i<j}J_{ij}m_im_j - \frac\beta2\sum_{i<j}J_{ij}^2(1-m_i^2)(1-m_j^2)\big]$,
+//! $f = \frac1N\big[\sum_i(-T\\,\mathcal S(m_i) - h_im_i) - \sum_{i<j}J_{ij}m_im_j - \frac\beta2\sum_{i<j}J_{ij}^2(1-m_i^2)(1-m_j^2)\big]$,
 //! $\mathcal S(m)$ the binary entropy of a spin of mean $m$.
 //!
 //! **AMP** (Bolthausen 2014, for SK with couplings of variance $c = 1/N$):
 //! $m^{t+1} = \tanh\beta(h + Jm^t - b_t m^{t-1})$, $b_t = \beta c\sum_j(1-(m_j^t)^2)$,
-//! from $m^0 = \sqrt{q_0}\,\mathbf 1$, $m^{-1} = 0$. Its state evolution predicts
+//! from $m^0 = \sqrt{q_0}\\,\mathbf 1$, $m^{-1} = 0$. Its state evolution predicts
 //! $\hat q_t = \frac1N\sum_i (m_i^t)^2 \to q_t$ with
 //! $q_{t+1} = \mathbb E_z\tanh^2\beta(h + \sqrt{q_t}z)$, whose fixed point is the
 //! replica-symmetric $q$. Above the de Almeida–Thouless line AMP converges to
@@ -247,7 +247,7 @@ pub fn amp_state_evolution(
 }
 
 /// Runs AMP on a Sherrington–Kirkpatrick `sample` (dense, with a known
-/// coupling variance and a uniform field) from $m^0 = \sqrt{q_0}\,\mathbf 1$.
+/// coupling variance and a uniform field) from $m^0 = \sqrt{q_0}\\,\mathbf 1$.
 pub fn amp(
     sample: &Sample,
     temperature: f64,

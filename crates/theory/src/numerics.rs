@@ -259,7 +259,7 @@ pub(crate) fn brent(
 /// Brent's method for a minimum of `f` on `[a, b]`: golden-section steps
 /// with parabolic interpolation (Brent 1973, as in Numerical Recipes'
 /// `brent`). Returns the abscissa and the value there. The abscissa is
-/// located to `tolerance` plus $\sqrt\epsilon\,|x|$ (a smooth minimum cannot
+/// located to `tolerance` plus $\sqrt\epsilon\\,|x|$ (a smooth minimum cannot
 /// be located better than that); the value is then accurate to round-off.
 pub(crate) fn minimise_bounded(
     mut f: impl FnMut(f64) -> f64,

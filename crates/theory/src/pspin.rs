@@ -53,7 +53,7 @@ pub struct SphericalThresholds {
     pub static_overlap: f64,
     /// Threshold energy per spin $e_{th} = -\sqrt{2(p-1)/p}$: where gradient dynamics gets stuck.
     pub threshold_energy: f64,
-    /// Paramagnetic energy at $T_d$, $-\beta_d\,\xi(1) = -1/(2T_d)$.
+    /// Paramagnetic energy at $T_d$, $-\beta_d\\,\xi(1) = -1/(2T_d)$.
     pub dynamic_energy: f64,
 }
 

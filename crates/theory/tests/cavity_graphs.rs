@@ -32,7 +32,7 @@ fn gaussian_mean(f: impl Fn(f64) -> f64) -> f64 {
         / (2.0 * std::f64::consts::PI).sqrt()
 }
 
-/// $c\tanh^2(1/T_c) = 1$ for $\pm J$ and $c\,\mathbb E\tanh^2(J/T_c) = 1$ for
+/// $c\tanh^2(1/T_c) = 1$ for $\pm J$ and $c\\,\mathbb E\tanh^2(J/T_c) = 1$ for
 /// Gaussian couplings (the excess degree of a Poisson graph is Poisson($c$),
 /// of mean $c$), at integer and non-integer mean degrees.
 #[test]
@@ -194,7 +194,7 @@ fn regular_and_erdos_renyi_paramagnets_agree_at_equal_mean_degree() {
 }
 
 /// Population dynamics orders where the closed form says it should: no field
-/// survives at $1.2\,T_c$, and the Edwards–Anderson overlap grows below $T_c$
+/// survives at $1.2\\,T_c$, and the Edwards–Anderson overlap grows below $T_c$
 /// for $\pm J$ at mean degree 3 (and at a non-integer mean degree).
 #[test]
 fn erdos_renyi_population_develops_fields_below_t_c() {

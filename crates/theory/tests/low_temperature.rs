@@ -15,7 +15,7 @@ fn one_step(t: f64) -> ReplicaBreaking {
     replica_symmetry_breaking(t, 0.0, 1, &ParisiOptions::accurate()).unwrap()
 }
 
-/// $u = -\int_0^1\gamma(s)\,s\,ds$ from the printed steps $q_l$, $\beta x_l$:
+/// $u = -\int_0^1\gamma(s)\\,s\\,ds$ from the printed steps $q_l$, $\beta x_l$:
 /// the Gaussian integration-by-parts identity $u = -\frac\beta2(1 - \int q^2dx)$.
 fn energy_identity(r: &ReplicaBreaking) -> f64 {
     let steps = &r.order_parameter;

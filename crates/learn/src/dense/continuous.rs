@@ -2,13 +2,13 @@
 //!
 //! With the $N \times P$ matrix $X = (x^1, \dots, x^P)$ of stored patterns,
 //! a state $\xi \in \mathbb{R}^N$ is updated by
-//! $$ \xi \leftarrow X \,\mathrm{softmax}(\beta X^\top \xi), $$
+//! $$ \xi \leftarrow X \\,\mathrm{softmax}(\beta X^\top \xi), $$
 //! the concave-convex minimisation step of the energy
-//! $$ E(\xi) = -\frac1\beta \log \sum_\mu e^{\beta\, x^\mu \cdot \xi} + \frac12 \xi \cdot \xi, $$
+//! $$ E(\xi) = -\frac1\beta \log \sum_\mu e^{\beta\\, x^\mu \cdot \xi} + \frac12 \xi \cdot \xi, $$
 //! which therefore never increases along the iteration. This is one
 //! attention head: with the query $q = \xi$, keys and values the stored
 //! patterns, $K = V = X^\top$, and $\beta = 1/\sqrt d$,
-//! $\mathrm{softmax}(q K^\top/\sqrt d)\, V$ is the same vector (see the
+//! $\mathrm{softmax}(q K^\top/\sqrt d)\\, V$ is the same vector (see the
 //! `attention` example). Patterns are stored pattern-major, so both the
 //! scores $x^\mu \cdot \xi$ and the weighted sum run over contiguous rows.
 
@@ -41,7 +41,7 @@ pub struct ContinuousRetrieval {
     pub energy: f64,
 }
 
-/// Cosine similarity $a \cdot b / (|a|\,|b|)$ (0 when either is zero).
+/// Cosine similarity $a \cdot b / (|a|\\,|b|)$ (0 when either is zero).
 pub fn cosine_similarity(a: &[f64], b: &[f64]) -> f64 {
     let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
     let norms =
@@ -87,7 +87,7 @@ impl ModernHopfield {
         Ok(())
     }
 
-    /// Writes $\beta\, x^\mu \cdot \xi$ into `weights` and returns
+    /// Writes $\beta\\, x^\mu \cdot \xi$ into `weights` and returns
     /// $\log\sum_\mu e^{\beta x^\mu\cdot\xi}$, then turns the scores into the
     /// softmax in place (largest score subtracted first: no overflow).
     fn softmax_into(&self, state: &[f64], weights: &mut [f64]) -> f64 {
@@ -117,7 +117,7 @@ impl ModernHopfield {
         Ok(weights)
     }
 
-    /// One update $X\,\mathrm{softmax}(\beta X^\top \xi)$ into `out`, with
+    /// One update $X\\,\mathrm{softmax}(\beta X^\top \xi)$ into `out`, with
     /// `weights` a buffer of length $P$ (left holding the softmax).
     /// Unchecked lengths: use [`update`](Self::update) for validation.
     pub fn update_into(&self, state: &[f64], weights: &mut [f64], out: &mut [f64]) {
@@ -131,7 +131,7 @@ impl ModernHopfield {
         }
     }
 
-    /// One update $\xi \leftarrow X\,\mathrm{softmax}(\beta X^\top \xi)$.
+    /// One update $\xi \leftarrow X\\,\mathrm{softmax}(\beta X^\top \xi)$.
     pub fn update(&self, state: &[f64]) -> Result<Vec<f64>, LearnError> {
         self.check(state)?;
         let mut weights = vec![0.0; self.patterns.count()];

@@ -25,7 +25,7 @@
 //!    \Delta E_i^{\mathrm{lse}} = -\frac1\lambda \log \frac{\sum_\mu w_\mu e^{-2\lambda t_\mu}}{W}, $$
 //! where the zero-temperature decision needs only the sign of the sum (or
 //! the comparison with $W$), never $e^{r}$. Polynomial caches are exact
-//! integers in `f64` while $P\,(N+2)^n < 2^{53}$ (e.g. $n = 3$ up to
+//! integers in `f64` while $P\\,(N+2)^n < 2^{53}$ (e.g. $n = 3$ up to
 //! $N = 10^4$ and $P = 9000$), which makes $n = 2$ reproduce the Hopfield
 //! energy changes exactly.
 //!

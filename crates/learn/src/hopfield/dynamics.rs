@@ -24,7 +24,7 @@ const TABLE_HALF_WIDTH: usize = 1 << 20;
 /// decided as `rng.next_u64() < threshold(N h_i)` with the threshold
 /// $\lfloor p_+ 2^{64} \rfloor$ (saturated), so that one 64-bit draw decides
 /// each update and the decision is exact integer arithmetic. The table
-/// covers $|N h| \le \min\bigl((N-1)P,\ 23\,N T,\ 2^{20}\bigr)$; at
+/// covers $|N h| \le \min\bigl((N-1)P,\ 23\\,N T,\ 2^{20}\bigr)$; at
 /// $|N h| = 23 N T$ the probability already differs from 0 or 1 by less than
 /// $2^{-64}$.
 #[derive(Debug, Clone, PartialEq)]

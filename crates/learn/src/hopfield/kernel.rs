@@ -6,7 +6,7 @@
 //!
 //! * Pattern-based: the field of spin $i$ is the dot product of its column
 //!   $(\xi_i^\mu)_\mu$ (`i8`, contiguous in the spin-major copy) with the
-//!   overlaps $M_\mu$, accumulated in `i32`; a flip adds $\pm 2\,\xi_i^\mu$ to
+//!   overlaps $M_\mu$, accumulated in `i32`; a flip adds $\pm 2\\,\xi_i^\mu$ to
 //!   every $M_\mu$. The overlaps are stored as `i16` when $N \le 32767$
 //!   (since $|M_\mu| \le N$): twice the patterns per vector, and the
 //!   multiply-add instructions. Measured on AVX-512 at $P = 1000$ (column
@@ -83,7 +83,7 @@ dispatched! {
 
 dispatched! {
     /// The number of differing bits of two packed sign vectors (bit set:
-    /// component $-1$), so that $\sum_\mu a_\mu b_\mu = P - 2\,\mathrm{popcount}(a \oplus b)$.
+    /// component $-1$), so that $\sum_\mu a_\mu b_\mu = P - 2\\,\mathrm{popcount}(a \oplus b)$.
     pub fn differing_bits(a: &[u64], b: &[u64]) -> u32 {
         let mut count = 0u32;
         for (&x, &y) in a.iter().zip(b) {
@@ -140,7 +140,7 @@ impl CouplingMatrix {
     /// Builds the matrix from the spin-major patterns ($N \times P$).
     ///
     /// Each column is packed into $\lceil P/64\rceil$ words of sign bits and
-    /// $N J_{ij} = P - 2\,\mathrm{popcount}(b_i \oplus b_j)$ for the
+    /// $N J_{ij} = P - 2\\,\mathrm{popcount}(b_i \oplus b_j)$ for the
     /// $N(N-1)/2$ pairs: $N^2 P / 128$ word operations instead of $N^2 P / 2$
     /// multiply-adds.
     pub fn hebbian(simd: Simd, spin_major: &[i8], neurons: usize, patterns: usize) -> Self {

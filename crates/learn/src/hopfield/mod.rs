@@ -9,7 +9,7 @@
 //!
 //! Every kernel works with the integer $N h_i$, which both representations
 //! compute exactly:
-//! $$ N h_i = \sum_\mu \xi_i^\mu M_\mu - P s_i = \sum_{j \ne i} (N J_{ij})\, s_j . $$
+//! $$ N h_i = \sum_\mu \xi_i^\mu M_\mu - P s_i = \sum_{j \ne i} (N J_{ij})\\, s_j . $$
 //! Hence, for the same random stream, [`Representation::Patterns`] and
 //! [`Representation::Couplings`] follow bit-identical trajectories.
 //!
@@ -345,7 +345,7 @@ impl HopfieldNetwork {
     }
 
     /// Twice $N$ times the energy, an exact integer:
-    /// $2 N H = P N - \sum_\mu M_\mu^2 = -\sum_i s_i\, N h_i$.
+    /// $2 N H = P N - \sum_\mu M_\mu^2 = -\sum_i s_i\\, N h_i$.
     pub fn twice_n_energy(&self, state: &HopfieldState) -> i64 {
         match &state.cache {
             Cache::Fields(fields) => -state

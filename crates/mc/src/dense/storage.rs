@@ -50,7 +50,7 @@ pub enum DenseFields {
     Packed {
         /// Bit $j$ of word $j/64$ is 1 where $s_j = -1$ (padding bits 0).
         spins: Vec<u64>,
-        /// $U = -\sum_{i<j}\mathrm{sign}(J_{ij}) s_i s_j$; the energy is $|J|\,U$.
+        /// $U = -\sum_{i<j}\mathrm{sign}(J_{ij}) s_i s_j$; the energy is $|J|\\,U$.
         energy: i64,
     },
 }

@@ -237,7 +237,7 @@ impl DenseTempering {
     }
 
     /// $H$: from the cached fields in $O(N)$,
-    /// $-\frac12\sum_i s_i(h^{\mathrm{loc}}_i - h_i) - \sum_i h_i s_i$, or $|J|\,U$.
+    /// $-\frac12\sum_i s_i(h^{\mathrm{loc}}_i - h_i) - \sum_i h_i s_i$, or $|J|\\,U$.
     fn energy(&self, sample: &Sample, spins: &[Spin], fields: &DenseFields) -> f64 {
         let external = sample.fields();
         match (fields, &self.couplings) {

@@ -5,9 +5,9 @@
 //! $i$ in replica $a$ (1 for $s = -1$) and $x_i = b^a_i \oplus b^b_i$ (1 where
 //! the replicas disagree), for each lane
 //!
-//! * $m = (N - 2c)/N$ with $c = \#\{i : b_i = 1\}$ ([`LaneCount::DownSpins`]);
-//! * $q_{ab} = (N - 2c)/N$ with $c = \#\{i : x_i = 1\}$ ([`LaneCount::Differences`]);
-//! * $q_\ell = (N_b - 2c)/N_b$ with $c = \#\{(ij) : x_i \oplus x_j = 1\}$, since
+//! * $m = (N - 2c)/N$ with $c = \\#\\{i : b_i = 1\\}$ ([`LaneCount::DownSpins`]);
+//! * $q_{ab} = (N - 2c)/N$ with $c = \\#\\{i : x_i = 1\\}$ ([`LaneCount::Differences`]);
+//! * $q_\ell = (N_b - 2c)/N_b$ with $c = \\#\\{(ij) : x_i \oplus x_j = 1\\}$, since
 //!   $s^a_is^a_js^b_is^b_j = -1$ exactly when $x_i \ne x_j$ ([`LaneCount::LinkDifferences`]);
 //! * the plane sums $W_p = |P| - 2c$ of the Fourier overlap with $c$ counted over
 //!   the sites of the plane $P$ ([`LaneCount::DifferencesAt`]);

@@ -15,7 +15,7 @@
 //! bit-sliced (three full adders for $d = 6$: six three-input operations on
 //! AVX-512) into the planes of $U$; lanes with $U \ge d/2$ always flip; the others form the *levels*
 //! $m = U < d/2$, each with its Metropolis probability $p_m = e^{-\beta |J| (2d-4m)}$,
-//! compared as 64-bit integers: a uniform $r \in \{0,\dots,2^{64}-1\}$ accepts
+//! compared as 64-bit integers: a uniform $r \in \\{0,\dots,2^{64}-1\\}$ accepts
 //! when $r < t_m = \lfloor 2^{64} p_m \rfloor$.
 //!
 //! ## Words, blocks and widths

@@ -16,7 +16,7 @@ pub fn normal(rng: &mut Xoshiro256PlusPlus) -> f64 {
     StandardNormal.sample(rng)
 }
 
-/// Stationary AR(1) process $x_t = \rho x_{t-1} + \sqrt{1-\rho^2}\,\eta_t$
+/// Stationary AR(1) process $x_t = \rho x_{t-1} + \sqrt{1-\rho^2}\\,\eta_t$
 /// with $x_0 \sim N(0, 1)$: mean 0, variance 1, $\rho(t) = \rho^t$ and
 /// $\tau_\text{int} = \frac12 (1+\rho)/(1-\rho)$.
 pub fn ar1(rng: &mut Xoshiro256PlusPlus, rho: f64, n: usize) -> Vec<f64> {

@@ -15,7 +15,7 @@
 //!   $0 < m < m_{CW}(T)$ (the Curie–Weiss overlap) the equation
 //!   $m = \mathbb E_z\tanh\beta(m + \sigma z)$ has exactly one root $\sigma(m)$,
 //!   because its right side decreases in $\sigma$ from $\tanh\beta m > m$ to 0
-//!   (found by Newton's method inside a bracket). Then $C = \beta\,\mathbb E\operatorname{sech}^2 x$,
+//!   (found by Newton's method inside a bracket). Then $C = \beta\\,\mathbb E\operatorname{sech}^2 x$,
 //!   $q = \mathbb E\tanh^2 x = 1 - TC$, and the third equation gives the load
 //!   $\alpha(m) = \sigma^2(1-C)^2/q$. The curve $\alpha(m)$ vanishes at both
 //!   ends ($C \to 1$ as $m \to 0$, $\sigma \to 0$ as $m \to m_{CW}$); its
@@ -39,14 +39,14 @@
 //! # Thermodynamics
 //!
 //! With $C = \beta(1-q)$ the free energy (see the [parent module](super)) reads
-//! $f = \frac\alpha2 + \frac{m^2}2 + \frac\alpha2\left[T\ln(1-C) - \frac q{1-C}\right] + \frac{\alpha rC}2 - T\,\mathbb E\ln 2\cosh x$,
+//! $f = \frac\alpha2 + \frac{m^2}2 + \frac\alpha2\left[T\ln(1-C) - \frac q{1-C}\right] + \frac{\alpha rC}2 - T\\,\mathbb E\ln 2\cosh x$,
 //! and, using the saddle-point equations,
 //!
 //! $$ u = -\frac{m^2}2 - \frac{\alpha C}2\left(\frac1{1-C} + r\right), \qquad
 //! s = \mathbb E\left[\ln 2\cosh x - x\tanh x\right] - \frac\alpha2\left[\ln(1-C) + \frac C{1-C}\right]. $$
 //!
 //! At $T = 0$: $q = 1$, $m = \operatorname{erf} y$ with $y = m/(\sqrt2\sigma)$,
-//! $C = \sqrt{2/\pi}\,e^{-y^2}/\sigma$, $r = (1-C)^{-2}$, so that
+//! $C = \sqrt{2/\pi}\\,e^{-y^2}/\sigma$, $r = (1-C)^{-2}$, so that
 //! $y\left(\sqrt{2\alpha} + \tfrac2{\sqrt\pi}e^{-y^2}\right) = \operatorname{erf} y$;
 //! $f = u$, and the entropy $s = -\frac\alpha2[\ln(1-C) + C/(1-C)] < 0$ is the
 //! (small) replica-symmetric error. The zero-temperature spin-glass state is
@@ -97,7 +97,7 @@ pub struct HopfieldState {
     pub energy: f64,
     /// Entropy per spin $s$ (slightly negative at $T = 0$: a replica-symmetric artefact).
     pub entropy: f64,
-    /// Replicon eigenvalue $1 - \alpha\beta^2\,\mathbb E\operatorname{sech}^4x/(1-C)^2$;
+    /// Replicon eigenvalue $1 - \alpha\beta^2\\,\mathbb E\operatorname{sech}^4x/(1-C)^2$;
     /// `None` at $T = 0$, where it is $-\infty$ for every $\alpha > 0$.
     pub replicon: Option<f64>,
     /// Whether the replica-symmetric solution is stable (replicon $\ge 0$).
@@ -109,13 +109,13 @@ pub struct HopfieldState {
 pub(crate) struct SiteAverages {
     /// $\mathbb E\tanh^2 x$ (equal to $1 - TC$; computed directly, so precise also when small).
     pub overlap: f64,
-    /// $C = \beta\,\mathbb E\operatorname{sech}^2x$.
+    /// $C = \beta\\,\mathbb E\operatorname{sech}^2x$.
     pub susceptibility: f64,
-    /// $T\,\mathbb E\ln 2\cosh x$.
+    /// $T\\,\mathbb E\ln 2\cosh x$.
     pub log_partition: f64,
     /// $\mathbb E[\ln 2\cosh x - x\tanh x]$.
     pub site_entropy: f64,
-    /// $\beta^2\,\mathbb E\operatorname{sech}^4 x$ (infinite at $T = 0$).
+    /// $\beta^2\\,\mathbb E\operatorname{sech}^4 x$ (infinite at $T = 0$).
     pub sech4: f64,
 }
 

@@ -49,7 +49,7 @@ pub(crate) fn zero_temperature_point(y: f64) -> BranchPoint {
 }
 
 /// $\mathbb E_z\tanh\beta(m + \sigma z) - m$ and its derivative in $\sigma$,
-/// $\beta\,\mathbb E_z z\operatorname{sech}^2\beta(m + \sigma z)$, in one pass.
+/// $\beta\\,\mathbb E_z z\operatorname{sech}^2\beta(m + \sigma z)$, in one pass.
 fn tanh_residual(temperature: f64, m: f64, sigma: f64) -> (f64, f64) {
     let beta = 1.0 / temperature;
     let rule = rule_for(temperature, m, sigma);
@@ -120,8 +120,8 @@ impl RetrievalBranch {
     /// The end of the branch: the point of largest load, $\alpha_c(T)$.
     ///
     /// At $T = 0$ Brent's method on $d\sqrt{2\alpha}/dy = 0$; at $T > 0$
-    /// Brent's minimiser on $-\alpha(m)$ over $[0.3\,m_{CW}, m_{CW}]$ (the
-    /// maximum lies between $0.75\,m_{CW}$ and $0.97\,m_{CW}$ at every $T$,
+    /// Brent's minimiser on $-\alpha(m)$ over $[0.3\\,m_{CW}, m_{CW}]$ (the
+    /// maximum lies between $0.75\\,m_{CW}$ and $0.97\\,m_{CW}$ at every $T$,
     /// and $\alpha(m)$ is unimodal there).
     pub(crate) fn spinodal(&self) -> BranchPoint {
         let t = self.temperature;
@@ -178,7 +178,7 @@ pub(crate) struct SpinGlassBranch {
     last_sigma: Cell<f64>,
 }
 
-/// $C = \beta\,\mathbb E\operatorname{sech}^2x$, $q = \mathbb E\tanh^2x$ and
+/// $C = \beta\\,\mathbb E\operatorname{sech}^2x$, $q = \mathbb E\tanh^2x$ and
 /// $K = \mathbb E z\tanh x\operatorname{sech}^2 x$ at $x = \beta\sigma z$:
 /// $dC/d\sigma = -2\beta^2K$, $dq/d\sigma = 2\beta K$.
 fn glass_averages(temperature: f64, sigma: f64) -> (f64, f64, f64) {

@@ -7,7 +7,7 @@
 //! merges with its unstable partner and $m$ jumps to 0. At $T = 0$ it is the
 //! maximum of $\sqrt{2\alpha} = \operatorname{erf}(y)/y - \frac2{\sqrt\pi}e^{-y^2}$,
 //! located by Brent's method on the derivative:
-//! $\alpha_c(0) = 0.137\,906$, $m = 0.967\,42$ (AGS 1985 quote 0.138 and 0.967).
+//! $\alpha_c(0) = 0.137\\,906$, $m = 0.967\\,42$ (AGS 1985 quote 0.138 and 0.967).
 //! At $T > 0$ Brent's minimiser finds the maximum of $\alpha(m)$ in a few
 //! milliseconds; the overlap at the maximum is located to about
 //! $10^{-7}$ (the load itself to round-off, the maximum being quadratic).
@@ -106,7 +106,7 @@ pub fn capacity_curve(temperatures: &[f64]) -> Result<Vec<CapacityPoint>, Theory
 /// $\alpha_c(T)$), with the state at that point.
 ///
 /// $T_M(0) = 1$ (Curie–Weiss), $T_M(\alpha_c(0)) = 0$. For
-/// $0.137\,906 < \alpha \le 0.138\,19$ the replica-symmetric $T_M$ line is
+/// $0.137\\,906 < \alpha \le 0.138\\,19$ the replica-symmetric $T_M$ line is
 /// re-entrant (see [the phase diagram](mod@super::phase_diagram)): retrieval then exists between a
 /// lower and an upper temperature, and this returns the upper one. Brent's
 /// method on $\alpha_c(T) - \alpha$: tens of milliseconds.
@@ -162,7 +162,7 @@ pub fn retrieval_temperature(alpha: f64) -> Result<CapacityPoint, TheoryError> {
 }
 
 /// The largest capacity over all temperatures: the tip of the re-entrant
-/// $T_M$ line, $\alpha_c = 0.138\,19$ at $T = 0.023$ (Brent's minimiser on
+/// $T_M$ line, $\alpha_c = 0.138\\,19$ at $T = 0.023$ (Brent's minimiser on
 /// $-\alpha_c(T)$ over $[0, 0.1]$, $T$ to $10^{-6}$; about 20 ms).
 pub fn largest_capacity() -> Result<CapacityPoint, TheoryError> {
     let (temperature, _) = minimise_bounded(

@@ -9,15 +9,15 @@
 //!
 //! # Polynomial interactions (Krotov & Hopfield 2016)
 //!
-//! $E(s) = -\sum_\mu F(\xi^\mu\cdot s)$ with $F(x) = x^n$ over $s \in \{\pm1\}^N$
+//! $E(s) = -\sum_\mu F(\xi^\mu\cdot s)$ with $F(x) = x^n$ over $s \in \\{\pm1\\}^N$
 //! ($n = 2$ is the Hopfield network up to constants). One update of spin $i$
 //! from $s = \xi^1$ compares the energies with $s_i = \pm1$: the condensed
 //! pattern contributes the signal $F(N) - F(N-2) \approx 2nN^{n-1}$, each other
-//! pattern $\pm[F(x_\mu + 1) - F(x_\mu - 1)] \approx \pm 2n\,x_\mu^{n-1}$ with
+//! pattern $\pm[F(x_\mu + 1) - F(x_\mu - 1)] \approx \pm 2n\\,x_\mu^{n-1}$ with
 //! $x_\mu = \sum_{j\ne i}\xi^\mu_j\xi^1_j$, a sum of $N - 1$ random signs, so
-//! $\mathbb E x_\mu^{2n-2} = (2n-3)!!\,N^{n-1}$ to leading order. With $P$ patterns
+//! $\mathbb E x_\mu^{2n-2} = (2n-3)!!\\,N^{n-1}$ to leading order. With $P$ patterns
 //! the noise is Gaussian (central limit over $\mu$) and the signal-to-noise
-//! ratio is $\mathrm{SNR} = N^{n-1}/\big(P\,(2n-3)!!\big)$; a bit flips with
+//! ratio is $\mathrm{SNR} = N^{n-1}/\big(P\\,(2n-3)!!\big)$; a bit flips with
 //! probability $\Phi(-\sqrt{\mathrm{SNR}})$ ([`polynomial_bit_error`], derived here,
 //! tested by Monte Carlo).
 //!
@@ -31,7 +31,7 @@
 //!
 //! # Log-sum-exp energies (Ramsauer et al. 2021; Lucibello & Mézard 2024)
 //!
-//! $E(x) = -\frac1\lambda\ln\sum_\mu e^{\lambda\,\xi^\mu\cdot x}$ with
+//! $E(x) = -\frac1\lambda\ln\sum_\mu e^{\lambda\\,\xi^\mu\cdot x}$ with
 //! $\xi^\mu\cdot x$ of order $N$ ($|\xi|^2 \approx |x|^2 = N$) and $\lambda$ of order 1,
 //! $P = e^{\alpha N}$. Lucibello & Mézard (PRL 132, 077301 (2024)) define the
 //! typical-pattern threshold $\alpha_1(\lambda)$ through an auxiliary random
@@ -64,7 +64,7 @@ fn double_factorial_moment(n: u32) -> f64 {
     (1..n).map(|k| f64::from(2 * k - 1)).product()
 }
 
-/// Signal-to-noise ratio $N^{n-1}/(P\,(2n-3)!!)$ of one update from a stored
+/// Signal-to-noise ratio $N^{n-1}/(P\\,(2n-3)!!)$ of one update from a stored
 /// pattern in a polynomial dense memory, $F(x) = x^n$ (derived in the module
 /// docs; leading order in $N$ at fixed $P/N^{n-1}$).
 pub fn polynomial_signal_to_noise(n: u32, neurons: f64, patterns: f64) -> Result<f64, TheoryError> {
@@ -91,10 +91,10 @@ pub fn polynomial_bit_error(n: u32, neurons: f64, patterns: f64) -> Result<f64, 
 /// Krotov & Hopfield (2016), "Dense associative memory for pattern
 /// recognition", NeurIPS 29: the number of patterns a polynomial memory
 /// $F(x) = x^n$ stores with no error in a given pattern,
-/// $P_{max} = N^{n-1}/\big(2\,(2n-3)!!\,\ln N\big)$.
+/// $P_{max} = N^{n-1}/\big(2\\,(2n-3)!!\\,\ln N\big)$.
 ///
 /// Quoted, and derived here: all $N$ bits of a given pattern survive one
-/// update when $N\,\Phi(-\sqrt{\mathrm{SNR}}) \to 0$, i.e. to leading order
+/// update when $N\\,\Phi(-\sqrt{\mathrm{SNR}}) \to 0$, i.e. to leading order
 /// $\mathrm{SNR} \ge 2\ln N$. At $n = 2$ this is $N/(2\ln N)$ (McEliece,
 /// Posner, Rodemich & Venkatesh 1987). Requiring *all* patterns at once
 /// replaces $\ln N$ by $\ln(NP) \approx n\ln N$. Large-$N$ asymptotics: the
@@ -109,7 +109,7 @@ pub fn polynomial_error_free_capacity(n: u32, neurons: f64) -> Result<f64, Theor
 
 /// The coefficient $\alpha_n$ of the capacity $P = \alpha_n N^{n-1}$ of a
 /// polynomial memory when a fraction `bit_error` $= \epsilon$ of wrong bits
-/// after one update is tolerated: $\alpha_n = 1/\big((2n-3)!!\,z_\epsilon^2\big)$,
+/// after one update is tolerated: $\alpha_n = 1/\big((2n-3)!!\\,z_\epsilon^2\big)$,
 /// $z_\epsilon = \Phi^{-1}(1-\epsilon)$ (derived here; first update only, so it
 /// overestimates the fixed-point capacity: at $n = 2$ and the AGS error
 /// fraction $0.0163$ it gives $0.219$ against $\alpha_c = 0.138$).
@@ -197,7 +197,7 @@ impl PatternEnsemble {
         }
     }
 
-    /// $\lim\frac1N\ln\sum_{\mu>1}e^{\lambda\,\xi^\mu\cdot\xi^1}$ for $e^{\alpha N}$ patterns: the
+    /// $\lim\frac1N\ln\sum_{\mu>1}e^{\lambda\\,\xi^\mu\cdot\xi^1}$ for $e^{\alpha N}$ patterns: the
     /// free entropy of the auxiliary random energy model (derived here).
     ///
     /// With $e^{N(\alpha - J(t))}$ patterns at overlap $t$, the sum is

@@ -21,7 +21,7 @@
 //!
 //! Its stationarity gives the three saddle-point equations (with
 //! $x = \beta(m + \sqrt{\alpha r}z)$, and Gaussian integration by parts
-//! $\mathbb E\,z\tanh x = \beta\sqrt{\alpha r}\,\mathbb E\operatorname{sech}^2x$ for the $r$ derivative):
+//! $\mathbb E\\,z\tanh x = \beta\sqrt{\alpha r}\\,\mathbb E\operatorname{sech}^2x$ for the $r$ derivative):
 //!
 //! $$ \partial_m f = m - \mathbb E\tanh x, \qquad
 //! \partial_r f = \frac{\alpha\beta}2\left(\mathbb E\tanh^2x - q\right), \qquad
@@ -49,27 +49,27 @@
 //! For replicon fluctuations ($\sum_b\delta q_{ab} = \sum_b\delta r_{ab} = 0$)
 //! $(1-\beta Q)^{-1}$ acts as $1/(1-C)$, $C = \beta(1-q)$, and the
 //! connected four-spin correlation of the site term has eigenvalue
-//! $1 - 2\,\mathbb E\tanh^2 x + \mathbb E\tanh^4 x = \mathbb E\operatorname{sech}^4x$.
+//! $1 - 2\\,\mathbb E\tanh^2 x + \mathbb E\tanh^4 x = \mathbb E\operatorname{sech}^4x$.
 //! Per replicon mode the second variation is therefore
 //!
 //! $$ \frac{\alpha\beta^2}{2(1-C)^2}\delta q^2 - \alpha\beta^2\,\delta q\,\delta r
 //! + \frac{\alpha^2\beta^4}2\,\mathbb E\operatorname{sech}^4x\;\delta r^2, $$
 //!
-//! whose determinant is $\alpha^2\beta^4\left[\alpha\beta^2\,\mathbb E\operatorname{sech}^4x/(1-C)^2 - 1\right]$.
+//! whose determinant is $\alpha^2\beta^4\left[\alpha\beta^2\\,\mathbb E\operatorname{sech}^4x/(1-C)^2 - 1\right]$.
 //! The replica-symmetric state is stable while the **replicon**
-//! $\lambda = 1 - \alpha\beta^2\,\mathbb E\operatorname{sech}^4x/(1-C)^2$ is positive
+//! $\lambda = 1 - \alpha\beta^2\\,\mathbb E\operatorname{sech}^4x/(1-C)^2$ is positive
 //! (the condition of AGS 1987). Checks: at $q = 0$ it is
 //! $1 - \alpha\beta^2/(1-\beta)^2$, which vanishes exactly at $T_g = 1 + \sqrt\alpha$
 //! where the spin glass appears; for $\alpha \to \infty$ at fixed $T/\sqrt\alpha$
-//! it becomes the SK replicon $1 - \beta'^2\,\mathbb E\operatorname{sech}^4$ (both tested).
-//! At $T \to 0$, $\beta^2\mathbb E\operatorname{sech}^4x \approx \frac43\beta\,\varphi(m/\sigma)/\sigma$
+//! it becomes the SK replicon $1 - \beta'^2\\,\mathbb E\operatorname{sech}^4$ (both tested).
+//! At $T \to 0$, $\beta^2\mathbb E\operatorname{sech}^4x \approx \frac43\beta\\,\varphi(m/\sigma)/\sigma$
 //! diverges: every retrieval state is unstable at $T = 0$, but only below
 //! an exponentially small $T_R(\alpha)$ (see [the phase diagram](mod@phase_diagram)).
 //!
 //! # What to call
 //!
 //! * [`capacity_at_temperature`]: $\alpha_c(T)$ and the state there
-//!   ($\alpha_c(0) = 0.137\,906$, $m = 0.967\,42$); about a millisecond.
+//!   ($\alpha_c(0) = 0.137\\,906$, $m = 0.967\\,42$); about a millisecond.
 //! * [`retrieval_temperature`]: its inverse $T_M(\alpha)$.
 //! * [`retrieval_state`], [`spin_glass_state`], [`paramagnetic_state`],
 //!   [`saddle_points`], [`equilibrium_state`]: [`HopfieldState`]s at one $(\alpha, T)$.

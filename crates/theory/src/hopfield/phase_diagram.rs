@@ -8,8 +8,8 @@
 //! * $T_M(\alpha)$: above it no retrieval state exists (the inverse of the
 //!   capacity $\alpha_c(T)$). Starts at $(0, 1)$ and ends at $(0.1379, 0)$.
 //!   It is slightly *re-entrant*: $\alpha_c(T)$ rises linearly from
-//!   $0.137\,906$ at $T = 0$ to a maximum $0.138\,19$ near $T = 0.023$ before
-//!   falling, so for $0.137\,906 < \alpha < 0.138\,19$ retrieval exists only in
+//!   $0.137\\,906$ at $T = 0$ to a maximum $0.138\\,19$ near $T = 0.023$ before
+//!   falling, so for $0.137\\,906 < \alpha < 0.138\\,19$ retrieval exists only in
 //!   a window of temperatures (and [`super::retrieval_temperature`] returns the
 //!   upper end). This comes out of the replica-symmetric equations, in the
 //!   region where they are unstable (below $T_R$); the line is traced in $T$
@@ -20,7 +20,7 @@
 //!   slightly to $\alpha = 0.053$ near $T = 0.1$.
 //! * $T_R(\alpha)$: the de Almeida–Thouless line of the retrieval states,
 //!   below which their replicon is negative. Exponentially small at small
-//!   $\alpha$ (at low $T$ the replicon term is $\approx \frac43\beta\alpha\,\varphi(m/\sigma)/\sigma$
+//!   $\alpha$ (at low $T$ the replicon term is $\approx \frac43\beta\alpha\\,\varphi(m/\sigma)/\sigma$
 //!   with $m/\sigma \approx 1/\sqrt\alpha$), so $\ln T_R \approx -1/(2\alpha)$; it
 //!   meets $T_M$ at a low temperature near $\alpha_c$ ([`almeida_thouless_end`]).
 //!
@@ -81,7 +81,7 @@ fn check_points(points: usize) -> Result<usize, ParameterError> {
     }
 }
 
-/// $T_k = \sin^2(\frac\pi2\,k/(n-1))$, $k = 0, \dots, n-1$: dense near $T = 0$ and $T = 1$.
+/// $T_k = \sin^2(\frac\pi2\\,k/(n-1))$, $k = 0, \dots, n-1$: dense near $T = 0$ and $T = 1$.
 fn temperature_grid(points: usize) -> impl Iterator<Item = f64> {
     (0..points).map(move |k| {
         let s = (FRAC_PI_2 * k as f64 / (points - 1) as f64).sin();

@@ -4,11 +4,11 @@
 //! # The functional
 //!
 //! For an Ising model whose Hamiltonian has covariance
-//! $\mathbb E\,H(s)H(s') = N\xi(R_{ss'})$ (SK: $\xi(q) = q^2/2$; $p$-spin:
+//! $\mathbb E\\,H(s)H(s') = N\xi(R_{ss'})$ (SK: $\xi(q) = q^2/2$; $p$-spin:
 //! $\xi(q) = q^p/2$), write $\gamma(s) = \beta x(s)$ for the Parisi function
 //! scaled by $\beta$. Then (Parisi; Auffinger–Chen at $T = 0$)
 //!
-//! $$ -f = \inf_\gamma \Big[\Psi_\gamma(0, h) - \tfrac12\int_0^1 \gamma(s)\, s\,\xi''(s)\,ds\Big], $$
+//! $$ -f = \inf_\gamma \Big[\Psi_\gamma(0, h) - \tfrac12\int_0^1 \gamma(s)\\, s\\,\xi''(s)\\,ds\Big], $$
 //!
 //! where $\partial_s\Psi = -\frac{\xi''(s)}2\left(\partial_y^2\Psi + \gamma(s)(\partial_y\Psi)^2\right)$
 //! with $\Psi(1, y) = T\ln 2\cosh(y/T)$ (or $|y|$ at $T = 0$), and $\gamma \le \beta$.
@@ -19,20 +19,20 @@
 //! $l = 0 \dots L-1$, $s_L = 1$ (at $T > 0$ the last value is $\beta$: this is
 //! $k$-step RSB with $L = k+1$ levels; at $T = 0$, $L = k$). On each step
 //! the PDE is solved exactly by the Cole–Hopf transform,
-//! $\Psi_l(y) = \gamma_l^{-1}\ln \mathbb E_z\, e^{\gamma_l\Psi_{l+1}(y + z\sqrt{v_l})}$,
+//! $\Psi_l(y) = \gamma_l^{-1}\ln \mathbb E_z\\, e^{\gamma_l\Psi_{l+1}(y + z\sqrt{v_l})}$,
 //! $v_l = \xi'(s_{l+1}) - \xi'(s_l)$. The last step is done in closed form
 //! ($T\ln 2\cosh\beta y + \beta v/2$; at $T = 0$ through $\Phi$). The other
 //! Gaussian convolutions are sums on a uniform grid of spacing `dx` with the
 //! normalised sampled Gaussian kernel, whose error falls like
-//! $e^{-2\pi^2 v/dx^2}$ (below $10^{-9}$ for $\sqrt v > 1.5\,dx$); steps with
-//! $\sqrt v < 2\,dx$ use the second-order expansion
+//! $e^{-2\pi^2 v/dx^2}$ (below $10^{-9}$ for $\sqrt v > 1.5\\,dx$); steps with
+//! $\sqrt v < 2\\,dx$ use the second-order expansion
 //! $\Psi_l = \Psi_{l+1} + \frac v2(\Psi'' + \gamma\Psi'^2)$ instead. Outside the
 //! grid $\Psi$ is continued linearly (it is asymptotically $|y| + $ const).
 //!
 //! # Gradient
 //!
 //! With the forward (tilted) densities $\rho_l$ of the cavity field at $s_l$,
-//! $\partial_{s_l} P = \frac12(\gamma_l - \gamma_{l-1})\xi''(s_l)\,(s_l - \mathbb E_{\rho_l}\Psi_l'^2)$
+//! $\partial_{s_l} P = \frac12(\gamma_l - \gamma_{l-1})\xi''(s_l)\\,(s_l - \mathbb E_{\rho_l}\Psi_l'^2)$
 //! and $\partial_{\gamma_l}P = \gamma_l^{-1}(\mathbb E_{\rho_{l+1}}\Psi_{l+1} - \mathbb E_{\rho_l}\Psi_l) - \frac12[s\xi' - \xi]_{s_l}^{s_{l+1}}$.
 //! These are the continuum derivatives evaluated on the grid: they differ
 //! from the derivatives of the discrete functional by $O(dx^2)$, which moves
@@ -62,7 +62,7 @@ impl Mixture {
     pub fn xi2(self, s: f64) -> f64 {
         0.5 * f64::from(self.p * (self.p - 1)) * s.powi(self.p - 2)
     }
-    /// $[s\xi'(s) - \xi(s)]_a^b = \int_a^b s\xi''(s)\,ds$.
+    /// $[s\xi'(s) - \xi(s)]_a^b = \int_a^b s\xi''(s)\\,ds$.
     pub fn penalty(self, a: f64, b: f64) -> f64 {
         let g = |s: f64| s * self.xi1(s) - self.xi(s);
         g(b) - g(a)
@@ -416,7 +416,7 @@ fn initial_density(grid: &Grid, v: f64) -> Option<Vec<f64>> {
 
 /// Normalised sampled Gaussian kernel of variance $v$ at offsets
 /// $d \cdot r \cdot dx$, $|d| \le B$. The stride $r$ lets thick steps skip grid
-/// points: the sum stays spectrally accurate while $r\,dx$ is below both
+/// points: the sum stays spectrally accurate while $r\\,dx$ is below both
 /// $\sqrt v / 2.5$ and the smoothness scale of the function convolved.
 struct Kernel {
     weights: Vec<f64>,
@@ -463,7 +463,7 @@ impl Kernel {
         (2 * self.span()).clamp(32, 512)
     }
 
-    /// $\gamma^{-1}\ln\sum_d K_d\, e^{\gamma f(y + d\,r\,dx)}$ with linear continuation
+    /// $\gamma^{-1}\ln\sum_d K_d\\, e^{\gamma f(y + d\\,r\\,dx)}$ with linear continuation
     /// beyond the grid, and its derivative $\tilde{\mathbb E}[f']$ (the derivative
     /// is a martingale under the tilted kernel, so it is carried exactly rather
     /// than differenced).
@@ -516,7 +516,7 @@ impl Kernel {
     }
 
     /// The tilted density one level down (the transpose of [`Kernel::backward`]):
-    /// $\rho'(y) = \sum_{y'} \rho(y') K(y - y')\, e^{\gamma(\Psi_{next}(y) - \Psi(y'))}$.
+    /// $\rho'(y) = \sum_{y'} \rho(y') K(y - y')\\, e^{\gamma(\Psi_{next}(y) - \Psi(y'))}$.
     fn forward(&self, rho: &[f64], psi: &[f64], next: &[f64], gamma: f64) -> Vec<f64> {
         let n = rho.len();
         let b = self.span();

@@ -14,7 +14,7 @@
 //!
 //! $u = y + z\sqrt w$. $A$ is the zero-temperature closed form (through
 //! $\ln\Phi$); $B$ lives within a few $T$ of $u = 0$ and is, with $t = \beta u$,
-//! $B = T\varphi_w(y)\int dt\, F(t)\, e^{a t - b t^2}$, $F = e^{x|t|}[(1+e^{-2|t|})^x - 1]$,
+//! $B = T\varphi_w(y)\int dt\\, F(t)\\, e^{a t - b t^2}$, $F = e^{x|t|}[(1+e^{-2|t|})^x - 1]$,
 //! $x = \gamma T$, $a = Ty/w$, $b = T^2/2w$: a smooth integrand on a fixed
 //! Simpson grid in $t$, whose Gaussian factor is carried by recursion. It is
 //! $O(T^2)$ relative to $A$, and every quantity is a ratio to $A$, so nothing
@@ -160,7 +160,7 @@ mod tests {
     use super::*;
     use crate::numerics::log_two_cosh;
 
-    /// $\frac1\gamma\ln\mathbb E\,(2\cosh\beta u)^{\gamma T} + \beta v/2$ by brute force:
+    /// $\frac1\gamma\ln\mathbb E\\,(2\cosh\beta u)^{\gamma T} + \beta v/2$ by brute force:
     /// a fine trapezoid in $z$ over $\pm 12$ standard deviations.
     fn brute(y: f64, w: f64, gamma: f64, t: f64, v: f64) -> f64 {
         let n = 2_000_000;

@@ -154,7 +154,7 @@ fn softmax(a: &[f64]) -> Vec<f64> {
 }
 
 /// For $y_l = c\sum_{i \le l} p_i$, $p = \operatorname{softmax}(a)$, and $g_l = \partial P/\partial y_l$:
-/// $\partial P/\partial a_j = c\,p_j(\sum_{l \ge j} g_l - \sum_l g_l y_l / c)$.
+/// $\partial P/\partial a_j = c\\,p_j(\sum_{l \ge j} g_l - \sum_l g_l y_l / c)$.
 fn cumulative_softmax_gradient(a: &[f64], g: &[f64], scale: f64, out: &mut [f64]) {
     let p = softmax(a);
     let mut y = 0.0;

@@ -6,7 +6,7 @@
 //! $x(q) = 0$ below $q_0$, $x_l$ on $[q_l, q_{l+1})$ and $1$ above
 //! $q_{\max} = q_k$; at $T = 0$ every $x$ vanishes and the finite object is
 //! the scaled $\gamma(q) = \lim \beta x(q)$ of Auffinger and Chen, with
-//! $e_0 = -\min_\gamma\left[\Psi_\gamma(0,h) - \frac12\int_0^1 s\gamma(s)\,ds\right]$.
+//! $e_0 = -\min_\gamma\left[\Psi_\gamma(0,h) - \frac12\int_0^1 s\gamma(s)\\,ds\right]$.
 //!
 //! Full RSB is the limit $k \to \infty$, computed as the sequence
 //! $k = 1, 2, 4, \dots$ (each warm-started from the previous one by halving
@@ -14,9 +14,9 @@
 //! from the last three terms, plus the grid error measured by re-evaluating
 //! the final solution on a grid twice as fine.
 //!
-//! Thermodynamics at $T > 0$: $u = -\int_0^1 \gamma(s)\,s\,ds - hm$ (the
+//! Thermodynamics at $T > 0$: $u = -\int_0^1 \gamma(s)\\,s\\,ds - hm$ (the
 //! Gaussian integration-by-parts identity $u = -\frac\beta2(1 - \int_0^1 q(x)^2dx) - hm$),
-//! $s = \beta(u - f)$, $\chi = \beta\int_0^1 x(q)\,dq$.
+//! $s = \beta(u - f)$, $\chi = \beta\int_0^1 x(q)\\,dq$.
 //!
 //! ## Low temperature
 //!
@@ -28,9 +28,9 @@
 //! conditioned. The entropy is $-\partial f/\partial T$ at fixed
 //! $C = \beta(1 - q_k)$ and the lower levels, the energy $f + Ts$. The
 //! $T \to 0$ limits are those of the zero-temperature solution, whose
-//! susceptibility includes $C$ (from $e_0 = -C - \int\gamma s\,ds - hm$).
-//! Full RSB (16 steps, accurate) gives $s \approx 0.72\,T^2$ and
-//! $e - e_0 \approx \frac23 0.72\,T^3$ below $T = 0.05$; one step gives
+//! susceptibility includes $C$ (from $e_0 = -C - \int\gamma s\\,ds - hm$).
+//! Full RSB (16 steps, accurate) gives $s \approx 0.72\\,T^2$ and
+//! $e - e_0 \approx \frac23 0.72\\,T^3$ below $T = 0.05$; one step gives
 //! $s \to -0.0139$ (a finite number of steps has a negative entropy at $T = 0$).
 //! Between $0$ and [`MINIMUM_TEMPERATURE`] the solvers refuse.
 //!
@@ -209,9 +209,9 @@ pub struct ReplicaBreaking {
     pub entropy: Option<f64>,
     /// Magnetisation per spin.
     pub magnetisation: f64,
-    /// Susceptibility $\chi = \beta\left(1 - \int_0^1 q(x)\,dx\right) = \int_0^1\gamma$. At $T = 0$
+    /// Susceptibility $\chi = \beta\left(1 - \int_0^1 q(x)\\,dx\right) = \int_0^1\gamma$. At $T = 0$
     /// this includes $C = \lim\beta(1 - q_{\max})$, the part of $\int\gamma$ concentrated at
-    /// $q = 1$, from the energy identity $e_0 = -C - \int_0^1\gamma(s)\,s\,ds - hm$.
+    /// $q = 1$, from the energy identity $e_0 = -C - \int_0^1\gamma(s)\\,s\\,ds - hm$.
     pub susceptibility: f64,
     /// The Parisi order parameter $q(x)$ as steps.
     pub order_parameter: Vec<ParisiStep>,
@@ -272,7 +272,7 @@ pub struct FullReplicaBreaking {
 /// longer reliable (at $T = 0.003$ two steps stall, and four steps land on a
 /// free energy $7\cdot10^{-4}$ below the Parisi value), while the solution
 /// differs from the $T = 0$ one by $O(T^2)$ in the energy and $O(T)$ in the
-/// free energy ($-Ts$, with $s \approx 0.72\,T^2$ in full RSB): use $T = 0$ there.
+/// free energy ($-Ts$, with $s \approx 0.72\\,T^2$ in full RSB): use $T = 0$ there.
 pub const MINIMUM_TEMPERATURE: f64 = 0.005;
 
 fn check_inputs(temperature: f64, field: f64) -> Result<(f64, f64), TheoryError> {
@@ -368,7 +368,7 @@ fn one_step_guess(
 
 /// $C = \lim_{T\to0}\beta(1 - q_{\max})$ of a zero-temperature solution, from
 /// the energy identity $u = -\frac\beta2\left(1 - \int_0^1 q^2dx\right) - hm$,
-/// which in the limit reads $e_0 = -C - \int_0^1\gamma(s)\,s\,ds - hm$ (for one
+/// which in the limit reads $e_0 = -C - \int_0^1\gamma(s)\\,s\\,ds - hm$ (for one
 /// step at $h = 0$: $e_0 = -C - y(1 - q_0^2)/2$). `None` at $T > 0$.
 fn plateau_gap(solved: &Solved, field: f64) -> Option<f64> {
     let measure = &solved.measure;
@@ -611,7 +611,7 @@ pub fn full_replica_symmetry_breaking(
 }
 
 /// Geometric-tail extrapolation of the last three terms: with
-/// $r = (f_{k} - f_{2k})/(f_{k/2} - f_k)$, $f_\infty = f_{2k} - (f_k - f_{2k})\,r/(1-r)$.
+/// $r = (f_{k} - f_{2k})/(f_{k/2} - f_k)$, $f_\infty = f_{2k} - (f_k - f_{2k})\\,r/(1-r)$.
 /// The error estimate is the size of that correction (or the last difference
 /// when the terms do not decrease geometrically).
 fn extrapolate(sequence: &[f64]) -> (f64, f64) {

@@ -4,17 +4,17 @@
 //! With couplings of variance $1/N$, field $h$ and $\beta = 1/T$, the
 //! replica-symmetric free energy per spin is
 //!
-//! $$ f = -\frac\beta4 (1-q)^2 - T\,\mathbb E_z \ln 2\cosh\beta(\sqrt q\,z + h), $$
+//! $$ f = -\frac\beta4 (1-q)^2 - T\\,\mathbb E_z \ln 2\cosh\beta(\sqrt q\\,z + h), $$
 //!
-//! stationary at $q = \mathbb E_z \tanh^2\beta(\sqrt q\,z+h)$. The energy is
+//! stationary at $q = \mathbb E_z \tanh^2\beta(\sqrt q\\,z+h)$. The energy is
 //! $u = -\frac\beta2(1-q^2) - hm$, the entropy
 //! $s = \mathbb E_z[\ln 2\cosh x - x\tanh x] - \frac14\beta^2(1-q)^2$ with
 //! $x = \beta(\sqrt q z + h)$ (this form avoids cancellations at low $T$), and
 //! the susceptibility $\chi = \beta(1-q)$. The replicon eigenvalue
-//! $\lambda = 1 - \beta^2\,\mathbb E_z \operatorname{sech}^4 x$ is negative
+//! $\lambda = 1 - \beta^2\\,\mathbb E_z \operatorname{sech}^4 x$ is negative
 //! below the de Almeida–Thouless line, where the solution is unstable.
 //!
-//! At $T = 0$: $q = 1$, $\chi = \lim\beta(1-q) = \sqrt{2/\pi}\,e^{-h^2/2}$,
+//! At $T = 0$: $q = 1$, $\chi = \lim\beta(1-q) = \sqrt{2/\pi}\\,e^{-h^2/2}$,
 //! $m = \operatorname{erf}(h/\sqrt2)$, $u = -\chi - hm$, $s = -\chi^2/4$;
 //! at $h = 0$ this is $u = -\sqrt{2/\pi}$ and $s = -1/(2\pi)$.
 
@@ -194,7 +194,7 @@ pub struct AlmeidaThoulessPoint {
 }
 
 /// The de Almeida–Thouless field $h_{AT}(T)$ for $0 < T \le 1$: the
-/// root of $\beta^2\,\mathbb E_z \operatorname{sech}^4\beta(\sqrt q z + h) = 1$.
+/// root of $\beta^2\\,\mathbb E_z \operatorname{sech}^4\beta(\sqrt q z + h) = 1$.
 ///
 /// Near $T_c = 1$, $h_{AT}^2 \approx \frac43 (1-T)^3$; as $T \to 0$ it grows
 /// without bound, so $T = 0$ is refused.

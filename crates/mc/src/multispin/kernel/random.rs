@@ -58,7 +58,7 @@ impl BlockRng {
 /// `digits` is the block's current generator output with the digits of the
 /// earlier sites of its group shifted out (`digits >> 48` is this site's
 /// digit $\delta$), `thresholds` the uphill levels' thresholds. The uniform
-/// is $r = \delta\,2^{48} + \rho$: when $\delta$ equals the top digit of some
+/// is $r = \delta\\,2^{48} + \rho$: when $\delta$ equals the top digit of some
 /// threshold, $\rho$ is the top 48 bits of one more output of `rng` (the
 /// comparison $r < t_m$ is then decided by them); otherwise no more bits are
 /// needed and $\rho = 0$. Either way $\[r < t_m\]$ is the comparison of a

@@ -8,7 +8,7 @@
 //! | SK, $h = 0$ | $T_c = 1$ | exact (Sherrington and Kirkpatrick 1975) |
 //! | 2D ferromagnet, $h = 0$ | energy of the finite periodic $L \times L$ lattice; $T_c = 2/\ln(1+\sqrt2)$ | Kaufman's exact solution (`quench-exact`) |
 //! | 3D Edwards–Anderson, $h = 0$ | published $T_c$ | see [`published_critical_temperature`] |
-//! | random regular, $h = 0$ | $T_c$ from $(c-1)\,\mathbb E\tanh^2(J/T_c) = 1$ | Bethe-lattice cavity instability (`quench-theory`) |
+//! | random regular, $h = 0$ | $T_c$ from $(c-1)\\,\mathbb E\tanh^2(J/T_c) = 1$ | Bethe-lattice cavity instability (`quench-theory`) |
 //!
 //! Rows go to `theory.parquet`: `curve, point, size, spins, field, temperature, observable, overlap, value`.
 //! A reference temperature is a row with `observable = "critical_temperature"` and `value` equal to it.
