@@ -10,6 +10,9 @@
 //! * the *plan*: the units of work of a spec ([`Family::plan`]), a pure
 //!   function of the spec, each a block of disorder samples at one grid
 //!   point ([`Unit`]);
+//! * the memory a run of the spec needs ([`Family::memory`]), from the spec
+//!   alone: the runner refuses what cannot fit before it creates anything
+//!   ([`crate::memory`]);
 //! * how one unit runs ([`Family::run_unit`]) from explicit random streams
 //!   ([`quench_core::UnitStreams`]), saving its running state through the
 //!   [`UnitContext`] so that a killed run resumes bit for bit;
