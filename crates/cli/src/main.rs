@@ -373,6 +373,13 @@ fn execute(command: Command) -> Result<(), RunError> {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`quench plan SPEC | head`) ends the output
+    // quietly, as for any Unix tool, instead of a panic on a broken pipe.
+    // SAFETY: restoring a signal's default disposition before any thread
+    // starts has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -312,3 +312,29 @@ fn ladder_down_to_1e_300_finishes_its_run() {
     assert!(out.join("manifest.json").exists());
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// `quench plan SPEC | head -1` panicked with "failed printing to stdout:
+/// Broken pipe"; a reader that stops early now ends the output quietly.
+#[test]
+fn output_into_a_closed_pipe_does_not_panic() {
+    use std::io::Read;
+    let work = scratch("hardening-pipe");
+    let spec = work.join("many.toml");
+    std::fs::write(&spec, SMALL.replace("samples = 3", "samples = 20000")).unwrap();
+    let mut child = quench()
+        .arg("plan")
+        .arg(&spec)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe while the plan is still printing.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    std::fs::remove_dir_all(&work).unwrap();
+}
