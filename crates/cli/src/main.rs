@@ -293,7 +293,6 @@ fn execute(command: Command) -> Result<(), RunError> {
                 }
             };
             let options = RunOptions {
-                out,
                 threads: args.threads.map(|t| t as usize),
                 resume: args.resume,
                 progress: if args.quiet || args.json {
@@ -306,6 +305,7 @@ fn execute(command: Command) -> Result<(), RunError> {
                     .as_deref()
                     .map(quench_run::runner::Shard::parse)
                     .transpose()?,
+                ..RunOptions::new(out)
             };
             let outcome = quench_run::run(args.spec.as_deref(), &options)?;
             print::run_outcome(&outcome, args.json);

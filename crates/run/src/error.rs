@@ -90,6 +90,17 @@ pub enum RunError {
     /// A result could not be encoded (JSON, MessagePack).
     #[error("cannot encode a result: {0}")]
     Encoding(String),
+    /// The run was asked to stop ([`crate::progress::Control::request_stop`])
+    /// and did, its running units saved: the directory resumes.
+    #[error(
+        "interrupted: the run in {} stopped with its checkpoints saved; `quench run --resume --out {}` continues it",
+        out.display(),
+        out.display()
+    )]
+    Interrupted {
+        /// The results directory.
+        out: PathBuf,
+    },
 }
 
 impl RunError {
@@ -101,9 +112,14 @@ impl RunError {
         )
     }
 
-    /// The process exit status for this error: 2 for bad input, 1 otherwise.
+    /// The process exit status for this error: 2 for bad input, 130 for an
+    /// interrupted run (as after SIGINT), 1 otherwise.
     pub fn exit_status(&self) -> i32 {
-        if self.is_bad_input() { 2 } else { 1 }
+        match self {
+            RunError::Interrupted { .. } => 130,
+            _ if self.is_bad_input() => 2,
+            _ => 1,
+        }
     }
 
     /// Maps an I/O error on `path` to [`RunError::Io`] naming it.

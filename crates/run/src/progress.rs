@@ -17,9 +17,52 @@ pub enum ProgressMode {
     Silent,
 }
 
+/// A run's shared handle for whoever watches or stops it from another
+/// thread: the Python package polls [`Control::progress`] for its progress
+/// display and calls [`Control::request_stop`] on Ctrl-C.
+///
+/// A stop request is honoured at the next checkpoint opportunity of every
+/// running unit (each saves its state at once and returns
+/// [`crate::RunError::Interrupted`]); units not yet started are not started.
+/// The results directory is then resumable, as after a crash, but without
+/// losing the work since the last periodic checkpoint.
+#[derive(Debug, Default)]
+pub struct Control {
+    done: AtomicU64,
+    total: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl Control {
+    /// A fresh handle: nothing done, no stop requested.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Asks the run to stop at its next checkpoint opportunity.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a stop was requested.
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// `(done, total)` progress steps (rounds times samples) of the run; both
+    /// 0 until the run has planned its units. A resumed run starts with the
+    /// steps done before.
+    pub fn progress(&self) -> (u64, u64) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
 /// Counts rounds done and reports them from a background thread.
 pub struct Progress {
-    done: Arc<AtomicU64>,
+    done: Arc<Control>,
     stop: Arc<AtomicBool>,
     reporter: Option<JoinHandle<()>>,
 }
@@ -37,16 +80,20 @@ fn duration_words(seconds: f64) -> String {
 }
 
 impl Progress {
-    /// Starts reporting `total` rounds, of which `already` were done before (a resumed run).
-    /// `tick` is called about every second with the elapsed time (for session bookkeeping).
+    /// Starts reporting `total` rounds, of which `already` were done before
+    /// (a resumed run), counting them in `control`. `tick` is called about
+    /// every second with the elapsed time (for session bookkeeping).
     pub fn start(
         mode: ProgressMode,
         label: String,
         total: u64,
         already: u64,
+        control: Arc<Control>,
         mut tick: impl FnMut() + Send + 'static,
     ) -> Self {
-        let done = Arc::new(AtomicU64::new(already));
+        control.done.store(already, Ordering::Relaxed);
+        control.total.store(total, Ordering::Relaxed);
+        let done = control;
         let stop = Arc::new(AtomicBool::new(false));
         let (done_thread, stop_thread) = (done.clone(), stop.clone());
         let reporter = std::thread::spawn(move || {
@@ -69,7 +116,7 @@ impl Progress {
             let mut last_tick = Instant::now();
             loop {
                 let finished = stop_thread.load(Ordering::Relaxed);
-                let position = done_thread.load(Ordering::Relaxed);
+                let position = done_thread.done.load(Ordering::Relaxed);
                 if let Some(bar) = &bar {
                     bar.set_position(position);
                 } else if mode == ProgressMode::Automatic
@@ -111,7 +158,7 @@ impl Progress {
 
     /// The counter that workers increment once per round.
     pub fn counter(&self) -> &AtomicU64 {
-        &self.done
+        &self.done.done
     }
 
     /// Stops the reporter (after a last report).

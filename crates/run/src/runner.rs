@@ -25,6 +25,7 @@
 use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
@@ -37,7 +38,7 @@ use crate::directory::Preparation;
 use crate::error::RunError;
 use crate::family::{Family, ReportBuilder, Unit, UnitContext, registry};
 use crate::manifest::Manifest;
-use crate::progress::{Progress, ProgressMode};
+use crate::progress::{Control, Progress, ProgressMode};
 
 /// Options of `quench run`.
 #[derive(Debug, Clone)]
@@ -52,6 +53,8 @@ pub struct RunOptions {
     pub progress: ProgressMode,
     /// Run only this shard of the plan (`None`: all of it).
     pub shard: Option<Shard>,
+    /// Progress counters and the stop request, shared with the caller.
+    pub control: Arc<Control>,
 }
 
 impl RunOptions {
@@ -63,6 +66,7 @@ impl RunOptions {
             resume: false,
             progress: ProgressMode::Silent,
             shard: None,
+            control: Control::new(),
         }
     }
 }
@@ -150,34 +154,61 @@ pub fn unit_directory(out: &Path) -> PathBuf {
     out.join("units")
 }
 
-/// Reads the spec file, or the copy a run in `options.out` started with,
-/// or both (they must agree): `(file name, text)`.
+/// A spec's text and the name its errors give it (a file's path, or a
+/// label such as `<string>` for a spec given as text).
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// The name in messages.
+    pub file: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+impl SpecSource {
+    /// Reads the spec file at `path` ([`read_spec`]).
+    pub fn read(path: &Path) -> Result<Self, RunError> {
+        Ok(Self {
+            file: path.display().to_string(),
+            text: read_spec(path)?,
+        })
+    }
+
+    /// A spec given as text, named `file` in messages.
+    pub fn text(file: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// The spec given, or the copy a run in `options.out` started with, or
+/// both (they must agree).
 fn resolve_source(
-    spec_path: Option<&Path>,
+    given: Option<SpecSource>,
     options: &RunOptions,
-) -> Result<(String, String), RunError> {
+) -> Result<SpecSource, RunError> {
     let stored_path = checkpoint_directory(&options.out).join("spec.toml");
     let stored = if options.resume && stored_path.exists() {
         Some(fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?)
     } else {
         None
     };
-    match (spec_path, stored) {
-        (Some(path), stored) => {
-            let source = read_spec(path)?;
+    match (given, stored) {
+        (Some(given), stored) => {
             if let Some(stored) = stored
-                && stored != source
+                && stored != given.text
             {
                 return Err(RunError::Input(format!(
                     "{} differs from the spec the run in {} started with ({}); resume without a spec file, or choose another --out",
-                    path.display(),
+                    given.file,
                     options.out.display(),
                     stored_path.display()
                 )));
             }
-            Ok((path.display().to_string(), source))
+            Ok(given)
         }
-        (None, Some(stored)) => Ok((stored_path.display().to_string(), stored)),
+        (None, Some(stored)) => Ok(SpecSource::text(stored_path.display().to_string(), stored)),
         (None, None) => {
             // A finished run keeps its spec beside its manifest.
             let finished = options.out.join("spec.toml");
@@ -187,7 +218,7 @@ fn resolve_source(
                     || options.out.join("shard.json").exists())
             {
                 let source = fs::read_to_string(&finished).map_err(RunError::io(&finished))?;
-                return Ok((finished.display().to_string(), source));
+                return Ok(SpecSource::text(finished.display().to_string(), source));
             }
             Err(RunError::Input(format!(
                 "no spec file given and no run to resume in {}: it holds neither checkpoints/spec.toml (a run in progress) nor manifest.json and spec.toml (a finished run); give the spec file",
@@ -225,20 +256,34 @@ pub fn read_spec(path: &Path) -> Result<String, RunError> {
 /// Runs (or resumes) the experiment, writing the results directory
 /// `options.out` (or, with `options.shard`, the shard's units).
 pub fn run(spec_path: Option<&Path>, options: &RunOptions) -> Result<RunOutcome, RunError> {
-    let (file, source) = resolve_source(spec_path, options)?;
-    registry::claiming(&source).run(&file, &source, options)
+    run_source(spec_path.map(SpecSource::read).transpose()?, options)
+}
+
+/// [`run`] for a spec given as text (or `None`: the one a run in
+/// `options.out` started with).
+pub fn run_source(spec: Option<SpecSource>, options: &RunOptions) -> Result<RunOutcome, RunError> {
+    let spec = resolve_source(spec, options)?;
+    registry::claiming(&spec.text).run(&spec.file, &spec.text, options)
 }
 
 /// Validates a spec file; returns the experiment's name.
 pub fn validate(spec_path: &Path) -> Result<String, RunError> {
-    let source = read_spec(spec_path)?;
-    registry::claiming(&source).validate(&spec_path.display().to_string(), &source)
+    validate_source(&SpecSource::read(spec_path)?)
+}
+
+/// Validates a spec; returns the experiment's name.
+pub fn validate_source(spec: &SpecSource) -> Result<String, RunError> {
+    registry::claiming(&spec.text).validate(&spec.file, &spec.text)
 }
 
 /// The plan of a spec file.
 pub fn plan_file(spec_path: &Path) -> Result<Plan, RunError> {
-    let source = read_spec(spec_path)?;
-    registry::claiming(&source).plan(&spec_path.display().to_string(), &source)
+    plan_source(&SpecSource::read(spec_path)?)
+}
+
+/// The plan of a spec.
+pub fn plan_source(spec: &SpecSource) -> Result<Plan, RunError> {
+    registry::claiming(&spec.text).plan(&spec.file, &spec.text)
 }
 
 /// Merges finished shards of one spec into the results directory `out`
@@ -321,6 +366,8 @@ pub fn run_family<F: Family>(
             .join(format!("{}.{RUNNING_EXTENSION}", unit.stem())),
         binding: binding(Stage::Running, unit),
         progress,
+        control: &options.control,
+        out: &workspace.out,
         interval: header.checkpoint_seconds,
         last_save: Cell::new(Instant::now()),
     };
@@ -339,6 +386,7 @@ pub fn run_family<F: Family>(
         header.name.to_string(),
         total,
         already,
+        options.control.clone(),
         workspace.session_ticker(),
     );
     let results: Result<Vec<(Unit, F::UnitResult)>, RunError> = workspace.pool.install(|| {
@@ -349,6 +397,11 @@ pub fn run_family<F: Family>(
                 let finished = binding(Stage::Finished, unit);
                 if let Some(result) = checkpoint::load(&done, &finished)? {
                     return Ok((*unit, result));
+                }
+                if options.control.stop_requested() {
+                    return Err(RunError::Interrupted {
+                        out: workspace.out.clone(),
+                    });
                 }
                 let context = context(unit, progress.counter());
                 let result = family.run_unit(spec, unit, &context)?;

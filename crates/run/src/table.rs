@@ -56,6 +56,12 @@ impl Table {
         table
     }
 
+    /// The columns with their names, in order (for handing a table on whole,
+    /// to Python say, without copying it column by column).
+    pub fn into_columns(self) -> Vec<(String, Column)> {
+        self.names.into_iter().zip(self.columns).collect()
+    }
+
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.columns.first().map_or(0, Column::len)

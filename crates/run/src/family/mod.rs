@@ -148,6 +148,8 @@ pub struct UnitContext<'a> {
     pub(crate) path: PathBuf,
     pub(crate) binding: crate::checkpoint::Binding,
     pub(crate) progress: &'a AtomicU64,
+    pub(crate) control: &'a crate::progress::Control,
+    pub(crate) out: &'a Path,
     pub(crate) interval: f64,
     pub(crate) last_save: std::cell::Cell<Instant>,
 }
@@ -158,15 +160,25 @@ impl UnitContext<'_> {
         crate::checkpoint::load(&self.path, &self.binding)
     }
 
-    /// Whether the checkpoint interval has passed since the last save (or the unit's start).
+    /// Whether the checkpoint interval has passed since the last save (or
+    /// the unit's start), or a stop was requested
+    /// ([`crate::progress::Control::request_stop`]).
     pub fn due(&self) -> bool {
-        self.last_save.get().elapsed().as_secs_f64() >= self.interval
+        self.control.stop_requested()
+            || self.last_save.get().elapsed().as_secs_f64() >= self.interval
     }
 
-    /// Saves the running state now.
+    /// Saves the running state now. When a stop was requested it returns
+    /// [`RunError::Interrupted`] after saving, so that `?` ends the unit
+    /// with its checkpoint intact.
     pub fn save<T: Serialize>(&self, state: &T) -> Result<(), RunError> {
         crate::checkpoint::save(&self.path, state, &self.binding)?;
         self.last_save.set(Instant::now());
+        if self.control.stop_requested() {
+            return Err(RunError::Interrupted {
+                out: self.out.to_path_buf(),
+            });
+        }
         Ok(())
     }
 
