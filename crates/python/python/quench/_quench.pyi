@@ -1,0 +1,106 @@
+"""Type stubs of the native module (use the ``quench`` package, not this)."""
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class Job:
+    @staticmethod
+    def start(
+        text: Optional[str],
+        file: str,
+        out: str,
+        threads: Optional[int] = None,
+        resume: bool = False,
+        shard: Optional[str] = None,
+    ) -> "Job": ...
+    def wait(self, timeout: Optional[float] = None) -> bool: ...
+    def progress(self) -> Tuple[int, int]: ...
+    def stop(self) -> None: ...
+    def result(self) -> Dict[str, Any]: ...
+
+def validate(text: str, file: str) -> str: ...
+def plan(text: str, file: str) -> str: ...
+def merge(shards: List[str], out: str) -> Dict[str, Any]: ...
+def report(directory: str) -> List[str]: ...
+def models() -> str: ...
+def read_table(path: str) -> List[Tuple[str, Any]]: ...
+def spec_from_json(json: str) -> str: ...
+def draw(text: str, file: str, point: int, sample: int) -> Tuple[str, List[Tuple[str, Any]]]: ...
+def theory(command: str, parameters: str) -> str: ...
+def temper(
+    temperatures: List[float],
+    *,
+    rounds: int,
+    equilibration: int,
+    seed: int,
+    replicas: int = 2,
+    sweeps_per_exchange: int = 1,
+    rule: str = "metropolis",
+    order: str = "sequential",
+    series: bool = True,
+    threads: Optional[int] = None,
+    matrix: Optional[npt.NDArray[np.float64]] = None,
+    edges: Optional[npt.NDArray[np.int64]] = None,
+    weights: Optional[npt.NDArray[np.float64]] = None,
+    n: Optional[int] = None,
+    fields: Optional[npt.NDArray[np.float64]] = None,
+) -> Dict[str, Any]: ...
+def anneal(
+    *,
+    seed: int,
+    temperatures: Optional[List[float]] = None,
+    hot: float = 3.0,
+    cold: float = 0.05,
+    steps: int = 100,
+    sweeps_per_temperature: int = 10,
+    restarts: int = 8,
+    rule: str = "metropolis",
+    order: str = "sequential",
+    threads: Optional[int] = None,
+    matrix: Optional[npt.NDArray[np.float64]] = None,
+    edges: Optional[npt.NDArray[np.int64]] = None,
+    weights: Optional[npt.NDArray[np.float64]] = None,
+    n: Optional[int] = None,
+    fields: Optional[npt.NDArray[np.float64]] = None,
+) -> Dict[str, Any]: ...
+def sweep(
+    temperature: float,
+    *,
+    sweeps: int,
+    seed: int,
+    spins: Optional[npt.NDArray[np.int8]] = None,
+    rule: str = "metropolis",
+    order: str = "sequential",
+    matrix: Optional[npt.NDArray[np.float64]] = None,
+    edges: Optional[npt.NDArray[np.int64]] = None,
+    weights: Optional[npt.NDArray[np.float64]] = None,
+    n: Optional[int] = None,
+    fields: Optional[npt.NDArray[np.float64]] = None,
+) -> Dict[str, Any]: ...
+def energy(
+    spins: npt.NDArray[np.int8],
+    *,
+    matrix: Optional[npt.NDArray[np.float64]] = None,
+    edges: Optional[npt.NDArray[np.int64]] = None,
+    weights: Optional[npt.NDArray[np.float64]] = None,
+    n: Optional[int] = None,
+    fields: Optional[npt.NDArray[np.float64]] = None,
+) -> npt.NDArray[np.float64]: ...
+def exact(
+    temperatures: List[float],
+    *,
+    ground_states: int = 16,
+    energies: bool = False,
+    matrix: Optional[npt.NDArray[np.float64]] = None,
+    edges: Optional[npt.NDArray[np.int64]] = None,
+    weights: Optional[npt.NDArray[np.float64]] = None,
+    n: Optional[int] = None,
+    fields: Optional[npt.NDArray[np.float64]] = None,
+) -> Dict[str, Any]: ...
+def exact_ensemble(
+    model: str, *, samples: int, temperatures: List[float], seed: int, threads: Optional[int] = None
+) -> str: ...

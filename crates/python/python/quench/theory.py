@@ -1,0 +1,66 @@
+"""Theory: every ``quench theory`` command as a function returning the
+command's ``--json`` document (without ``quench_version``) as a dict.
+
+The numbers are those the command line prints: both call the same library
+functions (``quench_run::theory``). A parameter outside the solver's
+domain raises :class:`quench.InputError` naming it; a solver that did not
+converge raises :class:`quench.QuenchError`; no number is returned then.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from . import _quench
+
+__all__ = ["sk", "sk_at_line", "pspin", "hopfield", "sparse"]
+
+
+def _call(command: str, **parameters: Any) -> Dict[str, Any]:
+    return json.loads(_quench.theory(command, json.dumps(parameters)))
+
+
+def sk(
+    temperature: float,
+    field: float = 0.0,
+    rsb: str = "full",
+    accuracy: str = "accurate",
+) -> Dict[str, Any]:
+    """Sherrington–Kirkpatrick at one ``(T, h)``: ``rsb`` is ``"rs"``,
+    ``"1rsb"``, ``"2rsb"`` or ``"full"`` (Parisi, extrapolated in the number
+    of steps); ``accuracy`` ``"fast"`` or ``"accurate"``.
+    (``quench theory sk --json``.)"""
+    return _call("sk", temperature=float(temperature), field=float(field), rsb=rsb, accuracy=accuracy)
+
+
+def sk_at_line(temperature: float) -> Dict[str, Any]:
+    """The de Almeida–Thouless field :math:`h_{AT}(T)` of SK, ``0 < T <= 1``.
+    (``quench theory sk-at-line --json``.)"""
+    return _call("sk-at-line", temperature=float(temperature))
+
+
+def pspin(p: int, spherical: bool = False) -> Dict[str, Any]:
+    """p-spin glass thresholds: dynamic and static temperatures (and for
+    spherical spins the plateau and threshold energy).
+    (``quench theory pspin --json``.)"""
+    return _call("pspin", p=int(p), spherical=bool(spherical))
+
+
+def hopfield(temperature: float, alpha: Optional[float] = None) -> Dict[str, Any]:
+    """Hopfield network (AGS, replica symmetric): the capacity
+    :math:`\\alpha_c(T)`, and with ``alpha`` every saddle point at that load.
+    (``quench theory hopfield --json``.)"""
+    return _call(
+        "hopfield",
+        temperature=float(temperature),
+        alpha=None if alpha is None else float(alpha),
+    )
+
+
+def sparse(degree: float, graph: str = "regular", couplings: str = "pm1") -> Dict[str, Any]:
+    """The cavity (Bethe) critical temperature of a spin glass on a random
+    ``"regular"`` graph of integer ``degree`` or an ``"erdos-renyi"`` graph
+    of mean ``degree``; ``couplings`` ``"pm1"`` or ``"gaussian"``.
+    (``quench theory sparse --json``.)"""
+    return _call("sparse", degree=float(degree), graph=graph, couplings=couplings)

@@ -1,0 +1,140 @@
+"""Runs through the seam: the tables are the command line's, bit for bit,
+for every family; specs as files, strings and dicts; errors as exceptions."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import quench
+
+
+def parquet_bytes(directory: Path) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.parquet"))}
+
+
+@pytest.mark.parametrize("spec_name", ["sk_spec", "hopfield_spec"])
+def test_a_spec_run_from_python_gives_the_command_lines_tables_bit_for_bit(
+    spec_name, request, tmp_path, quench_bin
+):
+    spec = request.getfixturevalue(spec_name)
+    cli = tmp_path / "cli"
+    subprocess.run(
+        [str(quench_bin), "run", str(spec), "--out", str(cli), "--threads", "2", "--quiet"],
+        check=True,
+    )
+    result = quench.run(spec, tmp_path / "python", threads=1, progress=False)
+    assert isinstance(result, quench.Result)
+    tables = parquet_bytes(result.directory)
+    assert tables, "the run wrote no tables"
+    assert tables == parquet_bytes(cli)
+    for name, frame in result.tables.items():
+        assert isinstance(frame, pd.DataFrame)
+        assert len(frame) > 0, name
+    assert result.report is not None and result.report.exists()
+    assert result.figures and all(p.exists() for p in result.figures)
+    assert result.manifest["name"] == tomllib.loads(spec.read_text())["name"]
+
+
+def test_tables_hold_the_stored_values_with_their_types(sk_spec, tmp_path):
+    result = quench.run(sk_spec, tmp_path / "run", progress=False)
+    disorder = result.tables["disorder"]
+    assert disorder["temperature"].dtype == np.float64
+    assert disorder["n"].dtype == np.uint64
+    assert disorder["observable"].map(type).eq(str).all()
+    assert set(result.tables) >= {"thermal", "disorder", "exchange"}
+    with pytest.raises(KeyError, match="no such table"):
+        result.tables["nothing"]
+    # A finished directory opens again without running.
+    again = quench.load(result.directory)
+    pd.testing.assert_frame_equal(again.tables["disorder"], disorder)
+
+
+def test_a_spec_as_toml_text_or_dict_runs_as_the_file(sk_spec, tmp_path):
+    text = sk_spec.read_text()
+    from_file = quench.run(sk_spec, tmp_path / "file", progress=False)
+    from_text = quench.run(text, tmp_path / "text", progress=False)
+    from_dict = quench.run(tomllib.loads(text), tmp_path / "dict", progress=False)
+    assert parquet_bytes(from_text.directory) == parquet_bytes(from_file.directory)
+    assert parquet_bytes(from_dict.directory) == parquet_bytes(from_file.directory)
+
+
+def test_a_finished_run_resumes_as_already_complete(sk_spec, tmp_path):
+    first = quench.run(sk_spec, tmp_path / "run", progress=False)
+    assert not first.already_complete
+    again = quench.run(sk_spec, tmp_path / "run", resume=True, progress=False)
+    assert again.already_complete
+    alone = quench.run(None, tmp_path / "run", resume=True, progress=False)
+    assert alone.already_complete
+
+
+def test_shards_merge_into_the_whole_run(sk_spec, tmp_path):
+    whole = quench.run(sk_spec, tmp_path / "whole", progress=False)
+    shards = [
+        quench.run(sk_spec, tmp_path / f"shard{k}", shard=f"{k}/2", progress=False)
+        for k in range(2)
+    ]
+    assert shards[0].shard == (0, 2)
+    merged = quench.merge([s.directory for s in shards], tmp_path / "merged")
+    assert parquet_bytes(merged.directory) == parquet_bytes(whole.directory)
+
+
+def test_a_bad_spec_raises_a_value_error_naming_file_line_and_key(tmp_path):
+    spec = tmp_path / "bad.toml"
+    spec.write_text('name = "bad"\nseed = 1\n\n[model]\nmodel = "sk"\n\n[grid]\nn = [-4]\n')
+    out = tmp_path / "out"
+    with pytest.raises(quench.SpecError) as caught:
+        quench.run(spec, out, progress=False)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert error.file == str(spec)
+    assert error.line == 8
+    assert error.key is not None and "n" in error.key
+    assert str(spec) in str(error) and ":8" in str(error)
+    assert error.exit_status == 2
+    assert not out.exists(), "nothing is written for a bad spec"
+
+
+def test_a_bad_dict_spec_names_its_key():
+    with pytest.raises(quench.SpecError) as caught:
+        quench.validate({"name": "x", "seed": 1, "model": {"model": "sk", "bogus": 1}})
+    assert caught.value.file == "<dict>"
+    assert "bogus" in str(caught.value)
+    with pytest.raises(quench.InputError, match="seed is None"):
+        quench.validate({"name": "x", "seed": None})
+
+
+def test_other_bad_input_raises_input_errors(sk_spec, tmp_path):
+    with pytest.raises(quench.InputError, match="directory"):
+        quench.run(tmp_path, progress=False)
+    with pytest.raises(quench.InputError, match="cannot read spec file"):
+        quench.run(tmp_path / "missing.toml", progress=False)
+    with pytest.raises(quench.InputError, match="shard"):
+        quench.run(sk_spec, tmp_path / "s", shard="3/2", progress=False)
+    with pytest.raises(quench.InputError, match="threads"):
+        quench.run(sk_spec, tmp_path / "t", threads=0, progress=False)
+    with pytest.raises(TypeError, match="spec"):
+        quench.run(42, progress=False)  # type: ignore[arg-type]
+    not_utf8 = tmp_path / "latin.toml"
+    not_utf8.write_bytes(b'name = "caf\xe9"\n')
+    with pytest.raises(quench.SpecError) as caught:
+        quench.validate(not_utf8)
+    assert caught.value.line == 1
+
+
+def test_plan_and_models_reach_every_family(sk_spec, hopfield_spec):
+    assert quench.plan(sk_spec)["family"] == "spin-glass"
+    assert quench.plan(hopfield_spec)["family"] == "memory"
+    families = {f["family"] for f in quench.models()}
+    assert {"spin-glass", "memory"} <= families
+
+
+def test_report_redraws_the_figures(sk_spec, tmp_path):
+    result = quench.run(sk_spec, tmp_path / "run", progress=False)
+    files = quench.report(result.directory)
+    assert result.directory / "report.md" in files
