@@ -177,7 +177,7 @@ struct ExactArgs {
 
 #[derive(Args)]
 struct DrawArgs {
-    /// The spec file (a spin-glass spec).
+    /// The spec file (a spin-glass spec, or a memory spec: its patterns).
     spec: PathBuf,
     /// Grid point (sizes outer, fields inner, from 0).
     #[arg(long, default_value_t = 0)]
@@ -185,7 +185,7 @@ struct DrawArgs {
     /// Disorder sample within the grid point (from 0).
     #[arg(long, default_value_t = 0)]
     sample: u64,
-    /// The file to write (must not exist): FILE.npy for a dense float64 matrix, any other name for an edge list `i j J`.
+    /// The file to write (must not exist): FILE.npy for a dense float64 matrix, any other name for an edge list `i j J`; for a memory spec FILE.npy, the patterns (P x N int8).
     #[arg(long)]
     out: PathBuf,
 }
@@ -343,6 +343,30 @@ fn execute(command: Command) -> Result<(), RunError> {
             Ok(())
         }
         Command::Draw(args) => {
+            let source = quench_run::runner::read_spec(&args.spec)?;
+            if quench_run::family::registry::claiming(&source).name() != "spin-glass" {
+                // Another family's disorder (a memory spec's patterns) as a NumPy array.
+                let drawn = quench_run::draw::draw_file(
+                    &args.spec,
+                    args.point,
+                    args.sample,
+                    quench_run::theory::Naming::Flag,
+                )?;
+                let Some((name, array)) = drawn.arrays.first() else {
+                    return Err(RunError::Input(format!(
+                        "{}: nothing was drawn",
+                        drawn.description
+                    )));
+                };
+                quench_run::draw::write_array(&drawn, name, &args.out)?;
+                println!(
+                    "{}: {name} {:?} of {}",
+                    args.out.display(),
+                    array.shape(),
+                    drawn.description
+                );
+                return Ok(());
+            }
             let drawn = quench_run::draw::draw_sample(&args.spec, args.point, args.sample)?;
             quench_run::draw::write_sample(&drawn, &args.spec, &args.out)?;
             let sample = &drawn.sample;

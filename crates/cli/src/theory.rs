@@ -1,12 +1,13 @@
 //! `quench theory`: replica, cavity and p-spin results from the command line.
+//!
+//! The flags are parsed here; the computing is [`quench_run::theory`], which
+//! the Python package calls too.
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use quench_core::CouplingDistribution;
 use quench_run::RunError;
-use quench_theory::TheoryError;
-use quench_theory::sk::ParisiOptions;
+use quench_run::theory::{self, Naming, TheoryResult};
 
 #[derive(Subcommand)]
 pub enum TheoryCommand {
@@ -137,29 +138,13 @@ pub struct HopfieldArgs {
     json: bool,
 }
 
-/// A parameter outside the supported domain is bad input (status 2); a
-/// solver that did not converge is a failure (status 1). Either way no number is printed.
-fn failure(error: TheoryError) -> RunError {
-    match error {
-        TheoryError::Parameter(p) => {
-            RunError::Input(format!("--{}: {p}", p.parameter.replace('_', "-")))
-        }
-        other => RunError::theory("theory")(other),
-    }
-}
-
-/// Prints `value` (JSON or the `human` text) and, with `--out DIR`, writes
-/// its tables there as Parquet ([`quench_run::json_tables`]) beside
-/// `result.json`. The JSON (printed and stored) is the `--json`
-/// [`document`](crate::print::document), with `quench_version`; the tables
-/// hold the result alone.
-fn emit<T: serde::Serialize>(
-    value: &T,
-    as_json: bool,
-    out: Option<&Path>,
-    human: impl FnOnce(),
-) -> Result<(), RunError> {
-    let document = serde_json::to_value(value).map_err(|e| RunError::Encoding(e.to_string()))?;
+/// Prints `result` (its JSON document or its human summary) and, with
+/// `--out DIR`, writes its tables there as Parquet
+/// ([`quench_run::json_tables`]) beside `result.json`. The JSON (printed
+/// and stored) is the `--json` [`document`](crate::print::document), with
+/// `quench_version`; the tables hold the result alone.
+fn emit(result: TheoryResult, as_json: bool, out: Option<&Path>) -> Result<(), RunError> {
+    let document = result.document;
     let text = crate::print::json_text(&document)?;
     if let Some(directory) = out {
         if directory.exists() && !directory.is_dir() {
@@ -178,7 +163,7 @@ fn emit<T: serde::Serialize>(
     if as_json {
         println!("{text}");
     } else {
-        human();
+        println!("{}", result.summary);
         if let Some(directory) = out {
             println!("tables: {}", directory.display());
         }
@@ -200,246 +185,56 @@ pub struct TheoryArgs {
 
 pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
     let out = arguments.out.as_deref();
-    match arguments.command {
+    let naming = Naming::Flag;
+    let (result, json) = match arguments.command {
         TheoryCommand::Sk(args) => {
-            let options = match args.accuracy {
-                Accuracy::Fast => ParisiOptions::fast(),
-                Accuracy::Accurate => ParisiOptions::accurate(),
+            let parameters = theory::SkParameters {
+                temperature: args.temperature,
+                field: args.field,
+                breaking: match args.rsb {
+                    Breaking::Rs => theory::Breaking::ReplicaSymmetric,
+                    Breaking::OneStep => theory::Breaking::OneStep,
+                    Breaking::TwoSteps => theory::Breaking::TwoSteps,
+                    Breaking::Full => theory::Breaking::Full,
+                },
+                accuracy: match args.accuracy {
+                    Accuracy::Fast => theory::Accuracy::Fast,
+                    Accuracy::Accurate => theory::Accuracy::Accurate,
+                },
             };
-            let (t, h) = (args.temperature, args.field);
-            match args.rsb {
-                Breaking::Rs => {
-                    let s = quench_theory::sk::replica_symmetric(t, h).map_err(failure)?;
-                    emit(&s, args.json, out, || {
-                        println!("SK, replica symmetric, T = {t}, h = {h}");
-                        println!("  q = {:.10}   m = {:.10}", s.overlap, s.magnetisation);
-                        println!(
-                            "  free energy {:.10}   energy {:.10}   entropy {:.10}",
-                            s.free_energy, s.energy, s.entropy
-                        );
-                        println!("  susceptibility beta(1-q) = {:.10}", s.susceptibility);
-                        println!("  stable (above the AT line): {}", s.stable);
-                    })?;
-                }
-                Breaking::OneStep | Breaking::TwoSteps => {
-                    let steps = if matches!(args.rsb, Breaking::OneStep) {
-                        1
-                    } else {
-                        2
-                    };
-                    let s = quench_theory::sk::replica_symmetry_breaking(t, h, steps, &options)
-                        .map_err(failure)?;
-                    emit(&s, args.json, out, || {
-                        println!(
-                            "SK, {steps}-step RSB, T = {t}, h = {h} ({} steps used)",
-                            s.steps
-                        );
-                        println!(
-                            "  free energy {:.10}   energy {:.10}",
-                            s.free_energy, s.energy
-                        );
-                        if let Some(entropy) = s.entropy {
-                            println!("  entropy {entropy:.10}");
-                        }
-                        println!("  susceptibility {:.10}", s.susceptibility);
-                        for step in &s.order_parameter {
-                            println!(
-                                "  q = {:.8} for x in [{:.6}, {:.6}]",
-                                step.overlap, step.x_low, step.x_high
-                            );
-                        }
-                    })?;
-                }
-                Breaking::Full => {
-                    let s = quench_theory::sk::full_replica_symmetry_breaking(t, h, &options)
-                        .map_err(failure)?;
-                    emit(&s, args.json, out, || {
-                        println!("SK, full RSB (Parisi), T = {t}, h = {h}");
-                        println!(
-                            "  free energy {:.9} ± {:.1e} (extrapolated in the number of steps; grid error {:.1e})",
-                            s.free_energy, s.error_estimate, s.discretisation_error
-                        );
-                        println!(
-                            "  energy {:.9} ± {:.1e} (extrapolated; {:.9} with {} steps)",
-                            s.energy, s.energy_error, s.solution.energy, s.solution.steps
-                        );
-                        if let (Some(entropy), Some(error)) = (s.entropy, s.entropy_error) {
-                            println!("  entropy {entropy:.3e} ± {error:.1e} (extrapolated)");
-                        }
-                        for c in &s.convergence {
-                            println!("  k = {:>3}: f = {:.10}", c.steps, c.free_energy);
-                        }
-                        println!("  q(x), steps: {}", s.solution.order_parameter.len());
-                        println!("  use --json for q(x) and P(q)");
-                    })?;
-                }
-            }
+            (theory::sk(&parameters, naming)?, args.json)
         }
         TheoryCommand::SkAtLine(args) => {
-            let point =
-                quench_theory::sk::almeida_thouless_field(args.temperature).map_err(failure)?;
-            emit(&point, args.json, out, || {
-                println!(
-                    "de Almeida-Thouless line: h_AT({}) = {:.10} (q = {:.10})",
-                    point.temperature, point.field, point.overlap
-                );
-            })?;
+            let parameters = theory::AtLineParameters {
+                temperature: args.temperature,
+            };
+            (theory::sk_at_line(&parameters, naming)?, args.json)
         }
         TheoryCommand::Pspin(args) => {
-            if args.spherical {
-                let s = quench_theory::pspin::spherical_p_spin(args.p).map_err(failure)?;
-                emit(&s, args.json, out, || {
-                    println!(
-                        "spherical {}-spin: T_d = {:.10}, T_s = {:.10}",
-                        s.p, s.dynamic_temperature, s.static_temperature
-                    );
-                    println!(
-                        "  plateau q_d = {:.10}, threshold energy {:.10}",
-                        s.plateau, s.threshold_energy
-                    );
-                })?;
-            } else {
-                let s = quench_theory::pspin::ising_p_spin(args.p).map_err(failure)?;
-                emit(&s, args.json, out, || {
-                    println!(
-                        "Ising {}-spin: T_d = {:.6}, T_s = {:.6}",
-                        s.p, s.dynamic_temperature, s.static_temperature
-                    );
-                })?;
-            }
+            let parameters = theory::PspinParameters {
+                p: args.p,
+                spherical: args.spherical,
+            };
+            (theory::pspin(&parameters, naming)?, args.json)
         }
         TheoryCommand::Hopfield(args) => {
-            use quench_theory::hopfield;
-            let capacity = hopfield::capacity_at_temperature(args.temperature).map_err(failure)?;
-            let states = args
-                .alpha
-                .map(|alpha| hopfield::saddle_points(alpha, args.temperature))
-                .transpose()
-                .map_err(failure)?;
-            let document = serde_json::json!({
-                "temperature": args.temperature,
-                "alpha_c": capacity.alpha_c,
-                "m": capacity.m,
-                "capacity": capacity,
-                "glass_temperature_at_alpha_c": hopfield::glass_temperature(capacity.alpha_c).map_err(failure)?,
-                "alpha": args.alpha,
-                "states": states,
-            });
-            emit(&document, args.json, out, || {
-                println!(
-                    "Hopfield network (AGS, replica symmetric), T = {}: alpha_c = {:.6}, m = {:.6} (error fraction {:.5})",
-                    args.temperature, capacity.alpha_c, capacity.m, capacity.error_fraction
-                );
-                for state in states.iter().flatten() {
-                    println!(
-                        "  alpha = {}: {:?} m = {:.6} q = {:.6} r = {:.6} f = {:.6} stable = {}",
-                        state.alpha,
-                        state.branch,
-                        state.m,
-                        state.q,
-                        state.r,
-                        state.free_energy,
-                        state.stable
-                    );
-                }
-            })?;
+            let parameters = theory::HopfieldParameters {
+                temperature: args.temperature,
+                alpha: args.alpha,
+            };
+            (theory::hopfield(&parameters, naming)?, args.json)
         }
         TheoryCommand::Sparse(args) => {
-            use quench_theory::cavity::{GraphEnsemble, instability_temperature};
-            let couplings = if args.couplings == "pm1" {
-                CouplingDistribution::PlusMinusOne
-            } else {
-                CouplingDistribution::Gaussian
-            };
-            let degree = args.degree;
-            let graph = match args.graph {
-                Graph::Regular => {
-                    if degree.fract() != 0.0 || !(2.0..=10_000.0).contains(&degree) {
-                        return Err(RunError::Input(format!(
-                            "--degree {degree}: with --graph regular the degree is an integer in 2..=10000 \
-                             (use --graph erdos-renyi for a mean degree)"
-                        )));
-                    }
-                    GraphEnsemble::RandomRegular {
-                        degree: degree as usize,
-                    }
-                }
-                Graph::ErdosRenyi => GraphEnsemble::ErdosRenyi {
-                    mean_degree: degree,
+            let parameters = theory::SparseParameters {
+                graph: match args.graph {
+                    Graph::Regular => theory::Graph::Regular,
+                    Graph::ErdosRenyi => theory::Graph::ErdosRenyi,
                 },
+                degree: args.degree,
+                couplings: args.couplings.parse().map_err(RunError::Input)?,
             };
-            // Every failure here is about --degree: out of range, or a graph
-            // without a transition (degree 2, mean degree <= 1).
-            let critical =
-                instability_temperature(graph, couplings).map_err(|error| match error {
-                    TheoryError::Parameter(p) => {
-                        RunError::Input(format!("--degree {}: allowed is {}", p.value, p.allowed))
-                    }
-                    TheoryError::NoSolution { reason, .. } => {
-                        RunError::Input(format!("--degree {degree}: {reason}"))
-                    }
-                    other => RunError::theory("theory")(other),
-                })?;
-            let (name, condition) = match graph {
-                GraphEnsemble::RandomRegular { .. } => (
-                    "regular",
-                    "(c - 1) E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation)",
-                ),
-                GraphEnsemble::ErdosRenyi { .. } => (
-                    "erdos-renyi",
-                    "c E[tanh^2(J / T_c)] = 1 (paramagnetic instability of belief propagation; Poisson(c) excess degrees)",
-                ),
-            };
-            let document = serde_json::json!({
-                "graph": name,
-                "degree": match graph {
-                    GraphEnsemble::RandomRegular { degree } => serde_json::json!(degree),
-                    GraphEnsemble::ErdosRenyi { mean_degree } => serde_json::json!(mean_degree),
-                },
-                "mean_degree": graph.mean_degree(),
-                "mean_excess_degree": graph.mean_excess_degree(),
-                "couplings": args.couplings,
-                "critical_temperature": critical,
-                "condition": condition,
-            });
-            emit(&document, args.json, out, || match graph {
-                GraphEnsemble::RandomRegular { degree } => println!(
-                    "random {degree}-regular graph, {} couplings: T_c = {critical:.10} from (c-1) E tanh^2(J/T_c) = 1",
-                    args.couplings
-                ),
-                GraphEnsemble::ErdosRenyi { mean_degree } => println!(
-                    "Erdős–Rényi graph of mean degree {mean_degree}, {} couplings: T_c = {critical:.10} from c E tanh^2(J/T_c) = 1",
-                    args.couplings
-                ),
-            })?;
+            (theory::sparse(&parameters, naming)?, args.json)
         }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Issue 16 item 10: a theory point that cannot be computed exits with a
-    /// reason, 2 for a parameter outside the domain and 1 for a numerical failure.
-    #[test]
-    fn theory_failures_map_to_exit_status_2_or_1() {
-        let domain =
-            quench_theory::sk::replica_symmetry_breaking(1e-4, 0.0, 1, &ParisiOptions::fast())
-                .unwrap_err();
-        let error = failure(domain);
-        assert_eq!(error.exit_status(), 2);
-        assert!(error.to_string().contains("--temperature"), "{error}");
-        let numerical = TheoryError::NotConverged {
-            method: "the one-step Parisi minimisation",
-            iterations: 7,
-            residual: 1.0,
-            tolerance: 1e-3,
-            advice: "no number is given at this point",
-        };
-        let error = failure(numerical);
-        assert_eq!(error.exit_status(), 1);
-        assert!(error.to_string().contains("did not converge"), "{error}");
-    }
+    };
+    emit(result, json, out)
 }

@@ -549,3 +549,70 @@ fn shards_run_from_the_command_line_merge_to_the_whole_run() {
     assert!(text(&partial.stderr).contains("no shard holds unit"));
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// `quench draw`: a spin-glass sample as an instance file (dense .npy or an
+/// edge list), a memory spec's patterns as a P x N int8 .npy; a point
+/// outside the spec, or a memory draw to a non-.npy name, is bad input.
+#[test]
+fn draw_writes_instances_and_patterns() {
+    let work = scratch("draw");
+    let experiments = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../experiments");
+    let draw = |spec: &str, extra: &[&str], out: &str| {
+        quench()
+            .arg("draw")
+            .arg(experiments.join(spec))
+            .args(extra)
+            .arg("--out")
+            .arg(work.join(out))
+            .output()
+            .unwrap()
+    };
+    let dense = draw(
+        "sk-transition.toml",
+        &["--point", "1", "--sample", "3"],
+        "sk.npy",
+    );
+    assert!(dense.status.success(), "{}", text(&dense.stderr));
+    assert!(text(&dense.stdout).contains("sample 3 of grid point 1 (64 spins, 2016 bonds, dense)"));
+    assert!(
+        std::fs::read(work.join("sk.npy"))
+            .unwrap()
+            .starts_with(b"\x93NUMPY")
+    );
+    let sparse = draw("ea3d-transition.toml", &[], "ea.txt");
+    assert!(sparse.status.success(), "{}", text(&sparse.stderr));
+    assert!(text(&sparse.stdout).contains("sparse"));
+    let outside = draw("sk-transition.toml", &["--point", "3"], "outside.npy");
+    assert_eq!(outside.status.code(), Some(2));
+    assert!(
+        text(&outside.stderr).contains("--point 3: ")
+            && text(&outside.stderr).contains("allowed: 0 to 2"),
+        "{}",
+        text(&outside.stderr)
+    );
+    let patterns = draw(
+        "hopfield-capacity.toml",
+        &["--point", "1", "--sample", "2"],
+        "h.npy",
+    );
+    assert!(patterns.status.success(), "{}", text(&patterns.stderr));
+    assert!(
+        text(&patterns.stdout).contains("patterns [30, 500]"),
+        "{}",
+        text(&patterns.stdout)
+    );
+    let bytes = std::fs::read(work.join("h.npy")).unwrap();
+    let header = text(&bytes[..bytes.iter().position(|&b| b == b'\n').unwrap()]);
+    assert!(
+        header.contains("'descr': '|i1'") && header.contains("'shape': (30, 500)"),
+        "{header}"
+    );
+    let wrong = draw("hopfield-capacity.toml", &[], "h.txt");
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        text(&wrong.stderr).contains("ending in .npy"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    assert!(!work.join("h.txt").exists() && !work.join("outside.npy").exists());
+}

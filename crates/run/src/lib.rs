@@ -20,6 +20,7 @@
 //! [`write_report`] re-draws a report from stored tables (`quench
 //! report`); [`exact::exact_ensemble`] is `quench exact`; [`draw`] is
 //! `quench draw` (a drawn sample written out as an instance file);
+//! [`theory`] computes what `quench theory` prints;
 //! [`family::registry::FAMILIES`] is what `quench models` lists. How a
 //! family plugs in, and how to add one, is in [`family`].
 //!
@@ -43,6 +44,7 @@ pub mod memory;
 pub mod progress;
 pub mod runner;
 pub mod table;
+pub mod theory;
 
 pub use error::{RunError, SpecError};
 pub use family::spin_glass::Spec;

@@ -408,3 +408,15 @@ fn the_worked_family_locates_its_spec_errors() {
         "{message}"
     );
 }
+
+/// A family that does not implement `Family::draw` refuses to draw, by name.
+#[test]
+fn the_worked_family_cannot_draw_samples() {
+    let family = Paramagnets;
+    let spec = family.parse("paramagnet.toml", SPEC).unwrap();
+    let error = family
+        .draw(&spec, 0, 0, quench_run::theory::Naming::Argument)
+        .unwrap_err();
+    assert_eq!(error.exit_status(), 2);
+    assert_eq!(error.to_string(), "family paramagnet cannot draw samples");
+}

@@ -161,12 +161,25 @@ pub struct CapacityResult {
 }
 
 /// Success fraction, mean final error and mean sweeps of one sample at $P$.
+impl CapacitySpec {
+    /// The first `patterns` patterns of disorder sample `sample`, from
+    /// `(seed, Disorder, sample, 0)`: what a trial of that many patterns
+    /// stores. Smaller draws are prefixes of larger ones.
+    pub fn draw_patterns(
+        &self,
+        patterns: usize,
+        sample: u64,
+    ) -> Result<BinaryPatterns, LearnError> {
+        BinaryPatterns::draw(self.distribution, self.neurons, patterns, self.seed, sample)
+    }
+}
+
 fn sample_trials(
     spec: &CapacitySpec,
     patterns: usize,
     sample: u64,
 ) -> Result<(f64, f64, f64), LearnError> {
-    let xi = BinaryPatterns::draw(spec.distribution, spec.neurons, patterns, spec.seed, sample)?;
+    let xi = spec.draw_patterns(patterns, sample)?;
     let memory = DenseMemory::new(xi, spec.interaction)?;
     let tested = spec.tested_patterns.min(patterns);
     let (mut successes, mut error_sum, mut sweep_sum) = (0usize, 0.0, 0.0);

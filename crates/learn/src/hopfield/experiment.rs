@@ -222,6 +222,15 @@ impl RetrievalResult {
     }
 }
 
+impl RetrievalSpec {
+    /// The patterns of disorder sample `sample` (validates the spec first):
+    /// the ones [`retrieval_sample`] stores, from `(seed, Disorder, sample, 0)`.
+    pub fn draw_patterns(&self, sample: u64) -> Result<BinaryPatterns, LearnError> {
+        let count = self.validate()?;
+        BinaryPatterns::draw(self.distribution, self.neurons, count, self.seed, sample)
+    }
+}
+
 /// Runs one disorder sample from every initial overlap in `initial_overlaps`
 /// (the network is built once; each start uses the same streams, so the
 /// flipped sets are nested).
@@ -230,14 +239,8 @@ pub fn retrieval_sample(
     sample: u64,
     initial_overlaps: &[f64],
 ) -> Result<Vec<SampleRetrieval>, LearnError> {
-    let patterns_count = spec.validate()?;
-    let patterns = BinaryPatterns::draw(
-        spec.distribution,
-        spec.neurons,
-        patterns_count,
-        spec.seed,
-        sample,
-    )?;
+    let patterns = spec.draw_patterns(sample)?;
+    let patterns_count = patterns.count();
     let network = HopfieldNetwork::new(patterns, spec.representation)?;
     let heat_bath = match spec.dynamics {
         Dynamics::Glauber { temperature, .. } => {

@@ -19,7 +19,9 @@
 //! * the tables its finished units make ([`Family::tables`]), the figures
 //!   and report section drawn from those tables with their theory
 //!   ([`Family::report`]), and its models and methods
-//!   ([`Family::describe`], for `quench models`).
+//!   ([`Family::describe`], for `quench models`);
+//! * optionally, a sample's quenched disorder as named arrays
+//!   ([`Family::draw`], for `quench draw` and the Python package).
 //!
 //! The runner ([`crate::runner`]) owns everything else: the results
 //! directory, atomic writes, checkpoints and resume, progress and ETA,
@@ -352,4 +354,23 @@ pub trait Family: Sync + 'static {
         out: &Path,
         report: &mut ReportBuilder,
     ) -> Result<(), RunError>;
+
+    /// The quenched disorder of sample `sample` at grid point `point`,
+    /// exactly as [`Family::run_unit`] draws it, as named arrays (for
+    /// `quench draw` and the Python package). Refuse a point or sample
+    /// outside the spec with [`crate::draw::check_point`] and
+    /// [`crate::draw::check_sample`], whose messages name the parameter as
+    /// `naming` says. The default: the family cannot draw samples.
+    fn draw(
+        &self,
+        _spec: &Self::Spec,
+        _point: usize,
+        _sample: u64,
+        _naming: crate::theory::Naming,
+    ) -> Result<crate::draw::Drawn, RunError> {
+        Err(RunError::Input(format!(
+            "family {} cannot draw samples",
+            self.name()
+        )))
+    }
 }

@@ -9,8 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{Family, FamilyInfo, memory::Memories, spin_glass::SpinGlasses};
+use crate::draw::Drawn;
 use crate::error::RunError;
 use crate::runner::{self, Plan, RunOptions, RunOutcome};
+use crate::theory::Naming;
 
 /// Every family, one line each. Their claims are disjoint; a spec that no
 /// family claims (a syntax error, an unknown model or method) is parsed by
@@ -42,6 +44,15 @@ pub trait Registered: Sync {
     ) -> Result<RunOutcome, RunError>;
     /// Re-draws the figures and `report.md` of the finished run in `out`.
     fn report(&self, file: &str, source: &str, out: &Path) -> Result<Vec<String>, RunError>;
+    /// Sample `sample` of grid point `point`, as the run draws it ([`Family::draw`]).
+    fn draw(
+        &self,
+        file: &str,
+        source: &str,
+        point: usize,
+        sample: u64,
+        naming: Naming,
+    ) -> Result<Drawn, RunError>;
 }
 
 impl<F: Family> Registered for F {
@@ -86,6 +97,17 @@ impl<F: Family> Registered for F {
     fn report(&self, file: &str, source: &str, out: &Path) -> Result<Vec<String>, RunError> {
         let spec = self.parse(file, source)?;
         runner::report_family(self, &spec, out)
+    }
+    fn draw(
+        &self,
+        file: &str,
+        source: &str,
+        point: usize,
+        sample: u64,
+        naming: Naming,
+    ) -> Result<Drawn, RunError> {
+        let spec = self.parse(file, source)?;
+        Family::draw(self, &spec, point, sample, naming)
     }
 }
 

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
 use crate::error::RunError;
+use crate::theory::Naming;
 pub use spec::{MemoryExperiment, MemorySpec, is_memory_spec};
 
 /// The associative-memory family.
@@ -196,38 +197,131 @@ impl Family for Memories {
     ) -> Result<(), RunError> {
         report::write_report(spec, out, report)
     }
+
+    /// The patterns (`"patterns"`, $P \times N$ int8, row-major) of the
+    /// grid point's sample; a capacity spec's "grid point" is its size.
+    fn draw(
+        &self,
+        spec: &MemorySpec,
+        point: usize,
+        sample: u64,
+        naming: Naming,
+    ) -> Result<crate::draw::Drawn, RunError> {
+        let points = match &spec.experiment {
+            MemoryExperiment::Retrieval(r) => r.points.len(),
+            MemoryExperiment::Capacity(c) => c.sizes.len(),
+        };
+        crate::draw::check_point(naming, &spec.file, point, points)?;
+        crate::draw::check_sample(naming, &spec.file, sample, spec.samples)?;
+        draw(spec, point, sample)
+    }
+}
+
+/// The retrieval experiment of grid point `point`, as its units run it.
+fn retrieval_spec(spec: &MemorySpec, r: &spec::RetrievalExperiment, point: usize) -> RetrievalSpec {
+    let p = r.points[point];
+    let dynamics = if p.temperature > 0.0 {
+        Dynamics::Glauber {
+            temperature: p.temperature,
+            order: r.order,
+        }
+    } else {
+        match r.zero_temperature {
+            spec::ZeroTemperatureDynamics::Asynchronous => {
+                Dynamics::ZeroTemperature { order: r.order }
+            }
+            spec::ZeroTemperatureDynamics::Synchronous => Dynamics::Synchronous,
+        }
+    };
+    let mut retrieval = RetrievalSpec::new(
+        p.n,
+        Load::Ratio(p.alpha),
+        dynamics,
+        point_seed(spec.seed, point),
+    );
+    retrieval.distribution = spec.patterns;
+    retrieval.representation = Representation::Automatic;
+    retrieval.sweeps = r.sweeps;
+    retrieval.initial_overlap = r.initial_overlap;
+    retrieval.retrieval_threshold = r.retrieval_threshold;
+    retrieval.samples = spec.samples as usize;
+    retrieval
+}
+
+/// The capacity search at size index `point`, as its unit runs it.
+fn capacity_spec(spec: &MemorySpec, c: &spec::CapacityExperiment, point: usize) -> CapacitySpec {
+    let mut capacity = CapacitySpec::new(
+        c.sizes[point],
+        c.interaction,
+        c.lower,
+        c.upper,
+        point_seed(spec.seed, point),
+    );
+    capacity.distribution = spec.patterns;
+    capacity.initial_error = c.initial_error;
+    capacity.allowed_error = c.allowed_error;
+    capacity.required_success = c.required_success;
+    capacity.tested_patterns = c.tested_patterns;
+    capacity.samples = spec.samples as usize;
+    capacity.sweeps = c.sweeps;
+    capacity.order = c.order;
+    capacity.threads = 1;
+    capacity
+}
+
+/// The patterns sample `sample` of grid point `point` stores, drawn by the
+/// functions the units use ([`RetrievalSpec::draw_patterns`],
+/// [`CapacitySpec::draw_patterns`]). A capacity search tries several
+/// counts $P$ up to `upper`; every count stores a prefix of the `upper`
+/// patterns given here.
+fn draw(spec: &MemorySpec, point: usize, sample: u64) -> Result<crate::draw::Drawn, RunError> {
+    use crate::draw::{Drawn, DrawnArray};
+    let (patterns, description) = match &spec.experiment {
+        MemoryExperiment::Retrieval(r) => {
+            let p = r.points[point];
+            let patterns = retrieval_spec(spec, r, point).draw_patterns(sample)?;
+            let description = format!(
+                "Hopfield patterns of {}, grid point {point} (n = {}, alpha = {}, temperature = {}), sample {sample}: {} patterns of {} neurons",
+                spec.file,
+                p.n,
+                p.alpha,
+                p.temperature,
+                patterns.count(),
+                patterns.neurons()
+            );
+            (patterns, description)
+        }
+        MemoryExperiment::Capacity(c) => {
+            let patterns = capacity_spec(spec, c, point).draw_patterns(c.upper, sample)?;
+            let description = format!(
+                "dense-memory patterns of {}, size {point} (n = {}), sample {sample}: the upper = {} patterns of {} neurons (a search point with P patterns stores the first P)",
+                spec.file,
+                c.sizes[point],
+                patterns.count(),
+                patterns.neurons()
+            );
+            (patterns, description)
+        }
+    };
+    let shape = vec![patterns.count(), patterns.neurons()];
+    Ok(Drawn {
+        description,
+        arrays: vec![(
+            "patterns".to_string(),
+            DrawnArray::Integer8 {
+                shape,
+                data: patterns.values().to_vec(),
+            },
+        )],
+        sample: None,
+    })
 }
 
 fn run_unit(spec: &MemorySpec, unit: &Unit) -> Result<UnitOutcome, RunError> {
     let (point, sample) = (unit.point, unit.first);
     match &spec.experiment {
         MemoryExperiment::Retrieval(r) => {
-            let p = r.points[point];
-            let dynamics = if p.temperature > 0.0 {
-                Dynamics::Glauber {
-                    temperature: p.temperature,
-                    order: r.order,
-                }
-            } else {
-                match r.zero_temperature {
-                    spec::ZeroTemperatureDynamics::Asynchronous => {
-                        Dynamics::ZeroTemperature { order: r.order }
-                    }
-                    spec::ZeroTemperatureDynamics::Synchronous => Dynamics::Synchronous,
-                }
-            };
-            let mut retrieval = RetrievalSpec::new(
-                p.n,
-                Load::Ratio(p.alpha),
-                dynamics,
-                point_seed(spec.seed, point),
-            );
-            retrieval.distribution = spec.patterns;
-            retrieval.representation = Representation::Automatic;
-            retrieval.sweeps = r.sweeps;
-            retrieval.initial_overlap = r.initial_overlap;
-            retrieval.retrieval_threshold = r.retrieval_threshold;
-            retrieval.samples = spec.samples as usize;
+            let retrieval = retrieval_spec(spec, r, point);
             let patterns = retrieval.validate()?;
             let mut results = retrieval_sample(&retrieval, sample, &[r.initial_overlap])?;
             // One initial overlap asked, one result.
@@ -238,24 +332,8 @@ fn run_unit(spec: &MemorySpec, unit: &Unit) -> Result<UnitOutcome, RunError> {
                 result,
             })
         }
-        MemoryExperiment::Capacity(c) => {
-            let mut capacity = CapacitySpec::new(
-                c.sizes[point],
-                c.interaction,
-                c.lower,
-                c.upper,
-                point_seed(spec.seed, point),
-            );
-            capacity.distribution = spec.patterns;
-            capacity.initial_error = c.initial_error;
-            capacity.allowed_error = c.allowed_error;
-            capacity.required_success = c.required_success;
-            capacity.tested_patterns = c.tested_patterns;
-            capacity.samples = spec.samples as usize;
-            capacity.sweeps = c.sweeps;
-            capacity.order = c.order;
-            capacity.threads = 1;
-            Ok(UnitOutcome::Capacity(capacity_experiment(&capacity)?))
-        }
+        MemoryExperiment::Capacity(c) => Ok(UnitOutcome::Capacity(capacity_experiment(
+            &capacity_spec(spec, c, point),
+        )?)),
     }
 }

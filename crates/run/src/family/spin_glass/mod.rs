@@ -291,6 +291,28 @@ impl Family for SpinGlasses {
     fn report(&self, spec: &Spec, out: &Path, report: &mut ReportBuilder) -> Result<(), RunError> {
         report::write_report(spec, out, report)
     }
+    /// The sample's couplings and fields ([`crate::draw::sample_arrays`]),
+    /// with the [`quench_core::Sample`] itself.
+    fn draw(
+        &self,
+        spec: &Spec,
+        point: usize,
+        sample: u64,
+        naming: crate::theory::Naming,
+    ) -> Result<crate::draw::Drawn, RunError> {
+        let drawn = crate::draw::draw_from_spec(spec, point, sample, naming)?;
+        Ok(crate::draw::Drawn {
+            description: format!(
+                "{}: grid point {point}, sample {sample}, seed {} ({} spins, uniform field {})",
+                spec.file,
+                drawn.seed,
+                drawn.sample.n(),
+                drawn.field
+            ),
+            arrays: crate::draw::sample_arrays(&drawn.sample, drawn.field),
+            sample: Some(drawn.sample),
+        })
+    }
 }
 
 /// Runs one sample from its checkpoint, or from the start.
