@@ -87,7 +87,8 @@ impl CouplingArrays<'_> {
                 let values = contiguous(py, "couplings", matrix)?.to_vec();
                 let fields = fields(n)?;
                 // Sample::dense checks symmetry, finiteness and the diagonal.
-                py.detach(|| Sample::dense(n, values, fields)).map_err(model)
+                py.detach(|| Sample::dense(n, values, fields))
+                    .map_err(model)
             }
             (None, Some(edges), Some(weights)) => {
                 let shape = edges.shape();

@@ -11,12 +11,7 @@ use pyo3::types::PyDict;
 use quench_run::RunError;
 
 /// Raises `quench.errors.<class>(message)` with the keyword attributes `attributes`.
-fn raise(
-    py: Python<'_>,
-    class: &str,
-    message: String,
-    attributes: &[(&str, Py<PyAny>)],
-) -> PyErr {
+fn raise(py: Python<'_>, class: &str, message: String, attributes: &[(&str, Py<PyAny>)]) -> PyErr {
     let made = (|| -> PyResult<PyErr> {
         let errors = py.import("quench.errors")?;
         let class = errors.getattr(class)?;

@@ -28,6 +28,7 @@ mod arrays;
 mod errors;
 mod run;
 mod sampling;
+mod theory;
 
 /// The native half of the `quench` package (use `quench`, not this module).
 #[pymodule]
@@ -35,5 +36,6 @@ fn _quench(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     run::register(module)?;
     sampling::register(module)?;
+    theory::register(module)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use quench_run::draw::DrawnArray;
 use quench_run::progress::Control;
 use quench_run::runner::{self, Shard, SpecSource};
 use quench_run::table::{Column, Table};
@@ -90,21 +91,17 @@ impl Job {
             let (slot, signal) = &*finished;
             let guard = slot.lock().unwrap_or_else(PoisonError::into_inner);
             match timeout {
-                None => {
-                    signal
-                        .wait_while(guard, |f| f.is_none())
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .is_some()
-                }
-                Some(seconds) => {
-                    signal
-                        .wait_timeout_while(guard, Duration::from_secs_f64(seconds.max(0.0)), |f| {
-                            f.is_none()
-                        })
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
-                        .is_some()
-                }
+                None => signal
+                    .wait_while(guard, |f| f.is_none())
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .is_some(),
+                Some(seconds) => signal
+                    .wait_timeout_while(guard, Duration::from_secs_f64(seconds.max(0.0)), |f| {
+                        f.is_none()
+                    })
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+                    .is_some(),
             }
         })
     }
@@ -126,7 +123,9 @@ impl Job {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
-            .ok_or_else(|| errors::failure(py, "the run has not ended (or its result was taken)"))?;
+            .ok_or_else(|| {
+                errors::failure(py, "the run has not ended (or its result was taken)")
+            })?;
         match result {
             Ok(outcome) => outcome_dict(py, &outcome),
             Err(error) => Err(errors::run_error(py, error)),
@@ -194,6 +193,39 @@ fn read_table<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyList
     Ok(columns)
 }
 
+/// Sample `sample` of grid point `point` of a spec of any family, as the
+/// run draws it: `(description, [(name, array)])`.
+#[pyfunction]
+fn draw<'py>(
+    py: Python<'py>,
+    text: String,
+    file: String,
+    point: usize,
+    sample: u64,
+) -> PyResult<(String, Bound<'py, PyList>)> {
+    let drawn = py
+        .detach(|| {
+            quench_run::draw::draw(
+                &file,
+                &text,
+                point,
+                sample,
+                quench_run::theory::Naming::Argument,
+            )
+        })
+        .map_err(|e| errors::run_error(py, e))?;
+    let list = PyList::empty(py);
+    for (name, values) in drawn.arrays {
+        let values = match values {
+            DrawnArray::Float64 { shape, data } => arrays::array(py, &shape, data)?,
+            DrawnArray::Integer64 { shape, data } => arrays::array(py, &shape, data)?,
+            DrawnArray::Integer8 { shape, data } => arrays::array(py, &shape, data)?,
+        };
+        list.append((name, values))?;
+    }
+    Ok((drawn.description, list))
+}
+
 /// The TOML text of a spec given as JSON (a Python dict, dumped): tables
 /// and arrays as in the file; `null` is refused with its key.
 #[pyfunction]
@@ -226,8 +258,8 @@ fn spec_from_json(py: Python<'_>, json: &str) -> PyResult<String> {
         ));
     }
     check(&value, "").map_err(|m| errors::input(py, m))?;
-    let table: toml::Table = serde_json::from_value(value)
-        .map_err(|e| errors::input(py, format!("spec: {e}")))?;
+    let table: toml::Table =
+        serde_json::from_value(value).map_err(|e| errors::input(py, format!("spec: {e}")))?;
     toml::to_string(&table).map_err(|e| errors::input(py, format!("spec: {e}")))
 }
 
@@ -240,5 +272,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(models, module)?)?;
     module.add_function(wrap_pyfunction!(read_table, module)?)?;
     module.add_function(wrap_pyfunction!(spec_from_json, module)?)?;
+    module.add_function(wrap_pyfunction!(draw, module)?)?;
     Ok(())
 }

@@ -26,7 +26,10 @@ use crate::errors;
 /// A rayon pool of `threads` workers (all logical CPUs with `None`).
 fn pool(py: Python<'_>, threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
     if threads == Some(0) {
-        return Err(errors::input(py, "threads: 0; allowed: an integer >= 1, or None for all CPUs"));
+        return Err(errors::input(
+            py,
+            "threads: 0; allowed: an integer >= 1, or None for all CPUs",
+        ));
     }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = threads {
@@ -84,7 +87,10 @@ fn summary_columns<'py>(
         let rows: [(&str, Option<Estimate>); 8] = [
             ("energy", Some(summary.energy)),
             ("coupling_energy", Some(summary.coupling_energy)),
-            ("absolute_magnetisation", Some(summary.absolute_magnetisation)),
+            (
+                "absolute_magnetisation",
+                Some(summary.absolute_magnetisation),
+            ),
             ("magnetisation_squared", Some(summary.magnetisation_squared)),
             ("absolute_overlap", summary.absolute_overlap),
             ("overlap_squared", summary.overlap_squared),
@@ -139,7 +145,14 @@ fn temper<'py>(
     n: Option<usize>,
     fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays { matrix, edges, weights, n, fields }.sample(py)?;
+    let sample = CouplingArrays {
+        matrix,
+        edges,
+        weights,
+        n,
+        fields,
+    }
+    .sample(py)?;
     let ladder = TemperatureLadder::from_list(temperatures).map_err(errors::input_from(py))?;
     let config = TemperingConfig {
         ladder,
@@ -150,9 +163,13 @@ fn temper<'py>(
     };
     config.validate().map_err(errors::input_from(py))?;
     if rounds == 0 {
-        return Err(errors::input(py, "rounds: 0; allowed: an integer >= 1 (measured rounds)"));
+        return Err(errors::input(
+            py,
+            "rounds: 0; allowed: an integer >= 1 (measured rounds)",
+        ));
     }
-    let tempering = ParallelTempering::new(config.clone(), &sample).map_err(errors::input_from(py))?;
+    let tempering =
+        ParallelTempering::new(config.clone(), &sample).map_err(errors::input_from(py))?;
     let slots = config.ladder.len();
     let pairs = replicas * (replicas - 1) / 2;
     let per_round = slots * (2 * replicas + pairs);
@@ -211,17 +228,26 @@ fn temper<'py>(
         }
     }
     let result = PyDict::new(py);
-    result.set_item("temperatures", array(py, &[slots], config.ladder.temperatures().to_vec())?)?;
+    result.set_item(
+        "temperatures",
+        array(py, &[slots], config.ladder.temperatures().to_vec())?,
+    )?;
     result.set_item("summary", summary_columns(py, &measurements)?)?;
     result.set_item("spins", array(py, &[replicas, slots, n], spins)?)?;
     if series {
         let rounds = rounds as usize;
         result.set_item("energy", array(py, &[rounds, replicas, slots], energy)?)?;
-        result.set_item("magnetisation", array(py, &[rounds, replicas, slots], magnetisation)?)?;
+        result.set_item(
+            "magnetisation",
+            array(py, &[rounds, replicas, slots], magnetisation)?,
+        )?;
         result.set_item("overlap", array(py, &[rounds, pairs, slots], overlap)?)?;
     }
     let acceptance = state.exchange_acceptance();
-    result.set_item("exchange_acceptance", array(py, &[acceptance.len()], acceptance)?)?;
+    result.set_item(
+        "exchange_acceptance",
+        array(py, &[acceptance.len()], acceptance)?,
+    )?;
     result.set_item("round_trips", state.round_trips())?;
     result.set_item("seconds", seconds)?;
     Ok(result)
@@ -253,7 +279,14 @@ fn anneal<'py>(
     n: Option<usize>,
     fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays { matrix, edges, weights, n, fields }.sample(py)?;
+    let sample = CouplingArrays {
+        matrix,
+        edges,
+        weights,
+        n,
+        fields,
+    }
+    .sample(py)?;
     let mut schedule = match temperatures {
         Some(temperatures) => AnnealingSchedule {
             temperatures,
@@ -277,7 +310,10 @@ fn anneal<'py>(
     let energies = search.restart_energies;
     result.set_item("restart_energies", array(py, &[energies.len()], energies)?)?;
     result.set_item("hits", search.hits)?;
-    result.set_item("temperatures", array(py, &[schedule.temperatures.len()], schedule.temperatures)?)?;
+    result.set_item(
+        "temperatures",
+        array(py, &[schedule.temperatures.len()], schedule.temperatures)?,
+    )?;
     Ok(result)
 }
 
@@ -302,7 +338,14 @@ fn sweep<'py>(
     n: Option<usize>,
     fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays { matrix, edges, weights, n, fields }.sample(py)?;
+    let sample = CouplingArrays {
+        matrix,
+        edges,
+        weights,
+        n,
+        fields,
+    }
+    .sample(py)?;
     let beta = inverse_temperature(temperature).map_err(errors::input_from(py))?;
     let sampler = SingleSpinSampler::new(self::rule(py, rule)?, self::order(py, order)?, &sample)
         .map_err(errors::input_from(py))?;
@@ -351,12 +394,24 @@ fn energy<'py>(
     n: Option<usize>,
     fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let sample = CouplingArrays { matrix, edges, weights, n, fields }.sample(py)?;
+    let sample = CouplingArrays {
+        matrix,
+        edges,
+        weights,
+        n,
+        fields,
+    }
+    .sample(py)?;
     let shape = spins.shape().to_vec();
     if shape[1] != sample.n() {
         return Err(errors::input(
             py,
-            format!("spins: shape ({}, {}); allowed: (configurations, {})", shape[0], shape[1], sample.n()),
+            format!(
+                "spins: shape ({}, {}); allowed: (configurations, {})",
+                shape[0],
+                shape[1],
+                sample.n()
+            ),
         ));
     }
     let values = spins.as_slice().map_err(errors::input_from(py))?;
@@ -387,7 +442,14 @@ fn exact<'py>(
     n: Option<usize>,
     fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays { matrix, edges, weights, n, fields }.sample(py)?;
+    let sample = CouplingArrays {
+        matrix,
+        edges,
+        weights,
+        n,
+        fields,
+    }
+    .sample(py)?;
     let n = sample.n();
     if n > quench_exact::enumeration::MAX_SPINS {
         return Err(errors::input(
@@ -398,13 +460,18 @@ fn exact<'py>(
             ),
         ));
     }
-    fits(py, 8.0 * (1u64 << n) as f64 * if energies { 2.0 } else { 1.0 })?;
+    fits(
+        py,
+        8.0 * (1u64 << n) as f64 * if energies { 2.0 } else { 1.0 },
+    )?;
     let computed = py.detach(|| -> Result<_, String> {
         let enumeration = Enumeration::new(&sample).map_err(|e| e.to_string())?;
         let mut points = Vec::new();
         for &t in &temperatures {
             let thermal = enumeration.thermal(t).map_err(|e| e.to_string())?;
-            let replicas = enumeration.replicas(&sample, t).map_err(|e| e.to_string())?;
+            let replicas = enumeration
+                .replicas(&sample, t)
+                .map_err(|e| e.to_string())?;
             points.push((thermal, replicas));
         }
         Ok((enumeration, points))
@@ -412,24 +479,43 @@ fn exact<'py>(
     let (enumeration, points) = computed.map_err(|m| errors::input(py, m))?;
     let result = PyDict::new(py);
     let k = points.len();
-    let column = |f: &dyn Fn(&quench_exact::ThermalAverages, &quench_exact::ReplicaAverages) -> f64| {
-        points.iter().map(|(t, r)| f(t, r)).collect::<Vec<f64>>()
-    };
+    let column =
+        |f: &dyn Fn(&quench_exact::ThermalAverages, &quench_exact::ReplicaAverages) -> f64| {
+            points.iter().map(|(t, r)| f(t, r)).collect::<Vec<f64>>()
+        };
     let columns: [(&str, Vec<f64>); 16] = [
         ("temperature", column(&|t, _| t.temperature)),
-        ("log_partition_function", column(&|t, _| t.log_partition_function)),
-        ("free_energy_per_spin", column(&|t, _| t.free_energy_per_spin)),
+        (
+            "log_partition_function",
+            column(&|t, _| t.log_partition_function),
+        ),
+        (
+            "free_energy_per_spin",
+            column(&|t, _| t.free_energy_per_spin),
+        ),
         ("energy_per_spin", column(&|t, _| t.energy_per_spin)),
         ("entropy_per_spin", column(&|t, _| t.entropy_per_spin)),
-        ("specific_heat_per_spin", column(&|t, _| t.specific_heat_per_spin)),
+        (
+            "specific_heat_per_spin",
+            column(&|t, _| t.specific_heat_per_spin),
+        ),
         ("magnetisation", column(&|t, _| t.magnetisation)),
-        ("absolute_magnetisation", column(&|t, _| t.absolute_magnetisation)),
-        ("magnetisation_squared", column(&|t, _| t.magnetisation_squared)),
+        (
+            "absolute_magnetisation",
+            column(&|t, _| t.absolute_magnetisation),
+        ),
+        (
+            "magnetisation_squared",
+            column(&|t, _| t.magnetisation_squared),
+        ),
         ("susceptibility", column(&|t, _| t.susceptibility)),
         ("absolute_overlap", column(&|_, r| r.absolute_overlap)),
         ("overlap_squared", column(&|_, r| r.overlap_squared)),
         ("overlap_fourth", column(&|_, r| r.overlap_fourth)),
-        ("spin_glass_susceptibility", column(&|_, r| r.spin_glass_susceptibility)),
+        (
+            "spin_glass_susceptibility",
+            column(&|_, r| r.spin_glass_susceptibility),
+        ),
         ("binder_cumulant", column(&|_, r| r.binder_cumulant)),
         ("link_overlap", column(&|_, r| r.link_overlap)),
     ];
@@ -447,7 +533,10 @@ fn exact<'py>(
         .flat_map(|(_, r)| r.overlap_distribution.iter().map(|&(_, p)| p))
         .collect();
     result.set_item("overlaps", array(py, &[overlaps.len()], overlaps.clone())?)?;
-    result.set_item("overlap_distribution", array(py, &[k, overlaps.len()], probabilities)?)?;
+    result.set_item(
+        "overlap_distribution",
+        array(py, &[k, overlaps.len()], probabilities)?,
+    )?;
     let ground = enumeration.ground_states(ground_states);
     result.set_item("ground_energy", ground.energy)?;
     result.set_item("degeneracy", ground.degeneracy)?;
@@ -478,9 +567,7 @@ fn exact_ensemble(
     let pool = pool(py, threads)?;
     let result = py
         .detach(|| {
-            pool.install(|| {
-                quench_run::exact::exact_ensemble(&model, samples, &temperatures, seed)
-            })
+            pool.install(|| quench_run::exact::exact_ensemble(&model, samples, &temperatures, seed))
         })
         .map_err(|e| errors::run_error(py, e))?;
     serde_json::to_string(&result).map_err(|e| errors::failure(py, e.to_string()))

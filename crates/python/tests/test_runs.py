@@ -45,7 +45,7 @@ def test_tables_hold_the_stored_values_with_their_types(sk_spec, tmp_path):
     result = quench.run(sk_spec, tmp_path / "run", progress=False)
     disorder = result.tables["disorder"]
     assert disorder["temperature"].dtype == np.float64
-    assert disorder["n"].dtype == np.uint64
+    assert disorder["spins"].dtype == np.uint64
     assert disorder["observable"].map(type).eq(str).all()
     assert set(result.tables) >= {"thermal", "disorder", "exchange"}
     with pytest.raises(KeyError, match="no such table"):
@@ -84,25 +84,31 @@ def test_shards_merge_into_the_whole_run(sk_spec, tmp_path):
     assert parquet_bytes(merged.directory) == parquet_bytes(whole.directory)
 
 
-def test_a_bad_spec_raises_a_value_error_naming_file_line_and_key(tmp_path):
+def test_a_bad_spec_raises_a_value_error_naming_file_line_and_key(sk_spec, tmp_path):
     spec = tmp_path / "bad.toml"
-    spec.write_text('name = "bad"\nseed = 1\n\n[model]\nmodel = "sk"\n\n[grid]\nn = [-4]\n')
+    lines = sk_spec.read_text().splitlines()
+    line = lines.index("n = [10]") + 1
+    lines[line - 1] = "n = [-4]"
+    spec.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
     with pytest.raises(quench.SpecError) as caught:
         quench.run(spec, out, progress=False)
     error = caught.value
     assert isinstance(error, ValueError)
     assert error.file == str(spec)
-    assert error.line == 8
-    assert error.key is not None and "n" in error.key
-    assert str(spec) in str(error) and ":8" in str(error)
+    assert error.line == line
+    assert error.key == "grid.n[0]"
+    assert error.allowed is not None and "integer" in error.allowed
+    assert f"{spec}:{line}" in str(error)
     assert error.exit_status == 2
     assert not out.exists(), "nothing is written for a bad spec"
 
 
-def test_a_bad_dict_spec_names_its_key():
+def test_a_bad_dict_spec_names_its_key(sk_spec):
+    spec = tomllib.loads(sk_spec.read_text())
+    spec["model"]["bogus"] = 1
     with pytest.raises(quench.SpecError) as caught:
-        quench.validate({"name": "x", "seed": 1, "model": {"model": "sk", "bogus": 1}})
+        quench.validate(spec)
     assert caught.value.file == "<dict>"
     assert "bogus" in str(caught.value)
     with pytest.raises(quench.InputError, match="seed is None"):

@@ -26,10 +26,11 @@
 //! * sparse samples (lattices, random graphs): `"edges"`, $M \times 2$
 //!   int64, each bond $(i, j)$ once with $i < j$ as the sample lists it,
 //!   and `"weights"`, $M$ float64, its $J_{ij}$;
-//! * `"fields"`, $N$ float64: the per-site fields $h_i$ of the sample
-//!   (random fields), *without* the grid point's uniform field;
+//! * `"fields"`, $N$ float64: the field $h_i$ on every site of the sample,
+//!   as the run simulates it (the grid point's uniform field included: an
+//!   ensemble draws its samples with it);
 //! * `"uniform_field"`, shape `[]` (a scalar): the grid point's uniform
-//!   field $h$, added to every site by the run;
+//!   field $h$ (already in `"fields"`; instance files leave it out, see above);
 //! * `"patterns"`, $P \times N$ int8, for a Hopfield sample built from patterns.
 
 use std::path::Path;

@@ -184,10 +184,7 @@ impl SpecSource {
 
 /// The spec given, or the copy a run in `options.out` started with, or
 /// both (they must agree).
-fn resolve_source(
-    given: Option<SpecSource>,
-    options: &RunOptions,
-) -> Result<SpecSource, RunError> {
+fn resolve_source(given: Option<SpecSource>, options: &RunOptions) -> Result<SpecSource, RunError> {
     let stored_path = checkpoint_directory(&options.out).join("spec.toml");
     let stored = if options.resume && stored_path.exists() {
         Some(fs::read_to_string(&stored_path).map_err(RunError::io(&stored_path))?)

@@ -13,11 +13,16 @@ def draw(spec: Spec, point: int = 0, sample: int = 0) -> Dict[str, Any]:
     """Sample ``sample`` of grid point ``point`` of ``spec`` (a path, TOML
     string or dict), as the run simulates it.
 
-    Returns a dict of numpy arrays named by the family (a spin glass gives
-    ``couplings`` ``(n, n)`` or ``edges`` ``(m, 2)`` with ``weights``, and
-    ``fields``; a memory gives its ``patterns``), with ``n`` and
-    ``description``. The dict can be handed back to :func:`quench.temper`,
-    :func:`quench.anneal`, :func:`quench.sweep` and :func:`quench.exact`.
+    Returns a dict of numpy arrays named by the family, and
+    ``description``. A spin glass gives ``couplings`` ``(n, n)`` (dense
+    samples) or ``edges`` ``(m, 2)`` with ``weights`` ``(m,)`` (sparse ones,
+    each bond once), ``fields`` ``(n,)`` (the field on every site, the grid
+    point's uniform field included), ``uniform_field`` (that uniform field
+    h, a float), ``n``, and for a Hopfield sample its ``patterns``
+    ``(P, n)``; such a dict can be handed back to :func:`quench.temper`,
+    :func:`quench.anneal`, :func:`quench.sweep`, :func:`quench.energy` and
+    :func:`quench.exact` as the couplings and fields the run simulates. A
+    memory gives the ``patterns`` ``(P, n)`` int8 its run stores.
     """
     if int(point) < 0 or int(sample) < 0:
         from .errors import InputError
@@ -25,6 +30,10 @@ def draw(spec: Spec, point: int = 0, sample: int = 0) -> Dict[str, Any]:
         raise InputError(f"point {point}, sample {sample}: allowed: integers >= 0")
     file, text = _source(spec)
     description, arrays = _quench.draw(text, file, int(point), int(sample))
-    result: Dict[str, Any] = dict(arrays)
+    result: Dict[str, Any] = {
+        name: (values.item() if values.ndim == 0 else values) for name, values in arrays
+    }
+    if "fields" in result:
+        result["n"] = len(result["fields"])
     result["description"] = description
     return result

@@ -1,0 +1,83 @@
+"""Theory functions give the command line's numbers; draw reaches every
+family through the seam."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import quench
+
+
+@pytest.mark.parametrize(
+    "function, arguments, command",
+    [
+        (quench.theory.sk, dict(temperature=0.6, field=0.3, rsb="rs"),
+         ["sk", "--temperature", "0.6", "--field", "0.3", "--rsb", "rs"]),
+        (quench.theory.sk, dict(temperature=0.5, rsb="1rsb", accuracy="fast"),
+         ["sk", "--temperature", "0.5", "--rsb", "1rsb", "--accuracy", "fast"]),
+        (quench.theory.sk, dict(temperature=0.5, rsb="full", accuracy="fast"),
+         ["sk", "--temperature", "0.5", "--rsb", "full", "--accuracy", "fast"]),
+        (quench.theory.sk_at_line, dict(temperature=0.8), ["sk-at-line", "--temperature", "0.8"]),
+        (quench.theory.pspin, dict(p=3, spherical=True), ["pspin", "--p", "3", "--spherical"]),
+        (quench.theory.pspin, dict(p=4), ["pspin", "--p", "4"]),
+        (quench.theory.hopfield, dict(temperature=0.3, alpha=0.05),
+         ["hopfield", "--temperature", "0.3", "--alpha", "0.05"]),
+        (quench.theory.sparse, dict(degree=3), ["sparse", "--degree", "3", "--couplings", "pm1"]),
+        (quench.theory.sparse, dict(degree=2.5, graph="erdos-renyi", couplings="gaussian"),
+         ["sparse", "--graph", "erdos-renyi", "--degree", "2.5", "--couplings", "gaussian"]),
+    ],
+)
+def test_theory_functions_return_the_command_lines_numbers(function, arguments, command, cli_json):
+    assert function(**arguments) == cli_json("theory", *command)
+
+
+def test_theory_values_against_known_results():
+    # Spherical 3-spin: T_d = sqrt(3/8) (Crisanti and Sommers 1992).
+    assert quench.theory.pspin(3, spherical=True)["dynamic_temperature"] == pytest.approx(
+        np.sqrt(3 / 8), rel=1e-9
+    )
+    # AGS capacity at T = 0: alpha_c = 0.138 (Amit, Gutfreund, Sompolinsky 1987).
+    assert quench.theory.hopfield(0.0)["alpha_c"] == pytest.approx(0.138, abs=1e-3)
+
+
+def test_theory_errors_name_the_parameter():
+    with pytest.raises(quench.InputError, match="temperature"):
+        quench.theory.sk(-1.0)
+    with pytest.raises(quench.InputError, match="rsb"):
+        quench.theory.sk(0.5, rsb="3rsb")
+    with pytest.raises(quench.InputError, match="degree"):
+        quench.theory.sparse(2.5)
+
+
+def test_draw_gives_the_runs_sample_for_every_family(sk_spec, hopfield_spec, tmp_path, quench_bin):
+    import subprocess
+
+    drawn = quench.draw(sk_spec, point=0, sample=2)
+    assert drawn["n"] == 10 and drawn["uniform_field"] == 0.0
+    instance = tmp_path / "J.npy"
+    subprocess.run(
+        [str(quench_bin), "draw", str(sk_spec), "--point", "0", "--sample", "2", "--out", str(instance)],
+        check=True, capture_output=True,
+    )
+    np.testing.assert_array_equal(np.load(instance), drawn["couplings"])
+
+    memory = quench.draw(hopfield_spec, point=1, sample=0)
+    patterns = memory["patterns"]
+    assert patterns.dtype == np.int8 and patterns.shape[1] == 200
+    assert set(np.unique(patterns)) <= {-1, 1}
+    with pytest.raises(quench.InputError, match="point = 99"):
+        quench.draw(hopfield_spec, point=99)
+    with pytest.raises(quench.InputError, match="sample"):
+        quench.draw(sk_spec, sample=3)
+
+
+def test_drawn_fields_hold_the_uniform_field_once():
+    from conftest import REPOSITORY
+
+    drawn = quench.draw(REPOSITORY / "experiments" / "sk-tap.toml")
+    assert drawn["uniform_field"] == 0.5
+    np.testing.assert_array_equal(drawn["fields"], np.full(drawn["n"], 0.5))
+    spins = np.ones(drawn["n"], dtype=np.int8)
+    expected = -0.5 * spins @ drawn["couplings"] @ spins - 0.5 * drawn["n"]
+    assert quench.energy(drawn, spins) == pytest.approx(expected, rel=1e-12)
