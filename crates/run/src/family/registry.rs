@@ -2,9 +2,9 @@
 //! from a spec file to its family.
 //!
 //! [`Registered`] is [`Family`] with its types erased, implemented for every
-//! family by the runner's generic workflows, so that the command line (and
-//! the Python package and the cluster runner to come) reach any family
-//! through the same few calls.
+//! family by the runner's generic workflows, so that the command line, the
+//! Python package (`crates/python`: run, plan, merge, report, draw) and the
+//! cluster runner to come reach any family through the same few calls.
 
 use std::path::{Path, PathBuf};
 
