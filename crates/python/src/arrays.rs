@@ -34,7 +34,11 @@ fn contiguous<'a, T: Element, D: ndarray::Dimension>(
     })
 }
 
-/// The couplings of a sample, as the caller gave them.
+/// The couplings of a sample, as the caller gave them: a dict with the keys
+/// `matrix`, `edges`, `weights`, `n` and `fields` (`None` where absent),
+/// as `quench._arrays.couplings_arguments` makes it.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
 pub struct CouplingArrays<'py> {
     /// A dense symmetric `n × n` matrix with zero diagonal.
     pub matrix: Option<PyReadonlyArray2<'py, f64>>,

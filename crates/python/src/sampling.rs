@@ -122,13 +122,13 @@ fn summary_columns<'py>(
 /// Parallel tempering on one sample.
 #[pyfunction]
 #[pyo3(signature = (
-    temperatures, *, rounds, equilibration, seed, replicas=2, sweeps_per_exchange=1,
-    rule="metropolis", order="sequential", series=true, threads=None,
-    matrix=None, edges=None, weights=None, n=None, fields=None
+    couplings, temperatures, *, rounds, equilibration, seed, replicas=2, sweeps_per_exchange=1,
+    rule="metropolis", order="sequential", series=true, threads=None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn temper<'py>(
     py: Python<'py>,
+    couplings: CouplingArrays<'py>,
     temperatures: Vec<f64>,
     rounds: u64,
     equilibration: u64,
@@ -139,20 +139,8 @@ fn temper<'py>(
     order: &str,
     series: bool,
     threads: Option<usize>,
-    matrix: Option<PyReadonlyArray2<'py, f64>>,
-    edges: Option<PyReadonlyArray2<'py, i64>>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    n: Option<usize>,
-    fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays {
-        matrix,
-        edges,
-        weights,
-        n,
-        fields,
-    }
-    .sample(py)?;
+    let sample = couplings.sample(py)?;
     let ladder = TemperatureLadder::from_list(temperatures).map_err(errors::input_from(py))?;
     let config = TemperingConfig {
         ladder,
@@ -256,13 +244,13 @@ fn temper<'py>(
 /// Simulated annealing from random starts, each finished by a greedy descent.
 #[pyfunction]
 #[pyo3(signature = (
-    *, seed, temperatures=None, hot=3.0, cold=0.05, steps=100, sweeps_per_temperature=10,
-    restarts=8, rule="metropolis", order="sequential", threads=None,
-    matrix=None, edges=None, weights=None, n=None, fields=None
+    couplings, *, seed, temperatures=None, hot=3.0, cold=0.05, steps=100, sweeps_per_temperature=10,
+    restarts=8, rule="metropolis", order="sequential", threads=None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn anneal<'py>(
     py: Python<'py>,
+    couplings: CouplingArrays<'py>,
     seed: u64,
     temperatures: Option<Vec<f64>>,
     hot: f64,
@@ -273,20 +261,8 @@ fn anneal<'py>(
     rule: &str,
     order: &str,
     threads: Option<usize>,
-    matrix: Option<PyReadonlyArray2<'py, f64>>,
-    edges: Option<PyReadonlyArray2<'py, i64>>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    n: Option<usize>,
-    fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays {
-        matrix,
-        edges,
-        weights,
-        n,
-        fields,
-    }
-    .sample(py)?;
+    let sample = couplings.sample(py)?;
     let mut schedule = match temperatures {
         Some(temperatures) => AnnealingSchedule {
             temperatures,
@@ -320,32 +296,20 @@ fn anneal<'py>(
 /// Sweeps of one chain at one temperature, recording its energy and magnetisation.
 #[pyfunction]
 #[pyo3(signature = (
-    temperature, *, sweeps, seed, spins=None, rule="metropolis", order="sequential",
-    matrix=None, edges=None, weights=None, n=None, fields=None
+    couplings, temperature, *, sweeps, seed, spins=None, rule="metropolis", order="sequential"
 ))]
 #[allow(clippy::too_many_arguments)]
 fn sweep<'py>(
     py: Python<'py>,
+    couplings: CouplingArrays<'py>,
     temperature: f64,
     sweeps: u64,
     seed: u64,
     spins: Option<PyReadonlyArray1<'py, i8>>,
     rule: &str,
     order: &str,
-    matrix: Option<PyReadonlyArray2<'py, f64>>,
-    edges: Option<PyReadonlyArray2<'py, i64>>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    n: Option<usize>,
-    fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays {
-        matrix,
-        edges,
-        weights,
-        n,
-        fields,
-    }
-    .sample(py)?;
+    let sample = couplings.sample(py)?;
     let beta = inverse_temperature(temperature).map_err(errors::input_from(py))?;
     let sampler = SingleSpinSampler::new(self::rule(py, rule)?, self::order(py, order)?, &sample)
         .map_err(errors::input_from(py))?;
@@ -384,24 +348,13 @@ fn sweep<'py>(
 
 /// The energy of configurations (rows of `spins`) on the couplings.
 #[pyfunction]
-#[pyo3(signature = (spins, *, matrix=None, edges=None, weights=None, n=None, fields=None))]
+#[pyo3(signature = (couplings, spins))]
 fn energy<'py>(
     py: Python<'py>,
+    couplings: CouplingArrays<'py>,
     spins: PyReadonlyArray2<'py, i8>,
-    matrix: Option<PyReadonlyArray2<'py, f64>>,
-    edges: Option<PyReadonlyArray2<'py, i64>>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    n: Option<usize>,
-    fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let sample = CouplingArrays {
-        matrix,
-        edges,
-        weights,
-        n,
-        fields,
-    }
-    .sample(py)?;
+    let sample = couplings.sample(py)?;
     let shape = spins.shape().to_vec();
     if shape[1] != sample.n() {
         return Err(errors::input(
@@ -427,29 +380,16 @@ fn energy<'py>(
 /// each temperature, `P(q)`, and the ground states.
 #[pyfunction]
 #[pyo3(signature = (
-    temperatures, *, ground_states=16, energies=false,
-    matrix=None, edges=None, weights=None, n=None, fields=None
+    couplings, temperatures, *, ground_states=16, energies=false
 ))]
-#[allow(clippy::too_many_arguments)]
 fn exact<'py>(
     py: Python<'py>,
+    couplings: CouplingArrays<'py>,
     temperatures: Vec<f64>,
     ground_states: usize,
     energies: bool,
-    matrix: Option<PyReadonlyArray2<'py, f64>>,
-    edges: Option<PyReadonlyArray2<'py, i64>>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    n: Option<usize>,
-    fields: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let sample = CouplingArrays {
-        matrix,
-        edges,
-        weights,
-        n,
-        fields,
-    }
-    .sample(py)?;
+    let sample = couplings.sample(py)?;
     let n = sample.n();
     if n > quench_exact::enumeration::MAX_SPINS {
         return Err(errors::input(

@@ -38,7 +38,9 @@ def spins_array(value: Any, name: str, ndim: int) -> np.ndarray:
 
 
 def couplings_arguments(couplings: Any, fields: Optional[Any] = None) -> Dict[str, Any]:
-    """The keyword arguments of the native samplers for ``couplings``:
+    """The couplings argument of the native samplers (a dict of ``matrix``,
+    ``edges``, ``weights``, ``n`` and ``fields``, ``None`` where absent) for
+    ``couplings``:
 
     * a dense symmetric ``(n, n)`` array with zero diagonal;
     * a scipy sparse matrix (symmetric; its upper triangle is used);
@@ -46,7 +48,7 @@ def couplings_arguments(couplings: Any, fields: Optional[Any] = None) -> Dict[st
       ``edges`` ``(m, 2)`` with ``weights`` ``(m,)`` and ``n``; its ``fields``
       are used unless ``fields`` is given.
     """
-    arguments: Dict[str, Any] = {}
+    arguments: Dict[str, Any] = dict.fromkeys(("matrix", "edges", "weights", "n", "fields"))
     if isinstance(couplings, Mapping):
         if fields is None and "fields" in couplings:
             fields = couplings["fields"]

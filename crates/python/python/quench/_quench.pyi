@@ -31,7 +31,12 @@ def read_table(path: str) -> List[Tuple[str, Any]]: ...
 def spec_from_json(json: str) -> str: ...
 def draw(text: str, file: str, point: int, sample: int) -> Tuple[str, List[Tuple[str, Any]]]: ...
 def theory(command: str, parameters: str) -> str: ...
+# `couplings` is the dict of quench._arrays.couplings_arguments: matrix,
+# edges, weights, n and fields (None where absent).
+Couplings = Dict[str, Any]
+
 def temper(
+    couplings: Couplings,
     temperatures: List[float],
     *,
     rounds: int,
@@ -43,13 +48,9 @@ def temper(
     order: str = "sequential",
     series: bool = True,
     threads: Optional[int] = None,
-    matrix: Optional[npt.NDArray[np.float64]] = None,
-    edges: Optional[npt.NDArray[np.int64]] = None,
-    weights: Optional[npt.NDArray[np.float64]] = None,
-    n: Optional[int] = None,
-    fields: Optional[npt.NDArray[np.float64]] = None,
 ) -> Dict[str, Any]: ...
 def anneal(
+    couplings: Couplings,
     *,
     seed: int,
     temperatures: Optional[List[float]] = None,
@@ -61,13 +62,9 @@ def anneal(
     rule: str = "metropolis",
     order: str = "sequential",
     threads: Optional[int] = None,
-    matrix: Optional[npt.NDArray[np.float64]] = None,
-    edges: Optional[npt.NDArray[np.int64]] = None,
-    weights: Optional[npt.NDArray[np.float64]] = None,
-    n: Optional[int] = None,
-    fields: Optional[npt.NDArray[np.float64]] = None,
 ) -> Dict[str, Any]: ...
 def sweep(
+    couplings: Couplings,
     temperature: float,
     *,
     sweeps: int,
@@ -75,31 +72,14 @@ def sweep(
     spins: Optional[npt.NDArray[np.int8]] = None,
     rule: str = "metropolis",
     order: str = "sequential",
-    matrix: Optional[npt.NDArray[np.float64]] = None,
-    edges: Optional[npt.NDArray[np.int64]] = None,
-    weights: Optional[npt.NDArray[np.float64]] = None,
-    n: Optional[int] = None,
-    fields: Optional[npt.NDArray[np.float64]] = None,
 ) -> Dict[str, Any]: ...
-def energy(
-    spins: npt.NDArray[np.int8],
-    *,
-    matrix: Optional[npt.NDArray[np.float64]] = None,
-    edges: Optional[npt.NDArray[np.int64]] = None,
-    weights: Optional[npt.NDArray[np.float64]] = None,
-    n: Optional[int] = None,
-    fields: Optional[npt.NDArray[np.float64]] = None,
-) -> npt.NDArray[np.float64]: ...
+def energy(couplings: Couplings, spins: npt.NDArray[np.int8]) -> npt.NDArray[np.float64]: ...
 def exact(
+    couplings: Couplings,
     temperatures: List[float],
     *,
     ground_states: int = 16,
     energies: bool = False,
-    matrix: Optional[npt.NDArray[np.float64]] = None,
-    edges: Optional[npt.NDArray[np.int64]] = None,
-    weights: Optional[npt.NDArray[np.float64]] = None,
-    n: Optional[int] = None,
-    fields: Optional[npt.NDArray[np.float64]] = None,
 ) -> Dict[str, Any]: ...
 def exact_ensemble(
     model: str, *, samples: int, temperatures: List[float], seed: int, threads: Optional[int] = None

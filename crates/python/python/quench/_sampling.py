@@ -55,6 +55,7 @@ def temper(
         (the sampling time measured inside the native code).
     """
     result = _quench.temper(
+        couplings_arguments(couplings, fields),
         _temperatures(temperatures),
         rounds=int(rounds),
         equilibration=int(equilibration),
@@ -65,7 +66,6 @@ def temper(
         order=order,
         series=bool(series),
         threads=threads,
-        **couplings_arguments(couplings, fields),
     )
     result["summary"] = pd.DataFrame(result["summary"], copy=False)
     return result
@@ -97,6 +97,7 @@ def anneal(
     ``temperatures`` (the schedule).
     """
     return _quench.anneal(
+        couplings_arguments(couplings, fields),
         seed=int(seed),
         temperatures=None if temperatures is None else _temperatures(temperatures),
         hot=float(hot),
@@ -107,7 +108,6 @@ def anneal(
         rule=rule,
         order=order,
         threads=threads,
-        **couplings_arguments(couplings, fields),
     )
 
 
@@ -130,13 +130,13 @@ def sweep(
     ``acceptance``, ``seconds``.
     """
     return _quench.sweep(
+        couplings_arguments(couplings, fields),
         float(temperature),
         sweeps=int(sweeps),
         seed=int(seed),
         spins=None if spins is None else spins_array(spins, "spins", 1),
         rule=rule,
         order=order,
-        **couplings_arguments(couplings, fields),
     )
 
 
@@ -145,7 +145,7 @@ def energy(couplings: Any, spins: Any, *, fields: Optional[Any] = None) -> np.nd
     array = spins_array(spins, "spins", np.ndim(spins))
     if array.ndim not in (1, 2):
         raise ValueError(f"spins: shape {array.shape}; allowed: (n,) or (configurations, n)")
-    energies = _quench.energy(np.atleast_2d(array), **couplings_arguments(couplings, fields))
+    energies = _quench.energy(couplings_arguments(couplings, fields), np.atleast_2d(array))
     return energies if array.ndim == 2 else energies[0]
 
 
@@ -168,10 +168,10 @@ def exact(
     of every configuration (index bit i = 1 means spin i is -1).
     """
     result = _quench.exact(
+        couplings_arguments(couplings, fields),
         _temperatures(temperatures),
         ground_states=int(ground_states),
         energies=bool(energies),
-        **couplings_arguments(couplings, fields),
     )
     result["thermal"] = pd.DataFrame(result["thermal"], copy=False)
     return result
