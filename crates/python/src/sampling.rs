@@ -11,13 +11,17 @@ use std::time::Instant;
 use numpy::{PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use quench_core::Sample;
 use quench_core::{ModelSpec, Purpose, StreamKey};
 use quench_exact::Enumeration;
 use quench_mc::measure::SlotValues;
 use quench_mc::{
-    AnnealingSchedule, ChainState, LocalRule, Measurements, ParallelTempering, SingleSpinSampler,
-    SweepOrder, TemperatureLadder, TemperingConfig, inverse_temperature, search_ground_state,
+    AnnealingSchedule, ChainState, DenseConfig, DensePrecision, DenseState, DenseTempering, Kernel,
+    KernelRequest, LocalRule, Measurements, ParallelTempering, SingleSpinSampler, SweepOrder,
+    TemperatureLadder, TemperingConfig, TemperingState, check_kernels, inverse_temperature,
+    search_ground_state,
 };
+use quench_run::family::spin_glass::protocol::DENSE_REFRESH_ROUNDS;
 use quench_stats::Estimate;
 
 use crate::arrays::{CouplingArrays, array};
@@ -119,11 +123,108 @@ fn summary_columns<'py>(
     Ok(columns)
 }
 
+/// A tempering engine: the scalar reference kernel, or a dense one.
+enum Engine {
+    Scalar(ParallelTempering),
+    Dense(DenseTempering),
+}
+
+/// The running state of an [`Engine`].
+enum EngineState {
+    Scalar(TemperingState),
+    Dense(DenseState),
+}
+
+impl Engine {
+    fn start(&self, sample: &Sample, seed: u64) -> EngineState {
+        match self {
+            Engine::Scalar(engine) => EngineState::Scalar(engine.initial_state(sample, seed, 0)),
+            Engine::Dense(engine) => EngineState::Dense(engine.initial_state(sample, seed, 0)),
+        }
+    }
+
+    fn step(&self, sample: &Sample, state: &mut EngineState) {
+        match (self, state) {
+            (Engine::Scalar(engine), EngineState::Scalar(state)) => engine.step(sample, state),
+            (Engine::Dense(engine), EngineState::Dense(state)) => engine.step(sample, state),
+            _ => unreachable!("an engine moves only its own state"),
+        }
+    }
+}
+
+impl EngineState {
+    fn tempering(&self) -> &TemperingState {
+        match self {
+            EngineState::Scalar(state) => state,
+            EngineState::Dense(state) => &state.tempering,
+        }
+    }
+}
+
+/// The kernel `name` for tempering `sample` with `config` (`auto`: the
+/// fastest valid one for a single sample), prepared.
+fn engine(
+    py: Python<'_>,
+    name: &str,
+    sample: &Sample,
+    config: &TemperingConfig,
+) -> PyResult<(Engine, &'static str)> {
+    const NAMES: &str = "\"auto\", \"scalar\", \"dense-f64\", \"dense-f32\", \"packed-signs\"";
+    let request = KernelRequest {
+        rule: config.rule,
+        order: config.order,
+        cluster_updates: false,
+        independent_lanes: true,
+    };
+    let checked = check_kernels(sample, &request);
+    let kernel = match name {
+        "auto" => checked
+            .iter()
+            .find(|(kernel, valid)| valid.is_ok() && !matches!(kernel, Kernel::Multispin { .. }))
+            .map_or(Kernel::Scalar, |(kernel, _)| *kernel),
+        "scalar" => Kernel::Scalar,
+        "dense-f64" => Kernel::DenseF64,
+        "dense-f32" => Kernel::DenseF32,
+        "packed-signs" => Kernel::PackedSigns,
+        other => {
+            return Err(errors::input(
+                py,
+                format!("kernel: {other:?}; allowed: {NAMES}"),
+            ));
+        }
+    };
+    if let Some((_, Err(reason))) = checked.iter().find(|(k, _)| *k == kernel) {
+        return Err(errors::input(
+            py,
+            format!("kernel: {name} cannot run this sample: {reason}"),
+        ));
+    }
+    let precision = match kernel {
+        Kernel::DenseF64 => DensePrecision::F64,
+        Kernel::DenseF32 => DensePrecision::F32,
+        Kernel::PackedSigns => DensePrecision::PackedSigns,
+        _ => {
+            let engine =
+                ParallelTempering::new(config.clone(), sample).map_err(errors::input_from(py))?;
+            return Ok((Engine::Scalar(engine), "scalar"));
+        }
+    };
+    let dense = DenseConfig {
+        ladder: config.ladder.clone(),
+        replicas: config.replicas,
+        sweeps_per_exchange: config.sweeps_per_exchange,
+        precision,
+        refresh_rounds: DENSE_REFRESH_ROUNDS,
+    };
+    let engine = DenseTempering::new(dense, sample).map_err(errors::input_from(py))?;
+    Ok((Engine::Dense(engine), kernel.name()))
+}
+
 /// Parallel tempering on one sample.
 #[pyfunction]
 #[pyo3(signature = (
     couplings, temperatures, *, rounds, equilibration, seed, replicas=2, sweeps_per_exchange=1,
-    rule="metropolis", order="sequential", series=true, threads=None
+    rule="metropolis", order="sequential", kernel="auto", series=true, threads=None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn temper<'py>(
@@ -137,6 +238,7 @@ fn temper<'py>(
     sweeps_per_exchange: u64,
     rule: &str,
     order: &str,
+    kernel: &str,
     series: bool,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -156,8 +258,7 @@ fn temper<'py>(
             "rounds: 0; allowed: an integer >= 1 (measured rounds)",
         ));
     }
-    let tempering =
-        ParallelTempering::new(config.clone(), &sample).map_err(errors::input_from(py))?;
+    let (tempering, kernel) = engine(py, kernel, &sample, &config)?;
     let slots = config.ladder.len();
     let pairs = replicas * (replicas - 1) / 2;
     let per_round = slots * (2 * replicas + pairs);
@@ -168,7 +269,7 @@ fn temper<'py>(
     let run = py.detach(|| {
         pool.install(|| {
             let start = Instant::now();
-            let mut state = tempering.initial_state(&sample, seed, 0);
+            let mut state = tempering.start(&sample, seed);
             for _ in 0..equilibration {
                 tempering.step(&sample, &mut state);
             }
@@ -181,7 +282,7 @@ fn temper<'py>(
             for _ in 0..rounds {
                 tempering.step(&sample, &mut state);
                 let values: Vec<SlotValues> = (0..slots)
-                    .map(|slot| SlotValues::of_state(&sample, &state, slot, None))
+                    .map(|slot| SlotValues::of_state(&sample, state.tempering(), slot, None))
                     .collect();
                 if series {
                     // (round, replica, slot) and (round, pair, slot), row-major.
@@ -204,6 +305,7 @@ fn temper<'py>(
         })
     });
     let (state, measurements, energy, magnetisation, overlap, seconds) = run;
+    let state = state.tempering();
     let n = sample.n();
     let mut spins = Vec::with_capacity(replicas * slots * n);
     for replica in 0..replicas {
@@ -237,6 +339,7 @@ fn temper<'py>(
         array(py, &[acceptance.len()], acceptance)?,
     )?;
     result.set_item("round_trips", state.round_trips())?;
+    result.set_item("kernel", kernel)?;
     result.set_item("seconds", seconds)?;
     Ok(result)
 }

@@ -55,10 +55,16 @@ def test_exact_enumeration_matches_brute_force():
         quench.exact(np.zeros((27, 27)), [1.0])
 
 
-def test_parallel_tempering_agrees_with_exact_enumeration_within_its_errors():
+@pytest.mark.parametrize("kernel", ["scalar", "dense-f64", "dense-f32", "packed-signs"])
+def test_parallel_tempering_agrees_with_exact_enumeration_within_its_errors(kernel):
     matrix = sk(10, 5)
+    if kernel == "packed-signs":  # ±J couplings only
+        matrix = np.sign(matrix) / np.sqrt(10)
     temperatures = [0.5, 0.8, 1.2, 2.0]
-    run = quench.temper(matrix, temperatures, rounds=6000, equilibration=1000, seed=9)
+    run = quench.temper(
+        matrix, temperatures, rounds=6000, equilibration=1000, seed=9, kernel=kernel
+    )
+    assert run["kernel"] == kernel
     exact = quench.exact(matrix, temperatures)["thermal"].set_index("temperature")
     summary = run["summary"].set_index(["observable", "temperature"])
     for t in temperatures:
@@ -77,6 +83,22 @@ def test_parallel_tempering_agrees_with_exact_enumeration_within_its_errors():
     )
     assert run["exchange_acceptance"].shape == (3,)
     assert np.all(run["exchange_acceptance"] > 0.05)
+
+
+def test_kernels_are_chosen_as_the_runs_choose_them():
+    gaussian, plus_minus = sk(12, 1), np.sign(sk(12, 1)) / np.sqrt(12)
+    arguments = dict(rounds=50, equilibration=0, seed=3)
+    assert quench.temper(gaussian, [0.5, 1.0], **arguments)["kernel"] == "dense-f32"
+    assert quench.temper(plus_minus, [0.5, 1.0], **arguments)["kernel"] == "packed-signs"
+    assert quench.temper(gaussian, [0.5, 1.0], rule="heat-bath", **arguments)["kernel"] == "scalar"
+    # dense-f64 follows the scalar kernel's trajectory bit for bit.
+    scalar = quench.temper(gaussian, [0.5, 1.0], kernel="scalar", **arguments)
+    dense = quench.temper(gaussian, [0.5, 1.0], kernel="dense-f64", **arguments)
+    np.testing.assert_array_equal(scalar["spins"], dense["spins"])
+    with pytest.raises(quench.InputError, match="packed-signs cannot run"):
+        quench.temper(gaussian, [0.5, 1.0], kernel="packed-signs", **arguments)
+    with pytest.raises(quench.InputError, match="kernel"):
+        quench.temper(gaussian, [0.5, 1.0], kernel="multispin", **arguments)
 
 
 def test_results_depend_on_the_seed_and_not_on_threads():

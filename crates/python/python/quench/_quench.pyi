@@ -46,6 +46,7 @@ def temper(
     sweeps_per_exchange: int = 1,
     rule: str = "metropolis",
     order: str = "sequential",
+    kernel: str = "auto",
     series: bool = True,
     threads: Optional[int] = None,
 ) -> Dict[str, Any]: ...

@@ -34,6 +34,7 @@ def temper(
     sweeps_per_exchange: int = 1,
     rule: str = "metropolis",
     order: str = "sequential",
+    kernel: str = "auto",
     fields: Optional[Any] = None,
     series: bool = True,
     threads: Optional[int] = None,
@@ -44,6 +45,14 @@ def temper(
     exchange pass; ``equilibration`` rounds are discarded, then ``rounds``
     rounds are measured.
 
+    ``kernel``: ``"auto"`` (the fastest that samples the protocol exactly:
+    ``"packed-signs"`` for ±J dense couplings without fields,
+    ``"dense-f32"`` for other dense ones, else ``"scalar"``), or one of
+    ``"scalar"``, ``"dense-f64"``, ``"dense-f32"``, ``"packed-signs"``
+    (dense kernels need a dense matrix, Metropolis, sequential order). Each
+    is an exact Markov chain; only ``"dense-f64"`` reproduces the scalar
+    trajectory bit for bit. The result names the kernel used.
+
     Returns a dict:
         ``temperatures`` ``(K,)`` (ascending), ``summary`` (DataFrame:
         temperature, observable, mean, error with autocorrelation, tau_int,
@@ -51,8 +60,8 @@ def temper(
         at each temperature), with ``series=True`` ``energy`` and
         ``magnetisation`` ``(rounds, replicas, K)`` per spin and ``overlap``
         ``(rounds, pairs, K)`` for the replica pairs (0,1), (0,2), ..., (1,2), ...;
-        ``exchange_acceptance`` ``(K-1,)``, ``round_trips``, and ``seconds``
-        (the sampling time measured inside the native code).
+        ``exchange_acceptance`` ``(K-1,)``, ``round_trips``, ``kernel``, and
+        ``seconds`` (the sampling time measured inside the native code).
     """
     result = _quench.temper(
         couplings_arguments(couplings, fields),
@@ -64,6 +73,7 @@ def temper(
         sweeps_per_exchange=int(sweeps_per_exchange),
         rule=rule,
         order=order,
+        kernel=kernel,
         series=bool(series),
         threads=threads,
     )
