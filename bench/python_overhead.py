@@ -36,26 +36,27 @@ couplings = upper + upper.T
 temperatures = np.geomspace(0.4, 1.6, 8)
 
 
-def call(rounds: int, seed: int, series: bool = True):
+def call(rounds: int, seed: int, kernel: str, series: bool = True):
     start = time.perf_counter()
     result = quench.temper(
         couplings, temperatures, rounds=rounds, equilibration=0, seed=seed,
-        threads=1, series=series,
+        threads=1, series=series, kernel=kernel,
     )
     return time.perf_counter() - start, result["seconds"]
 
 
-# Size the workload to about --target-seconds of native work.
-wall, native = call(20, 0)
-rounds = max(20, int(20 * arguments.target_seconds / native))
-for series in (True, False):
+for kernel, series in (("scalar", True), ("scalar", False), ("dense-f32", True)):
+    # Size the workload to about --target-seconds of native work.
+    wall, native = call(20, 0, kernel)
+    rounds = max(20, int(20 * arguments.target_seconds / native))
     ratios, natives = [], []
     for repeat in range(arguments.repeats):
-        wall, native = call(rounds, repeat + 1, series)
+        wall, native = call(rounds, repeat + 1, kernel, series)
         ratios.append(wall / native)
         natives.append(native)
     print(
-        f"temper SK N={n}, 8 temperatures x 2 replicas, {rounds} rounds, series={series}: "
+        f"temper SK N={n} ({kernel}), 8 temperatures x 2 replicas, {rounds} rounds, "
+        f"series={series}: "
         f"native {statistics.median(natives):.3f} s, "
         f"wall/native median {statistics.median(ratios):.4f} "
         f"(min {min(ratios):.4f}, max {max(ratios):.4f}, {arguments.repeats} repeats)"

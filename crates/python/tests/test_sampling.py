@@ -136,3 +136,32 @@ def test_exact_ensemble_gives_the_command_lines_numbers(cli_json):
     table = python.pop("table")
     assert python == cli
     assert set(table["observable"]) >= {"energy_per_spin", "binder_cumulant"}
+
+
+def test_the_gil_is_released_while_a_sampler_runs():
+    import threading
+    import time
+
+    matrix = sk(128, 6)
+    done = threading.Event()
+    timings = {}
+
+    def work():
+        start = time.perf_counter()
+        quench.temper(matrix, [0.5, 1.0], rounds=4000, equilibration=0, seed=1, kernel="scalar",
+                      series=False, threads=1)
+        timings["call"] = time.perf_counter() - start
+        done.set()
+
+    thread = threading.Thread(target=work)
+    beats = [time.perf_counter()]
+    thread.start()
+    while not done.is_set():
+        sum(range(1000))  # pure Python: runs only while the other thread has let the GIL go
+        beats.append(time.perf_counter())
+    thread.join()
+    gaps = np.diff(beats)
+    assert timings["call"] > 0.2, timings
+    # Held for the whole call, the GIL would stall this loop for about that long.
+    assert gaps.max() < 0.5 * timings["call"], (gaps.max(), timings)
+    assert len(beats) > 100
