@@ -49,8 +49,13 @@ def test_sigint_stops_a_run_with_its_checkpoints_and_it_resumes_bit_for_bit(tmp_
     spec = tmp_path / "spec.toml"
     spec.write_text(SPEC)
     out = tmp_path / "interrupted"
+    # A background job of a non-interactive shell (CI) starts with SIGINT
+    # ignored, and then Python installs no KeyboardInterrupt handler: put
+    # back the one an interactive session has.
     script = (
-        "import quench, sys\n"
+        "import signal\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "import quench\n"
         f"quench.run({str(spec)!r}, {str(out)!r}, threads=2, progress=False)\n"
     )
     process = subprocess.Popen(
