@@ -90,42 +90,13 @@ pub(super) fn grid_points(
             ));
         }
     };
-    let fields: Vec<(String, Option<f64>)> = match (&raw.grid.field, raw.model.get("field")) {
-        (Some(_), Some(_)) => {
-            return Err(reporter.at(
-                "grid.field",
-                "`field` is given both in [model] and in [grid]",
-                "one of the two",
-            ));
-        }
-        (Some(list), None) if list.is_empty() => {
-            return Err(reporter.at("grid.field", "the list is empty", "at least one field"));
-        }
-        (Some(list), None) => list
-            .iter()
-            .enumerate()
-            .map(|(i, &h)| (format!("grid.field[{i}]"), Some(h)))
-            .collect(),
-        (None, _) => vec![("model.field".to_string(), None)],
-    };
+    let fields = grid_fields(reporter, raw)?;
     for (i, (path, value)) in sizes.iter().enumerate() {
         if let Some((first, _)) = sizes[..i].iter().find(|(_, v)| v == value) {
             return Err(reporter.at(
                 path,
                 format!("size {value} is listed twice (first at {first}); each would be a different disorder draw under one label"),
                 "each size once (raise ensemble.samples for more samples)",
-            ));
-        }
-    }
-    for (i, (path, value)) in fields.iter().enumerate() {
-        if let Some((first, _)) = fields[..i].iter().find(|(_, v)| v == value) {
-            return Err(reporter.at(
-                path,
-                format!(
-                    "field {} is listed twice (first at {first})",
-                    value.unwrap_or(0.0)
-                ),
-                "each field once",
             ));
         }
     }
@@ -208,4 +179,46 @@ fn backticked(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
     let end = start + message[start..].find('`')?;
     Some(&message[start..end])
+}
+
+/// The fields of a spec's grid points, each with the key that gives it:
+/// the `grid.field` list, or the model's own field (one point, `None`: the
+/// model's value or its default). Refuses a field given both in `[model]`
+/// and in `[grid]`, an empty list and a field listed twice. Shared by the
+/// ensemble models and the instance model, so that both refuse alike.
+pub(super) fn grid_fields(
+    reporter: &Reporter<'_>,
+    raw: &RawSpec,
+) -> Result<Vec<(String, Option<f64>)>, SpecError> {
+    let fields: Vec<(String, Option<f64>)> = match (&raw.grid.field, raw.model.get("field")) {
+        (Some(_), Some(_)) => {
+            return Err(reporter.at(
+                "grid.field",
+                "`field` is given both in [model] and in [grid]",
+                "one of the two",
+            ));
+        }
+        (Some(list), None) if list.is_empty() => {
+            return Err(reporter.at("grid.field", "the list is empty", "at least one field"));
+        }
+        (Some(list), None) => list
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (format!("grid.field[{i}]"), Some(h)))
+            .collect(),
+        (None, _) => vec![("model.field".to_string(), None)],
+    };
+    for (i, (path, value)) in fields.iter().enumerate() {
+        if let Some((first, _)) = fields[..i].iter().find(|(_, v)| v == value) {
+            return Err(reporter.at(
+                path,
+                format!(
+                    "field {} is listed twice (first at {first})",
+                    value.unwrap_or(0.0)
+                ),
+                "each field once",
+            ));
+        }
+    }
+    Ok(fields)
 }

@@ -185,24 +185,7 @@ pub(super) fn grid_points(
             );
         }
     }
-    let fields: Vec<(String, Option<f64>)> = match (&raw.grid.field, raw.model.get("field")) {
-        (Some(_), Some(_)) => {
-            return Err(reporter.at(
-                "grid.field",
-                "`field` is given both in [model] and in [grid]",
-                "one of the two",
-            ));
-        }
-        (Some(list), None) if list.is_empty() => {
-            return Err(reporter.at("grid.field", "the list is empty", "at least one field"));
-        }
-        (Some(list), None) => list
-            .iter()
-            .enumerate()
-            .map(|(i, &h)| (format!("grid.field[{i}]"), Some(h)))
-            .collect(),
-        (None, _) => vec![("model.field".to_string(), None)],
-    };
+    let fields = super::grid::grid_fields(reporter, raw)?;
     let mut points = Vec::new();
     for (field_path, field) in fields {
         let mut table = model.clone();
