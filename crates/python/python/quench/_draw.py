@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from . import _quench
+from .errors import InputError
 from ._runs import Spec, _source
 
 
@@ -25,8 +26,6 @@ def draw(spec: Spec, point: int = 0, sample: int = 0) -> Dict[str, Any]:
     memory gives the ``patterns`` ``(P, n)`` int8 its run stores.
     """
     if int(point) < 0 or int(sample) < 0:
-        from .errors import InputError
-
         raise InputError(f"point {point}, sample {sample}: allowed: integers >= 0")
     file, text = _source(spec)
     description, arrays = _quench.draw(text, file, int(point), int(sample))

@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 import pandas as pd
 
 from . import _quench
+from .errors import InputError, SpecError
 from ._progress import Progress
 
 Spec = Union[str, "os.PathLike[str]", Mapping[str, Any]]
@@ -33,8 +34,6 @@ def _source(spec: Spec) -> Tuple[str, str]:
             f"spec: {type(spec).__name__}; allowed: a path, a TOML string or a dict"
         )
     if path.is_dir():
-        from .errors import InputError
-
         raise InputError(
             f"{path} is a directory; give a spec file (a .toml file such as "
             "experiments/sk-transition.toml)"
@@ -42,14 +41,10 @@ def _source(spec: Spec) -> Tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        from .errors import InputError
-
         raise InputError(f"cannot read spec file {path}: {error}") from None
     try:
         return str(path), data.decode("utf-8")
     except UnicodeDecodeError as error:
-        from .errors import SpecError
-
         valid = data[: error.start]
         line = 1 + valid.count(b"\n")
         column = 1 + len(valid) - (valid.rfind(b"\n") + 1)
@@ -118,8 +113,6 @@ class Result:
         if manifest is None:
             path = self.directory / "manifest.json"
             if not path.exists():
-                from .errors import InputError
-
                 raise InputError(
                     f"{self.directory} is not a finished quench results directory (no manifest.json)"
                 )
@@ -200,8 +193,6 @@ def run(
     """
     if spec is None:
         if out is None or not resume:
-            from .errors import InputError
-
             raise InputError("give a spec, or out=DIR with resume=True")
         file, text = "", None
     else:
@@ -209,8 +200,6 @@ def run(
     if out is None:
         out = Path("runs") / _quench.validate(text, file)
     if threads is not None and (not isinstance(threads, int) or threads < 1):
-        from .errors import InputError
-
         raise InputError(f"threads: {threads!r}; allowed: an integer >= 1, or None for all CPUs")
     label = Path(out).name
     job = _quench.Job.start(text, file, os.fspath(out), threads, resume, shard)
