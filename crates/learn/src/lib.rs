@@ -1,5 +1,6 @@
-//! # quench-learn: associative memories
+//! # quench-learn: associative memories and perceptrons
 //!
+//! Two kinds of learning machine whose quenched disorder is what they learn.
 //! Memories that store $P$ patterns in the energy landscape of $N$ neurons
 //! and retrieve them by descending it: the Hopfield network, dense
 //! associative memories with many-body interactions, and continuous
@@ -42,6 +43,14 @@
 //!   $O(P)$ without overflow; [`dense::continuous::ModernHopfield`] with
 //!   $\xi \leftarrow X\\,\mathrm{softmax}(\beta X^\top\xi)$; the capacity search
 //!   in [`dense::capacity`].
+//! * Module [`perceptron`]: training sets ([`perceptron::DataEnsemble`],
+//!   [`perceptron::TrainingSet`]: random or teacher labels) and perceptrons
+//!   on them: binary weights as Ising variables whose energy is the number
+//!   of training errors ([`perceptron::BinaryPerceptron`], a
+//!   `quench_mc::LocalMoves` model), exact enumeration of all $2^N$ weight
+//!   vectors ([`perceptron::enumerate`]), and for spherical weights Cover's
+//!   count and the exact maximal-stability programme
+//!   ([`perceptron::maximal_stability`]). Its module doc has the data flow.
 //! * Module [`dynamics`]: the vocabulary shared by the binary memories
 //!   ([`UpdateOrder`], [`Dynamics`], [`Outcome`], [`Relaxation`]).
 //! * Errors are [`LearnError`]; a bad parameter names itself and what is
@@ -78,6 +87,7 @@ pub mod dynamics;
 pub mod error;
 pub mod hopfield;
 pub mod patterns;
+pub mod perceptron;
 mod simd;
 
 pub use dense::{DenseMemory, DenseState, Interaction};
