@@ -60,6 +60,7 @@ pub mod hopfield;
 pub mod mean_field;
 pub(crate) mod numerics;
 pub(crate) mod parisi;
+pub mod perceptron;
 pub mod pspin;
 pub mod sk;
 
