@@ -136,7 +136,10 @@ pub fn binary_volume(alpha: f64, kappa: f64) -> Result<BinaryGardnerPoint, Theor
     }
     let conjugate = |q: f64, w: f64| {
         let averages = constraint_averages(kappa, q, w);
-        (alpha * constraint_force(kappa, &averages, w) / (w * w), averages)
+        (
+            alpha * constraint_force(kappa, &averages, w) / (w * w),
+            averages,
+        )
     };
     // Overlap equation q = <tanh^2>, written 1 - q = <sech^2>, in v = ln(1 - q).
     let equation = |v: f64| {
@@ -211,7 +214,10 @@ mod tests {
         let (alpha, kappa) = (1e-4, 0.5);
         let point = binary_volume(alpha, kappa).unwrap();
         let first = LN_2 + alpha * super::super::gaussian::ln_h(kappa);
-        assert!((point.entropy - first).abs() < 10.0 * alpha * alpha, "{point:?}");
+        assert!(
+            (point.entropy - first).abs() < 10.0 * alpha * alpha,
+            "{point:?}"
+        );
     }
 
     #[test]

@@ -75,8 +75,8 @@ impl Channel {
         let gain = self.one_minus_floor();
         let rule = GaussianRule::graded(0.0, 1.0 / (b * c).max(1e-300));
         let mean = rule.expect(|s| self.pdf_over_psi(b, c * s));
-        let r_hat = 2.0 * self.alpha * (1.0 - 2.0 * self.noise) * normal_pdf(0.0) * gain * mean
-            / w.sqrt();
+        let r_hat =
+            2.0 * self.alpha * (1.0 - 2.0 * self.noise) * normal_pdf(0.0) * gain * mean / w.sqrt();
         let spread = (q - r * r).max(0.0).sqrt();
         let width = (1.0 / b).min(if r > 0.0 { spread / r } else { 1.0 });
         let rule = GaussianRule::graded(0.0, width.max(1e-300));

@@ -25,8 +25,9 @@
 //! temperature; $T = 0$, the version space, at $\eta = 0$). There $R = q$ and
 //! $\hat R = \hat q$, and one equation remains, solved by Brent's method in
 //! $\ln(1-q)$. Its free entropy is computed with the normalised likelihood
-//! $\eta + (1-2\eta)\Theta(y\lambda)$, which differs from the Gibbs one at the
-//! same temperature by $\alpha\ln(1-\eta)$.
+//! $\eta + (1-2\eta)\Theta(y\lambda) = (1-\eta)e^{-\beta\Theta(-y\lambda)}$, so the
+//! Gibbs free entropy at the same temperature (unnormalised Boltzmann
+//! factor) is larger by $-\alpha\ln(1-\eta)$.
 //!
 //! **Generalisation error** (disagreement with the teacher's noiseless label
 //! on a new input): $\varepsilon = \arccos(R)/\pi$ for a Gibbs student;
@@ -163,7 +164,13 @@ fn error_of(learning: Learning, r: f64, q: f64) -> f64 {
     cosine.clamp(-1.0, 1.0).acos() / PI
 }
 
-fn state(branch: Branch, learning: Learning, r: f64, q: f64, free_entropy: f64) -> TeacherStudentState {
+fn state(
+    branch: Branch,
+    learning: Learning,
+    r: f64,
+    q: f64,
+    free_entropy: f64,
+) -> TeacherStudentState {
     TeacherStudentState {
         branch,
         generalization_error: error_of(learning, r, q),
@@ -186,7 +193,12 @@ fn nishimori_drift(weights: Weights, channel: &Channel, v: f64) -> f64 {
 }
 
 /// The state on the Nishimori line at $v = \ln(1-q)$.
-fn nishimori_state(weights: Weights, learning: Learning, channel: &Channel, v: f64) -> TeacherStudentState {
+fn nishimori_state(
+    weights: Weights,
+    learning: Learning,
+    channel: &Channel,
+    v: f64,
+) -> TeacherStudentState {
     let (w, q) = (v.exp(), -v.exp_m1());
     let q_hat = channel.nishimori_conjugate(q, w);
     let g_s = entropic(weights, q, q, w, q_hat, q_hat);
@@ -194,7 +206,13 @@ fn nishimori_state(weights: Weights, learning: Learning, channel: &Channel, v: f
         Weights::Spherical => Branch::Continuous,
         Weights::Binary => Branch::PoorGeneralization,
     };
-    state(branch, learning, q, q, g_s + channel.alpha * channel.nishimori_energetic(q, w))
+    state(
+        branch,
+        learning,
+        q,
+        q,
+        g_s + channel.alpha * channel.nishimori_energetic(q, w),
+    )
 }
 
 /// The binary Nishimori drift on a grid of 100 values $q = k/100$,
@@ -243,7 +261,11 @@ fn binary_poor_root(channel: &Channel) -> Option<f64> {
 
 /// All saddle points on the Nishimori line (Bayes learning, or Gibbs at
 /// $T = 0$ on noiseless data).
-pub(super) fn nishimori(weights: Weights, learning: Learning, channel: &Channel) -> Result<Vec<TeacherStudentState>, TheoryError> {
+pub(super) fn nishimori(
+    weights: Weights,
+    learning: Learning,
+    channel: &Channel,
+) -> Result<Vec<TeacherStudentState>, TheoryError> {
     match weights {
         Weights::Spherical => {
             let v = brent(
@@ -252,12 +274,21 @@ pub(super) fn nishimori(weights: Weights, learning: Learning, channel: &Channel)
                 0.0,
                 1e-14,
             )
-            .ok_or_else(|| no_solution(format!("alpha = {}: 1 - q below {SMALLEST_GAP:e}", channel.alpha)))?;
+            .ok_or_else(|| {
+                no_solution(format!(
+                    "alpha = {}: 1 - q below {SMALLEST_GAP:e}",
+                    channel.alpha
+                ))
+            })?;
             Ok(vec![nishimori_state(weights, learning, channel, v)])
         }
         Weights::Binary => {
             let eta = channel.noise;
-            let entropy = if eta == 0.0 { 0.0 } else { eta * eta.ln() + (1.0 - eta) * (-eta).ln_1p() };
+            let entropy = if eta == 0.0 {
+                0.0
+            } else {
+                eta * eta.ln() + (1.0 - eta) * (-eta).ln_1p()
+            };
             let mut states = vec![state(
                 Branch::PerfectGeneralization,
                 learning,
@@ -275,7 +306,11 @@ pub(super) fn nishimori(weights: Weights, learning: Learning, channel: &Channel)
 
 /// Damped iteration of the two equations off the Nishimori line. `None`
 /// when it runs to $q \to 1$ (no solution with $q < 1$).
-pub(super) fn iterate(weights: Weights, learning: Learning, channel: &Channel) -> Result<Option<TeacherStudentState>, TheoryError> {
+pub(super) fn iterate(
+    weights: Weights,
+    learning: Learning,
+    channel: &Channel,
+) -> Result<Option<TeacherStudentState>, TheoryError> {
     const DAMPING: f64 = 0.5;
     const ITERATIONS: usize = 20_000;
     let (mut r, mut q, mut w) = (0.01, 0.01, 0.99);
@@ -297,7 +332,13 @@ pub(super) fn iterate(weights: Weights, learning: Learning, channel: &Channel) -
                 Weights::Spherical => Branch::Continuous,
                 Weights::Binary => Branch::PoorGeneralization,
             };
-            return Ok(Some(state(branch, learning, r, q, g_s + channel.alpha * channel.energetic(r, q, w))));
+            return Ok(Some(state(
+                branch,
+                learning,
+                r,
+                q,
+                g_s + channel.alpha * channel.energetic(r, q, w),
+            )));
         }
     }
     Err(TheoryError::NotConverged {
@@ -312,7 +353,11 @@ pub(super) fn iterate(weights: Weights, learning: Learning, channel: &Channel) -
 /// The Nishimori temperature $1/\ln\frac{1-\eta}\eta$ (0 at $\eta = 0$).
 pub fn nishimori_temperature(label_noise: f64) -> Result<f64, TheoryError> {
     let eta = check_label_noise(label_noise)?;
-    Ok(if eta == 0.0 { 0.0 } else { 1.0 / ((1.0 - eta) / eta).ln() })
+    Ok(if eta == 0.0 {
+        0.0
+    } else {
+        1.0 / ((1.0 - eta) / eta).ln()
+    })
 }
 
 /// The replica-symmetric teacher–student perceptron at load $\alpha$ (see the
@@ -345,18 +390,40 @@ pub fn teacher_student(
         Learning::Bayes => nishimori_temperature(eta)?,
         Learning::Gibbs => temperature,
     };
-    let ln_floor = if temperature == 0.0 { f64::NEG_INFINITY } else { -1.0 / temperature };
-    let channel = Channel { alpha, noise: eta, ln_floor };
+    let ln_floor = if temperature == 0.0 {
+        f64::NEG_INFINITY
+    } else {
+        -1.0 / temperature
+    };
+    let channel = Channel {
+        alpha,
+        noise: eta,
+        ln_floor,
+    };
     let mut states = if alpha == 0.0 {
-        let free_entropy = if weights == Weights::Binary { LN_2 } else { 0.0 };
-        let branch = if weights == Weights::Binary { Branch::PoorGeneralization } else { Branch::Continuous };
+        let free_entropy = if weights == Weights::Binary {
+            LN_2
+        } else {
+            0.0
+        };
+        let branch = if weights == Weights::Binary {
+            Branch::PoorGeneralization
+        } else {
+            Branch::Continuous
+        };
         vec![state(branch, learning, 0.0, 0.0, free_entropy)]
     } else if learning == Learning::Bayes || (temperature == 0.0 && eta == 0.0) {
         nishimori(weights, learning, &channel)?
     } else {
         let mut states = Vec::new();
         if weights == Weights::Binary && !(temperature == 0.0 && eta > 0.0) {
-            states.push(state(Branch::PerfectGeneralization, learning, 1.0, 1.0, -alpha * eta / temperature));
+            states.push(state(
+                Branch::PerfectGeneralization,
+                learning,
+                1.0,
+                1.0,
+                -alpha * eta / temperature,
+            ));
         }
         if let Some(poor) = iterate(weights, learning, &channel)? {
             states.push(poor);
@@ -411,20 +478,29 @@ pub fn teacher_student_curve(
 /// Brent's method on the poor branch's free entropy; both to $10^{-9}$.
 /// About a second.
 pub fn binary_transition() -> Result<BinaryTransition, TheoryError> {
-    let channel_at = |alpha: f64| Channel { alpha, noise: 0.0, ln_floor: f64::NEG_INFINITY };
+    let channel_at = |alpha: f64| Channel {
+        alpha,
+        noise: 0.0,
+        ln_floor: f64::NEG_INFINITY,
+    };
     let dip = |alpha: f64| {
         let channel = channel_at(alpha);
         binary_dip(&channel, &binary_scan(&channel)).0.1
     };
-    let alpha_spinodal = brent(dip, 1.3, 1.7, 1e-10)
-        .ok_or_else(|| no_solution("the binary drift minimum does not change sign on [1.3, 1.7]".into()))?;
+    let alpha_spinodal = brent(dip, 1.3, 1.7, 1e-10).ok_or_else(|| {
+        no_solution("the binary drift minimum does not change sign on [1.3, 1.7]".into())
+    })?;
     let entropy = |alpha: f64| {
         let channel = channel_at(alpha);
         binary_poor_root(&channel).map_or(f64::NAN, |v| {
             nishimori_state(Weights::Binary, Learning::Gibbs, &channel, v).free_entropy
         })
     };
-    let alpha_transition = brent(entropy, 1.0, alpha_spinodal - 1e-6, 1e-10)
-        .ok_or_else(|| no_solution("the poor branch's free entropy does not cross 0 below the spinodal".into()))?;
-    Ok(BinaryTransition { alpha_transition, alpha_spinodal })
+    let alpha_transition = brent(entropy, 1.0, alpha_spinodal - 1e-6, 1e-10).ok_or_else(|| {
+        no_solution("the poor branch's free entropy does not cross 0 below the spinodal".into())
+    })?;
+    Ok(BinaryTransition {
+        alpha_transition,
+        alpha_spinodal,
+    })
 }

@@ -22,7 +22,10 @@ fn version_space_asymptotics() {
     for (learning, published) in [(Learning::Gibbs, 0.625), (Learning::Bayes, 0.442)] {
         let at = |alpha: f64| alpha * spherical(learning, alpha).generalization_error;
         let extrapolated = 2.0 * at(200.0) - at(100.0);
-        assert!((extrapolated - published).abs() <= 5e-4, "{learning:?}: {extrapolated}");
+        assert!(
+            (extrapolated - published).abs() <= 5e-4,
+            "{learning:?}: {extrapolated}"
+        );
         // Gibbs / Bayes = sqrt 2 asymptotically (arccos(q) vs arccos(sqrt q)).
         if learning == Learning::Gibbs {
             let bayes = 2.0 * 200.0 * spherical(Learning::Bayes, 200.0).generalization_error
@@ -40,10 +43,16 @@ fn small_load_limits() {
     let alpha = 1e-4;
     let gibbs = spherical(Learning::Gibbs, alpha);
     let deviation = 0.5 - gibbs.generalization_error;
-    assert!((deviation / (2.0 * alpha / (PI * PI)) - 1.0).abs() < 1e-3, "{gibbs:?}");
+    assert!(
+        (deviation / (2.0 * alpha / (PI * PI)) - 1.0).abs() < 1e-3,
+        "{gibbs:?}"
+    );
     let bayes = spherical(Learning::Bayes, alpha);
     let deviation = 0.5 - bayes.generalization_error;
-    assert!((deviation / ((2.0 * alpha / PI).sqrt() / PI) - 1.0).abs() < 1e-3, "{bayes:?}");
+    assert!(
+        (deviation / ((2.0 * alpha / PI).sqrt() / PI) - 1.0).abs() < 1e-3,
+        "{bayes:?}"
+    );
     // Exactly 1/2 at alpha = 0, where nothing has been learnt.
     for weights in [Weights::Spherical, Weights::Binary] {
         let point = teacher_student(weights, Learning::Gibbs, 0.0, 0.3, 0.1).unwrap();
@@ -68,10 +77,15 @@ fn finite_temperature_solver_reduces_to_the_version_space() {
             noise: 0.0,
             ln_floor: f64::NEG_INFINITY,
         };
-        let general = iterate(weights, Learning::Gibbs, &channel).unwrap().unwrap();
+        let general = iterate(weights, Learning::Gibbs, &channel)
+            .unwrap()
+            .unwrap();
         let line = teacher_student(weights, Learning::Gibbs, alpha, 0.0, 0.0).unwrap();
         assert!((general.teacher_overlap - general.student_overlap).abs() < 1e-10);
-        assert!((general.teacher_overlap - line.teacher_overlap).abs() < 1e-10, "{weights:?}");
+        assert!(
+            (general.teacher_overlap - line.teacher_overlap).abs() < 1e-10,
+            "{weights:?}"
+        );
         assert!((general.free_entropy - line.free_entropy).abs() < 1e-10);
     }
     // A small temperature only matters where Phi(b t) < e^{-1/T}: the
@@ -81,8 +95,8 @@ fn finite_temperature_solver_reduces_to_the_version_space() {
     // iteration's tolerance, 1e-13 per step, is left.
     let zero = spherical(Learning::Gibbs, 3.0);
     let difference = |temperature: f64| {
-        let point = teacher_student(Weights::Spherical, Learning::Gibbs, 3.0, temperature, 0.0)
-            .unwrap();
+        let point =
+            teacher_student(Weights::Spherical, Learning::Gibbs, 3.0, temperature, 0.0).unwrap();
         (point.teacher_overlap - zero.teacher_overlap).abs()
     };
     for temperature in [0.4, 0.2, 0.1, 0.05] {
@@ -106,10 +120,15 @@ fn gibbs_at_the_nishimori_temperature_is_bayes() {
             noise: eta,
             ln_floor: -1.0 / temperature,
         };
-        let gibbs = iterate(weights, Learning::Bayes, &channel).unwrap().unwrap();
+        let gibbs = iterate(weights, Learning::Bayes, &channel)
+            .unwrap()
+            .unwrap();
         let bayes = nishimori(weights, Learning::Bayes, &channel).unwrap();
         let bayes = bayes.last().unwrap();
-        assert!((gibbs.teacher_overlap - gibbs.student_overlap).abs() < 1e-10, "{gibbs:?}");
+        assert!(
+            (gibbs.teacher_overlap - gibbs.student_overlap).abs() < 1e-10,
+            "{gibbs:?}"
+        );
         assert!((gibbs.student_overlap - bayes.student_overlap).abs() < 1e-10);
         let shift = -alpha * (-eta).ln_1p();
         assert!((gibbs.free_entropy - (bayes.free_entropy + shift)).abs() < 1e-10);
@@ -124,14 +143,24 @@ fn binary_version_space_transition() {
     // not reproduce: it gives 1.24468, see the report). Three digits each,
     // +- 0.0005.
     let transition = binary_transition().unwrap();
-    assert!((transition.alpha_transition - 1.245).abs() <= 5e-4, "{transition:?}");
-    assert!((transition.alpha_spinodal - 1.493).abs() <= 5e-4, "{transition:?}");
+    assert!(
+        (transition.alpha_transition - 1.245).abs() <= 5e-4,
+        "{transition:?}"
+    );
+    assert!(
+        (transition.alpha_spinodal - 1.493).abs() <= 5e-4,
+        "{transition:?}"
+    );
     // Equilibrium and metastable branches on either side.
-    let at = |alpha: f64| teacher_student(Weights::Binary, Learning::Gibbs, alpha, 0.0, 0.0).unwrap();
+    let at =
+        |alpha: f64| teacher_student(Weights::Binary, Learning::Gibbs, alpha, 0.0, 0.0).unwrap();
     let below = at(transition.alpha_transition - 1e-3);
     assert_eq!(below.branch, Branch::PoorGeneralization);
     assert!(below.free_entropy > 0.0);
-    assert_eq!(below.metastable.unwrap().branch, Branch::PerfectGeneralization);
+    assert_eq!(
+        below.metastable.unwrap().branch,
+        Branch::PerfectGeneralization
+    );
     let between = at(transition.alpha_transition + 1e-3);
     assert_eq!(between.branch, Branch::PerfectGeneralization);
     assert_eq!(between.generalization_error, 0.0);
@@ -172,12 +201,19 @@ fn free_entropy_is_the_integral_of_its_load_derivative() {
         let integral = start + integrated_energetic(weights, alpha, 64);
         let free_entropy = if weights == Weights::Binary {
             point.metastable.map_or(point.free_entropy, |m| {
-                if m.branch == Branch::PoorGeneralization { m.free_entropy } else { point.free_entropy }
+                if m.branch == Branch::PoorGeneralization {
+                    m.free_entropy
+                } else {
+                    point.free_entropy
+                }
             })
         } else {
             point.free_entropy
         };
-        assert!((integral - free_entropy).abs() < 1e-6, "{weights:?}: {integral} {free_entropy}");
+        assert!(
+            (integral - free_entropy).abs() < 1e-6,
+            "{weights:?}: {integral} {free_entropy}"
+        );
     }
 }
 
@@ -202,7 +238,13 @@ fn parameter(result: Result<impl std::fmt::Debug, TheoryError>) -> &'static str 
 #[test]
 fn bad_parameters_are_named() {
     let ts = |alpha, temperature, noise| {
-        teacher_student(Weights::Spherical, Learning::Gibbs, alpha, temperature, noise)
+        teacher_student(
+            Weights::Spherical,
+            Learning::Gibbs,
+            alpha,
+            temperature,
+            noise,
+        )
     };
     for alpha in [-1.0, f64::NAN, f64::INFINITY] {
         assert_eq!(parameter(spherical_volume(alpha, 0.0)), "alpha");
