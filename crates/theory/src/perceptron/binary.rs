@@ -111,8 +111,7 @@ fn prior_averages(q_hat: f64) -> (f64, f64) {
 /// at and above $\alpha = \frac2\pi\alpha_c(\kappa)$, where the
 /// replica-symmetric overlap reaches 1. Between the Krauth–Mézard capacity
 /// ([`binary_capacity`]) and that load the point exists but its entropy is
-/// negative. $q$ to about $10^{-13}$, $s$ to about $10^{-12}$; a few
-/// milliseconds per call.
+/// negative. $1-q$ located to $10^{-14}$ relative; about 3 ms per call.
 pub fn binary_volume(alpha: f64, kappa: f64) -> Result<BinaryGardnerPoint, TheoryError> {
     let alpha = check_alpha(alpha)?;
     let alpha_rs = 2.0 / PI * spherical_capacity(kappa)?;
@@ -182,9 +181,9 @@ pub fn binary_volume_curve(
 /// where $q \to 1$ (Gardner & Derrida 1988: $4/\pi$ at $\kappa = 0$), which
 /// is known to be wrong.
 ///
-/// Brent's method on $s(\alpha)$, $\alpha$ to $10^{-10}$; about 0.1 s.
-/// `NoSolution` if the entropy does not change sign below the
-/// replica-symmetric value (it does for every $\kappa$ tried, $-2 \le \kappa \le 3$).
+/// Brent's method on $s(\alpha)$, $\alpha$ to $10^{-10}$: $0.833\\,079$ at
+/// $\kappa = 0$; about 25 ms. `NoSolution` if the entropy does not change
+/// sign below the replica-symmetric value.
 pub fn binary_capacity(kappa: f64) -> Result<BinaryCapacity, TheoryError> {
     let alpha_rs = 2.0 / PI * spherical_capacity(kappa)?;
     let entropy = |alpha: f64| binary_volume(alpha, kappa).map_or(f64::NAN, |p| p.entropy);

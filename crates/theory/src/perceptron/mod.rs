@@ -17,7 +17,7 @@
 //! * [`spherical_volume`], [`spherical_volume_curve`]: the overlap $q$ and
 //!   log-volume of the solution space below $\alpha_c$ (milliseconds).
 //! * [`binary_volume`], [`binary_capacity`]: the Gardner–Derrida entropy of
-//!   binary solutions and the Krauth–Mézard capacity 0.833 (a tenth of a second).
+//!   binary solutions and the Krauth–Mézard capacity 0.833 (25 ms).
 //! * [`teacher_student()`], [`teacher_student_curve`]: generalisation error,
 //!   overlaps and free entropy of a Gibbs or Bayes-optimal student
 //!   (milliseconds on the Nishimori line, tens of milliseconds off it).

@@ -371,9 +371,9 @@ pub fn nishimori_temperature(label_noise: f64) -> Result<f64, TheoryError> {
 ///   Nishimori temperature of `label_noise`, which the result reports.
 /// * `label_noise`: $\eta \in [0, 1/2)$.
 ///
-/// On the Nishimori line (Bayes, or Gibbs at $T = \eta = 0$): about 1 ms
-/// spherical, 50 ms binary (the branch scan). Off it: tens to hundreds of
-/// milliseconds (damped iteration to $10^{-13}$). Spherical version-space
+/// Measured per call: on the Nishimori line (Bayes, or Gibbs at
+/// $T = \eta = 0$) 1–2 ms spherical, 6–13 ms binary (the branch scan); off
+/// it 15–30 ms (damped iteration to $10^{-13}$). Spherical version-space
 /// asymptotics: $\varepsilon \approx 0.625/\alpha$ (Gibbs), $0.442/\alpha$
 /// (Bayes) (Engel & Van den Broeck ch. 2; Opper & Haussler 1991).
 pub fn teacher_student(
@@ -476,7 +476,7 @@ pub fn teacher_student_curve(
 ///
 /// Spinodal: Brent's method on the minimum of the drift over $q$; transition:
 /// Brent's method on the poor branch's free entropy; both to $10^{-9}$.
-/// About a second.
+/// About 0.1 s.
 pub fn binary_transition() -> Result<BinaryTransition, TheoryError> {
     let channel_at = |alpha: f64| Channel {
         alpha,
