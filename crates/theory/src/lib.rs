@@ -33,6 +33,17 @@
 //! (n, N, P), rho, (ensemble, lambda)
 //!        ──hopfield::dense::*─────────────────> dense-memory capacities (polynomial,
 //!                                               exponential, log-sum-exp)
+//!
+//! Perceptron (Gardner volume, teacher–student learning), load alpha = P/N:
+//!  kappa ──perceptron::spherical_capacity──> alpha_c(kappa)
+//! (alpha, kappa) ──perceptron::spherical_volume──> GardnerPoint (q, entropy)
+//!                ──perceptron::binary_volume────> BinaryGardnerPoint (q, q_hat, entropy)
+//!  kappa ──perceptron::binary_capacity────> BinaryCapacity (Krauth–Mézard, RS q -> 1)
+//! (Weights, Learning, alpha, T, label_noise)
+//!        ──perceptron::teacher_student────> TeacherStudentPoint (eps_g, R, q, free
+//!                                           entropy, branch, metastable branch)
+//!        ──perceptron::binary_transition──> BinaryTransition (alpha_transition,
+//!                                           alpha_spinodal)
 //! ```
 //!
 //! All result types derive `Serialize` (the command line prints them as JSON)
@@ -60,6 +71,7 @@ pub mod hopfield;
 pub mod mean_field;
 pub(crate) mod numerics;
 pub(crate) mod parisi;
+pub mod perceptron;
 pub mod pspin;
 pub mod sk;
 
