@@ -60,7 +60,9 @@ pub mod hopfield;
 pub mod mean_field;
 pub(crate) mod numerics;
 pub(crate) mod parisi;
+pub mod perceptron;
 pub mod pspin;
 pub mod sk;
+pub mod spiked_wigner;
 
 pub use error::TheoryError;
