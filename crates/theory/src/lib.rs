@@ -44,6 +44,21 @@
 //!                                           entropy, branch, metastable branch)
 //!        ──perceptron::binary_transition──> BinaryTransition (alpha_transition,
 //!                                           alpha_spinodal)
+//! Inference and learning (Bayes-optimal AMP beside its state evolution):
+//! (n, alpha, prior, inputs, eta, seed)
+//!        ──perceptron::amp::draw_perceptron──> PerceptronSample (X, y, w*)
+//! (X, y, prior, eta, IterationOptions, w*?)
+//!        ──perceptron::amp::perceptron_amp──> PerceptronAmpRun (w_hat, m_t, q_t beside SE m_t,
+//!                                               generalisation error)
+//! (prior, alpha, eta, m0)
+//!        ──perceptron::amp::perceptron_state_evolution_fixed_point──> PerceptronPoint
+//!                                               (m, m_hat, arccos(sqrt m)/pi)
+//! (n, lambda, prior, seed)
+//!        ──spiked_wigner::draw_spiked_wigner──> SpikedWignerSample (Y, x)
+//! (Y, lambda, prior, WignerStart, IterationOptions, x?)
+//!        ──spiked_wigner::spiked_wigner_amp──> SpikedWignerAmpRun (x_hat, m_t beside SE m_t)
+//! (lambda, prior)
+//!        ──spiked_wigner::spiked_wigner_state_evolution──> SpikedWignerPoint (overlap, mmse)
 //! ```
 //!
 //! All result types derive `Serialize` (the command line prints them as JSON)
@@ -74,5 +89,6 @@ pub(crate) mod parisi;
 pub mod perceptron;
 pub mod pspin;
 pub mod sk;
+pub mod spiked_wigner;
 
 pub use error::TheoryError;

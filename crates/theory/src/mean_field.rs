@@ -45,7 +45,7 @@ impl Default for IterationOptions {
 }
 
 impl IterationOptions {
-    fn check(&self) -> Result<(), ParameterError> {
+    pub(crate) fn check(&self) -> Result<(), ParameterError> {
         if !(self.damping > 0.0 && self.damping <= 1.0) {
             return Err(ParameterError::new(
                 "damping",

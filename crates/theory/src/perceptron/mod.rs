@@ -1,5 +1,7 @@
 //! The perceptron: replica theory of storage (Gardner) and of learning a
-//! rule from examples (teacher–student).
+//! rule from examples (teacher–student), and Bayes-optimal approximate
+//! message passing with its state evolution ([`amp`]), which predicts the
+//! overlap with the teacher and the generalisation error on finite samples.
 //!
 //! # Conventions
 //!
@@ -23,11 +25,16 @@
 //!   (milliseconds on the Nishimori line, tens of milliseconds off it).
 //! * [`binary_transition`]: where a binary student learning a binary
 //!   teacher jumps to perfect generalisation (1.2447) and the spinodal (1.4926).
+//! * [`amp::perceptron_amp`] on a drawn sample ([`amp::draw_perceptron`]),
+//!   beside [`amp::perceptron_state_evolution`]: the algorithm and its
+//!   prediction, iteration by iteration.
 
+pub mod amp;
 pub mod binary;
 mod channel;
 pub mod gardner;
 mod gaussian;
+mod sign_channel;
 pub mod teacher_student;
 
 #[cfg(test)]

@@ -265,3 +265,38 @@ fn bad_parameters_are_named() {
         assert_eq!(parameter(ts(1.0, temperature, 0.0)), "temperature");
     }
 }
+
+/// The replica theory on the Nishimori line and the state evolution of
+/// Bayes-optimal AMP are the same fixed-point equations written twice, by
+/// different integrals (the replica solver's $\hat q$ and the channel's
+/// Fisher information): they must agree wherever AMP reaches the
+/// equilibrium branch — everywhere for spherical weights, and below the
+/// first-order transition for binary ones.
+#[test]
+fn bayes_replica_theory_is_the_amp_fixed_point() {
+    use super::amp::{WeightPrior, perceptron_state_evolution_fixed_point};
+    let cases = [
+        (Weights::Spherical, WeightPrior::Gaussian, 0.5, 0.0),
+        (Weights::Spherical, WeightPrior::Gaussian, 2.0, 0.0),
+        (Weights::Spherical, WeightPrior::Gaussian, 5.0, 0.1),
+        (Weights::Binary, WeightPrior::Binary, 0.5, 0.0),
+        (Weights::Binary, WeightPrior::Binary, 1.0, 0.0),
+        (Weights::Binary, WeightPrior::Binary, 1.0, 0.2),
+    ];
+    for (weights, prior, alpha, eta) in cases {
+        let replica = teacher_student(weights, Learning::Bayes, alpha, 1.0, eta).unwrap();
+        let amp = perceptron_state_evolution_fixed_point(prior, alpha, eta, 0.0).unwrap();
+        assert!(
+            (replica.teacher_overlap - amp.overlap).abs() < 1e-7,
+            "{weights:?} alpha {alpha} eta {eta}: R = {} vs m = {}",
+            replica.teacher_overlap,
+            amp.overlap
+        );
+        assert!(
+            (replica.generalization_error - amp.generalization_error).abs() < 1e-7,
+            "{weights:?} alpha {alpha} eta {eta}: {} vs {}",
+            replica.generalization_error,
+            amp.generalization_error
+        );
+    }
+}
