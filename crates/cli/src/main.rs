@@ -59,7 +59,7 @@ enum Command {
     /// List the models, their parameters and what they mean.
     #[command(after_help = "Examples:\n  quench models\n  quench models --json")]
     Models(JsonFlag),
-    /// Theory: replica solutions of SK, the AT line, p-spin thresholds, sparse-graph transitions.
+    /// Theory: replica solutions of SK, the AT line, p-spin thresholds, sparse-graph transitions, perceptrons, the spiked Wigner model.
     Theory(theory::TheoryArgs),
     /// Measure the throughput of the Monte Carlo kernels on standard workloads.
     Bench(bench::BenchArgs),

@@ -1,4 +1,5 @@
-//! `quench theory`: replica, cavity and p-spin results from the command line.
+//! `quench theory`: replica, cavity, p-spin, perceptron and spiked-Wigner
+//! results from the command line.
 //!
 //! The flags are parsed here; the computing is [`quench_run::theory`], which
 //! the Python package calls too.
@@ -34,6 +35,105 @@ pub enum TheoryCommand {
         after_help = "Examples:\n  quench theory sparse --degree 3 --couplings pm1 --json\n  quench theory sparse --graph erdos-renyi --degree 2.5 --couplings gaussian"
     )]
     Sparse(SparseArgs),
+    /// Perceptron storage (Gardner): the capacity alpha_c(kappa) of spherical or binary weights, and the solution space at a load.
+    #[command(
+        after_help = "Examples:\n  quench theory perceptron --weights spherical --kappa 0 --json\n  quench theory perceptron --weights binary --kappa 0 --alpha 0.5"
+    )]
+    Perceptron(PerceptronArgs),
+    /// Teacher-student perceptron: generalisation error of a Gibbs or Bayes-optimal student, the binary first-order transition.
+    #[command(
+        after_help = "Examples:\n  quench theory teacher-student --weights binary --learning bayes --alpha 1.4 --json\n  quench theory teacher-student --weights spherical --learning gibbs --alpha 3 --temperature 0.2 --label-noise 0.1"
+    )]
+    TeacherStudent(TeacherStudentArgs),
+    /// Spiked Wigner matrix: the Bayes-optimal overlap and MMSE of a rank-one spike (transition at snr = 1).
+    #[command(
+        after_help = "Example:\n  quench theory spiked-wigner --snr 2 --prior rademacher --json"
+    )]
+    SpikedWigner(SpikedWignerArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Weights {
+    /// On the sphere |w|^2 = N.
+    Spherical,
+    /// w_i = +1 or -1.
+    Binary,
+}
+
+impl Weights {
+    fn choice(self) -> theory::PerceptronWeights {
+        match self {
+            Weights::Spherical => theory::PerceptronWeights::Spherical,
+            Weights::Binary => theory::PerceptronWeights::Binary,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Learning {
+    /// Drawn from the posterior at --temperature, weighted by the training errors.
+    Gibbs,
+    /// Bayes-optimal (the Nishimori temperature of --label-noise; --temperature is not used).
+    Bayes,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SignalPrior {
+    /// x_i = +1 or -1.
+    Rademacher,
+    /// x_i standard Gaussian.
+    Gaussian,
+}
+
+#[derive(Args)]
+pub struct PerceptronArgs {
+    /// Spherical or binary weights.
+    #[arg(long, value_enum)]
+    weights: Weights,
+    /// Margin kappa (stability threshold), kappa >= -10.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    kappa: f64,
+    /// Also the overlap and entropy of the solution space at this load alpha = P/N.
+    #[arg(long, allow_negative_numbers = true)]
+    alpha: Option<f64>,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct TeacherStudentArgs {
+    /// Weights of teacher and student.
+    #[arg(long, value_enum)]
+    weights: Weights,
+    /// How the student is chosen.
+    #[arg(long, value_enum, default_value = "bayes")]
+    learning: Learning,
+    /// Load alpha = P/N (examples per weight), alpha >= 0.
+    #[arg(long, allow_negative_numbers = true)]
+    alpha: f64,
+    /// Temperature of the Gibbs student, T >= 0.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Probability that a teacher label is flipped, in [0, 1/2).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    label_noise: f64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct SpikedWignerArgs {
+    /// Signal-to-noise ratio lambda >= 0 of Y = sqrt(lambda)/N x x^T + W.
+    #[arg(long, allow_negative_numbers = true)]
+    snr: f64,
+    /// Prior of the spike.
+    #[arg(long, value_enum, default_value = "rademacher")]
+    prior: SignalPrior,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -234,6 +334,37 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                 couplings: args.couplings.parse().map_err(RunError::Input)?,
             };
             (theory::sparse(&parameters, naming)?, args.json)
+        }
+        TheoryCommand::Perceptron(args) => {
+            let parameters = theory::PerceptronParameters {
+                weights: args.weights.choice(),
+                kappa: args.kappa,
+                alpha: args.alpha,
+            };
+            (theory::perceptron(&parameters, naming)?, args.json)
+        }
+        TheoryCommand::TeacherStudent(args) => {
+            let parameters = theory::TeacherStudentParameters {
+                weights: args.weights.choice(),
+                learning: match args.learning {
+                    Learning::Gibbs => theory::Learning::Gibbs,
+                    Learning::Bayes => theory::Learning::Bayes,
+                },
+                alpha: args.alpha,
+                temperature: args.temperature,
+                label_noise: args.label_noise,
+            };
+            (theory::teacher_student(&parameters, naming)?, args.json)
+        }
+        TheoryCommand::SpikedWigner(args) => {
+            let parameters = theory::SpikedWignerParameters {
+                snr: args.snr,
+                prior: match args.prior {
+                    SignalPrior::Rademacher => theory::SignalPrior::Rademacher,
+                    SignalPrior::Gaussian => theory::SignalPrior::Gaussian,
+                },
+            };
+            (theory::spiked_wigner(&parameters, naming)?, args.json)
         }
     };
     emit(result, json, out)

@@ -291,7 +291,7 @@ impl LocalMoves for BinaryPerceptron {
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             let address = match &self.columns {
-                Columns::Integer(c) => c[site * p..].as_ptr() as *const i8,
+                Columns::Integer(c) => c[site * p..].as_ptr(),
                 Columns::Real(c) => c[site * p..].as_ptr() as *const i8,
             };
             // SAFETY: a prefetch of a valid address has no effect on memory.

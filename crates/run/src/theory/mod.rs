@@ -7,12 +7,15 @@
 //! SkParameters ──sk──> TheoryResult { document, summary }
 //! AtLineParameters ──sk_at_line──> ...    PspinParameters ──pspin──> ...
 //! HopfieldParameters ──hopfield──> ...    SparseParameters ──sparse──> ...
+//! PerceptronParameters ──perceptron──> ... TeacherStudentParameters ──teacher_student──> ...
+//! SpikedWignerParameters ──spiked_wigner──> ...
 //! ```
 //!
 //! The command line parses its flags into these parameters and prints the
 //! result (adding `quench_version` to the document); the Python package
 //! calls the same functions. The choices ([`Breaking`], [`Accuracy`],
-//! [`Graph`], [`SparseCouplings`]) parse from the lowercase names the
+//! [`Graph`], [`SparseCouplings`], [`PerceptronWeights`], [`Learning`],
+//! [`SignalPrior`]) parse from the lowercase names the
 //! command line uses (`"1rsb"`, `"erdos-renyi"`, `"pm1"`, ...).
 //!
 //! Errors follow the command line's exit statuses: a parameter outside its
@@ -89,7 +92,7 @@ impl TheoryResult {
 }
 
 /// An unknown name for a choice: the message lists the allowed names.
-fn unknown(what: &str, given: &str, allowed: &[&str]) -> String {
+pub(crate) fn unknown(what: &str, given: &str, allowed: &[&str]) -> String {
     format!(
         "{what} {given:?} is not known; allowed: {}",
         allowed
@@ -133,6 +136,13 @@ macro_rules! choice {
         }
     };
 }
+
+mod learning;
+
+pub use learning::{
+    Learning, PerceptronParameters, PerceptronWeights, SignalPrior, SpikedWignerParameters,
+    TeacherStudentParameters, perceptron, spiked_wigner, teacher_student,
+};
 
 /// The level of replica-symmetry breaking of an SK solution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

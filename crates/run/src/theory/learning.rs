@@ -1,0 +1,391 @@
+//! Learning and inference: the perceptron's storage and teacher–student
+//! theories and the spiked Wigner model, for `quench theory perceptron`,
+//! `teacher-student` and `spiked-wigner`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::{Naming, TheoryResult, unknown};
+use crate::error::RunError;
+
+/// Weights of a perceptron.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerceptronWeights {
+    /// On the sphere $|w|^2 = N$ (`"spherical"`).
+    Spherical,
+    /// $w_i = \pm 1$ (`"binary"`).
+    Binary,
+}
+
+choice!(PerceptronWeights, "weights", Spherical => "spherical", Binary => "binary");
+
+/// How a student perceptron is chosen from its training set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Learning {
+    /// Drawn from the posterior at the given temperature, weighted by the
+    /// number of training errors (`"gibbs"`).
+    Gibbs,
+    /// The Bayes-optimal student, on the Nishimori line of the label noise (`"bayes"`).
+    Bayes,
+}
+
+choice!(Learning, "learning", Gibbs => "gibbs", Bayes => "bayes");
+
+/// Prior of the spike of a spiked Wigner matrix (unit variance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalPrior {
+    /// $x_i = \pm 1$ (`"rademacher"`).
+    Rademacher,
+    /// $x_i \sim \mathcal N(0, 1)$ (`"gaussian"`).
+    Gaussian,
+}
+
+choice!(SignalPrior, "prior", Rademacher => "rademacher", Gaussian => "gaussian");
+
+/// `quench theory perceptron`: Gardner's storage capacity and volume.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerceptronParameters {
+    /// Spherical or binary weights.
+    pub weights: PerceptronWeights,
+    /// Margin $\kappa$ (stability threshold), $\kappa \ge -10$.
+    pub kappa: f64,
+    /// Also the overlap and entropy of the solution space at this load $\alpha = P/N$.
+    pub alpha: Option<f64>,
+}
+
+/// `quench theory teacher-student`: generalisation of a student perceptron.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TeacherStudentParameters {
+    /// Weights of teacher and student.
+    pub weights: PerceptronWeights,
+    /// Gibbs or Bayes-optimal student.
+    pub learning: Learning,
+    /// Load $\alpha = P/N$ (examples per weight), $\alpha \ge 0$.
+    pub alpha: f64,
+    /// Temperature of the Gibbs student, $T \ge 0$ (Bayes uses the Nishimori temperature).
+    pub temperature: f64,
+    /// Probability $\eta \in [0, 1/2)$ that a teacher label is flipped.
+    pub label_noise: f64,
+}
+
+/// `quench theory spiked-wigner`: Bayes-optimal estimation of a rank-one spike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpikedWignerParameters {
+    /// Signal-to-noise ratio $\lambda \ge 0$ (the transition is at $\lambda = 1$).
+    pub snr: f64,
+    /// Prior of the spike.
+    pub prior: SignalPrior,
+}
+
+/// The perceptron's storage problem (Gardner 1988; Gardner & Derrida 1988;
+/// Krauth & Mézard 1989), replica symmetric: the capacity at margin
+/// $\kappa$ and, with `alpha`, the typical overlap of two solutions and the
+/// entropy (log-volume per weight) of the solution space.
+pub fn perceptron(
+    parameters: &PerceptronParameters,
+    naming: Naming,
+) -> Result<TheoryResult, RunError> {
+    use quench_theory::perceptron as theory;
+    let failure = |e| naming.failure(e);
+    let kappa = parameters.kappa;
+    let (document, lines) = match parameters.weights {
+        PerceptronWeights::Spherical => {
+            let alpha_c = theory::spherical_capacity(kappa).map_err(failure)?;
+            let volume = parameters
+                .alpha
+                .map(|alpha| theory::spherical_volume(alpha, kappa))
+                .transpose()
+                .map_err(failure)?;
+            let document = serde_json::json!({
+                "weights": "spherical",
+                "kappa": kappa,
+                "alpha_c": alpha_c,
+                "alpha": parameters.alpha,
+                "volume": volume,
+            });
+            let line = format!(
+                "spherical perceptron (Gardner), kappa = {kappa}: alpha_c = {alpha_c:.8} \
+                 = 1 / int_(-kappa)^inf Dt (t + kappa)^2"
+            );
+            let mut lines = vec![line];
+            if let Some(v) = &volume {
+                lines.push(format!(
+                    "  alpha = {}: overlap q = {:.8}, entropy = {:.8} per weight",
+                    v.alpha, v.q, v.entropy
+                ));
+            }
+            (document, lines)
+        }
+        PerceptronWeights::Binary => {
+            let capacity = theory::binary_capacity(kappa).map_err(failure)?;
+            let volume = parameters
+                .alpha
+                .map(|alpha| theory::binary_volume(alpha, kappa))
+                .transpose()
+                .map_err(failure)?;
+            let document = serde_json::json!({
+                "weights": "binary",
+                "kappa": kappa,
+                "alpha_c": capacity.alpha_entropy_zero,
+                "alpha_rs_overlap_one": capacity.alpha_rs_overlap_one,
+                "alpha": parameters.alpha,
+                "volume": volume,
+            });
+            let line = format!(
+                "binary perceptron (Krauth–Mézard), kappa = {kappa}: alpha_c = {:.8} \
+                 (replica-symmetric entropy vanishes); the RS overlap reaches 1 at {:.8}",
+                capacity.alpha_entropy_zero, capacity.alpha_rs_overlap_one
+            );
+            let mut lines = vec![line];
+            if let Some(v) = &volume {
+                lines.push(format!(
+                    "  alpha = {}: overlap q = {:.8}, entropy = {:.8} per weight{}",
+                    v.alpha,
+                    v.q,
+                    v.entropy,
+                    if v.entropy < 0.0 {
+                        " (negative: beyond the capacity, the RS volume is unphysical)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            (document, lines)
+        }
+    };
+    TheoryResult::new(&document, lines)
+}
+
+/// A student perceptron learning a teacher of the same architecture
+/// (replica symmetric; Györgyi 1990, Seung, Sompolinsky & Tishby 1992): the
+/// generalisation error, the overlaps and the free entropy at load
+/// $\alpha$, with the metastable branch of binary weights. For the Bayes
+/// student the state evolution of Bayes-optimal AMP is given beside it: the
+/// overlap an efficient algorithm reaches from an uninformed start, which
+/// for binary weights stays on the poor branch until the spinodal. For
+/// binary weights without label noise the first-order transition and the
+/// spinodal are given too.
+pub fn teacher_student(
+    parameters: &TeacherStudentParameters,
+    naming: Naming,
+) -> Result<TheoryResult, RunError> {
+    use quench_theory::perceptron::{self as theory, amp};
+    let failure = |e| naming.failure(e);
+    let (weights, prior) = match parameters.weights {
+        PerceptronWeights::Spherical => (theory::Weights::Spherical, amp::WeightPrior::Gaussian),
+        PerceptronWeights::Binary => (theory::Weights::Binary, amp::WeightPrior::Binary),
+    };
+    let learning = match parameters.learning {
+        Learning::Gibbs => theory::Learning::Gibbs,
+        Learning::Bayes => theory::Learning::Bayes,
+    };
+    let point = theory::teacher_student(
+        weights,
+        learning,
+        parameters.alpha,
+        parameters.temperature,
+        parameters.label_noise,
+    )
+    .map_err(failure)?;
+    let algorithmic = match parameters.learning {
+        Learning::Bayes => Some(
+            amp::perceptron_state_evolution_fixed_point(
+                prior,
+                parameters.alpha,
+                parameters.label_noise,
+                0.0,
+            )
+            .map_err(failure)?,
+        ),
+        Learning::Gibbs => None,
+    };
+    let transition = match (parameters.weights, parameters.label_noise == 0.0) {
+        (PerceptronWeights::Binary, true) => Some(theory::binary_transition().map_err(failure)?),
+        _ => None,
+    };
+    let document = serde_json::json!({
+        "weights": parameters.weights.name(),
+        "learning": parameters.learning.name(),
+        "alpha": point.alpha,
+        "temperature": point.temperature,
+        "label_noise": point.label_noise,
+        "generalization_error": point.generalization_error,
+        "teacher_overlap": point.teacher_overlap,
+        "student_overlap": point.student_overlap,
+        "free_entropy": point.free_entropy,
+        "branch": point.branch,
+        "metastable": point.metastable,
+        "amp_state_evolution": algorithmic,
+        "binary_transition": transition,
+    });
+    let mut lines = vec![format!(
+        "{} teacher and student, {} learning, alpha = {}, T = {}, label noise {}: \
+         generalisation error {:.8}, R = {:.8}, q = {:.8} ({:?} branch)",
+        parameters.weights.name(),
+        parameters.learning.name(),
+        point.alpha,
+        point.temperature,
+        point.label_noise,
+        point.generalization_error,
+        point.teacher_overlap,
+        point.student_overlap,
+        point.branch
+    )];
+    if let Some(state) = &point.metastable {
+        lines.push(format!(
+            "  metastable {:?} branch: generalisation error {:.8}, free entropy {:.8} (equilibrium {:.8})",
+            state.branch, state.generalization_error, state.free_entropy, point.free_entropy
+        ));
+    }
+    if let Some(se) = &algorithmic {
+        lines.push(format!(
+            "  Bayes-optimal AMP (state evolution from an uninformed start): generalisation error {:.8}, overlap {:.8}",
+            se.generalization_error, se.overlap
+        ));
+    }
+    if let Some(t) = &transition {
+        lines.push(format!(
+            "  binary weights, noiseless: perfect generalisation from alpha = {:.6} (first order), AMP finds it from alpha = {:.6} (spinodal)",
+            t.alpha_transition, t.alpha_spinodal
+        ));
+    }
+    TheoryResult::new(&document, lines)
+}
+
+/// The spiked Wigner model $Y = \frac{\sqrt\lambda}{N} x x^\top + W$ ($W$
+/// symmetric Gaussian, off-diagonal variance $1/N$): the Bayes-optimal
+/// overlap and errors from the state evolution of AMP, which for these two
+/// priors is also the information-theoretic optimum (no hard phase);
+/// the transition is at $\lambda = 1$.
+pub fn spiked_wigner(
+    parameters: &SpikedWignerParameters,
+    naming: Naming,
+) -> Result<TheoryResult, RunError> {
+    use quench_theory::spiked_wigner as theory;
+    let prior = match parameters.prior {
+        SignalPrior::Rademacher => theory::SignalPrior::Rademacher,
+        SignalPrior::Gaussian => theory::SignalPrior::Gaussian,
+    };
+    let point = theory::spiked_wigner_state_evolution(parameters.snr, prior)
+        .map_err(|e| naming.failure(e))?;
+    let document = serde_json::json!({
+        "snr": point.snr,
+        "prior": parameters.prior.name(),
+        "overlap": point.overlap,
+        "mmse": point.mmse,
+        "matrix_mmse": point.matrix_mmse,
+        "critical_snr": 1.0,
+    });
+    let line = format!(
+        "spiked Wigner, {} spike, snr = {}: overlap {:.10}, MMSE {:.10}, matrix MMSE {:.10} (transition at snr = 1)",
+        parameters.prior.name(),
+        point.snr,
+        point.overlap,
+        point.mmse,
+        point.matrix_mmse
+    );
+    TheoryResult::new(&document, vec![line])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(document: &serde_json::Value, key: &str) -> f64 {
+        document[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} missing in {document}"))
+    }
+
+    /// Gardner: $\alpha_c(0) = 2$; Krauth & Mézard, J. Phys. France 50, 3057
+    /// (1989): $\alpha_c = 0.833$ for binary weights.
+    #[test]
+    fn perceptron_capacities_at_zero_margin() {
+        let capacity = |weights| {
+            let parameters = PerceptronParameters {
+                weights,
+                kappa: 0.0,
+                alpha: Some(0.5),
+            };
+            let result = perceptron(&parameters, Naming::Argument).unwrap();
+            assert!(result.document["volume"]["q"].as_f64().unwrap() > 0.0);
+            number(&result.document, "alpha_c")
+        };
+        assert!((capacity(PerceptronWeights::Spherical) - 2.0).abs() < 1e-10);
+        assert!((capacity(PerceptronWeights::Binary) - 0.833).abs() < 5e-4);
+    }
+
+    /// Binary teacher and student without noise: the poor branch below the
+    /// transition (AMP agrees), perfect generalisation in equilibrium between
+    /// transition and spinodal while AMP stays poor (Barbier et al., PNAS
+    /// 116, 5451 (2019)).
+    #[test]
+    fn binary_teacher_student_has_a_hard_phase() {
+        let at = |alpha| {
+            let parameters = TeacherStudentParameters {
+                weights: PerceptronWeights::Binary,
+                learning: Learning::Bayes,
+                alpha,
+                temperature: 0.0,
+                label_noise: 0.0,
+            };
+            teacher_student(&parameters, Naming::Flag).unwrap().document
+        };
+        let easy = at(1.0);
+        let amp = number(&easy["amp_state_evolution"], "generalization_error");
+        assert!(number(&easy, "generalization_error") > 0.1);
+        assert!((number(&easy, "generalization_error") - amp).abs() < 1e-7);
+        let hard = at(1.4);
+        assert_eq!(number(&hard, "generalization_error"), 0.0);
+        assert!(number(&hard["amp_state_evolution"], "generalization_error") > 0.1);
+        let transition = number(&hard["binary_transition"], "alpha_transition");
+        assert!((transition - 1.245).abs() < 1e-3, "{transition}");
+    }
+
+    /// Gaussian spike: overlap $1 - 1/\lambda$ above the transition.
+    #[test]
+    fn spiked_wigner_gaussian_overlap() {
+        let parameters = SpikedWignerParameters {
+            snr: 4.0,
+            prior: SignalPrior::Gaussian,
+        };
+        let result = spiked_wigner(&parameters, Naming::Argument).unwrap();
+        assert!((number(&result.document, "overlap") - 0.75).abs() < 1e-12);
+        assert_eq!(result.document["prior"], "gaussian");
+    }
+
+    /// Out-of-domain parameters are bad input (status 2), named as the caller spells them.
+    #[test]
+    fn bad_parameters_are_named() {
+        let parameters = TeacherStudentParameters {
+            weights: PerceptronWeights::Spherical,
+            learning: Learning::Gibbs,
+            alpha: 1.0,
+            temperature: 0.0,
+            label_noise: 0.7,
+        };
+        let error = teacher_student(&parameters, Naming::Flag).unwrap_err();
+        assert_eq!(error.exit_status(), 2);
+        assert!(error.to_string().starts_with("--label-noise:"), "{error}");
+        let parameters = PerceptronParameters {
+            weights: PerceptronWeights::Binary,
+            kappa: f64::NAN,
+            alpha: None,
+        };
+        let error = perceptron(&parameters, Naming::Argument).unwrap_err();
+        assert!(error.to_string().starts_with("kappa:"), "{error}");
+        let parameters = SpikedWignerParameters {
+            snr: -1.0,
+            prior: SignalPrior::Rademacher,
+        };
+        let error = spiked_wigner(&parameters, Naming::Flag).unwrap_err();
+        assert!(error.to_string().starts_with("--snr:"), "{error}");
+        assert_eq!("binary".parse(), Ok(PerceptronWeights::Binary));
+        assert!(
+            "ising"
+                .parse::<Learning>()
+                .unwrap_err()
+                .contains("\"gibbs\"")
+        );
+    }
+}
