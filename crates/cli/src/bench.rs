@@ -33,7 +33,7 @@ pub enum Policy {
 
 #[derive(Args)]
 #[command(
-    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096.\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent"
+    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096, perceptron-binary (binary-weight perceptron, N = 1000, P = 800: the vector flip kernel against the portable one).\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent"
 )]
 pub struct BenchArgs {
     /// One workload (default: all).
@@ -59,10 +59,26 @@ pub struct BenchArgs {
     json: bool,
 }
 
+/// The perceptron workload's name (its kernels live in `quench-learn`).
+const PERCEPTRON_BINARY: &str = "perceptron-binary";
+
 pub fn execute(args: BenchArgs) -> Result<(), RunError> {
+    let perceptron = match args.workload.as_deref() {
+        Some(PERCEPTRON_BINARY) => true,
+        Some(_) => false,
+        None => true,
+    };
+    if perceptron && args.workload.is_some() && !matches!(args.kernel, KernelChoice::Auto) {
+        return Err(RunError::Input(format!(
+            "--kernel: {PERCEPTRON_BINARY} always measures its vector kernel against its portable one; allowed: auto"
+        )));
+    }
     let workloads: Vec<Workload> = match &args.workload {
+        Some(name) if name == PERCEPTRON_BINARY => Vec::new(),
         Some(name) => vec![
-            Workload::from_name(name).map_err(|e| RunError::Input(format!("--workload: {e}")))?,
+            Workload::from_name(name).map_err(|e| {
+                RunError::Input(format!("--workload: {e}; or {PERCEPTRON_BINARY}"))
+            })?,
         ],
         None => Workload::ALL.to_vec(),
     };
@@ -130,8 +146,39 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
         }
         results.push(result);
     }
+    let mut perceptron_results = Vec::new();
+    if perceptron {
+        let options = quench_learn::perceptron::benchmark::BenchmarkOptions {
+            threads: args.threads as usize,
+            seconds: args.seconds,
+            ..Default::default()
+        };
+        let result = quench_learn::perceptron::benchmark::run(&options)
+            .map_err(|e| RunError::Input(format!("{PERCEPTRON_BINARY}: {e}")))?;
+        if !args.json {
+            for kernel in [&result.vector, &result.portable] {
+                println!(
+                    "{PERCEPTRON_BINARY} N {} P {} kernel {:<8} threads {}: {:.4} ns per pattern per attempt per core ({:.1} ns per attempt, acceptance {:.3})",
+                    result.dimension,
+                    result.patterns,
+                    kernel.kernel,
+                    result.threads,
+                    kernel.ns_per_pattern_per_attempt,
+                    kernel.ns_per_attempt,
+                    kernel.acceptance,
+                );
+            }
+            println!(
+                "{PERCEPTRON_BINARY} vector kernel {:.2}x the portable one",
+                result.speedup
+            );
+        }
+        perceptron_results.push(result);
+    }
     if args.json {
-        let text = crate::print::json_text(&serde_json::json!({ "results": results }))?;
+        let text = crate::print::json_text(
+            &serde_json::json!({ "results": results, "perceptron": perceptron_results }),
+        )?;
         println!("{text}");
     }
     Ok(())

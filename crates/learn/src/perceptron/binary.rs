@@ -11,8 +11,13 @@
 //! schedule of `quench-mc` runs on it: Metropolis sweeps at $\beta$
 //! ([`quench_mc::moves::sweep`]), greedy descent, simulated annealing, and
 //! parallel tempering through [`quench_mc::Exchangeable`] on [`WeightChain`].
-//! A flip costs two $O(P)$ passes (the count, then, if accepted, the update
-//! of the fields), vectorised in [`super::kernel`].
+//! With $\pm1$ inputs an attempted flip costs two popcounts per 64
+//! constraints: the state keeps, as bit sets, the constraints whose field
+//! sits within one step of the threshold (the only ones a flip can break or
+//! mend), and the signed inputs are kept as bits. An accepted flip updates
+//! the $P$ fields and rebuilds those sets (one $O(P)$ vector pass). Real
+//! inputs scan the fields on every attempt. The kernels are in
+//! [`super::kernel`].
 
 use super::data::{Inputs, TrainingSet};
 use super::kernel;
@@ -59,6 +64,9 @@ pub struct BinaryPerceptron {
     integer_threshold: i32,
     /// Real inputs: violated when $h^\mu \le \kappa\sqrt N$.
     real_threshold: f64,
+    /// Integer inputs: bit $\mu$ of weight $i$'s words is set when
+    /// $\xi_i^\mu = +1$ ([`kernel::words`] words per weight).
+    signs: Vec<u64>,
     simd: Simd,
 }
 
@@ -90,6 +98,10 @@ pub struct WeightState {
     pub fields: Fields,
     /// $E$: the number of violated constraints.
     pub violations: u64,
+    /// Integer inputs: the constraints a flip can break (fields in
+    /// $[t, t+2)$), then those it can mend (in $[t-2, t)$), as bit sets of
+    /// [`kernel::words`] words each; empty for real inputs.
+    pub margins: Vec<u64>,
 }
 
 impl WeightState {
@@ -122,6 +134,22 @@ impl BinaryPerceptron {
             Inputs::Real(_) => Columns::Real(data.signed_columns_real()),
         };
         let bound = n as f64 + 3.0;
+        let words = kernel::words(data.patterns());
+        let signs = match &columns {
+            Columns::Integer(c) if data.patterns() > 0 => c
+                .chunks(data.patterns())
+                .flat_map(|column| {
+                    column.chunks(64).map(|chunk| {
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .fold(0, |a, (j, &x)| a | (u64::from(x > 0) << j))
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        debug_assert!(signs.is_empty() || signs.len() == n * words);
         Ok(Self {
             dimension: n,
             patterns: data.patterns(),
@@ -129,6 +157,7 @@ impl BinaryPerceptron {
             columns,
             integer_threshold: (scaled.floor() + 1.0).clamp(-bound, bound) as i32,
             real_threshold: scaled,
+            signs,
             simd,
         })
     }
@@ -183,11 +212,27 @@ impl BinaryPerceptron {
             }
         };
         let violations = self.count_violations(&fields);
-        Ok(WeightState {
+        let mut state = WeightState {
             weights,
             fields,
             violations,
-        })
+            margins: Vec::new(),
+        };
+        self.rebuild_margins(&mut state);
+        Ok(state)
+    }
+
+    /// Recomputes the margin bit sets of an integer-input state from its fields.
+    fn rebuild_margins(&self, state: &mut WeightState) {
+        let words = kernel::words(self.patterns);
+        let t = self.integer_threshold;
+        state.margins.resize(2 * words, 0);
+        let (risk, reach) = state.margins.split_at_mut(words);
+        match &state.fields {
+            Fields::Narrow(h) => kernel::margin_sets_narrow(self.simd, h, t, risk, reach),
+            Fields::Wide(h) => kernel::margin_sets_wide(self.simd, h, t, risk, reach),
+            Fields::Real(_) => state.margins.clear(),
+        }
     }
 
     fn count_violations(&self, fields: &Fields) -> u64 {
@@ -236,20 +281,17 @@ impl LocalMoves for BinaryPerceptron {
         let p = self.patterns;
         let w = state.weights[site];
         let delta = match (&self.columns, &state.fields) {
-            (Columns::Integer(c), Fields::Narrow(h)) => kernel::flip_change_narrow(
-                self.simd,
-                &c[site * p..][..p],
-                h,
-                i16::from(w),
-                self.integer_threshold as i16,
-            ),
-            (Columns::Integer(c), Fields::Wide(h)) => kernel::flip_change_wide(
-                self.simd,
-                &c[site * p..][..p],
-                h,
-                i32::from(w),
-                self.integer_threshold,
-            ),
+            (Columns::Integer(_), Fields::Narrow(_) | Fields::Wide(_)) => {
+                let words = kernel::words(p);
+                let (risk, reach) = state.margins.split_at(words);
+                kernel::flip_change_bits(
+                    self.simd,
+                    &self.signs[site * words..][..words],
+                    risk,
+                    reach,
+                    w > 0,
+                )
+            }
             (Columns::Real(c), Fields::Real(h)) => kernel::flip_change_real(
                 self.simd,
                 &c[site * p..][..p],
@@ -278,6 +320,9 @@ impl LocalMoves for BinaryPerceptron {
             }
             _ => unreachable!("the state was made by this perceptron"),
         }
+        if matches!(self.columns, Columns::Integer(_)) {
+            self.rebuild_margins(state);
+        }
         state.weights[site] = -w;
         state.violations = state
             .violations
@@ -291,7 +336,10 @@ impl LocalMoves for BinaryPerceptron {
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             let address = match &self.columns {
-                Columns::Integer(c) => c[site * p..].as_ptr(),
+                Columns::Integer(_) => {
+                    let words = kernel::words(p);
+                    self.signs[site * words..].as_ptr() as *const i8
+                }
                 Columns::Real(c) => c[site * p..].as_ptr() as *const i8,
             };
             // SAFETY: a prefetch of a valid address has no effect on memory.

@@ -11,6 +11,13 @@
 //! a pass over the $P$ signed inputs of weight $i$ (contiguous, weight-major).
 //! With $\pm1$ inputs the fields are exact integers: `i16` when
 //! $N \le 32000$ (32 patterns per AVX-512 instruction), else `i32`.
+//!
+//! Integer fields move in steps of exactly 2, so only the constraints with
+//! $h^\mu \in [t-2, t+2)$ can change state: [`flip_change_bits`] counts
+//! them from bit sets (what [`super::BinaryPerceptron`] uses for $\pm1$
+//! inputs, 64 patterns per popcount), and [`flip_change_narrow`] /
+//! [`flip_change_wide`] are the field scans it replaced, kept as the
+//! reference the bit sets are tested against.
 
 use crate::simd::{Simd, dispatched};
 
@@ -101,6 +108,66 @@ dispatched! {
     }
 }
 
+/// Words of a bit set over $P$ patterns.
+#[inline]
+pub fn words(patterns: usize) -> usize {
+    patterns.div_ceil(64)
+}
+
+dispatched! {
+    /// $\Delta E$ of a flip from bit sets, for integer fields: `signs` has
+    /// bit $\mu$ set when $\xi_i^\mu = +1$; `at_risk` holds the satisfied
+    /// constraints with $t \le h^\mu < t + 2$ (broken when $h^\mu$ drops by
+    /// 2) and `within_reach` the violated ones with $t - 2 \le h^\mu < t$
+    /// (mended when it rises by 2). Field $\mu$ drops when
+    /// $w_i\xi_i^\mu = +1$, so
+    /// $\Delta E = |R \cap D| - |M \setminus D|$ with $D$ the signs, or
+    /// their complement for $w_i = -1$: two popcounts per 64 patterns.
+    pub fn flip_change_bits(signs: &[u64], at_risk: &[u64], within_reach: &[u64], positive: bool) -> i32 {
+        let complement = if positive { 0 } else { u64::MAX };
+        let (mut broken, mut mended) = (0u32, 0u32);
+        for ((&sign, &risk), &reach) in signs.iter().zip(at_risk).zip(within_reach) {
+            let down = sign ^ complement;
+            broken += (risk & down).count_ones();
+            mended += (reach & !down).count_ones();
+        }
+        broken as i32 - mended as i32
+    }
+}
+
+dispatched! {
+    /// The bit sets of [`flip_change_bits`] from `i16` fields and the
+    /// threshold $t$.
+    pub fn margin_sets_narrow(fields: &[i16], threshold: i32, at_risk: &mut [u64], within_reach: &mut [u64]) {
+        for ((chunk, risk), reach) in fields.chunks(64).zip(at_risk.iter_mut()).zip(within_reach.iter_mut()) {
+            let (mut above, mut below) = (0u64, 0u64);
+            for (j, &h) in chunk.iter().enumerate() {
+                let d = i32::from(h) - threshold;
+                above |= u64::from((d as u32) < 2) << j;
+                below |= u64::from(((d + 2) as u32) < 2) << j;
+            }
+            *risk = above;
+            *reach = below;
+        }
+    }
+}
+
+dispatched! {
+    /// The bit sets of [`flip_change_bits`] from `i32` fields.
+    pub fn margin_sets_wide(fields: &[i32], threshold: i32, at_risk: &mut [u64], within_reach: &mut [u64]) {
+        for ((chunk, risk), reach) in fields.chunks(64).zip(at_risk.iter_mut()).zip(within_reach.iter_mut()) {
+            let (mut above, mut below) = (0u64, 0u64);
+            for (j, &h) in chunk.iter().enumerate() {
+                let d = i64::from(h) - i64::from(threshold);
+                above |= u64::from((0..2).contains(&d)) << j;
+                below |= u64::from((-2..0).contains(&d)) << j;
+            }
+            *risk = above;
+            *reach = below;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +220,31 @@ mod tests {
                         ),
                         expected
                     );
+                    // The bit sets count the same, from either width.
+                    let w = words(p);
+                    let signs: Vec<u64> = column
+                        .chunks(64)
+                        .map(|c| {
+                            c.iter()
+                                .enumerate()
+                                .fold(0, |a, (j, &x)| a | (u64::from(x > 0) << j))
+                        })
+                        .collect();
+                    let (mut risk, mut reach) = (vec![0; w], vec![0; w]);
+                    margin_sets_narrow(simd, &fields, i32::from(threshold), &mut risk, &mut reach);
+                    assert_eq!(
+                        flip_change_bits(simd, &signs, &risk, &reach, weight > 0),
+                        expected
+                    );
+                    let (mut risk_wide, mut reach_wide) = (vec![0; w], vec![0; w]);
+                    margin_sets_wide(
+                        simd,
+                        &wide,
+                        i32::from(threshold),
+                        &mut risk_wide,
+                        &mut reach_wide,
+                    );
+                    assert_eq!((&risk_wide, &reach_wide), (&risk, &reach));
                 }
             }
         }

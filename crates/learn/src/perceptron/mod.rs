@@ -29,13 +29,17 @@
 //! * [`data`]: ensembles of training sets and their keyed random streams.
 //! * [`binary`]: binary weights as Ising variables with the number of
 //!   training errors as energy (the posterior at $\beta$ is Bayesian
-//!   learning at temperature $1/\beta$); flips in $O(P)$ by the vector
-//!   kernels of [`kernel`].
+//!   learning at temperature $1/\beta$); an attempted flip in $O(P/64)$
+//!   popcounts and an accepted one in $O(P)$, by the vector kernels of
+//!   [`kernel`].
+//! * [`benchmark`]: flip-attempt throughput, vector against portable
+//!   kernels (`quench bench --workload perceptron-binary`).
 //! * [`exact`]: all $2^N$ binary weight vectors, for exact volumes and
 //!   posterior averages at every $\beta$.
 //! * [`spherical`]: Cover's count, the exact separability decision with
 //!   margin (a convex programme), the perceptron rule.
 
+pub mod benchmark;
 pub mod binary;
 pub mod data;
 pub mod exact;
