@@ -76,9 +76,8 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
     let workloads: Vec<Workload> = match &args.workload {
         Some(name) if name == PERCEPTRON_BINARY => Vec::new(),
         Some(name) => vec![
-            Workload::from_name(name).map_err(|e| {
-                RunError::Input(format!("--workload: {e}; or {PERCEPTRON_BINARY}"))
-            })?,
+            Workload::from_name(name)
+                .map_err(|e| RunError::Input(format!("--workload: {e}; or {PERCEPTRON_BINARY}")))?,
         ],
         None => Workload::ALL.to_vec(),
     };

@@ -367,3 +367,100 @@ fn sk_rsb_between_zero_and_the_minimum_temperature_is_refused() {
         "{stderr}"
     );
 }
+
+/// The perceptron's capacities at zero margin: 2 for spherical weights
+/// (Gardner 1988) and 0.833 for binary weights (Krauth & Mézard 1989,
+/// J. Phys. France 50, 3057: 0.83).
+#[test]
+fn perceptron_capacities_on_the_command_line() {
+    let spherical = json(&["theory", "perceptron", "--weights", "spherical", "--json"]);
+    assert!((number(&spherical, "/alpha_c") - 2.0).abs() < 1e-6);
+    let binary = json(&[
+        "theory",
+        "perceptron",
+        "--weights",
+        "binary",
+        "--alpha",
+        "0.5",
+        "--json",
+    ]);
+    assert!((number(&binary, "/alpha_c") - 0.833).abs() < 1e-3);
+    assert!(number(&binary, "/volume/entropy") > 0.0);
+}
+
+/// Bayes-optimal learning sits on the Nishimori line, where the
+/// teacher–student overlap equals the student–student one; binary weights
+/// jump to perfect generalisation at alpha = 1.245 (Györgyi 1990, Phys.
+/// Rev. A 41, 7097); the Gaussian spike has overlap 1 - 1/lambda.
+#[test]
+fn teacher_student_and_spiked_wigner_on_the_command_line() {
+    let bayes = json(&[
+        "theory",
+        "teacher-student",
+        "--weights",
+        "spherical",
+        "--alpha",
+        "3",
+        "--json",
+    ]);
+    let (r, q) = (
+        number(&bayes, "/teacher_overlap"),
+        number(&bayes, "/student_overlap"),
+    );
+    assert!((r - q).abs() < 1e-6, "R = {r}, q = {q}");
+    let binary = json(&[
+        "theory",
+        "teacher-student",
+        "--weights",
+        "binary",
+        "--learning",
+        "gibbs",
+        "--alpha",
+        "1",
+        "--json",
+    ]);
+    assert!((number(&binary, "/binary_transition/alpha_transition") - 1.245).abs() < 2e-3);
+    let spike = json(&[
+        "theory",
+        "spiked-wigner",
+        "--snr",
+        "4",
+        "--prior",
+        "gaussian",
+        "--json",
+    ]);
+    assert!((number(&spike, "/overlap") - 0.75).abs() < 1e-6);
+    for arguments in [
+        &[
+            "theory",
+            "perceptron",
+            "--weights",
+            "spherical",
+            "--alpha",
+            "-1",
+        ][..],
+        &[
+            "theory",
+            "teacher-student",
+            "--weights",
+            "binary",
+            "--alpha",
+            "1",
+            "--label-noise",
+            "0.7",
+        ],
+        &["theory", "spiked-wigner", "--snr", "-2"],
+        &[
+            "bench",
+            "--workload",
+            "perceptron-binary",
+            "--kernel",
+            "scalar",
+        ],
+    ] {
+        let output = quench().args(arguments).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "quench {arguments:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--"), "quench {arguments:?}: {stderr}");
+    }
+}

@@ -3,8 +3,9 @@
 
 use pyo3::prelude::*;
 use quench_run::theory::{
-    self as library, AtLineParameters, HopfieldParameters, Naming, PspinParameters, SkParameters,
-    SparseParameters,
+    self as library, AtLineParameters, HopfieldParameters, Naming, PerceptronParameters,
+    PspinParameters, SkParameters, SparseParameters, SpikedWignerParameters,
+    TeacherStudentParameters,
 };
 use serde_json::{Map, Value};
 
@@ -104,11 +105,39 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
             };
             py.detach(|| library::sparse(&parameters, naming))
         }
+        "perceptron" => {
+            let parameters = PerceptronParameters {
+                weights: p.choice("weights", "spherical")?,
+                kappa: p.optional_number("kappa", 0.0)?,
+                alpha: match values.get("alpha") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(p.number("alpha")?),
+                },
+            };
+            py.detach(|| library::perceptron(&parameters, naming))
+        }
+        "teacher-student" => {
+            let parameters = TeacherStudentParameters {
+                weights: p.choice("weights", "spherical")?,
+                learning: p.choice("learning", "bayes")?,
+                alpha: p.number("alpha")?,
+                temperature: p.optional_number("temperature", 0.0)?,
+                label_noise: p.optional_number("label_noise", 0.0)?,
+            };
+            py.detach(|| library::teacher_student(&parameters, naming))
+        }
+        "spiked-wigner" => {
+            let parameters = SpikedWignerParameters {
+                snr: p.number("snr")?,
+                prior: p.choice("prior", "rademacher")?,
+            };
+            py.detach(|| library::spiked_wigner(&parameters, naming))
+        }
         other => {
             return Err(errors::input(
                 py,
                 format!(
-                    "theory: unknown command {other:?}; allowed: \"sk\", \"sk-at-line\", \"pspin\", \"hopfield\", \"sparse\""
+                    "theory: unknown command {other:?}; allowed: \"sk\", \"sk-at-line\", \"pspin\", \"hopfield\", \"sparse\", \"perceptron\", \"teacher-student\", \"spiked-wigner\""
                 ),
             ));
         }

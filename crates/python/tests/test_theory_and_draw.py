@@ -26,6 +26,13 @@ import quench
         (quench.theory.sparse, dict(degree=3), ["sparse", "--degree", "3", "--couplings", "pm1"]),
         (quench.theory.sparse, dict(degree=2.5, graph="erdos-renyi", couplings="gaussian"),
          ["sparse", "--graph", "erdos-renyi", "--degree", "2.5", "--couplings", "gaussian"]),
+        (quench.theory.perceptron, dict(weights="binary", alpha=0.5),
+         ["perceptron", "--weights", "binary", "--alpha", "0.5"]),
+        (quench.theory.teacher_student, dict(alpha=2.0, weights="spherical", learning="gibbs", temperature=0.5),
+         ["teacher-student", "--alpha", "2", "--weights", "spherical", "--learning", "gibbs",
+          "--temperature", "0.5"]),
+        (quench.theory.spiked_wigner, dict(snr=2.0, prior="gaussian"),
+         ["spiked-wigner", "--snr", "2", "--prior", "gaussian"]),
     ],
 )
 def test_theory_functions_return_the_command_lines_numbers(function, arguments, command, cli_json):
@@ -39,6 +46,8 @@ def test_theory_values_against_known_results():
     )
     # AGS capacity at T = 0: alpha_c = 0.138 (Amit, Gutfreund, Sompolinsky 1987).
     assert quench.theory.hopfield(0.0)["alpha_c"] == pytest.approx(0.138, abs=1e-3)
+    # Gardner's capacity at zero margin: alpha_c = 2 (Gardner 1988).
+    assert quench.theory.perceptron()["alpha_c"] == pytest.approx(2.0, abs=1e-6)
 
 
 def test_theory_errors_name_the_parameter():
@@ -48,6 +57,8 @@ def test_theory_errors_name_the_parameter():
         quench.theory.sk(0.5, rsb="3rsb")
     with pytest.raises(quench.InputError, match="degree"):
         quench.theory.sparse(2.5)
+    with pytest.raises(quench.InputError, match="label_noise"):
+        quench.theory.teacher_student(1.0, label_noise=0.7)
 
 
 def test_draw_gives_the_runs_sample_for_every_family(sk_spec, hopfield_spec, tmp_path, quench_bin):

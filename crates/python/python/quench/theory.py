@@ -14,7 +14,16 @@ from typing import Any, Dict, Optional
 
 from . import _quench
 
-__all__ = ["sk", "sk_at_line", "pspin", "hopfield", "sparse"]
+__all__ = [
+    "sk",
+    "sk_at_line",
+    "pspin",
+    "hopfield",
+    "sparse",
+    "perceptron",
+    "teacher_student",
+    "spiked_wigner",
+]
 
 
 def _call(command: str, **parameters: Any) -> Dict[str, Any]:
@@ -64,3 +73,48 @@ def sparse(degree: float, graph: str = "regular", couplings: str = "pm1") -> Dic
     of mean ``degree``; ``couplings`` ``"pm1"`` or ``"gaussian"``.
     (``quench theory sparse --json``.)"""
     return _call("sparse", degree=float(degree), graph=graph, couplings=couplings)
+
+
+def perceptron(
+    weights: str = "spherical", kappa: float = 0.0, alpha: Optional[float] = None
+) -> Dict[str, Any]:
+    """The perceptron's storage problem, replica symmetric: the capacity
+    :math:`\\alpha_c(\\kappa)` for ``"spherical"`` (Gardner) or ``"binary"``
+    (Krauth–Mézard) weights, and with ``alpha`` the overlap of two solutions
+    and the entropy of the solution space.
+    (``quench theory perceptron --json``.)"""
+    return _call(
+        "perceptron",
+        weights=weights,
+        kappa=float(kappa),
+        alpha=None if alpha is None else float(alpha),
+    )
+
+
+def teacher_student(
+    alpha: float,
+    weights: str = "spherical",
+    learning: str = "bayes",
+    temperature: float = 0.0,
+    label_noise: float = 0.0,
+) -> Dict[str, Any]:
+    """A student perceptron learning a teacher of the same kind: the
+    generalisation error and overlaps at load ``alpha`` for ``"gibbs"``
+    learning at ``temperature`` or ``"bayes"``-optimal learning; binary
+    weights add the first-order transition and its spinodal, Bayes the AMP
+    state evolution. (``quench theory teacher-student --json``.)"""
+    return _call(
+        "teacher-student",
+        alpha=float(alpha),
+        weights=weights,
+        learning=learning,
+        temperature=float(temperature),
+        label_noise=float(label_noise),
+    )
+
+
+def spiked_wigner(snr: float, prior: str = "rademacher") -> Dict[str, Any]:
+    """Bayes-optimal estimation of a rank-one spike in a Wigner matrix at
+    signal-to-noise ratio ``snr`` (transition at 1), ``"rademacher"`` or
+    ``"gaussian"`` prior. (``quench theory spiked-wigner --json``.)"""
+    return _call("spiked-wigner", snr=float(snr), prior=prior)
