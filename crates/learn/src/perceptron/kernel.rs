@@ -23,7 +23,7 @@ use crate::simd::{Simd, dispatched};
 
 /// Patterns per block of the narrow kernel: an `i16` lane sums at most this
 /// many $\pm1$ terms before it is widened, so it cannot overflow.
-const BLOCK: usize = 8192;
+pub const BLOCK: usize = 8192;
 
 dispatched! {
     /// $\Delta E$ of flipping a weight whose signed inputs are `column`,

@@ -44,6 +44,7 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
+use super::gaussian::{check_alpha, check_label_noise};
 use super::sign_channel::SignChannel;
 use crate::error::TheoryError;
 use crate::mean_field::IterationOptions;
@@ -125,26 +126,6 @@ pub fn generalization_error(overlap: f64) -> f64 {
     overlap.clamp(0.0, 1.0).sqrt().acos() / std::f64::consts::PI
 }
 
-fn check_alpha(alpha: f64) -> Result<f64, ParameterError> {
-    if alpha.is_finite() && alpha >= 0.0 {
-        Ok(alpha)
-    } else {
-        Err(ParameterError::new("alpha", alpha, "a finite number >= 0"))
-    }
-}
-
-fn check_noise(noise: f64) -> Result<f64, ParameterError> {
-    if (0.0..0.5).contains(&noise) {
-        Ok(noise)
-    } else {
-        Err(ParameterError::new(
-            "label_noise",
-            noise,
-            "a flip probability in [0, 1/2)",
-        ))
-    }
-}
-
 fn check_overlap(parameter: &'static str, m: f64) -> Result<f64, ParameterError> {
     if (0.0..=1.0).contains(&m) {
         Ok(m)
@@ -168,7 +149,7 @@ pub fn draw_perceptron(
         return Err(ParameterError::new("n", n, "a number of weights >= 1").into());
     }
     let alpha = check_alpha(alpha)?;
-    let noise = check_noise(label_noise)?;
+    let noise = check_label_noise(label_noise)?;
     let rows = (alpha * n as f64).round() as usize;
     let mut teacher_rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut input_rng = teacher_rng.clone();
@@ -208,7 +189,7 @@ pub fn perceptron_state_evolution(
     steps: usize,
 ) -> Result<Vec<f64>, TheoryError> {
     let alpha = check_alpha(alpha)?;
-    let channel = SignChannel::new(check_noise(label_noise)?);
+    let channel = SignChannel::new(check_label_noise(label_noise)?);
     let mut m = vec![check_overlap("initial", initial)?];
     for t in 0..steps {
         m.push(prior.overlap(alpha * channel.information(m[t])));
@@ -249,7 +230,7 @@ pub fn perceptron_state_evolution_fixed_point(
     const TOLERANCE: f64 = 1e-13;
     const MAX_STEPS: usize = 100_000;
     let alpha = check_alpha(alpha)?;
-    let noise = check_noise(label_noise)?;
+    let noise = check_label_noise(label_noise)?;
     let channel = SignChannel::new(noise);
     let mut m = check_overlap("initial", initial)?;
     let mut residual = f64::INFINITY;
@@ -330,7 +311,7 @@ pub fn perceptron_amp(
     truth: Option<&[f64]>,
 ) -> Result<PerceptronAmpRun, TheoryError> {
     options.check()?;
-    let noise = check_noise(label_noise)?;
+    let noise = check_label_noise(label_noise)?;
     if rows == 0 {
         return Err(ParameterError::new("rows", rows, "a number of examples >= 1").into());
     }
