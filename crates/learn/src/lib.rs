@@ -50,7 +50,10 @@
 //!   `quench_mc::LocalMoves` model), exact enumeration of all $2^N$ weight
 //!   vectors ([`perceptron::enumerate`]), and for spherical weights Cover's
 //!   count and the exact maximal-stability programme
-//!   ([`perceptron::maximal_stability`]). Its module doc has the data flow.
+//!   ([`perceptron::maximal_stability`]) and the posterior sampled by plane
+//!   rotations ([`perceptron::SphericalPerceptron`]); each training set's
+//!   critical number of patterns ([`perceptron::capacity`]). Its module doc
+//!   has the data flow.
 //! * Module [`dynamics`]: the vocabulary shared by the binary memories
 //!   ([`UpdateOrder`], [`Dynamics`], [`Outcome`], [`Relaxation`]).
 //! * Errors are [`LearnError`]; a bad parameter names itself and what is

@@ -244,6 +244,18 @@ impl BinaryPerceptron {
         }
     }
 
+    /// The index of the first violated constraint of `state` ($P$ when
+    /// every constraint holds): the number of leading patterns it stores.
+    pub fn first_violation(&self, state: &WeightState) -> usize {
+        let t = self.integer_threshold;
+        let found = match &state.fields {
+            Fields::Narrow(h) => h.iter().position(|&x| i32::from(x) < t),
+            Fields::Wide(h) => h.iter().position(|&x| x < t),
+            Fields::Real(h) => h.iter().position(|&x| x <= self.real_threshold),
+        };
+        found.unwrap_or(self.patterns)
+    }
+
     /// The number of violated constraints of `state`, recounted from its fields.
     pub fn recount(&self, state: &WeightState) -> u64 {
         self.count_violations(&state.fields)

@@ -283,6 +283,31 @@ impl TrainingSet {
         })
     }
 
+    /// The first `patterns` examples of this set (with the same teacher):
+    /// the training set a run with fewer patterns draws from the same
+    /// streams, since inputs and labels are drawn pattern by pattern.
+    pub fn prefix(&self, patterns: usize) -> Result<Self, LearnError> {
+        if patterns == 0 || patterns > self.patterns {
+            return Err(parameter(
+                "patterns",
+                patterns,
+                format!("a count in 1..={}", self.patterns),
+            ));
+        }
+        let entries = patterns * self.dimension;
+        let inputs = match &self.inputs {
+            Inputs::Binary(values) => Inputs::Binary(values[..entries].to_vec()),
+            Inputs::Real(values) => Inputs::Real(values[..entries].to_vec()),
+        };
+        Ok(Self {
+            dimension: self.dimension,
+            patterns,
+            inputs,
+            labels: self.labels[..patterns].to_vec(),
+            teacher: self.teacher.clone(),
+        })
+    }
+
     /// Input dimension $N$.
     pub fn dimension(&self) -> usize {
         self.dimension

@@ -34,27 +34,39 @@
 //!   [`kernel`].
 //! * [`benchmark`]: flip-attempt throughput, vector against portable
 //!   kernels (`quench bench --workload perceptron-binary`).
+//! * [`capacity`]: the critical number of patterns $P_c$ of one training
+//!   set (the largest prefix stored), exactly (enumeration, convex
+//!   programme) or by simulated annealing.
 //! * [`exact`]: all $2^N$ binary weight vectors, for exact volumes and
 //!   posterior averages at every $\beta$.
+//! * [`sphere`]: spherical weights sampled from the posterior at $\beta$
+//!   by Metropolis plane rotations.
 //! * [`spherical`]: Cover's count, the exact separability decision with
 //!   margin (a convex programme), the perceptron rule.
 
 pub mod benchmark;
 pub mod binary;
+pub mod capacity;
 pub mod data;
 pub mod exact;
 pub mod kernel;
+pub mod sphere;
 pub mod spherical;
 
 #[cfg(test)]
 mod tests;
 
 pub use binary::{BinaryPerceptron, ViolationChange, WeightChain, WeightState};
+pub use capacity::{
+    AnnealingSchedule, CriticalSearch, annealed_critical_patterns, enumerated_critical_patterns,
+    spherical_critical_patterns,
+};
 pub use data::{
     DataEnsemble, InputDistribution, Inputs, LabelRule, TrainingSet, WeightKind, cosine,
     draw_weights, generalization_error,
 };
 pub use exact::{Enumeration, Posterior, enumerate};
+pub use sphere::{SphereChain, SphereState, SphericalPerceptron};
 pub use spherical::{
     MaximalStability, PerceptronRule, cover_count, cover_separable_fraction, maximal_stability,
     perceptron_rule,
