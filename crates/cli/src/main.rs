@@ -120,7 +120,7 @@ struct MergeArgs {
 
 #[derive(Args)]
 struct ExactArgs {
-    /// Model: sk, ea, ferromagnet, random-regular, erdos-renyi, hopfield, instance.
+    /// Model: sk, ea, ferromagnet, random-regular, erdos-renyi, hopfield, instance, perceptron (binary weights).
     #[arg(long)]
     model: String,
     /// The couplings file of --model instance: an edge list `i j J`, or FILE.npy.
@@ -129,7 +129,7 @@ struct ExactArgs {
     /// A per-site fields file of --model instance: lines `i h`, or FILE.npy.
     #[arg(long, value_name = "FILE")]
     instance_fields: Option<PathBuf>,
-    /// Number of spins (sk, random-regular, erdos-renyi, hopfield).
+    /// Number of spins (sk, random-regular, erdos-renyi, hopfield) or weights (perceptron).
     #[arg(long, allow_negative_numbers = true)]
     n: Option<i64>,
     /// Lattice dimension (ea, ferromagnet).
@@ -144,9 +144,27 @@ struct ExactArgs {
     /// Mean degree (erdos-renyi).
     #[arg(long, allow_negative_numbers = true)]
     mean_degree: Option<f64>,
-    /// Stored patterns (hopfield).
+    /// Stored patterns (hopfield, perceptron).
     #[arg(long, allow_negative_numbers = true)]
     patterns: Option<i64>,
+    /// Load P/N of a perceptron's training sets (perceptron; or --patterns P).
+    #[arg(long, allow_negative_numbers = true)]
+    alpha: Option<f64>,
+    /// Input entries of a perceptron's training sets: binary (±1) or gaussian.
+    #[arg(long, value_parser = ["binary", "gaussian"])]
+    inputs: Option<String>,
+    /// A perceptron's labels: random, or from a teacher.
+    #[arg(long, value_parser = ["random", "teacher"])]
+    labels: Option<String>,
+    /// The teacher's weights (perceptron, --labels teacher): binary or spherical.
+    #[arg(long, value_parser = ["binary", "spherical"])]
+    teacher: Option<String>,
+    /// Probability that a teacher's label is flipped (perceptron).
+    #[arg(long, allow_negative_numbers = true)]
+    label_noise: Option<f64>,
+    /// Margin kappa of a perceptron: a pattern is stored when its stability exceeds it.
+    #[arg(long, allow_negative_numbers = true)]
+    margin: Option<f64>,
     /// Coupling distribution: gaussian or pm1.
     #[arg(long, default_value = "gaussian", value_parser = ["gaussian", "pm1"])]
     couplings: String,
@@ -177,7 +195,7 @@ struct ExactArgs {
 
 #[derive(Args)]
 struct DrawArgs {
-    /// The spec file (a spin-glass spec, or a memory spec: its patterns).
+    /// The spec file (a spin-glass spec; a memory spec: its patterns; a perceptron spec: its training set).
     spec: PathBuf,
     /// Grid point (sizes outer, fields inner, from 0).
     #[arg(long, default_value_t = 0)]
@@ -185,7 +203,7 @@ struct DrawArgs {
     /// Disorder sample within the grid point (from 0).
     #[arg(long, default_value_t = 0)]
     sample: u64,
-    /// The file to write (must not exist): FILE.npy for a dense float64 matrix, any other name for an edge list `i j J`; for a memory spec FILE.npy, the patterns (P x N int8).
+    /// The file to write (must not exist): FILE.npy for a dense float64 matrix, any other name for an edge list `i j J`; for a memory spec FILE.npy, the patterns (P x N int8); for a perceptron spec FILE-inputs.npy, FILE-labels.npy and FILE-teacher.npy (a teacher's labels).
     #[arg(long)]
     out: PathBuf,
 }
@@ -201,6 +219,86 @@ struct ReportArgs {
 
 fn required<T>(value: Option<T>, flag: &str, model: &str) -> Result<T, RunError> {
     value.ok_or_else(|| RunError::Input(format!("--{flag} is required for --model {model}")))
+}
+
+/// The training-set ensemble and margin of `quench exact --model perceptron`.
+fn exact_perceptron_ensemble(
+    args: &ExactArgs,
+) -> Result<(quench_learn::perceptron::DataEnsemble, f64), RunError> {
+    use quench_learn::perceptron::{DataEnsemble, InputDistribution, LabelRule, WeightKind};
+    let m = "perceptron";
+    let n = required(args.n, "n", m)?;
+    if !(1..=quench_run::family::perceptron::exact::MAX_DIMENSION as i64).contains(&n) {
+        return Err(RunError::Input(format!(
+            "--n {n}: allowed: 1 to {} weights (2^N vectors per training set)",
+            quench_run::family::perceptron::exact::MAX_DIMENSION
+        )));
+    }
+    let n = n as usize;
+    let patterns = match (args.patterns, args.alpha) {
+        (Some(p), None) if p >= 1 && p <= 1 << 20 => p as usize,
+        (Some(p), None) => {
+            return Err(RunError::Input(format!(
+                "--patterns {p}: allowed: 1 to 1048576"
+            )));
+        }
+        (None, Some(alpha))
+            if alpha.is_finite() && (alpha * n as f64).round() >= 1.0 && alpha <= 1000.0 =>
+        {
+            (alpha * n as f64).round() as usize
+        }
+        (None, Some(alpha)) => {
+            return Err(RunError::Input(format!(
+                "--alpha {alpha}: allowed: a load with round(alpha N) between 1 and 1000 N"
+            )));
+        }
+        (Some(_), Some(_)) => {
+            return Err(RunError::Input(
+                "--patterns and --alpha: give one of them".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(RunError::Input(
+                "--patterns P or --alpha A is required for --model perceptron".into(),
+            ));
+        }
+    };
+    let inputs = match args.inputs.as_deref() {
+        Some("gaussian") => InputDistribution::Gaussian,
+        _ => InputDistribution::Binary,
+    };
+    let labels = match args.labels.as_deref() {
+        Some("teacher") => LabelRule::Teacher {
+            teacher: match args.teacher.as_deref() {
+                Some("spherical") => WeightKind::Spherical,
+                _ => WeightKind::Binary,
+            },
+            noise: args.label_noise.unwrap_or(0.0),
+        },
+        _ => {
+            for (flag, given) in [
+                ("teacher", args.teacher.is_some()),
+                ("label-noise", args.label_noise.is_some()),
+            ] {
+                if given {
+                    return Err(RunError::Input(format!(
+                        "--{flag} applies to --labels teacher only"
+                    )));
+                }
+            }
+            LabelRule::Random
+        }
+    };
+    let ensemble = DataEnsemble {
+        dimension: n,
+        patterns,
+        inputs,
+        labels,
+    };
+    ensemble
+        .validate()
+        .map_err(|e| RunError::Input(format!("--model perceptron: {e}")))?;
+    Ok((ensemble, args.margin.unwrap_or(0.0)))
 }
 
 fn exact_model(args: &ExactArgs) -> Result<ModelSpec, RunError> {
@@ -322,6 +420,34 @@ fn execute(command: Command) -> Result<(), RunError> {
             Ok(())
         }
         Command::Exact(args) => {
+            if args.model == "perceptron" {
+                let (ensemble, margin) = exact_perceptron_ensemble(&args)?;
+                let result = pool(args.threads)?.install(|| {
+                    quench_run::family::perceptron::exact::exact_perceptron(
+                        &ensemble,
+                        margin,
+                        args.samples.unwrap_or(100),
+                        &args.temperatures,
+                        args.seed,
+                    )
+                })?;
+                print::exact_perceptron(&result, args.json);
+                return Ok(());
+            }
+            for (flag, given) in [
+                ("alpha", args.alpha.is_some()),
+                ("inputs", args.inputs.is_some()),
+                ("labels", args.labels.is_some()),
+                ("teacher", args.teacher.is_some()),
+                ("label-noise", args.label_noise.is_some()),
+                ("margin", args.margin.is_some()),
+            ] {
+                if given {
+                    return Err(RunError::Input(format!(
+                        "--{flag} applies to --model perceptron only"
+                    )));
+                }
+            }
             let model = exact_model(&args)?;
             let result = pool(args.threads)?.install(|| {
                 quench_run::exact::exact_ensemble(
@@ -352,19 +478,15 @@ fn execute(command: Command) -> Result<(), RunError> {
                     args.sample,
                     quench_run::theory::Naming::Flag,
                 )?;
-                let Some((name, array)) = drawn.arrays.first() else {
-                    return Err(RunError::Input(format!(
-                        "{}: nothing was drawn",
+                for (name, file) in quench_run::draw::write_arrays(&drawn, &args.out)? {
+                    let shape = drawn.array(&name).map(|a| a.shape().to_vec());
+                    println!(
+                        "{}: {name} {:?} of {}",
+                        file.display(),
+                        shape.unwrap_or_default(),
                         drawn.description
-                    )));
-                };
-                quench_run::draw::write_array(&drawn, name, &args.out)?;
-                println!(
-                    "{}: {name} {:?} of {}",
-                    args.out.display(),
-                    array.shape(),
-                    drawn.description
-                );
+                    );
+                }
                 return Ok(());
             }
             let drawn = quench_run::draw::draw_sample(&args.spec, args.point, args.sample)?;

@@ -116,6 +116,56 @@ pub fn exact(result: &ExactEnsemble, as_json: bool) {
     }
 }
 
+pub fn exact_perceptron(
+    result: &quench_run::family::perceptron::exact::PerceptronExact,
+    as_json: bool,
+) {
+    if as_json {
+        json(result);
+        return;
+    }
+    let e = &result.ensemble;
+    println!(
+        "exact enumeration of binary perceptrons: N = {}, P = {} (alpha = {}), {} inputs, margin {}, {} training sets, seed {} (errors: standard errors over training sets)",
+        e.dimension,
+        e.patterns,
+        e.load(),
+        e.inputs.name(),
+        result.margin,
+        result.samples,
+        result.seed
+    );
+    println!(
+        "solvable fraction {}, solutions per set {}",
+        with_error(result.solvable.mean, result.solvable.error),
+        with_error(result.solutions.mean, result.solutions.error)
+    );
+    let cell = |a: &Averaged| with_error(a.mean, a.error);
+    let optional = |a: &Option<Averaged>| a.as_ref().map_or("-".to_string(), cell);
+    println!(
+        "{:>8}  {:>7}  {:>24}  {:>24}  {:>24}  {:>24}  {:>24}",
+        "T",
+        "sets",
+        "free entropy per weight",
+        "training error",
+        "teacher overlap R",
+        "generalisation error",
+        "student overlap q"
+    );
+    for p in &result.temperatures {
+        println!(
+            "{:>8.4}  {:>7}  {:>24}  {:>24}  {:>24}  {:>24}  {:>24}",
+            p.temperature,
+            p.samples,
+            cell(&p.free_entropy),
+            cell(&p.training_error),
+            optional(&p.teacher_overlap),
+            optional(&p.generalization_error),
+            cell(&p.student_overlap)
+        );
+    }
+}
+
 pub fn files(directory: &Path, files: &[String], as_json: bool) {
     if as_json {
         json(&serde_json::json!({ "directory": directory, "files": files }));

@@ -315,6 +315,12 @@ fn models_lists_every_model_as_json() {
     let memory = family("memory");
     assert_eq!(names(&memory, "models"), ["hopfield", "dense-memory"]);
     assert_eq!(names(&memory, "methods"), ["retrieval", "capacity"]);
+    let perceptron = family("perceptron");
+    assert_eq!(names(&perceptron, "models"), ["perceptron"]);
+    assert_eq!(
+        names(&perceptron, "methods"),
+        ["capacity", "teacher-student"]
+    );
 }
 
 /// Every spec of the gallery validates (so `quench run experiments/*.toml` cannot fail on input).
@@ -615,4 +621,85 @@ fn draw_writes_instances_and_patterns() {
         text(&wrong.stderr)
     );
     assert!(!work.join("h.txt").exists() && !work.join("outside.npy").exists());
+
+    // A perceptron's training set: inputs, labels and teacher, one file each.
+    let set = draw(
+        "teacher-student.toml",
+        &["--point", "1", "--sample", "2"],
+        "ts.npy",
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    for (file, shape) in [
+        ("ts-inputs.npy", "(21, 41)"),
+        ("ts-labels.npy", "(21,)"),
+        ("ts-teacher.npy", "(41,)"),
+    ] {
+        let bytes = std::fs::read(work.join(file)).unwrap();
+        let header = text(&bytes[..bytes.iter().position(|&b| b == b'\n').unwrap()]);
+        assert!(
+            header.contains(&format!("'shape': {shape}")),
+            "{file}: {header}"
+        );
+    }
+    assert!(!work.join("ts.npy").exists());
+    // Any file in the way stops the draw before anything is written.
+    let again = draw(
+        "teacher-student.toml",
+        &["--point", "0", "--sample", "0"],
+        "ts.npy",
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("the file exists"));
+}
+
+/// A perceptron teacher-student run with tempering of binary and spherical
+/// weights, killed mid-run and resumed, gives the tables of the uninterrupted
+/// run byte for byte.
+#[test]
+fn perceptron_resume_after_kill_reproduces_the_uninterrupted_tables() {
+    const PERCEPTRON: &str = r#"
+name = "perceptron-resume"
+seed = 3
+[model]
+model = "perceptron"
+inputs = "gaussian"
+labels = "teacher"
+[grid]
+weights = ["spherical", "binary"]
+n = [31]
+alpha = [1.0, 2.0]
+[ensemble]
+samples = 3
+[algorithm]
+method = "teacher-student"
+learners = ["gibbs", "amp"]
+temperatures = [0.3, 0.6, 1.0]
+sweeps = 1500
+[output]
+checkpoint_seconds = 0.02
+"#;
+    let work = scratch("perceptron-resume");
+    let spec = work.join("spec.toml");
+    std::fs::write(&spec, PERCEPTRON).unwrap();
+    let reference = work.join("reference");
+    let start = Instant::now();
+    let output = run(&spec, &reference, 2, false);
+    let duration = start.elapsed();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let interrupted = work.join("interrupted");
+    let mid_run_kills = interrupt_and_resume(&spec, &interrupted, duration, 2);
+    assert!(
+        mid_run_kills >= 1,
+        "no kill landed while samples were running"
+    );
+    assert_same_tables(
+        &reference,
+        &interrupted,
+        &[
+            "learning.parquet",
+            "learning_summary.parquet",
+            "theory.parquet",
+        ],
+    );
+    std::fs::remove_dir_all(&work).unwrap();
 }

@@ -464,3 +464,99 @@ fn teacher_student_and_spiked_wigner_on_the_command_line() {
         assert!(stderr.contains("--"), "quench {arguments:?}: {stderr}");
     }
 }
+
+/// `quench exact --model perceptron`: one pattern is stored by exactly half
+/// of the $2^N$ binary weight vectors ($N$ odd: no field is 0), so every
+/// set has $2^{N-1}$ solutions and version-space entropy $\ln 2^{N-1}/N$;
+/// a teacher's labels always have a solution; and in the version space of
+/// a binary teacher (the Bayes-optimal posterior) the Nishimori identity
+/// $[\langle R\rangle] = [q]$ holds within 4 standard errors. Bad flags exit with 2.
+#[test]
+fn exact_perceptron_counts_solutions_and_obeys_nishimori() {
+    let one = json(&[
+        "exact",
+        "--model",
+        "perceptron",
+        "--n",
+        "11",
+        "--patterns",
+        "1",
+        "--samples",
+        "20",
+        "--temperatures",
+        "0",
+        "--seed",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(number(&one, "/solvable/mean"), 1.0);
+    assert_eq!(number(&one, "/solutions/mean"), 1024.0);
+    assert_eq!(number(&one, "/solutions/error"), 0.0);
+    let entropy = number(&one, "/temperatures/0/free_entropy/mean");
+    assert!((entropy - 1024f64.ln() / 11.0).abs() < 1e-12, "{entropy}");
+
+    let taught = json(&[
+        "exact",
+        "--model",
+        "perceptron",
+        "--n",
+        "13",
+        "--alpha",
+        "1.0",
+        "--labels",
+        "teacher",
+        "--inputs",
+        "gaussian",
+        "--samples",
+        "300",
+        "--temperatures",
+        "0",
+        "--seed",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(number(&taught, "/solvable/mean"), 1.0);
+    let (r, r_error) = (
+        number(&taught, "/temperatures/0/teacher_overlap/mean"),
+        number(&taught, "/temperatures/0/teacher_overlap/error"),
+    );
+    let (q, q_error) = (
+        number(&taught, "/temperatures/0/student_overlap/mean"),
+        number(&taught, "/temperatures/0/student_overlap/error"),
+    );
+    let tolerance = 4.0 * (r_error * r_error + q_error * q_error).sqrt();
+    assert!(
+        (r - q).abs() < tolerance,
+        "R = {r} ± {r_error}, q = {q} ± {q_error}"
+    );
+
+    for (arguments, message) in [
+        (
+            &["--n", "12", "--alpha", "1", "--labels", "teacher"][..],
+            "odd dimension",
+        ),
+        (&["--n", "40", "--alpha", "1"][..], "--n 40"),
+        (&["--n", "11"][..], "--patterns P or --alpha A"),
+        (
+            &["--n", "11", "--patterns", "3", "--label-noise", "0.1"][..],
+            "--labels teacher only",
+        ),
+    ] {
+        let output = quench()
+            .args([
+                "exact",
+                "--model",
+                "perceptron",
+                "--temperatures",
+                "0",
+                "--seed",
+                "1",
+            ])
+            .args(arguments)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{arguments:?}: {stderr}");
+    }
+}

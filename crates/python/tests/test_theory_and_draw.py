@@ -83,6 +83,25 @@ def test_draw_gives_the_runs_sample_for_every_family(sk_spec, hopfield_spec, tmp
         quench.draw(sk_spec, sample=3)
 
 
+def test_a_perceptron_draw_is_its_training_set(tmp_path, quench_bin):
+    import subprocess
+
+    from conftest import REPOSITORY
+
+    spec = REPOSITORY / "experiments" / "teacher-student.toml"
+    drawn = quench.draw(spec, point=1, sample=2)
+    inputs, labels, teacher = drawn["inputs"], drawn["labels"], drawn["teacher"]
+    assert inputs.shape == (21, 41) and labels.shape == (21,) and teacher.shape == (41,)
+    # Noiseless labels are the teacher's signs.
+    np.testing.assert_array_equal(np.sign(inputs @ teacher).astype(np.int8), labels)
+    subprocess.run(
+        [str(quench_bin), "draw", str(spec), "--point", "1", "--sample", "2", "--out", str(tmp_path / "set.npy")],
+        check=True, capture_output=True,
+    )
+    np.testing.assert_array_equal(np.load(tmp_path / "set-inputs.npy"), inputs)
+    np.testing.assert_array_equal(np.load(tmp_path / "set-labels.npy"), labels)
+
+
 def test_drawn_fields_hold_the_uniform_field_once():
     from conftest import REPOSITORY
 

@@ -33,7 +33,7 @@
 //!   field $h$ (already in `"fields"`; instance files leave it out, see above);
 //! * `"patterns"`, $P \times N$ int8, for a Hopfield sample built from patterns.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use quench_core::Sample;
 use quench_core::instance::{write_edges, write_npy};
@@ -337,6 +337,54 @@ pub fn write_array(drawn: &Drawn, name: &str, out: &Path) -> Result<(), RunError
         )));
     };
     write_atomically(out, &array.npy_bytes()?)
+}
+
+/// Writes every array of `drawn`: a single array to `out` (a `.npy`
+/// name), several to `STEM-NAME.npy` beside it, one file per array (a
+/// perceptron's `inputs`, `labels` and `teacher`). Refuses to replace any
+/// file, checking them all before writing one. Returns the files written
+/// with their array names.
+pub fn write_arrays(drawn: &Drawn, out: &Path) -> Result<Vec<(String, PathBuf)>, RunError> {
+    let Some((first, _)) = drawn.arrays.first() else {
+        return Err(RunError::Input(format!(
+            "{}: nothing was drawn",
+            drawn.description
+        )));
+    };
+    if drawn.arrays.len() == 1 {
+        write_array(drawn, first, out)?;
+        return Ok(vec![(first.clone(), out.to_path_buf())]);
+    }
+    if !out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+    {
+        return Err(RunError::Input(format!(
+            "--out {}: the drawn arrays are written as NumPy arrays, STEM-NAME.npy each; allowed: a file name ending in .npy",
+            out.display()
+        )));
+    }
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let files: Vec<(String, PathBuf)> = drawn
+        .arrays
+        .iter()
+        .map(|(name, _)| {
+            (
+                name.clone(),
+                out.with_file_name(format!("{stem}-{name}.npy")),
+            )
+        })
+        .collect();
+    for (_, file) in &files {
+        refuse_existing(file)?;
+    }
+    for (name, file) in &files {
+        write_array(drawn, name, file)?;
+    }
+    Ok(files)
 }
 
 fn refuse_existing(out: &Path) -> Result<(), RunError> {

@@ -6,7 +6,7 @@
 //! ## Main types and how data flows
 //!
 //! ```text
-//! SPEC.toml ──family::registry::claiming──> a Family (spin glasses, memories, ...)
+//! SPEC.toml ──family::registry::claiming──> a Family (spin glasses, memories, perceptrons)
 //!   ──Family::parse──> its Spec (validated: every error names file, line, key; nothing starts on a bad spec)
 //!   ──Family::plan──> [Unit] (a pure function of the spec; runner::Shard picks a subset)
 //!   ──runner: units in parallel──> Family::run_unit(UnitContext) ──> UnitResult

@@ -194,6 +194,31 @@ fn sharded_dense_memory_runs_merge_to_the_whole_run() {
     );
 }
 
+/// The perceptron family: capacity (convex programmes, enumeration,
+/// annealing) and teacher-student (tempering of both kinds of weights, GAMP).
+#[test]
+fn sharded_perceptron_runs_merge_to_the_whole_run() {
+    check(
+        "perceptron-capacity",
+        3,
+        &[
+            ("samples.parquet", 0x6475_a97c_2031_a8ce),
+            ("capacity.parquet", 0xe345_8387_81f9_ca4b),
+            ("annealing.parquet", 0xb19f_f6de_72b6_d7d3),
+            ("theory.parquet", 0x29c3_5037_42d9_5718),
+        ],
+    );
+    check(
+        "perceptron-teacher",
+        3,
+        &[
+            ("learning.parquet", 0xceb3_4904_eecb_4d79),
+            ("learning_summary.parquet", 0x426e_5b7a_ade1_44cf),
+            ("theory.parquet", 0x8f3a_7802_1da8_36a3),
+        ],
+    );
+}
+
 #[test]
 fn shards_are_parsed_and_checked() {
     assert_eq!(Shard::parse("1/4").unwrap(), Shard { index: 1, count: 4 });

@@ -23,7 +23,10 @@ def draw(spec: Spec, point: int = 0, sample: int = 0) -> Dict[str, Any]:
     ``(P, n)``; such a dict can be handed back to :func:`quench.temper`,
     :func:`quench.anneal`, :func:`quench.sweep`, :func:`quench.energy` and
     :func:`quench.exact` as the couplings and fields the run simulates. A
-    memory gives the ``patterns`` ``(P, n)`` int8 its run stores.
+    memory gives the ``patterns`` ``(P, n)`` int8 its run stores; a
+    perceptron its training set: ``inputs`` ``(P, n)`` (int8 for ±1
+    entries, float64 for Gaussian ones), ``labels`` ``(P,)`` int8 and, with
+    a teacher, ``teacher`` ``(n,)``.
     """
     if int(point) < 0 or int(sample) < 0:
         raise InputError(f"point {point}, sample {sample}: allowed: integers >= 0")

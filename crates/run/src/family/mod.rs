@@ -39,7 +39,9 @@
 //!
 //! The families: [`spin_glass`] (parallel tempering and its kernels, with
 //! replica, TAP and exact theory) and [`memory`] (Hopfield retrieval and
-//! dense-memory capacity, with the AGS theory). [`registry::FAMILIES`] lists
+//! dense-memory capacity, with the AGS theory) and [`perceptron`] (storage
+//! capacity and teacher–student learning, with Gardner's and Györgyi's
+//! replica theory, GAMP and exact enumeration). [`registry::FAMILIES`] lists
 //! them, one line each.
 //!
 //! # Adding a family
@@ -75,6 +77,7 @@
 //! $\tanh(\beta h)$, run whole and sharded through the same runner.
 
 pub mod memory;
+pub mod perceptron;
 pub mod registry;
 pub mod spin_glass;
 

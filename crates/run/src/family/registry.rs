@@ -8,7 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Family, FamilyInfo, memory::Memories, spin_glass::SpinGlasses};
+use super::{
+    Family, FamilyInfo, memory::Memories, perceptron::Perceptrons, spin_glass::SpinGlasses,
+};
 use crate::draw::Drawn;
 use crate::error::RunError;
 use crate::runner::{self, Plan, RunOptions, RunOutcome};
@@ -18,7 +20,7 @@ use crate::theory::Naming;
 /// family claims (a syntax error, an unknown model or method) is parsed by
 /// the spin-glass family, whose errors name the line and key and list every
 /// registered model.
-pub static FAMILIES: &[&dyn Registered] = &[&SpinGlasses, &Memories];
+pub static FAMILIES: &[&dyn Registered] = &[&SpinGlasses, &Memories, &Perceptrons];
 
 /// A [`Family`] with its types erased: what the workflows need.
 pub trait Registered: Sync {

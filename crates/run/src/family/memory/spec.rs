@@ -120,7 +120,8 @@ pub fn is_memory_spec(source: &str) -> bool {
 }
 
 /// Whether a spec is an associative-memory experiment: a dense memory, or
-/// any spec whose `[algorithm] method` is `retrieval` or `capacity`. (A
+/// any spec whose `[algorithm] method` is `retrieval` or `capacity`
+/// except a perceptron's (whose own capacity method is its family's). (A
 /// Hopfield network sampled by parallel tempering is a spin-glass spec like
 /// any other.)
 pub fn claims(document: &toml::Table) -> bool {
@@ -131,7 +132,8 @@ pub fn claims(document: &toml::Table) -> bool {
             .and_then(|v| v.as_str())
     };
     text("model", "model") == Some("dense-memory")
-        || text("algorithm", "method").is_some_and(|m| MEMORY_METHODS.contains(&m))
+        || (text("algorithm", "method").is_some_and(|m| MEMORY_METHODS.contains(&m))
+            && text("model", "model") != Some("perceptron"))
 }
 
 #[derive(Deserialize)]

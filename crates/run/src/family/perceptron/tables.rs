@@ -1,0 +1,659 @@
+//! The tidy tables of a perceptron run.
+//!
+//! | file | one row per | columns |
+//! |---|---|---|
+//! | `samples.parquet` | capacity: point × sample | `point weights n sample patterns exact_critical annealed_critical certain` (critical numbers of patterns; −1 where not decided) |
+//! | `capacity.parquet` | capacity: point × $P = 1 \dots P_{\max}$ | `weights n patterns alpha samples stored stored_low stored_high decided_by annealed annealed_low annealed_high` (fractions of samples whose first $P$ patterns are stored, with Wilson intervals at one standard deviation; `stored` from the exact decision where there is one, else from annealing) |
+//! | `annealing.parquet` | capacity: binary $N$ with both | `n samples failures failure_rate failure_low failure_high mean_shortfall` (annealing's $P_c$ below the exact one) |
+//! | `learning.parquet` | teacher–student: point × sample × learner × temperature | `point weights n alpha patterns sample learner temperature training_error teacher_overlap student_overlap generalization_error state_evolution diagnostic` (`diagnostic`: for `gibbs` the lowest exchange acceptance of the sample's ladders, for `amp` 1 if GAMP converged and 0 if not) |
+//! | `learning_summary.parquet` | point × learner × temperature | `point weights n alpha patterns learner temperature samples` and each observable with `_error` (means and standard errors over samples) |
+//! | `theory.parquet` | curve point | `curve weights n alpha temperature observable value` |
+//!
+//! Theory (from `quench_theory::perceptron`, and Cover's count from
+//! `quench_learn`): capacity runs get `capacity` rows ($\alpha_c(\kappa)$:
+//! Gardner's for spherical weights, Krauth–Mézard's for binary) and, at
+//! $\kappa = 0$, Cover's exact finite-$N$ probability $C(P, N)/2^P$ for
+//! spherical weights (observable `stored`, for inputs in general position).
+//! Teacher–student runs get, for matching teacher and student weights, the
+//! Gibbs curves at every shown temperature and the Bayes-optimal curve
+//! (observables `generalization_error`, `teacher_overlap`,
+//! `student_overlap`; for the Bayes curve and AMP, `teacher_overlap` is
+//! the cosine of the posterior mean with the teacher, $\sqrt q$), the state evolution's fixed point from an
+//! uninformed start (`state_evolution`), and for binary weights the
+//! Györgyi transition and its spinodal (`transition`, `spinodal`).
+
+use std::collections::BTreeMap;
+
+use quench_learn::perceptron::{WeightKind, cover_separable_fraction};
+use quench_stats::{DisorderAverage, wilson_interval};
+use rayon::prelude::*;
+
+use super::spec::{PerceptronExperiment, PerceptronSpec};
+use super::{CapacitySample, LearningSample, Measure, UnitOutcome};
+use crate::error::RunError;
+use crate::family::Tables;
+use crate::table::{Column, Table};
+
+/// Points of a theory curve.
+const CURVE_POINTS: usize = 60;
+
+/// Learner names as the tables write them.
+pub const GIBBS: &str = "gibbs";
+/// Exact enumeration.
+pub const EXACT: &str = "exact";
+/// GAMP.
+pub const AMP: &str = "amp";
+
+fn theory_failure(error: quench_theory::TheoryError) -> RunError {
+    RunError::theory("perceptron theory curve")(error)
+}
+
+#[derive(Default)]
+struct TheoryRows {
+    curve: Vec<String>,
+    weights: Vec<String>,
+    n: Vec<u64>,
+    alpha: Vec<f64>,
+    temperature: Vec<f64>,
+    observable: Vec<String>,
+    value: Vec<f64>,
+}
+
+impl TheoryRows {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        curve: &str,
+        weights: WeightKind,
+        n: u64,
+        alpha: f64,
+        temperature: f64,
+        observable: &str,
+        value: f64,
+    ) {
+        self.curve.push(curve.into());
+        self.weights.push(weights.name().into());
+        self.n.push(n);
+        self.alpha.push(alpha);
+        self.temperature.push(temperature);
+        self.observable.push(observable.into());
+        self.value.push(value);
+    }
+
+    fn table(self) -> Table {
+        Table::new(vec![
+            ("curve", Column::Text(self.curve)),
+            ("weights", Column::Text(self.weights)),
+            ("n", Column::Integer(self.n)),
+            ("alpha", Column::Number(self.alpha)),
+            ("temperature", Column::Number(self.temperature)),
+            ("observable", Column::Text(self.observable)),
+            ("value", Column::Number(self.value)),
+        ])
+    }
+}
+
+/// Curve names.
+pub const GARDNER: &str = "Gardner alpha_c (replica symmetric)";
+/// Binary weights' capacity.
+pub const KRAUTH_MEZARD: &str = "Krauth-Mezard alpha_c (RS entropy = 0)";
+/// Cover's count.
+pub const COVER: &str = "Cover C(P, N) / 2^P";
+/// Gibbs learning at a temperature (the temperature is in its rows).
+pub const GIBBS_THEORY: &str = "Gibbs learning (replica symmetric)";
+/// Bayes-optimal learning.
+pub const BAYES_THEORY: &str = "Bayes-optimal";
+/// AMP's state evolution from an uninformed start.
+pub const STATE_EVOLUTION: &str = "state evolution (AMP from m = 0)";
+/// Györgyi's first-order transition.
+pub const TRANSITION: &str = "Gyorgyi transition";
+/// The poor branch's end.
+pub const SPINODAL: &str = "spinodal (AMP's algorithmic threshold)";
+
+/// The tables of all units' results, in plan order.
+pub fn tables(spec: &PerceptronSpec, outcomes: Vec<UnitOutcome>) -> Result<Tables, RunError> {
+    let mut tables = Tables::default();
+    match &spec.experiment {
+        PerceptronExperiment::Capacity(_) => {
+            let samples: Vec<CapacitySample> = outcomes
+                .into_iter()
+                .map(|o| match o {
+                    UnitOutcome::Capacity(c) => c,
+                    UnitOutcome::Learning(_) => unreachable!("a capacity run's units"),
+                })
+                .collect();
+            capacity_tables(spec, &samples, &mut tables)?;
+        }
+        PerceptronExperiment::TeacherStudent(_) => {
+            let samples: Vec<LearningSample> = outcomes
+                .into_iter()
+                .map(|o| match o {
+                    UnitOutcome::Learning(l) => l,
+                    UnitOutcome::Capacity(_) => unreachable!("a teacher-student run's units"),
+                })
+                .collect();
+            learning_tables(spec, &samples, &mut tables)?;
+        }
+    }
+    Ok(tables)
+}
+
+fn critical(value: Option<usize>) -> f64 {
+    value.map_or(-1.0, |v| v as f64)
+}
+
+fn capacity_tables(
+    spec: &PerceptronSpec,
+    samples: &[CapacitySample],
+    tables: &mut Tables,
+) -> Result<(), RunError> {
+    let point = |s: &CapacitySample| &spec.points[s.point];
+    tables.table(
+        "samples.parquet",
+        Table::new(vec![
+            (
+                "point",
+                Column::Integer(samples.iter().map(|s| s.point as u64).collect()),
+            ),
+            (
+                "weights",
+                Column::Text(
+                    samples
+                        .iter()
+                        .map(|s| point(s).weights.name().into())
+                        .collect(),
+                ),
+            ),
+            (
+                "n",
+                Column::Integer(samples.iter().map(|s| point(s).n as u64).collect()),
+            ),
+            (
+                "sample",
+                Column::Integer(samples.iter().map(|s| s.sample).collect()),
+            ),
+            (
+                "patterns",
+                Column::Integer(samples.iter().map(|s| point(s).patterns as u64).collect()),
+            ),
+            (
+                "exact_critical",
+                Column::Number(samples.iter().map(|s| critical(s.exact)).collect()),
+            ),
+            (
+                "annealed_critical",
+                Column::Number(samples.iter().map(|s| critical(s.annealed)).collect()),
+            ),
+            (
+                "certain",
+                Column::Integer(samples.iter().map(|s| u64::from(s.certain)).collect()),
+            ),
+        ]),
+    );
+    let mut by_point: BTreeMap<usize, Vec<&CapacitySample>> = BTreeMap::new();
+    for s in samples {
+        by_point.entry(s.point).or_default().push(s);
+    }
+    let (mut weights, mut n, mut patterns, mut alpha, mut count) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut stored, mut stored_low, mut stored_high, mut decided_by) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut annealed, mut annealed_low, mut annealed_high) = (Vec::new(), Vec::new(), Vec::new());
+    let mut failures_table: (
+        Vec<u64>,
+        Vec<u64>,
+        Vec<u64>,
+        Vec<f64>,
+        Vec<f64>,
+        Vec<f64>,
+        Vec<f64>,
+    ) = Default::default();
+    for (&index, group) in &by_point {
+        let p = &spec.points[index];
+        let total = group.len() as u64;
+        let exact = group.iter().all(|s| s.exact.is_some());
+        let by_annealing = group.iter().all(|s| s.annealed.is_some());
+        for k in 1..=p.patterns {
+            let stored_count = |value: fn(&CapacitySample) -> Option<usize>| {
+                group
+                    .iter()
+                    .filter(|s| value(s).is_some_and(|c| c >= k))
+                    .count() as u64
+            };
+            let best = if exact {
+                stored_count(|s| s.exact)
+            } else {
+                stored_count(|s| s.annealed)
+            };
+            let (low, high) = wilson_interval(best, total, 1.0);
+            weights.push(p.weights.name().to_string());
+            n.push(p.n as u64);
+            patterns.push(k as u64);
+            alpha.push(k as f64 / p.n as f64);
+            count.push(total);
+            stored.push(best as f64 / total as f64);
+            stored_low.push(low);
+            stored_high.push(high);
+            decided_by.push(
+                match (p.weights, exact) {
+                    (WeightKind::Spherical, _) => "convex programme",
+                    (WeightKind::Binary, true) => "enumeration",
+                    (WeightKind::Binary, false) => "annealing",
+                }
+                .to_string(),
+            );
+            if by_annealing {
+                let a = stored_count(|s| s.annealed);
+                let (low, high) = wilson_interval(a, total, 1.0);
+                annealed.push(a as f64 / total as f64);
+                annealed_low.push(low);
+                annealed_high.push(high);
+            } else {
+                annealed.push(f64::NAN);
+                annealed_low.push(f64::NAN);
+                annealed_high.push(f64::NAN);
+            }
+        }
+        if exact && by_annealing {
+            let failures = group.iter().filter(|s| s.annealed < s.exact).count() as u64;
+            let shortfall = group
+                .iter()
+                .map(|s| (s.exact.unwrap_or(0) - s.annealed.unwrap_or(0)) as f64)
+                .sum::<f64>()
+                / total as f64;
+            let (low, high) = wilson_interval(failures, total, 1.0);
+            let f = &mut failures_table;
+            f.0.push(p.n as u64);
+            f.1.push(total);
+            f.2.push(failures);
+            f.3.push(failures as f64 / total as f64);
+            f.4.push(low);
+            f.5.push(high);
+            f.6.push(shortfall);
+        }
+    }
+    tables.table(
+        "capacity.parquet",
+        Table::new(vec![
+            ("weights", Column::Text(weights)),
+            ("n", Column::Integer(n)),
+            ("patterns", Column::Integer(patterns)),
+            ("alpha", Column::Number(alpha)),
+            ("samples", Column::Integer(count)),
+            ("stored", Column::Number(stored)),
+            ("stored_low", Column::Number(stored_low)),
+            ("stored_high", Column::Number(stored_high)),
+            ("decided_by", Column::Text(decided_by)),
+            ("annealed", Column::Number(annealed)),
+            ("annealed_low", Column::Number(annealed_low)),
+            ("annealed_high", Column::Number(annealed_high)),
+        ]),
+    );
+    let f = failures_table;
+    tables.table(
+        "annealing.parquet",
+        Table::new(vec![
+            ("n", Column::Integer(f.0)),
+            ("samples", Column::Integer(f.1)),
+            ("failures", Column::Integer(f.2)),
+            ("failure_rate", Column::Number(f.3)),
+            ("failure_low", Column::Number(f.4)),
+            ("failure_high", Column::Number(f.5)),
+            ("mean_shortfall", Column::Number(f.6)),
+        ]),
+    );
+    tables.table("theory.parquet", capacity_theory(spec)?);
+    Ok(())
+}
+
+fn capacity_theory(spec: &PerceptronSpec) -> Result<Table, RunError> {
+    use quench_theory::perceptron::{binary_capacity, spherical_capacity};
+    let mut rows = TheoryRows::default();
+    let kappa = spec.margin;
+    let mut seen = Vec::new();
+    for p in &spec.points {
+        if !seen.contains(&p.weights) {
+            seen.push(p.weights);
+            let (curve, alpha_c) = match p.weights {
+                WeightKind::Spherical => {
+                    (GARDNER, spherical_capacity(kappa).map_err(theory_failure)?)
+                }
+                WeightKind::Binary => (
+                    KRAUTH_MEZARD,
+                    binary_capacity(kappa)
+                        .map_err(theory_failure)?
+                        .alpha_entropy_zero,
+                ),
+            };
+            rows.push(curve, p.weights, 0, alpha_c, 0.0, "capacity", alpha_c);
+        }
+        if p.weights == WeightKind::Spherical && kappa == 0.0 {
+            for k in 1..=p.patterns {
+                let fraction = cover_separable_fraction(k, p.n)?;
+                rows.push(
+                    COVER,
+                    p.weights,
+                    p.n as u64,
+                    k as f64 / p.n as f64,
+                    0.0,
+                    "stored",
+                    fraction,
+                );
+            }
+        }
+    }
+    Ok(rows.table())
+}
+
+fn learning_tables(
+    spec: &PerceptronSpec,
+    samples: &[LearningSample],
+    tables: &mut Tables,
+) -> Result<(), RunError> {
+    struct Row<'a> {
+        point: usize,
+        sample: u64,
+        learner: &'static str,
+        measure: &'a Measure,
+        /// Gibbs: the lowest exchange acceptance of the ladder; AMP: 1 if
+        /// it converged, else 0; exact: NaN.
+        diagnostic: f64,
+    }
+    let mut rows = Vec::new();
+    for s in samples {
+        for m in &s.gibbs {
+            rows.push(Row {
+                point: s.point,
+                sample: s.sample,
+                learner: GIBBS,
+                measure: m,
+                diagnostic: s.exchange_acceptance.iter().copied().fold(1.0, f64::min),
+            });
+        }
+        for m in &s.exact {
+            rows.push(Row {
+                point: s.point,
+                sample: s.sample,
+                learner: EXACT,
+                measure: m,
+                diagnostic: f64::NAN,
+            });
+        }
+        if let Some(m) = &s.amp {
+            rows.push(Row {
+                point: s.point,
+                sample: s.sample,
+                learner: AMP,
+                measure: m,
+                diagnostic: f64::from(u8::from(s.amp_converged)),
+            });
+        }
+    }
+    let observables: [(&str, fn(&Measure) -> f64); 5] = [
+        ("training_error", |m| m.training_error),
+        ("teacher_overlap", |m| m.teacher_overlap),
+        ("student_overlap", |m| m.student_overlap),
+        ("generalization_error", |m| m.generalization_error),
+        ("state_evolution", |m| m.state_evolution),
+    ];
+    let point = |r: &Row| &spec.points[r.point];
+    let mut columns = vec![
+        (
+            "point",
+            Column::Integer(rows.iter().map(|r| r.point as u64).collect()),
+        ),
+        (
+            "weights",
+            Column::Text(
+                rows.iter()
+                    .map(|r| point(r).weights.name().into())
+                    .collect(),
+            ),
+        ),
+        (
+            "n",
+            Column::Integer(rows.iter().map(|r| point(r).n as u64).collect()),
+        ),
+        (
+            "alpha",
+            Column::Number(rows.iter().map(|r| point(r).alpha).collect()),
+        ),
+        (
+            "patterns",
+            Column::Integer(rows.iter().map(|r| point(r).patterns as u64).collect()),
+        ),
+        (
+            "sample",
+            Column::Integer(rows.iter().map(|r| r.sample).collect()),
+        ),
+        (
+            "learner",
+            Column::Text(rows.iter().map(|r| r.learner.into()).collect()),
+        ),
+        (
+            "temperature",
+            Column::Number(rows.iter().map(|r| r.measure.temperature).collect()),
+        ),
+    ];
+    for (name, value) in observables {
+        columns.push((
+            name,
+            Column::Number(rows.iter().map(|r| value(r.measure)).collect()),
+        ));
+    }
+    columns.push((
+        "diagnostic",
+        Column::Number(rows.iter().map(|r| r.diagnostic).collect()),
+    ));
+    tables.table("learning.parquet", Table::new(columns));
+
+    // Summary: group by (point, learner, temperature) in first-seen order.
+    let mut groups: Vec<((usize, &'static str, u64), Vec<&Measure>)> = Vec::new();
+    for r in &rows {
+        let key = (r.point, r.learner, r.measure.temperature.to_bits());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(r.measure),
+            None => groups.push((key, vec![r.measure])),
+        }
+    }
+    groups.sort_by_key(|((point, learner, _), _)| {
+        (
+            *point,
+            [GIBBS, EXACT, AMP].iter().position(|l| l == learner),
+        )
+    });
+    let key_point = |g: &((usize, &'static str, u64), Vec<&Measure>)| &spec.points[g.0.0];
+    let mut summary = vec![
+        (
+            "point".to_string(),
+            Column::Integer(groups.iter().map(|g| g.0.0 as u64).collect()),
+        ),
+        (
+            "weights".to_string(),
+            Column::Text(
+                groups
+                    .iter()
+                    .map(|g| key_point(g).weights.name().into())
+                    .collect(),
+            ),
+        ),
+        (
+            "n".to_string(),
+            Column::Integer(groups.iter().map(|g| key_point(g).n as u64).collect()),
+        ),
+        (
+            "alpha".to_string(),
+            Column::Number(groups.iter().map(|g| key_point(g).alpha).collect()),
+        ),
+        (
+            "patterns".to_string(),
+            Column::Integer(
+                groups
+                    .iter()
+                    .map(|g| key_point(g).patterns as u64)
+                    .collect(),
+            ),
+        ),
+        (
+            "learner".to_string(),
+            Column::Text(groups.iter().map(|g| g.0.1.into()).collect()),
+        ),
+        (
+            "temperature".to_string(),
+            Column::Number(groups.iter().map(|g| f64::from_bits(g.0.2)).collect()),
+        ),
+        (
+            "samples".to_string(),
+            Column::Integer(groups.iter().map(|g| g.1.len() as u64).collect()),
+        ),
+    ];
+    for (name, value) in observables {
+        let (means, errors): (Vec<f64>, Vec<f64>) = groups
+            .iter()
+            .map(|(_, members)| {
+                let average = DisorderAverage::new(members.iter().map(|m| value(m)).collect());
+                (average.mean(), average.error())
+            })
+            .unzip();
+        summary.push((name.to_string(), Column::Number(means)));
+        summary.push((format!("{name}_error"), Column::Number(errors)));
+    }
+    let summary: Vec<(&str, Column)> = summary
+        .iter()
+        .map(|(name, column)| (name.as_str(), column.clone()))
+        .collect();
+    tables.table("learning_summary.parquet", Table::new(summary));
+    tables.table("theory.parquet", learning_theory(spec)?);
+    Ok(())
+}
+
+fn learning_theory(spec: &PerceptronSpec) -> Result<Table, RunError> {
+    use quench_theory::perceptron::amp::{WeightPrior, perceptron_state_evolution_fixed_point};
+    use quench_theory::perceptron::teacher_student::{
+        Learning, Weights, binary_transition, teacher_student,
+    };
+    let PerceptronExperiment::TeacherStudent(t) = &spec.experiment else {
+        unreachable!("a teacher-student run")
+    };
+    let mut rows = TheoryRows::default();
+    let top = t.alphas.iter().copied().fold(0.0, f64::max) * 1.1;
+    let alphas: Vec<f64> = (1..=CURVE_POINTS)
+        .map(|k| top * k as f64 / CURVE_POINTS as f64)
+        .collect();
+    let eta = spec.label_noise;
+    let mut seen = Vec::new();
+    for p in &spec.points {
+        if seen.contains(&p.weights) {
+            continue;
+        }
+        seen.push(p.weights);
+        // The replica theory has teacher and student of one kind.
+        if spec.teacher_at(p) != Some(p.weights) {
+            continue;
+        }
+        let weights = match p.weights {
+            WeightKind::Binary => Weights::Binary,
+            WeightKind::Spherical => Weights::Spherical,
+        };
+        let prior = match p.weights {
+            WeightKind::Binary => WeightPrior::Binary,
+            WeightKind::Spherical => WeightPrior::Gaussian,
+        };
+        // Gibbs learning at every (alpha, T), in parallel (0.01-0.2 s each),
+        // collected in order; where it has no saddle point the curve has a gap.
+        let gibbs: Vec<Option<(f64, f64, f64)>> = alphas
+            .par_iter()
+            .flat_map_iter(|&alpha| {
+                t.shown_temperatures
+                    .iter()
+                    .map(move |&temperature| (alpha, temperature))
+            })
+            .map(|(alpha, temperature)| {
+                teacher_student(weights, Learning::Gibbs, alpha, temperature, eta)
+                    .ok()
+                    .map(|point| {
+                        (
+                            point.generalization_error,
+                            point.teacher_overlap,
+                            point.student_overlap,
+                        )
+                    })
+            })
+            .collect();
+        let mut gibbs = gibbs.into_iter();
+        for &alpha in &alphas {
+            let mut push = |curve: &str, temperature: f64, e: f64, r: f64, q: f64| {
+                rows.push(
+                    curve,
+                    p.weights,
+                    0,
+                    alpha,
+                    temperature,
+                    "generalization_error",
+                    e,
+                );
+                rows.push(
+                    curve,
+                    p.weights,
+                    0,
+                    alpha,
+                    temperature,
+                    "teacher_overlap",
+                    r,
+                );
+                rows.push(
+                    curve,
+                    p.weights,
+                    0,
+                    alpha,
+                    temperature,
+                    "student_overlap",
+                    q,
+                );
+            };
+            for &temperature in &t.shown_temperatures {
+                if let Some((e, r, q)) = gibbs.next().flatten() {
+                    push(GIBBS_THEORY, temperature, e, r, q);
+                }
+            }
+            let bayes = teacher_student(weights, Learning::Bayes, alpha, 0.0, eta)
+                .map_err(theory_failure)?;
+            // The Bayes estimator is the posterior mean: its cosine with the
+            // teacher is sqrt(q) on the Nishimori line (R = q), as AMP's is.
+            push(
+                BAYES_THEORY,
+                f64::NAN,
+                bayes.generalization_error,
+                bayes.student_overlap.max(0.0).sqrt(),
+                bayes.student_overlap,
+            );
+            let evolution = perceptron_state_evolution_fixed_point(prior, alpha, eta, 0.0)
+                .map_err(theory_failure)?;
+            rows.push(
+                STATE_EVOLUTION,
+                p.weights,
+                0,
+                alpha,
+                f64::NAN,
+                "generalization_error",
+                evolution.generalization_error,
+            );
+            rows.push(
+                STATE_EVOLUTION,
+                p.weights,
+                0,
+                alpha,
+                f64::NAN,
+                "teacher_overlap",
+                evolution.overlap.sqrt(),
+            );
+        }
+        if p.weights == WeightKind::Binary && eta == 0.0 {
+            let transition = binary_transition().map_err(theory_failure)?;
+            let (a, s) = (transition.alpha_transition, transition.alpha_spinodal);
+            rows.push(TRANSITION, p.weights, 0, a, 0.0, "transition", a);
+            rows.push(SPINODAL, p.weights, 0, s, 0.0, "spinodal", s);
+        }
+    }
+    Ok(rows.table())
+}
