@@ -6,7 +6,7 @@
 //! The cost of one attempt is the count of the constraints a flip would
 //! break or repair, one pass over the $P$ fields; an accepted flip adds a
 //! second pass that updates them. The figure of merit is therefore
-//! nanoseconds per pattern per attempt, $t / (A\,P)$ for $A$ attempts,
+//! nanoseconds per pattern per attempt, $t / (A\\,P)$ for $A$ attempts,
 //! with the acceptance rate reported beside it (it sets how many second
 //! passes were made).
 
@@ -69,7 +69,7 @@ pub struct KernelThroughput {
     /// Wall-clock seconds measured.
     pub seconds: f64,
     /// Wall-clock nanoseconds per pattern per attempt, per core:
-    /// $t\,T/(A\,P)$ with $T$ threads.
+    /// $t\\,T/(A\\,P)$ with $T$ threads.
     pub ns_per_pattern_per_attempt: f64,
     /// Nanoseconds per attempt, per core.
     pub ns_per_attempt: f64,

@@ -29,13 +29,10 @@ use serde::{Deserialize, Serialize};
 
 use super::binary::BinaryPerceptron;
 use super::data::TrainingSet;
-use super::exact::MAX_DIMENSION;
+use super::exact::{BLOCK_BITS, MAX_DIMENSION, block_start};
 use super::spherical::maximal_stability;
 use crate::error::{LearnError, parameter};
 use quench_mc::moves::{Metropolis, Visit, sweep};
-
-/// Top bits that split the enumeration into independent blocks.
-const BLOCK_BITS: usize = 6;
 
 /// The largest $P_c \le P$ such that some binary weight vector stores the
 /// first $P_c$ patterns of `data` with margin `margin`, by enumerating all
@@ -57,16 +54,9 @@ pub fn enumerated_critical_patterns(data: &TrainingSet, margin: f64) -> Result<u
     let best = (0..1u64 << block_bits)
         .into_par_iter()
         .map(|block| {
-            let weights: Vec<i8> = (0..n)
-                .map(|i| {
-                    if i >= low_bits && (block >> (i - low_bits)) & 1 == 1 {
-                        1
-                    } else {
-                        -1
-                    }
-                })
-                .collect();
-            let mut state = perceptron.state(weights).expect("weights are ±1");
+            let mut state = perceptron
+                .state(block_start(n, low_bits, block))
+                .expect("weights are ±1");
             let mut best = perceptron.first_violation(&state);
             for k in 1u64..1 << low_bits {
                 if best == p {

@@ -30,7 +30,7 @@ use serde::Serialize;
 pub const MAX_DIMENSION: usize = 34;
 
 /// Top bits that split the enumeration into blocks.
-const BLOCK_BITS: usize = 6;
+pub(crate) const BLOCK_BITS: usize = 6;
 
 /// The exact enumeration of one training set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,17 +106,9 @@ pub fn enumerate(data: &TrainingSet, margin: f64) -> Result<Enumeration, LearnEr
                 error: vec![0.0; if teacher.is_some() { p + 1 } else { 0 }],
                 weights: vec![0.0; (p + 1) * n],
             };
-            // Start: low bits all -1, top bits from the block index.
-            let weights: Vec<i8> = (0..n)
-                .map(|i| {
-                    if i >= low_bits && (block >> (i - low_bits)) & 1 == 1 {
-                        1
-                    } else {
-                        -1
-                    }
-                })
-                .collect();
-            let mut state = perceptron.state(weights).expect("weights are ±1");
+            let mut state = perceptron
+                .state(block_start(n, low_bits, block))
+                .expect("weights are ±1");
             let mut dot = teacher.map_or(0.0, |(t, _)| dot_binary(&state, t));
             let mut visit = |state: &WeightState, dot: f64| {
                 let e = state.violations as usize;
@@ -164,6 +156,20 @@ pub fn enumerate(data: &TrainingSet, margin: f64) -> Result<Enumeration, LearnEr
         add_real(&mut total.weight_sums, &block.weights);
     }
     Ok(total)
+}
+
+/// The first weight vector of enumeration block `block`: the low
+/// `low_bits` weights $-1$, the top ones the bits of the block index.
+pub(crate) fn block_start(n: usize, low_bits: usize, block: u64) -> Vec<i8> {
+    (0..n)
+        .map(|i| {
+            if i >= low_bits && (block >> (i - low_bits)) & 1 == 1 {
+                1
+            } else {
+                -1
+            }
+        })
+        .collect()
 }
 
 fn dot_binary(state: &WeightState, teacher: &[f64]) -> f64 {

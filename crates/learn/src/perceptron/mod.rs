@@ -4,7 +4,7 @@
 //! A perceptron with weights $w \in \mathbb R^N$ labels an input $x$ by
 //! $\mathrm{sign}(w\cdot x)$. On a training set of $P = \alpha N$ pairs
 //! $(x^\mu, y^\mu)$ its stabilities are
-//! $\Delta^\mu = y^\mu\, w\cdot x^\mu/|w|$ (so $y^\mu w\cdot x^\mu/\sqrt N$ on the
+//! $\Delta^\mu = y^\mu\\, w\cdot x^\mu/|w|$ (so $y^\mu w\cdot x^\mu/\sqrt N$ on the
 //! sphere $|w|^2 = N$ and for $w_i = \pm1$), and it stores the set with
 //! margin $\kappa$ when every $\Delta^\mu > \kappa$. The set of such weights
 //! is Gardner's volume; its typical size is what the replica theory in

@@ -14,7 +14,7 @@
 //! vector machine without bias:
 //! $$ \min_u \tfrac12|u|^2 \quad\text{subject to}\quad y^\mu u\cdot x^\mu \ge 1
 //!    \;\;(\mu = 1,\dots,P), \qquad \kappa_{\max} = 1/|u^\star|, $$
-//! with $w = \sqrt N\,u^\star/|u^\star|$ the weights of maximal stability
+//! with $w = \sqrt N\\,u^\star/|u^\star|$ the weights of maximal stability
 //! ($\Delta^\mu = y^\mu u\cdot x^\mu/|u|$). The set is separable with margin
 //! $\kappa \ge 0$ exactly when the problem is feasible and
 //! $\kappa_{\max} > \kappa$; an infeasible problem (a certificate of primal

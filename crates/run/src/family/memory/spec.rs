@@ -315,18 +315,7 @@ impl MemorySpec {
         );
         let raw: RawSpec = toml::from_str(source).map_err(|e| reporter.deserialisation(&e))?;
         let r = &reporter;
-        if raw.name.is_empty()
-            || !raw
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(r.at(
-                "name",
-                format!("{:?} is not a valid run name", raw.name),
-                "letters, digits, '-' and '_'",
-            ));
-        }
+        r.run_name(&raw.name)?;
         let patterns = match (raw.model.distribution.as_deref(), raw.model.bias) {
             (None | Some("unbiased"), None) => BinaryDistribution::Unbiased,
             (Some("biased"), Some(bias)) if bias.is_finite() && bias.abs() < 1.0 => {
@@ -361,29 +350,8 @@ impl MemorySpec {
                 ));
             }
         };
-        if raw.ensemble.samples == 0 || raw.ensemble.samples > 1 << 32 {
-            return Err(r.at(
-                "ensemble.samples",
-                format!("{} is out of range", raw.ensemble.samples),
-                "an integer in 1..=4294967296",
-            ));
-        }
-        if raw.grid.n.is_empty() || raw.grid.n.iter().any(|&n| !(2..=1_000_000).contains(&n)) {
-            return Err(r.at(
-                "grid.n",
-                "sizes out of range",
-                "a non-empty list of N in 2..=1000000",
-            ));
-        }
-        for (i, n) in raw.grid.n.iter().enumerate() {
-            if let Some(j) = raw.grid.n[..i].iter().position(|m| m == n) {
-                return Err(r.at(
-                    &format!("grid.n[{i}]"),
-                    format!("size {n} is listed twice (first at grid.n[{j}]); each would be a different disorder draw under one label"),
-                    "each size once (raise ensemble.samples for more samples)",
-                ));
-            }
-        }
+        r.samples(raw.ensemble.samples)?;
+        r.sizes(&raw.grid.n, 2, 1_000_000)?;
         let order = match raw.algorithm.order.as_deref() {
             None | Some("random") => UpdateOrder::Random,
             Some("sequential") => UpdateOrder::Sequential,

@@ -347,18 +347,7 @@ impl PerceptronSpec {
         );
         let r = &reporter;
         let raw: RawSpec = toml::from_str(source).map_err(|e| r.deserialisation(&e))?;
-        if raw.name.is_empty()
-            || !raw
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(r.at(
-                "name",
-                format!("{:?} is not a valid run name", raw.name),
-                "letters, digits, '-' and '_'",
-            ));
-        }
+        r.run_name(&raw.name)?;
         let m = &raw.model;
         let inputs = match m.inputs.as_deref() {
             None | Some("binary") => InputDistribution::Binary,
@@ -417,13 +406,7 @@ impl PerceptronSpec {
                 "a number in [0, 10]",
             ));
         }
-        if raw.ensemble.samples == 0 || raw.ensemble.samples > 1 << 32 {
-            return Err(r.at(
-                "ensemble.samples",
-                format!("{} is out of range", raw.ensemble.samples),
-                "an integer in 1..=4294967296",
-            ));
-        }
+        r.samples(raw.ensemble.samples)?;
         let checkpoint = raw.output.checkpoint_seconds;
         if !(checkpoint.is_finite() && checkpoint > 0.0) {
             return Err(r.at(
@@ -457,21 +440,8 @@ impl PerceptronSpec {
             }
             kinds.push(kind);
         }
-        if raw.grid.n.is_empty() || raw.grid.n.iter().any(|&n| !(2..=100_000).contains(&n)) {
-            return Err(r.at(
-                "grid.n",
-                "sizes out of range",
-                "a non-empty list of N in 2..=100000",
-            ));
-        }
-        for (i, n) in raw.grid.n.iter().enumerate() {
-            if let Some(j) = raw.grid.n[..i].iter().position(|m| m == n) {
-                return Err(r.at(
-                    &format!("grid.n[{i}]"),
-                    format!("size {n} is listed twice (first at grid.n[{j}])"),
-                    "each size once (raise ensemble.samples for more samples)",
-                ));
-            }
+        r.sizes(&raw.grid.n, 2, 100_000)?;
+        for (i, &n) in raw.grid.n.iter().enumerate() {
             // A binary teacher's field on ±1 inputs is 0 for some inputs when N is even.
             let binary_teacher = teacher.is_some_and(|t: Option<WeightKind>| {
                 t == Some(WeightKind::Binary)

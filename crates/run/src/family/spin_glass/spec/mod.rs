@@ -277,6 +277,56 @@ impl<'a> Reporter<'a> {
         )
     }
 
+    /// Checks a run name: letters, digits, `-` and `_`, not empty (the
+    /// families whose specs have no name rules of their own share it).
+    pub fn run_name(&self, name: &str) -> Result<(), SpecError> {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(self.at(
+                "name",
+                format!("{name:?} is not a valid run name"),
+                "letters, digits, '-' and '_'",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks `ensemble.samples`: 1 to $2^{32}$.
+    pub fn samples(&self, samples: u64) -> Result<(), SpecError> {
+        if samples == 0 || samples > 1 << 32 {
+            return Err(self.at(
+                "ensemble.samples",
+                format!("{samples} is out of range"),
+                "an integer in 1..=4294967296",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a list of sizes `grid.n`: not empty, each in `low..=high`, none twice.
+    pub fn sizes(&self, sizes: &[usize], low: usize, high: usize) -> Result<(), SpecError> {
+        if sizes.is_empty() || sizes.iter().any(|n| !(low..=high).contains(n)) {
+            return Err(self.at(
+                "grid.n",
+                "sizes out of range",
+                format!("a non-empty list of N in {low}..={high}"),
+            ));
+        }
+        for (i, n) in sizes.iter().enumerate() {
+            if let Some(j) = sizes[..i].iter().position(|m| m == n) {
+                return Err(self.at(
+                    &format!("grid.n[{i}]"),
+                    format!("size {n} is listed twice (first at grid.n[{j}]); each would be a different disorder draw under one label"),
+                    "each size once (raise ensemble.samples for more samples)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A serde error of the TOML reader, located and rewritten.
     pub fn deserialisation(&self, error: &toml::de::Error) -> SpecError {
         let span = error.span();
