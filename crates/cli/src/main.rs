@@ -47,7 +47,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  quench exact --model sk --n 12 --samples 1000 --temperatures 0.5,1,2 --seed 7 --json\n  quench exact --model ea --dimension 2 --length 4 --couplings pm1 --samples 100 --temperatures 0.5,1"
     )]
-    Exact(ExactArgs),
+    Exact(Box<ExactArgs>),
     /// Re-draw the figures and report.md of a results directory from its stored tables.
     #[command(after_help = "Example:\n  quench report runs/sk-transition")]
     Report(ReportArgs),
@@ -236,7 +236,7 @@ fn exact_perceptron_ensemble(
     }
     let n = n as usize;
     let patterns = match (args.patterns, args.alpha) {
-        (Some(p), None) if p >= 1 && p <= 1 << 20 => p as usize,
+        (Some(p), None) if (1..=1 << 20).contains(&p) => p as usize,
         (Some(p), None) => {
             return Err(RunError::Input(format!(
                 "--patterns {p}: allowed: 1 to 1048576"

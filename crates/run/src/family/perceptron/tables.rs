@@ -142,6 +142,24 @@ fn critical(value: Option<usize>) -> f64 {
     value.map_or(-1.0, |v| v as f64)
 }
 
+/// The rows of `annealing.parquet`.
+#[derive(Default)]
+struct FailureRows {
+    n: Vec<u64>,
+    samples: Vec<u64>,
+    failures: Vec<u64>,
+    rate: Vec<f64>,
+    low: Vec<f64>,
+    high: Vec<f64>,
+    shortfall: Vec<f64>,
+}
+
+/// An observable of a [`Measure`] by its column name.
+type Observable = (&'static str, fn(&Measure) -> f64);
+
+/// One summary group: (point, learner, temperature bits) and its measures.
+type Group<'a> = ((usize, &'static str, u64), Vec<&'a Measure>);
+
 fn capacity_tables(
     spec: &PerceptronSpec,
     samples: &[CapacitySample],
@@ -199,15 +217,7 @@ fn capacity_tables(
     let (mut stored, mut stored_low, mut stored_high, mut decided_by) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut annealed, mut annealed_low, mut annealed_high) = (Vec::new(), Vec::new(), Vec::new());
-    let mut failures_table: (
-        Vec<u64>,
-        Vec<u64>,
-        Vec<u64>,
-        Vec<f64>,
-        Vec<f64>,
-        Vec<f64>,
-        Vec<f64>,
-    ) = Default::default();
+    let mut failures = FailureRows::default();
     for (&index, group) in &by_point {
         let p = &spec.points[index];
         let total = group.len() as u64;
@@ -255,21 +265,21 @@ fn capacity_tables(
             }
         }
         if exact && by_annealing {
-            let failures = group.iter().filter(|s| s.annealed < s.exact).count() as u64;
+            let failed = group.iter().filter(|s| s.annealed < s.exact).count() as u64;
             let shortfall = group
                 .iter()
                 .map(|s| (s.exact.unwrap_or(0) - s.annealed.unwrap_or(0)) as f64)
                 .sum::<f64>()
                 / total as f64;
-            let (low, high) = wilson_interval(failures, total, 1.0);
-            let f = &mut failures_table;
-            f.0.push(p.n as u64);
-            f.1.push(total);
-            f.2.push(failures);
-            f.3.push(failures as f64 / total as f64);
-            f.4.push(low);
-            f.5.push(high);
-            f.6.push(shortfall);
+            let (low, high) = wilson_interval(failed, total, 1.0);
+            let f = &mut failures;
+            f.n.push(p.n as u64);
+            f.samples.push(total);
+            f.failures.push(failed);
+            f.rate.push(failed as f64 / total as f64);
+            f.low.push(low);
+            f.high.push(high);
+            f.shortfall.push(shortfall);
         }
     }
     tables.table(
@@ -289,17 +299,17 @@ fn capacity_tables(
             ("annealed_high", Column::Number(annealed_high)),
         ]),
     );
-    let f = failures_table;
+    let f = failures;
     tables.table(
         "annealing.parquet",
         Table::new(vec![
-            ("n", Column::Integer(f.0)),
-            ("samples", Column::Integer(f.1)),
-            ("failures", Column::Integer(f.2)),
-            ("failure_rate", Column::Number(f.3)),
-            ("failure_low", Column::Number(f.4)),
-            ("failure_high", Column::Number(f.5)),
-            ("mean_shortfall", Column::Number(f.6)),
+            ("n", Column::Integer(f.n)),
+            ("samples", Column::Integer(f.samples)),
+            ("failures", Column::Integer(f.failures)),
+            ("failure_rate", Column::Number(f.rate)),
+            ("failure_low", Column::Number(f.low)),
+            ("failure_high", Column::Number(f.high)),
+            ("mean_shortfall", Column::Number(f.shortfall)),
         ]),
     );
     tables.table("theory.parquet", capacity_theory(spec)?);
@@ -389,7 +399,7 @@ fn learning_tables(
             });
         }
     }
-    let observables: [(&str, fn(&Measure) -> f64); 5] = [
+    let observables: [Observable; 5] = [
         ("training_error", |m| m.training_error),
         ("teacher_overlap", |m| m.teacher_overlap),
         ("student_overlap", |m| m.student_overlap),
@@ -448,7 +458,7 @@ fn learning_tables(
     tables.table("learning.parquet", Table::new(columns));
 
     // Summary: group by (point, learner, temperature) in first-seen order.
-    let mut groups: Vec<((usize, &'static str, u64), Vec<&Measure>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for r in &rows {
         let key = (r.point, r.learner, r.measure.temperature.to_bits());
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -462,7 +472,7 @@ fn learning_tables(
             [GIBBS, EXACT, AMP].iter().position(|l| l == learner),
         )
     });
-    let key_point = |g: &((usize, &'static str, u64), Vec<&Measure>)| &spec.points[g.0.0];
+    let key_point = |g: &Group| &spec.points[g.0.0];
     let mut summary = vec![
         (
             "point".to_string(),
