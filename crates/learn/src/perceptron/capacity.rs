@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binary::BinaryPerceptron;
 use super::data::TrainingSet;
-use super::exact::{BLOCK_BITS, MAX_DIMENSION, block_start};
+use super::exact::{BLOCK_BITS, block_start, check_dimension};
 use super::spherical::maximal_stability;
 use crate::error::{LearnError, parameter};
 use quench_mc::moves::{Metropolis, Visit, sweep};
@@ -39,14 +39,7 @@ use quench_mc::moves::{Metropolis, Visit, sweep};
 /// $2^N$ vectors in Gray-code order (blocks in parallel; the maximum does
 /// not depend on the thread count). Refuses $N >$ [`MAX_DIMENSION`].
 pub fn enumerated_critical_patterns(data: &TrainingSet, margin: f64) -> Result<usize, LearnError> {
-    let n = data.dimension();
-    if n > MAX_DIMENSION {
-        return Err(parameter(
-            "dimension",
-            n,
-            format!("at most {MAX_DIMENSION} weights for exact enumeration (2^N vectors)"),
-        ));
-    }
+    let n = check_dimension(data.dimension())?;
     let perceptron = BinaryPerceptron::new(data, margin)?;
     let p = data.patterns();
     let block_bits = BLOCK_BITS.min(n);

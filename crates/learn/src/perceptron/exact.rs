@@ -81,14 +81,7 @@ struct Block {
 /// Enumerates every binary weight vector of `data` with margin `margin`.
 /// Refuses $N >$ [`MAX_DIMENSION`].
 pub fn enumerate(data: &TrainingSet, margin: f64) -> Result<Enumeration, LearnError> {
-    let n = data.dimension();
-    if n > MAX_DIMENSION {
-        return Err(parameter(
-            "dimension",
-            n,
-            format!("at most {MAX_DIMENSION} weights for exact enumeration (2^N vectors)"),
-        ));
-    }
+    let n = check_dimension(data.dimension())?;
     let perceptron = BinaryPerceptron::new(data, margin)?;
     let p = data.patterns();
     let teacher = data.teacher().map(|t| {
@@ -156,6 +149,18 @@ pub fn enumerate(data: &TrainingSet, margin: f64) -> Result<Enumeration, LearnEr
         add_real(&mut total.weight_sums, &block.weights);
     }
     Ok(total)
+}
+
+/// Refuses $N >$ [`MAX_DIMENSION`] weights.
+pub(crate) fn check_dimension(n: usize) -> Result<usize, LearnError> {
+    if n > MAX_DIMENSION {
+        return Err(parameter(
+            "dimension",
+            n,
+            format!("at most {MAX_DIMENSION} weights for exact enumeration (2^N vectors)"),
+        ));
+    }
+    Ok(n)
 }
 
 /// The first weight vector of enumeration block `block`: the low

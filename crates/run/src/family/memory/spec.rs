@@ -512,17 +512,7 @@ fn retrieval(
             "alpha = [loads P/N > 0]",
         ));
     };
-    if alphas.is_empty()
-        || alphas
-            .iter()
-            .any(|&x| !(x.is_finite() && x > 0.0 && x <= 10.0))
-    {
-        return Err(r.at(
-            "grid.alpha",
-            "loads out of range",
-            "a non-empty list of alpha = P/N in (0, 10]",
-        ));
-    }
+    r.loads(alphas, 10.0)?;
     for (i, &alpha) in alphas.iter().enumerate() {
         if let Some(&n) = grid.n.iter().find(|&&n| (alpha * n as f64).round() < 1.0) {
             return Err(r.at(
@@ -532,13 +522,6 @@ fn retrieval(
                     alpha * n as f64
                 ),
                 format!("alpha >= {} at n = {n} (one pattern)", 0.5 / n as f64),
-            ));
-        }
-        if let Some(j) = alphas[..i].iter().position(|&a| a == alpha) {
-            return Err(r.at(
-                &format!("grid.alpha[{i}]"),
-                format!("alpha = {alpha} is listed twice (first at grid.alpha[{j}])"),
-                "each load once (raise ensemble.samples for more samples)",
             ));
         }
     }

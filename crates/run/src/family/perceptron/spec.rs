@@ -649,26 +649,7 @@ fn teacher_student(
             "alpha = [loads P/N > 0]",
         ));
     };
-    if alphas.is_empty()
-        || alphas
-            .iter()
-            .any(|&x| !(x.is_finite() && x > 0.0 && x <= 100.0))
-    {
-        return Err(r.at(
-            "grid.alpha",
-            "loads out of range",
-            "a non-empty list of alpha = P/N in (0, 100]",
-        ));
-    }
-    for (i, alpha) in alphas.iter().enumerate() {
-        if let Some(j) = alphas[..i].iter().position(|b| b == alpha) {
-            return Err(r.at(
-                &format!("grid.alpha[{i}]"),
-                format!("alpha = {alpha} is listed twice (first at grid.alpha[{j}])"),
-                "each load once",
-            ));
-        }
-    }
+    r.loads(&alphas, 100.0)?;
     let names = a
         .learners
         .clone()

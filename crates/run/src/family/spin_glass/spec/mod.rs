@@ -306,6 +306,31 @@ impl<'a> Reporter<'a> {
         Ok(())
     }
 
+    /// Checks a list of loads `grid.alpha`: not empty, each in `(0, high]`, none twice.
+    pub fn loads(&self, alphas: &[f64], high: f64) -> Result<(), SpecError> {
+        if alphas.is_empty()
+            || alphas
+                .iter()
+                .any(|&x| !(x.is_finite() && x > 0.0 && x <= high))
+        {
+            return Err(self.at(
+                "grid.alpha",
+                "loads out of range",
+                format!("a non-empty list of alpha = P/N in (0, {high}]"),
+            ));
+        }
+        for (i, alpha) in alphas.iter().enumerate() {
+            if let Some(j) = alphas[..i].iter().position(|a| a == alpha) {
+                return Err(self.at(
+                    &format!("grid.alpha[{i}]"),
+                    format!("alpha = {alpha} is listed twice (first at grid.alpha[{j}])"),
+                    "each load once (raise ensemble.samples for more samples)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks a list of sizes `grid.n`: not empty, each in `low..=high`, none twice.
     pub fn sizes(&self, sizes: &[usize], low: usize, high: usize) -> Result<(), SpecError> {
         if sizes.is_empty() || sizes.iter().any(|n| !(low..=high).contains(n)) {
