@@ -37,7 +37,7 @@ use quench_mc::moves::{Metropolis, Visit, sweep};
 /// The largest $P_c \le P$ such that some binary weight vector stores the
 /// first $P_c$ patterns of `data` with margin `margin`, by enumerating all
 /// $2^N$ vectors in Gray-code order (blocks in parallel; the maximum does
-/// not depend on the thread count). Refuses $N >$ [`MAX_DIMENSION`].
+/// not depend on the thread count). Refuses $N >$ [`super::exact::MAX_DIMENSION`].
 pub fn enumerated_critical_patterns(data: &TrainingSet, margin: f64) -> Result<usize, LearnError> {
     let n = check_dimension(data.dimension())?;
     let perceptron = BinaryPerceptron::new(data, margin)?;
