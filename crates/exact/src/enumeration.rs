@@ -319,6 +319,72 @@ impl Enumeration {
     }
 }
 
+/// Most spins for [`Enumeration::triplets`]: it sums over the $2^{3N}$
+/// configurations of three replicas.
+pub const MAX_TRIPLET_SPINS: usize = 10;
+
+/// Exact three-replica averages at one temperature: the ultrametric triplet
+/// test of three independent replicas, with overlaps taken in absolute value
+/// (states identified up to a global flip).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TripletAverages {
+    /// Temperature $T$.
+    pub temperature: f64,
+    /// $\langle q_{(2)} - q_{(1)} \rangle$ of the sorted $|q_{ab}|, |q_{bc}|, |q_{ca}|$.
+    pub lower_gap: f64,
+    /// $\langle q_{(3)} - q_{(2)} \rangle$.
+    pub upper_gap: f64,
+}
+
+impl Enumeration {
+    /// Exact averages over three independent replicas at `temperature`
+    /// ($N \le$ [`MAX_TRIPLET_SPINS`]).
+    pub fn triplets(&self, temperature: f64) -> Result<TripletAverages, ExactError> {
+        if self.n > MAX_TRIPLET_SPINS {
+            return Err(ExactError::TooManySpins {
+                n: self.n,
+                max: MAX_TRIPLET_SPINS,
+            });
+        }
+        let (p, _) = self.boltzmann(temperature)?;
+        let n = self.n;
+        // |q| for k differing spins, and the two gaps of every (k1, k2, k3).
+        let absolute = |k: u32| (1.0 - 2.0 * f64::from(k) / n as f64).abs();
+        let side = n + 1;
+        let mut gaps = vec![(0.0, 0.0); side * side * side];
+        for k1 in 0..side {
+            for k2 in 0..side {
+                for k3 in 0..side {
+                    let mut q = [k1, k2, k3].map(|k| absolute(k as u32));
+                    q.sort_by(f64::total_cmp);
+                    gaps[(k1 * side + k2) * side + k3] = (q[1] - q[0], q[2] - q[1]);
+                }
+            }
+        }
+        let (mut lower, mut upper) = (0.0, 0.0);
+        for (a, &pa) in p.iter().enumerate() {
+            for (b, &pb) in p.iter().enumerate() {
+                let ab = (a ^ b).count_ones() as usize * side;
+                let (mut inner_lower, mut inner_upper) = (0.0, 0.0);
+                for (c, &pc) in p.iter().enumerate() {
+                    let bc = (b ^ c).count_ones() as usize;
+                    let ca = (c ^ a).count_ones() as usize;
+                    let (d12, d23) = gaps[(ab + bc) * side + ca];
+                    inner_lower += pc * d12;
+                    inner_upper += pc * d23;
+                }
+                lower += pa * pb * inner_lower;
+                upper += pa * pb * inner_upper;
+            }
+        }
+        Ok(TripletAverages {
+            temperature,
+            lower_gap: lower,
+            upper_gap: upper,
+        })
+    }
+}
+
 /// In-place unnormalised Walsh–Hadamard transform (length a power of two).
 pub fn walsh_hadamard(values: &mut [f64]) {
     let len = values.len();
@@ -394,6 +460,50 @@ mod tests {
                 assert!((a - b).abs() < 1e-12, "{a} vs {b}");
             }
         }
+    }
+
+    /// The triplet gaps from the popcount table equal a direct triple sum
+    /// over configurations with overlaps computed from spins; at low
+    /// temperature a sample with a unique ground-state pair has $|q| = 1$
+    /// for every pair, so both gaps vanish.
+    #[test]
+    fn triplet_gaps_equal_the_triple_sum_over_configurations() {
+        let sample = sk(5, 0.0, 11);
+        let enumeration = Enumeration::new(&sample).unwrap();
+        for temperature in [0.4, 1.3] {
+            let exact = enumeration.triplets(temperature).unwrap();
+            let (p, _) = enumeration.boltzmann(temperature).unwrap();
+            let spins: Vec<_> = (0..32).map(|c| configuration_spins(5, c)).collect();
+            let (mut lower, mut upper) = (0.0, 0.0);
+            for a in 0..32 {
+                for b in 0..32 {
+                    for c in 0..32 {
+                        let mut q = [
+                            overlap(&spins[a], &spins[b]).abs(),
+                            overlap(&spins[b], &spins[c]).abs(),
+                            overlap(&spins[a], &spins[c]).abs(),
+                        ];
+                        q.sort_by(f64::total_cmp);
+                        let w = p[a] * p[b] * p[c];
+                        lower += w * (q[1] - q[0]);
+                        upper += w * (q[2] - q[1]);
+                    }
+                }
+            }
+            assert!((exact.lower_gap - lower).abs() < 1e-12, "{exact:?} {lower}");
+            assert!((exact.upper_gap - upper).abs() < 1e-12, "{exact:?} {upper}");
+            assert!(
+                exact.lower_gap > 0.01 && exact.upper_gap > 0.01,
+                "{exact:?}"
+            );
+        }
+        let cold = enumeration.triplets(0.002).unwrap();
+        assert!(cold.lower_gap < 1e-6 && cold.upper_gap < 1e-6, "{cold:?}");
+        let big = Enumeration::new(&sk(11, 0.0, 1)).unwrap();
+        assert!(matches!(
+            big.triplets(1.0),
+            Err(ExactError::TooManySpins { n: 11, max: 10 })
+        ));
     }
 
     #[test]

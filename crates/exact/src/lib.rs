@@ -4,7 +4,8 @@
 //!   $N \le$ [`enumeration::MAX_SPINS`]: partition function, thermal averages
 //!   ([`ThermalAverages`]), ground states ([`GroundStates`]) and exact
 //!   two-replica quantities ([`ReplicaAverages`]: $P(q)$, Binder cumulant,
-//!   link overlap, Fourier overlaps). It is the oracle of every sampler test
+//!   link overlap, Fourier overlaps) and three-replica ones
+//!   ([`TripletAverages`]: the ultrametric triplet test). It is the oracle of every sampler test
 //!   and a feature in its own right.
 //! * [`kaufman`]: the exact partition function of the finite periodic 2D Ising
 //!   ferromagnet (Kaufman 1949), with energy and specific heat, for lattices
@@ -16,7 +17,9 @@
 pub mod enumeration;
 pub mod kaufman;
 
-pub use enumeration::{Enumeration, GroundStates, ReplicaAverages, ThermalAverages};
+pub use enumeration::{
+    Enumeration, GroundStates, ReplicaAverages, ThermalAverages, TripletAverages,
+};
 
 use thiserror::Error;
 

@@ -5,14 +5,17 @@
 //! $R(R-1)/2$ replica pairs the overlap moments $|q|, q^2, q^4$, the link
 //! overlap $q_\ell$, the Fourier overlap $|q(\mathbf k_{\min})|^2$ (lattices) and
 //! the histogram of $q$ ([`overlap_binning`]: on the lattice of allowed
-//! values). Each series feeds a [`BinningAccumulator`], so every thermal
+//! values); with three replicas or more, the ultrametric gaps of $|q|$
+//! averaged over the replica triplets ([`quench_stats::OverlapMatrix`]). Each series feeds a [`BinningAccumulator`], so every thermal
 //! average comes out as an [`Estimate`] with its autocorrelation time; the
 //! energy and $q^2$ also feed [`TimeBlocks`], for the equilibration check
 //! by logarithmic windows ([`Drift`]).
 
 use quench_core::Sample;
 use quench_core::observables::{MinimumWavevectorPhases, link_overlap, magnetisation, overlap};
-use quench_stats::{BinningAccumulator, Drift, Estimate, Histogram, TimeBlocks};
+use quench_stats::{
+    BinningAccumulator, Drift, Estimate, Histogram, OverlapMatrix, OverlapSign, TimeBlocks,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::tempering::TemperingState;
@@ -132,6 +135,13 @@ pub struct SlotAccumulators {
     /// $q^2$ in time order, for the equilibration check.
     #[serde(default)]
     pub overlap_squared_windows: TimeBlocks,
+    /// The ultrametric lower gap $d_{12}$ of $|q|$ averaged over the
+    /// replica triplets of a measurement (three replicas or more).
+    #[serde(default)]
+    pub ultrametric_lower_gap: BinningAccumulator,
+    /// The upper gap $d_{23}$, likewise.
+    #[serde(default)]
+    pub ultrametric_upper_gap: BinningAccumulator,
 }
 
 /// Per-slot accumulators of a run on one sample.
@@ -267,6 +277,13 @@ pub struct ThermalSummary {
     /// Equilibration check of $q^2$ (with two replicas or more).
     #[serde(default)]
     pub overlap_squared_drift: Option<Drift>,
+    /// $\langle d_{12} \rangle$, the ultrametric lower gap of $|q|$
+    /// ([`quench_stats::Triplet`]; three replicas or more).
+    #[serde(default)]
+    pub ultrametric_lower_gap: Option<Estimate>,
+    /// $\langle d_{23} \rangle$, the upper gap.
+    #[serde(default)]
+    pub ultrametric_upper_gap: Option<Estimate>,
 }
 
 impl Measurements {
@@ -285,6 +302,8 @@ impl Measurements {
             overlap_distribution: overlap_histogram(n),
             energy_windows: TimeBlocks::new(),
             overlap_squared_windows: TimeBlocks::new(),
+            ultrametric_lower_gap: BinningAccumulator::new(),
+            ultrametric_upper_gap: BinningAccumulator::new(),
         };
         Self {
             temperatures: temperatures.to_vec(),
@@ -350,12 +369,24 @@ impl Measurements {
             if values.pairs.iter().any(|p| p.fourier_power.is_some()) {
                 accumulators.fourier_overlap_squared.push(fourier / pairs);
             }
+            if replicas >= 3 {
+                let overlaps = values.pairs.iter().map(|p| p.overlap).collect();
+                let gaps = OverlapMatrix::from_pairs(replicas, overlaps)
+                    .expect("one value per replica pair")
+                    .gaps(OverlapSign::Absolute)
+                    .expect("three replicas or more");
+                accumulators.ultrametric_lower_gap.push(gaps.lower);
+                accumulators.ultrametric_upper_gap.push(gaps.upper);
+            }
         }
     }
 
     /// The thermal averages so far, by slot.
     pub fn summary(&self) -> Vec<ThermalSummary> {
         let optional = |a: &BinningAccumulator| (!a.is_empty()).then(|| a.estimate());
+        let complete = |a: &BinningAccumulator, every: &BinningAccumulator| {
+            (!a.is_empty() && a.len() == every.len()).then(|| a.estimate())
+        };
         self.temperatures
             .iter()
             .zip(&self.slots)
@@ -373,6 +404,10 @@ impl Measurements {
                 overlap_distribution: s.overlap_distribution.clone(),
                 energy_drift: Drift::of(&s.energy_windows),
                 overlap_squared_drift: Drift::of(&s.overlap_squared_windows),
+                // A checkpoint written before the gaps were measured resumes
+                // without them: no partial series is reported.
+                ultrametric_lower_gap: complete(&s.ultrametric_lower_gap, &s.energy),
+                ultrametric_upper_gap: complete(&s.ultrametric_upper_gap, &s.energy),
             })
             .collect()
     }

@@ -9,6 +9,10 @@
 //!   $\xi_L / L$ from $[\chi(0)]/[\chi(\mathbf k_{\min})]$: ratios of disorder averages, with
 //!   jackknife errors over samples;
 //! * $P(q)$: the average of the samples' normalised histograms;
+//! * with three replicas or more, the ultrametric gaps $[\langle d_{12}\rangle]$
+//!   and $[\langle d_{23}\rangle]$ of $|q|$ over replica triplets, and their
+//!   ratio $[\langle d_{12}\rangle]/[\langle d_{23}\rangle]$ (jackknife), which goes to
+//!   zero with $N$ where the states are ultrametric;
 //! * for Gaussian couplings, the equilibration check of Katzgraber, Palassini
 //!   and Young: the per-sample difference between $\langle E_J\rangle/N$ and
 //!   $-\beta\sigma^2 (N_b/N)(1 - \langle q_\ell\rangle)$, averaged over samples. Its
@@ -100,6 +104,15 @@ pub struct DisorderPoint {
     /// The same for $q^2$ (with two replicas or more).
     #[serde(default)]
     pub overlap_squared_drift: Option<Drift>,
+    /// $[\langle d_{12} \rangle]$, the ultrametric lower gap (three replicas or more).
+    #[serde(default)]
+    pub ultrametric_lower_gap: Option<DisorderAverage>,
+    /// $[\langle d_{23} \rangle]$, the upper gap.
+    #[serde(default)]
+    pub ultrametric_upper_gap: Option<DisorderAverage>,
+    /// $[\langle d_{12} \rangle] / [\langle d_{23} \rangle]$ (jackknife over samples).
+    #[serde(default)]
+    pub ultrametric_gap_ratio: Option<JackknifeEstimate>,
 }
 
 /// The disorder average of the samples' drifts, if every sample has one.
@@ -138,6 +151,15 @@ pub fn disorder_summary(
             let binder = match (&q2, &q4) {
                 (Some(q2), Some(q4)) if samples.len() >= 2 => {
                     jackknife(&[q2, q4], |m| binder_cumulant(m[0], m[1])).ok()
+                }
+                _ => None,
+            };
+            let gap_ratio = match (
+                column(&|s| s.ultrametric_lower_gap),
+                column(&|s| s.ultrametric_upper_gap),
+            ) {
+                (Some(lower), Some(upper)) if samples.len() >= 2 => {
+                    jackknife(&[&lower, &upper], |m| m[0] / m[1]).ok()
                 }
                 _ => None,
             };
@@ -228,6 +250,9 @@ pub fn disorder_summary(
                 overlap_squared_drift: combined_drift(&at, shape.shared_noise, |s| {
                     s.overlap_squared_drift
                 }),
+                ultrametric_lower_gap: average(&|s| s.ultrametric_lower_gap),
+                ultrametric_upper_gap: average(&|s| s.ultrametric_upper_gap),
+                ultrametric_gap_ratio: gap_ratio,
             }
         })
         .collect()

@@ -309,3 +309,52 @@ fn parallel_tempering_on_a_lattice_reproduces_the_fourier_overlap() {
         );
     }
 }
+
+/// The ultrametric triplet test of four replicas (all four triplets of a
+/// measurement averaged) against the exact three-replica sums: the sorted
+/// $|q|$ gaps $\langle d_{12}\rangle$ and $\langle d_{23}\rangle$ of an SK
+/// sample at temperatures across its freezing.
+#[test]
+fn parallel_tempering_reproduces_the_exact_ultrametric_gaps() {
+    let sample = draw(
+        ModelSpec::SherringtonKirkpatrick {
+            n: 9,
+            couplings: CouplingDistribution::Gaussian,
+            field: 0.0,
+        },
+        41,
+    );
+    let config = TemperingConfig {
+        ladder: TemperatureLadder::from_list(vec![0.3, 0.5, 0.8, 1.3]).unwrap(),
+        replicas: 4,
+        rule: LocalRule::Metropolis,
+        order: SweepOrder::Sequential,
+        sweeps_per_exchange: 1,
+    };
+    let run = run_sample(
+        &sample,
+        &config,
+        Schedule {
+            equilibration_rounds: 1_000,
+            measurement_rounds: 40_000,
+        },
+        7,
+        0,
+    )
+    .unwrap();
+    let enumeration = Enumeration::new(&sample).unwrap();
+    for summary in &run.thermal {
+        let t = summary.temperature;
+        let exact = enumeration.triplets(t).unwrap();
+        assert_agrees(
+            &format!("SK PT T={t} d12"),
+            summary.ultrametric_lower_gap.unwrap(),
+            exact.lower_gap,
+        );
+        assert_agrees(
+            &format!("SK PT T={t} d23"),
+            summary.ultrametric_upper_gap.unwrap(),
+            exact.upper_gap,
+        );
+    }
+}

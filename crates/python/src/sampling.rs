@@ -88,7 +88,7 @@ fn summary_columns<'py>(
     let (mut temperature, mut observable, mut mean, mut error, mut tau, mut count) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     for summary in measurements.summary() {
-        let rows: [(&str, Option<Estimate>); 8] = [
+        let rows: [(&str, Option<Estimate>); 10] = [
             ("energy", Some(summary.energy)),
             ("coupling_energy", Some(summary.coupling_energy)),
             (
@@ -100,6 +100,8 @@ fn summary_columns<'py>(
             ("overlap_squared", summary.overlap_squared),
             ("overlap_fourth", summary.overlap_fourth),
             ("link_overlap", summary.link_overlap),
+            ("ultrametric_lower_gap", summary.ultrametric_lower_gap),
+            ("ultrametric_upper_gap", summary.ultrametric_upper_gap),
         ];
         for (name, estimate) in rows {
             if let Some(estimate) = estimate {

@@ -205,3 +205,75 @@ fn gibbs_sampling_matches_exact_enumeration_on_the_same_training_sets() {
     }
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// Solution overlaps through the runner: a set has uniform solutions at a
+/// load exactly when its enumerated $P_c$ reaches that load (two
+/// independent enumerations agree), overlaps and gaps lie where they
+/// must, and the tables do not depend on the thread count.
+#[test]
+fn solution_overlaps_exist_exactly_where_the_enumerated_capacity_reaches() {
+    let work = scratch("solutions");
+    let source = r#"
+name = "solutions"
+seed = 8
+[model]
+model = "perceptron"
+[grid]
+weights = ["binary"]
+n = [11]
+[ensemble]
+samples = 24
+[algorithm]
+method = "capacity"
+alpha_max = 1.2
+enumeration_limit = 11
+annealing_sweeps = 50
+solution_alpha = [0.3, 0.6, 0.9, 1.1]
+solution_triplets = 300
+"#;
+    let out = run(&work, "solutions", source, 2);
+    let samples = Table::read(&out.join("samples.parquet")).unwrap();
+    let overlaps = Table::read(&out.join("solution_overlaps.parquet")).unwrap();
+    let (sample, patterns, solutions) = (
+        overlaps.integers("sample"),
+        overlaps.integers("patterns"),
+        overlaps.integers("solutions"),
+    );
+    let (q, lower, upper) = (
+        overlaps.numbers("overlap"),
+        overlaps.numbers("lower_gap"),
+        overlaps.numbers("upper_gap"),
+    );
+    let critical = samples.numbers("exact_critical");
+    let mut rows = 0;
+    for (s, &p_c) in samples.integers("sample").iter().zip(critical) {
+        for load in [3u64, 7, 10, 12] {
+            let row = (0..overlaps.rows()).find(|&i| sample[i] == *s && patterns[i] == load);
+            assert_eq!(
+                row.is_some(),
+                p_c >= load as f64,
+                "sample {s}, P = {load}: P_c = {p_c}"
+            );
+            if let Some(i) = row {
+                assert!(solutions[i] >= 1);
+                assert!((-1.0..=1.0).contains(&q[i]));
+                assert!(lower[i] >= 0.0 && upper[i] >= 0.0 && lower[i] + upper[i] <= 2.0);
+                rows += 1;
+            }
+        }
+    }
+    assert_eq!(rows, overlaps.rows());
+    assert!(rows >= 48, "{rows} rows");
+    let one_thread = run(&work, "solutions-one-thread", source, 1);
+    for table in [
+        "solution_overlaps.parquet",
+        "solution_summary.parquet",
+        "theory.parquet",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(table)).unwrap(),
+            std::fs::read(one_thread.join(table)).unwrap(),
+            "{table}"
+        );
+    }
+}

@@ -205,7 +205,10 @@ fn sharded_perceptron_runs_merge_to_the_whole_run() {
             ("samples.parquet", 0x6475_a97c_2031_a8ce),
             ("capacity.parquet", 0xe345_8387_81f9_ca4b),
             ("annealing.parquet", 0xb19f_f6de_72b6_d7d3),
-            ("theory.parquet", 0x29c3_5037_42d9_5718),
+            // Theory gained the replica-symmetric q(alpha) of the solutions.
+            ("theory.parquet", 0x0972_d861_1261_eef1),
+            ("solution_overlaps.parquet", 0x5614_3fb4_4793_0c08),
+            ("solution_summary.parquet", 0xcd75_e4c6_2b34_07a6),
         ],
     );
     check(

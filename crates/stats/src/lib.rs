@@ -30,7 +30,9 @@
 //! Distributions such as the overlap distribution $P(q)$ are accumulated in
 //! a [`Histogram`]. Whether a run is equilibrated is checked on logarithmic
 //! windows of its series ([`TimeBlocks`], [`Drift`]); a fraction of
-//! successes gets the Wilson interval ([`wilson_interval`]). [`mean_and_standard_error`] is the plain helper for
+//! successes gets the Wilson interval ([`wilson_interval`]). With three replicas
+//! or more, the [`OverlapMatrix`] of one measurement gives the ultrametric
+//! triplet test ([`Triplet`], [`TripletGaps`]). [`mean_and_standard_error`] is the plain helper for
 //! independent data. Fallible operations return [`StatsError`].
 //!
 //! # Conventions
@@ -77,6 +79,7 @@ mod estimate;
 mod histogram;
 mod jackknife;
 mod proportion;
+mod ultrametricity;
 
 pub use autocorrelation::{
     SOKAL_WINDOW_FACTOR, SokalEstimate, autocorrelation_function, autocorrelation_time_sokal,
@@ -92,3 +95,4 @@ pub use estimate::{Estimate, mean_and_standard_error};
 pub use histogram::Histogram;
 pub use jackknife::{JackknifeEstimate, jackknife};
 pub use proportion::wilson_interval;
+pub use ultrametricity::{OverlapMatrix, OverlapSign, Triplet, TripletGaps, pair_index};

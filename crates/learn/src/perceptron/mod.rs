@@ -39,6 +39,8 @@
 //!   programme) or by simulated annealing.
 //! * [`exact`]: all $2^N$ binary weight vectors, for exact volumes and
 //!   posterior averages at every $\beta$.
+//! * [`solutions`]: overlaps of independent uniform solutions of every
+//!   prefix of a set, and the ultrametric triplet test on them.
 //! * [`sphere`]: spherical weights sampled from the posterior at $\beta$
 //!   by Metropolis plane rotations.
 //! * [`spherical`]: Cover's count, the exact separability decision with
@@ -50,6 +52,7 @@ pub mod capacity;
 pub mod data;
 pub mod exact;
 pub mod kernel;
+pub mod solutions;
 pub mod sphere;
 pub mod spherical;
 
@@ -66,6 +69,7 @@ pub use data::{
     draw_weights, generalization_error,
 };
 pub use exact::{Enumeration, Posterior, enumerate};
+pub use solutions::{SolutionOverlaps, TripletMean, solution_overlaps};
 pub use sphere::{SphereChain, SphereState, SphericalPerceptron};
 pub use spherical::{
     MaximalStability, PerceptronRule, cover_count, cover_separable_fraction, maximal_stability,

@@ -27,9 +27,10 @@ use std::path::Path;
 use quench_core::rng::{Purpose, StreamRng};
 use quench_core::{FamilyStreams, UnitStreams};
 use quench_learn::perceptron::{
-    BinaryPerceptron, DataEnsemble, Inputs, LabelRule, SphereChain, SphericalPerceptron,
-    TrainingSet, WeightChain, WeightKind, annealed_critical_patterns, cosine, enumerate,
-    enumerated_critical_patterns, generalization_error, spherical_critical_patterns,
+    BinaryPerceptron, DataEnsemble, Inputs, LabelRule, SolutionOverlaps, SphereChain,
+    SphericalPerceptron, TrainingSet, WeightChain, WeightKind, annealed_critical_patterns, cosine,
+    enumerate, enumerated_critical_patterns, generalization_error, solution_overlaps,
+    spherical_critical_patterns,
 };
 use quench_mc::moves::{Metropolis, Visit, sweep};
 use quench_mc::tempering::{Exchangeable, Ladder, exchange_pass};
@@ -60,6 +61,10 @@ pub struct CapacitySample {
     pub certain: bool,
     /// The $P_c$ simulated annealing reached (binary weights).
     pub annealed: Option<usize>,
+    /// Overlaps of uniform solutions at the spec's `solution_alpha` loads
+    /// (enumerated binary samples).
+    #[serde(default)]
+    pub solutions: Vec<SolutionOverlaps>,
 }
 
 /// Posterior averages of one learner at one temperature.
@@ -215,7 +220,19 @@ impl Family for Perceptrons {
                     }
                     _ => 0.0,
                 };
-                26.0 * n * patterns + chains + 64.0 * 8.0 * n * (patterns + 1.0)
+                // Solution overlaps keep (bits, first violation) of the
+                // vectors storing the smallest load, twice while blocks merge.
+                let solutions = match &spec.experiment {
+                    PerceptronExperiment::Capacity(c)
+                        if p.weights == WeightKind::Binary
+                            && p.n <= c.enumeration_limit
+                            && !c.solution_alphas.is_empty() =>
+                    {
+                        32.0 * 2f64.powi(p.n as i32)
+                    }
+                    _ => 0.0,
+                };
+                26.0 * n * patterns + chains + 64.0 * 8.0 * n * (patterns + 1.0) + solutions
             })
             .fold(0.0, f64::max);
         crate::memory::MemoryEstimate {
@@ -370,6 +387,7 @@ fn capacity_sample(
         exact: None,
         certain: true,
         annealed: None,
+        solutions: Vec::new(),
     };
     match point.weights {
         WeightKind::Spherical => {
@@ -380,6 +398,24 @@ fn capacity_sample(
         WeightKind::Binary => {
             if point.n <= c.enumeration_limit {
                 outcome.exact = Some(enumerated_critical_patterns(data, spec.margin)?);
+                if !c.solution_alphas.is_empty() {
+                    let mut loads: Vec<usize> = c
+                        .solution_alphas
+                        .iter()
+                        .map(|alpha| {
+                            ((alpha * point.n as f64).round() as usize).clamp(1, point.patterns)
+                        })
+                        .collect();
+                    loads.dedup();
+                    let mut rng = streams.stream(Purpose::Dynamics, 1);
+                    outcome.solutions = solution_overlaps(
+                        data,
+                        spec.margin,
+                        &loads,
+                        c.solution_triplets,
+                        &mut rng,
+                    )?;
+                }
             }
             let mut rng = streams.stream(Purpose::Dynamics, 0);
             let search = annealed_critical_patterns(data, spec.margin, &c.annealing, &mut rng)?;

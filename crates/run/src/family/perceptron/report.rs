@@ -171,6 +171,10 @@ fn capacity_report(
         }
         report.markdown.push('\n');
     }
+    let solutions = out.join("solution_summary.parquet");
+    if solutions.exists() {
+        solution_report(spec, &Table::read(&solutions)?, theory, report);
+    }
     if annealing.rows() > 0 {
         let _ = writeln!(
             report.markdown,
@@ -194,6 +198,131 @@ fn capacity_report(
         }
     }
     Ok(())
+}
+
+/// The overlaps of uniform solutions of binary weights and the ultrametric
+/// triplet test on them (`solution_summary.parquet`).
+fn solution_report(
+    spec: &PerceptronSpec,
+    summary: &Table,
+    theory: &Table,
+    report: &mut ReportBuilder,
+) {
+    if summary.rows() == 0 {
+        return;
+    }
+    let (n, alpha, samples) = (
+        summary.integers("n"),
+        summary.numbers("alpha"),
+        summary.integers("samples"),
+    );
+    let column = |name: &str| -> (&[f64], &[f64]) {
+        (
+            summary.numbers(name),
+            summary.numbers(&format!("{name}_error")),
+        )
+    };
+    let (q, q_error) = column("overlap");
+    let (lower, lower_error) = column("lower_gap");
+    let (upper, upper_error) = column("upper_gap");
+    let (ratio, ratio_error) = column("gap_ratio");
+    let sizes: BTreeSet<u64> = n.iter().copied().collect();
+    let rows_of = |size: u64| (0..summary.rows()).filter(move |&i| n[i] == size);
+    let mut overlap_series = Vec::new();
+    let mut gap_series = Vec::new();
+    for (group, &size) in sizes.iter().enumerate() {
+        overlap_series.push(Series {
+            label: format!("N = {size}"),
+            points: rows_of(size)
+                .map(|i| (alpha[i], q[i], q_error[i]))
+                .collect(),
+            kind: SeriesKind::Data,
+            group: Some(group),
+        });
+        gap_series.push(Series {
+            label: format!("N = {size}: q(2) - q(1)"),
+            points: rows_of(size)
+                .map(|i| (alpha[i], lower[i], lower_error[i]))
+                .collect(),
+            kind: SeriesKind::Data,
+            group: Some(group),
+        });
+        gap_series.push(Series {
+            label: format!("N = {size}: q(3) - q(2)"),
+            points: rows_of(size)
+                .map(|i| (alpha[i], upper[i], upper_error[i]))
+                .collect(),
+            kind: SeriesKind::Points,
+            group: Some(group),
+        });
+    }
+    let (curves, observables, t_alpha, values) = (
+        theory.texts("curve"),
+        theory.texts("observable"),
+        theory.numbers("alpha"),
+        theory.numbers("value"),
+    );
+    let rs: Vec<(f64, f64, f64)> = (0..theory.rows())
+        .filter(|&i| observables[i] == "solution_overlap")
+        .map(|i| (t_alpha[i], values[i], f64::NAN))
+        .collect();
+    if let Some(i) = (0..theory.rows()).find(|&i| observables[i] == "solution_overlap") {
+        overlap_series.push(Series {
+            label: curves[i].clone(),
+            points: rs,
+            kind: SeriesKind::Theory,
+            group: None,
+        });
+    }
+    report.figure(
+        "solution-overlap".to_string(),
+        Figure {
+            title: format!("{}: overlap of two uniform binary solutions", spec.name),
+            x_label: "alpha = P / N".into(),
+            y_label: "[q_ab] of independent solutions".into(),
+            series: overlap_series,
+            vertical_lines: Vec::new(),
+        },
+    );
+    report.figure(
+        "solution-triplets".to_string(),
+        Figure {
+            title: format!("{}: sorted overlaps of solution triplets", spec.name),
+            x_label: "alpha = P / N".into(),
+            y_label: "gaps of q(1) <= q(2) <= q(3)".into(),
+            series: gap_series,
+            vertical_lines: Vec::new(),
+        },
+    );
+    let _ = writeln!(
+        report.markdown,
+        "## Solutions of binary weights: overlaps and ultrametricity\n\n\
+         Per enumerated training set and load, triplets of independent solutions drawn uniformly \
+         (the zero-temperature posterior); their overlaps q_ab, and sorted, q(1) <= q(2) <= q(3), the gaps \
+         q(2) - q(1) (zero for ultrametric states) and q(3) - q(2). Averages over the sets that have a solution. \
+         The replica-symmetric theory has one overlap q(alpha) for typical solutions: both gaps shrink with N \
+         and their ratio need not.\n\n\
+         ![solution-overlap](solution-overlap.png)\n\n![solution-triplets](solution-triplets.png)\n\n\
+         | N | alpha | sets with a solution | [q_ab] | [q(2) - q(1)] | [q(3) - q(2)] | ratio |\n|---|---|---|---|---|---|---|"
+    );
+    for i in 0..summary.rows() {
+        let _ = writeln!(
+            report.markdown,
+            "| {} | {:.3} | {} | {:.4} ± {:.4} | {:.4} ± {:.4} | {:.4} ± {:.4} | {:.3} ± {:.3} |",
+            n[i],
+            alpha[i],
+            samples[i],
+            q[i],
+            q_error[i],
+            lower[i],
+            lower_error[i],
+            upper[i],
+            upper_error[i],
+            ratio[i],
+            ratio_error[i]
+        );
+    }
+    report.markdown.push('\n');
 }
 
 fn learning_report(

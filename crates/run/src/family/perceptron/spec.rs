@@ -29,7 +29,10 @@
 //! convex programme; binary weights exactly by enumeration when
 //! $N \le$ `enumeration_limit`, and always by simulated annealing (keys
 //! `alpha_max`, `enumeration_limit`, `annealing_sweeps`, `beta_start`,
-//! `beta_end`).
+//! `beta_end`). With `solution_alpha = [...]` (loads up to `alpha_max`),
+//! enumerated binary samples also give the overlaps of independent uniform
+//! solutions at those loads and the ultrametric triplet test on them,
+//! from `solution_triplets` drawn triplets per load and sample.
 //!
 //! `teacher-student` (teacher labels) runs the listed `learners` on each
 //! training set of $P = \mathrm{round}(\alpha N)$ patterns: `"gibbs"`
@@ -206,6 +209,8 @@ struct RawAlgorithm {
     annealing_sweeps: Option<u64>,
     beta_start: Option<f64>,
     beta_end: Option<f64>,
+    solution_alpha: Option<Vec<f64>>,
+    solution_triplets: Option<usize>,
     // teacher-student
     learners: Option<Vec<String>>,
     temperatures: Option<Vec<f64>>,
@@ -217,8 +222,7 @@ struct RawAlgorithm {
     amp_tolerance: Option<f64>,
 }
 
-const CAPACITY_KEYS: &str =
-    "method, alpha_max, enumeration_limit, annealing_sweeps, beta_start, beta_end";
+const CAPACITY_KEYS: &str = "method, alpha_max, enumeration_limit, annealing_sweeps, beta_start, beta_end, solution_alpha, solution_triplets";
 const TEACHER_STUDENT_KEYS: &str = "method, learners, temperatures, shown_temperatures, sweeps, burn_in, amp_iterations, amp_damping, amp_tolerance";
 
 /// A storage-capacity experiment.
@@ -230,6 +234,11 @@ pub struct CapacityExperiment {
     pub enumeration_limit: usize,
     /// Simulated annealing of binary weights.
     pub annealing: AnnealingSchedule,
+    /// Loads at which enumerated binary samples give solution overlaps
+    /// (ascending; empty: none).
+    pub solution_alphas: Vec<f64>,
+    /// Triplets of solutions drawn per load and sample.
+    pub solution_triplets: usize,
 }
 
 /// Which learners a teacher–student experiment runs.
@@ -522,6 +531,8 @@ impl PerceptronSpec {
                     ("algorithm.annealing_sweeps", a.annealing_sweeps.is_some()),
                     ("algorithm.beta_start", a.beta_start.is_some()),
                     ("algorithm.beta_end", a.beta_end.is_some()),
+                    ("algorithm.solution_alpha", a.solution_alpha.is_some()),
+                    ("algorithm.solution_triplets", a.solution_triplets.is_some()),
                 ] {
                     if present {
                         return Err(r.at(
@@ -629,10 +640,31 @@ fn capacity(r: &Reporter<'_>, a: &RawAlgorithm) -> Result<CapacityExperiment, Sp
             "an integer in 1..=10000000",
         ));
     }
+    let solution_alphas = a.solution_alpha.clone().unwrap_or_default();
+    for (i, &alpha) in solution_alphas.iter().enumerate() {
+        let ascending = i == 0 || alpha > solution_alphas[i - 1];
+        if !(alpha.is_finite() && alpha > 0.0 && alpha <= alpha_max && ascending) {
+            return Err(r.at(
+                &format!("algorithm.solution_alpha[{i}]"),
+                format!("{alpha} is out of range"),
+                format!("ascending loads in (0, alpha_max = {alpha_max}]"),
+            ));
+        }
+    }
+    let solution_triplets = a.solution_triplets.unwrap_or(2000);
+    if !(1..=1_000_000).contains(&solution_triplets) {
+        return Err(r.at(
+            "algorithm.solution_triplets",
+            format!("{solution_triplets} is out of range"),
+            "an integer in 1..=1000000",
+        ));
+    }
     Ok(CapacityExperiment {
         alpha_max,
         enumeration_limit,
         annealing,
+        solution_alphas,
+        solution_triplets,
     })
 }
 

@@ -5,6 +5,8 @@
 //! | `samples.parquet` | capacity: point × sample | `point weights n sample patterns exact_critical annealed_critical certain` (critical numbers of patterns; −1 where not decided) |
 //! | `capacity.parquet` | capacity: point × $P = 1 \dots P_{\max}$ | `weights n patterns alpha samples stored stored_low stored_high decided_by annealed annealed_low annealed_high` (fractions of samples whose first $P$ patterns are stored, with Wilson intervals at one standard deviation; `stored` from the exact decision where there is one, else from annealing) |
 //! | `annealing.parquet` | capacity: binary $N$ with both | `n samples failures failure_rate failure_low failure_high mean_shortfall` (annealing's $P_c$ below the exact one) |
+//! | `solution_overlaps.parquet` | capacity with `solution_alpha`: enumerated binary $N$ × sample × load with a solution | `n sample patterns alpha solutions triplets overlap overlap_error lower_gap lower_gap_error upper_gap upper_gap_error` (means over drawn triplets of independent uniform solutions: their pair overlap and the sorted-overlap gaps $q_{(2)}-q_{(1)}$, $q_{(3)}-q_{(2)}$) |
+//! | `solution_summary.parquet` | the same per $N$ × load | `n patterns alpha samples` and `overlap lower_gap upper_gap gap_ratio` each with `_error` (means over the samples that have a solution; `gap_ratio` = mean lower / mean upper gap, jackknife) |
 //! | `learning.parquet` | teacher–student: point × sample × learner × temperature | `point weights n alpha patterns sample learner temperature training_error teacher_overlap student_overlap generalization_error state_evolution diagnostic` (`diagnostic`: for `gibbs` the lowest exchange acceptance of the sample's ladders, for `amp` 1 if GAMP converged and 0 if not) |
 //! | `learning_summary.parquet` | point × learner × temperature | `point weights n alpha patterns learner temperature samples` and each observable with `_error` (means and standard errors over samples) |
 //! | `theory.parquet` | curve point | `curve weights n alpha temperature observable value` |
@@ -13,7 +15,10 @@
 //! `quench_learn`): capacity runs get `capacity` rows ($\alpha_c(\kappa)$:
 //! Gardner's for spherical weights, Krauth–Mézard's for binary) and, at
 //! $\kappa = 0$, Cover's exact finite-$N$ probability $C(P, N)/2^P$ for
-//! spherical weights (observable `stored`, for inputs in general position).
+//! spherical weights (observable `stored`, for inputs in general position);
+//! with `solution_alpha`, the replica-symmetric overlap $q(\alpha)$ of two
+//! typical solutions of binary weights up to the last such load (observable
+//! `solution_overlap`).
 //! Teacher–student runs get, for matching teacher and student weights, the
 //! Gibbs curves at every shown temperature and the Bayes-optimal curve
 //! (observables `generalization_error`, `teacher_overlap`,
@@ -25,7 +30,7 @@
 use std::collections::BTreeMap;
 
 use quench_learn::perceptron::{WeightKind, cover_separable_fraction};
-use quench_stats::{DisorderAverage, wilson_interval};
+use quench_stats::{DisorderAverage, jackknife, wilson_interval};
 use rayon::prelude::*;
 
 use super::spec::{PerceptronExperiment, PerceptronSpec};
@@ -99,6 +104,8 @@ pub const GARDNER: &str = "Gardner alpha_c (replica symmetric)";
 pub const KRAUTH_MEZARD: &str = "Krauth-Mezard alpha_c (RS entropy = 0)";
 /// Cover's count.
 pub const COVER: &str = "Cover C(P, N) / 2^P";
+/// The overlap of two typical solutions of binary weights.
+pub const SOLUTION_OVERLAP: &str = "replica-symmetric q of two solutions";
 /// Gibbs learning at a temperature (the temperature is in its rows).
 pub const GIBBS_THEORY: &str = "Gibbs learning (replica symmetric)";
 /// Bayes-optimal learning.
@@ -312,8 +319,130 @@ fn capacity_tables(
             ("mean_shortfall", Column::Number(f.shortfall)),
         ]),
     );
+    if let PerceptronExperiment::Capacity(c) = &spec.experiment
+        && !c.solution_alphas.is_empty()
+    {
+        solution_tables(spec, samples, tables);
+    }
     tables.table("theory.parquet", capacity_theory(spec)?);
     Ok(())
+}
+
+/// `solution_overlaps.parquet` (per sample and load) and
+/// `solution_summary.parquet` (per $N$ and load: means over the samples with
+/// a solution, the gap ratio by jackknife).
+fn solution_tables(spec: &PerceptronSpec, samples: &[CapacitySample], tables: &mut Tables) {
+    #[derive(Default)]
+    struct Rows {
+        n: Vec<u64>,
+        sample: Vec<u64>,
+        patterns: Vec<u64>,
+        alpha: Vec<f64>,
+        solutions: Vec<u64>,
+        triplets: Vec<u64>,
+        values: [Vec<f64>; 6],
+    }
+    let mut rows = Rows::default();
+    // (n, patterns) -> per-sample (overlap, lower, upper).
+    let mut groups: BTreeMap<(usize, usize), Vec<[f64; 3]>> = BTreeMap::new();
+    for s in samples {
+        let n = spec.points[s.point].n;
+        for o in &s.solutions {
+            let (Some(q), Some(lower), Some(upper)) = (o.overlap, o.lower_gap, o.upper_gap) else {
+                continue;
+            };
+            rows.n.push(n as u64);
+            rows.sample.push(s.sample);
+            rows.patterns.push(o.patterns as u64);
+            rows.alpha.push(o.patterns as f64 / n as f64);
+            rows.solutions.push(o.solutions);
+            rows.triplets.push(o.triplets as u64);
+            for (column, value) in rows.values.iter_mut().zip([
+                q.mean,
+                q.error,
+                lower.mean,
+                lower.error,
+                upper.mean,
+                upper.error,
+            ]) {
+                column.push(value);
+            }
+            groups
+                .entry((n, o.patterns))
+                .or_default()
+                .push([q.mean, lower.mean, upper.mean]);
+        }
+    }
+    let [q, q_error, lower, lower_error, upper, upper_error] = rows.values;
+    tables.table(
+        "solution_overlaps.parquet",
+        Table::new(vec![
+            ("n", Column::Integer(rows.n)),
+            ("sample", Column::Integer(rows.sample)),
+            ("patterns", Column::Integer(rows.patterns)),
+            ("alpha", Column::Number(rows.alpha)),
+            ("solutions", Column::Integer(rows.solutions)),
+            ("triplets", Column::Integer(rows.triplets)),
+            ("overlap", Column::Number(q)),
+            ("overlap_error", Column::Number(q_error)),
+            ("lower_gap", Column::Number(lower)),
+            ("lower_gap_error", Column::Number(lower_error)),
+            ("upper_gap", Column::Number(upper)),
+            ("upper_gap_error", Column::Number(upper_error)),
+        ]),
+    );
+    let (mut n, mut patterns, mut alpha, mut count) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut summary: [Vec<f64>; 8] = Default::default();
+    for ((size, p), values) in groups {
+        n.push(size as u64);
+        patterns.push(p as u64);
+        alpha.push(p as f64 / size as f64);
+        count.push(values.len() as u64);
+        let columns: Vec<Vec<f64>> = (0..3)
+            .map(|k| values.iter().map(|v| v[k]).collect())
+            .collect();
+        let mut row = Vec::with_capacity(8);
+        for column in &columns {
+            let average = DisorderAverage::new(column.clone());
+            row.push(average.mean());
+            row.push(average.error());
+        }
+        match jackknife(&[&columns[1], &columns[2]], |m| m[0] / m[1]) {
+            Ok(ratio) if values.len() >= 2 => row.extend([ratio.value, ratio.error]),
+            _ => row.extend([f64::NAN, f64::NAN]),
+        }
+        for (column, value) in summary.iter_mut().zip(row) {
+            column.push(value);
+        }
+    }
+    let [
+        q,
+        q_error,
+        lower,
+        lower_error,
+        upper,
+        upper_error,
+        ratio,
+        ratio_error,
+    ] = summary;
+    tables.table(
+        "solution_summary.parquet",
+        Table::new(vec![
+            ("n", Column::Integer(n)),
+            ("patterns", Column::Integer(patterns)),
+            ("alpha", Column::Number(alpha)),
+            ("samples", Column::Integer(count)),
+            ("overlap", Column::Number(q)),
+            ("overlap_error", Column::Number(q_error)),
+            ("lower_gap", Column::Number(lower)),
+            ("lower_gap_error", Column::Number(lower_error)),
+            ("upper_gap", Column::Number(upper)),
+            ("upper_gap_error", Column::Number(upper_error)),
+            ("gap_ratio", Column::Number(ratio)),
+            ("gap_ratio_error", Column::Number(ratio_error)),
+        ]),
+    );
 }
 
 fn capacity_theory(spec: &PerceptronSpec) -> Result<Table, RunError> {
@@ -336,6 +465,30 @@ fn capacity_theory(spec: &PerceptronSpec) -> Result<Table, RunError> {
                 ),
             };
             rows.push(curve, p.weights, 0, alpha_c, 0.0, "capacity", alpha_c);
+        }
+        if let PerceptronExperiment::Capacity(c) = &spec.experiment
+            && p.weights == WeightKind::Binary
+            && !c.solution_alphas.is_empty()
+            && !rows.observable.iter().any(|o| o == "solution_overlap")
+        {
+            use quench_theory::perceptron::binary_volume;
+            let capacity = binary_capacity(kappa)
+                .map_err(theory_failure)?
+                .alpha_entropy_zero;
+            let last = c.solution_alphas[c.solution_alphas.len() - 1].min(capacity);
+            for k in 1..=CURVE_POINTS {
+                let alpha = last * k as f64 / CURVE_POINTS as f64;
+                let point = binary_volume(alpha, kappa).map_err(theory_failure)?;
+                rows.push(
+                    SOLUTION_OVERLAP,
+                    p.weights,
+                    0,
+                    alpha,
+                    0.0,
+                    "solution_overlap",
+                    point.q,
+                );
+            }
         }
         if p.weights == WeightKind::Spherical && kappa == 0.0 {
             for k in 1..=p.patterns {

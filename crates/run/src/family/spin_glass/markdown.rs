@@ -367,6 +367,17 @@ pub fn report_markdown(results: &Results, sections: &[Section]) -> String {
                         );
                     }
                 }
+                "ultrametricity" => {
+                    let table = table_of(results, points, "ultrametric_gap_ratio", &[]);
+                    let _ = writeln!(
+                        text,
+                        "For every triplet of replicas the overlaps |q| are sorted, |q|₍₁₎ ≤ |q|₍₂₎ ≤ |q|₍₃₎; ultrametric states \
+                         (a tree, as in Parisi's solution below T_c) make the two smallest equal. The ratio of the \
+                         disorder-averaged gaps [⟨|q|₍₂₎ − |q|₍₁₎⟩] / [⟨|q|₍₃₎ − |q|₍₂₎⟩] (jackknife errors) falls with N \
+                         where the states are ultrametric and stays of order one where the three overlaps are independent \
+                         (above T_c).\n\n{table}"
+                    );
+                }
                 "exchange" if results.tempering() => {
                     let mut lines = Vec::new();
                     for &p in points {

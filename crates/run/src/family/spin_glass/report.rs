@@ -359,6 +359,14 @@ fn figures_of_group(
         None,
         true,
     )?;
+    plot(
+        "ultrametricity",
+        format!("{name}: ultrametric triplet test{in_field}"),
+        "[<d12>]/[<d23>], gaps of the sorted |q| of replica triplets",
+        data("ultrametric_gap_ratio"),
+        None,
+        true,
+    )?;
     let ferromagnet = matches!(
         results.spec.points[points[0]].model,
         quench_core::ModelSpec::Ferromagnet { .. }

@@ -33,7 +33,7 @@ use crate::family::Tables;
 use crate::table::{Column, Table};
 
 /// Thermal observables of `ThermalSummary`, by table name.
-const THERMAL: [&str; 9] = [
+const THERMAL: [&str; 11] = [
     "energy",
     "coupling_energy",
     "absolute_magnetisation",
@@ -43,6 +43,8 @@ const THERMAL: [&str; 9] = [
     "overlap_fourth",
     "link_overlap",
     "fourier_overlap_squared",
+    "ultrametric_lower_gap",
+    "ultrametric_upper_gap",
 ];
 
 /// Columns shared by every table: where on the grid a row belongs.
@@ -81,7 +83,7 @@ fn thermal_table(spec: &Spec, points: &[PointResult]) -> Table {
     for (p, result) in points.iter().enumerate() {
         for unit in &result.samples {
             for summary in &unit.run.thermal {
-                let values: [Option<Estimate>; 9] = [
+                let values: [Option<Estimate>; 11] = [
                     Some(summary.energy),
                     Some(summary.coupling_energy),
                     Some(summary.absolute_magnetisation),
@@ -91,6 +93,8 @@ fn thermal_table(spec: &Spec, points: &[PointResult]) -> Table {
                     summary.overlap_fourth,
                     summary.link_overlap,
                     summary.fourier_overlap_squared,
+                    summary.ultrametric_lower_gap,
+                    summary.ultrametric_upper_gap,
                 ];
                 for (name, value) in THERMAL.iter().zip(values) {
                     let Some(e) = value else { continue };
@@ -138,7 +142,7 @@ fn disorder_table(spec: &Spec, points: &[PointResult]) -> Table {
     for (p, result) in points.iter().enumerate() {
         let count = result.samples.len();
         for d in &result.disorder {
-            let rows: [(&str, Option<Averaged<'_>>); 10] = [
+            let rows: [(&str, Option<Averaged<'_>>); 13] = [
                 ("energy", Some(Averaged::Mean(&d.energy))),
                 (
                     "absolute_magnetisation",
@@ -176,6 +180,18 @@ fn disorder_table(spec: &Spec, points: &[PointResult]) -> Table {
                 (
                     "equilibration_gap",
                     d.equilibration_gap.as_ref().map(Averaged::Mean),
+                ),
+                (
+                    "ultrametric_lower_gap",
+                    d.ultrametric_lower_gap.as_ref().map(Averaged::Mean),
+                ),
+                (
+                    "ultrametric_upper_gap",
+                    d.ultrametric_upper_gap.as_ref().map(Averaged::Mean),
+                ),
+                (
+                    "ultrametric_gap_ratio",
+                    d.ultrametric_gap_ratio.as_ref().map(Averaged::Jackknife),
                 ),
             ];
             for (name, value) in rows {
