@@ -202,10 +202,12 @@ fn sharded_perceptron_runs_merge_to_the_whole_run() {
         "perceptron-capacity",
         3,
         &[
-            ("samples.parquet", 0x6475_a97c_2031_a8ce),
-            ("capacity.parquet", 0xe345_8387_81f9_ca4b),
-            ("annealing.parquet", 0xb19f_f6de_72b6_d7d3),
-            // Theory gained the replica-symmetric q(alpha) of the solutions.
+            // SBPI and gradient descent joined the heuristics (new columns,
+            // annealing.parquet became heuristics.parquet); theory gained
+            // the replica-symmetric q(alpha) of the solutions.
+            ("samples.parquet", 0xe70d_fd36_63f5_d268),
+            ("capacity.parquet", 0xf149_4723_d94d_530e),
+            ("heuristics.parquet", 0x5e3b_e8e4_3a54_1a5e),
             ("theory.parquet", 0x0972_d861_1261_eef1),
             ("solution_overlaps.parquet", 0x5614_3fb4_4793_0c08),
             ("solution_summary.parquet", 0xcd75_e4c6_2b34_07a6),

@@ -22,6 +22,9 @@
 //!   bisection on $P$ with simulated annealing; a lower bound on $P_c$
 //!   (what the annealer could store), whose shortfall against the exact
 //!   value is its failure rate.
+//! * [`sbpi_critical_patterns`], [`gradient_critical_patterns`]: the same
+//!   bisection with the learners of [`super::learners`] (SBPI for binary
+//!   weights, gradient descent on the sphere for spherical ones).
 
 use rand::{Rng, RngExt};
 use rayon::prelude::*;
@@ -30,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::binary::BinaryPerceptron;
 use super::data::TrainingSet;
 use super::exact::{BLOCK_BITS, block_start, check_dimension};
+use super::learners::{GradientSchedule, SbpiSchedule, gradient_descent, sbpi};
 use super::spherical::maximal_stability;
 use crate::error::{LearnError, parameter};
 use quench_mc::moves::{Metropolis, Visit, sweep};
@@ -213,6 +217,47 @@ pub fn annealed_critical_patterns<R: Rng + ?Sized>(
         Ok((anneal_once(&perceptron, schedule, rng)? == 0, true))
     })?;
     // A failure of the annealer proves nothing.
+    search.certain = false;
+    Ok(search)
+}
+
+/// The largest number of leading patterns of `data` that SBPI stores in
+/// binary weights with margin `margin`, by bisection (one run per decision
+/// from `rng`); a lower bound on the exact $P_c$, like annealing's.
+pub fn sbpi_critical_patterns<R: Rng + ?Sized>(
+    data: &TrainingSet,
+    margin: f64,
+    schedule: &SbpiSchedule,
+    rng: &mut R,
+) -> Result<CriticalSearch, LearnError> {
+    schedule.validate()?;
+    let mut search = bisect(data.patterns(), |p| {
+        Ok((
+            sbpi(&data.prefix(p)?, margin, schedule, rng)?.solved(),
+            true,
+        ))
+    })?;
+    search.certain = false;
+    Ok(search)
+}
+
+/// The largest number of leading patterns of `data` that gradient descent
+/// on the sphere stores with margin `margin`, by bisection (one run per
+/// decision from `rng`); a lower bound on the exact (convex programme)
+/// $P_c$ of spherical weights.
+pub fn gradient_critical_patterns<R: Rng + ?Sized>(
+    data: &TrainingSet,
+    margin: f64,
+    schedule: &GradientSchedule,
+    rng: &mut R,
+) -> Result<CriticalSearch, LearnError> {
+    schedule.validate()?;
+    let mut search = bisect(data.patterns(), |p| {
+        Ok((
+            gradient_descent(&data.prefix(p)?, margin, schedule, rng)?.solved(),
+            true,
+        ))
+    })?;
     search.certain = false;
     Ok(search)
 }

@@ -37,6 +37,8 @@
 //! * [`capacity`]: the critical number of patterns $P_c$ of one training
 //!   set (the largest prefix stored), exactly (enumeration, convex
 //!   programme) or by simulated annealing.
+//! * [`learners`]: SBPI for binary weights and gradient descent on the
+//!   sphere for spherical ones, each looking for weights that store a set.
 //! * [`exact`]: all $2^N$ binary weight vectors, for exact volumes and
 //!   posterior averages at every $\beta$.
 //! * [`solutions`]: overlaps of independent uniform solutions of every
@@ -52,6 +54,7 @@ pub mod capacity;
 pub mod data;
 pub mod exact;
 pub mod kernel;
+pub mod learners;
 pub mod solutions;
 pub mod sphere;
 pub mod spherical;
@@ -62,13 +65,14 @@ mod tests;
 pub use binary::{BinaryPerceptron, ViolationChange, WeightChain, WeightState};
 pub use capacity::{
     AnnealingSchedule, CriticalSearch, annealed_critical_patterns, enumerated_critical_patterns,
-    spherical_critical_patterns,
+    gradient_critical_patterns, sbpi_critical_patterns, spherical_critical_patterns,
 };
 pub use data::{
     DataEnsemble, InputDistribution, Inputs, LabelRule, TrainingSet, WeightKind, cosine,
     draw_weights, generalization_error,
 };
 pub use exact::{Enumeration, Posterior, enumerate};
+pub use learners::{GradientSchedule, LearningOutcome, SbpiSchedule, gradient_descent, sbpi};
 pub use solutions::{SolutionOverlaps, TripletMean, solution_overlaps};
 pub use sphere::{SphereChain, SphereState, SphericalPerceptron};
 pub use spherical::{

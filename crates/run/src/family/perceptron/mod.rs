@@ -4,7 +4,7 @@
 //! ```text
 //! SPEC.toml (model = "perceptron") ──PerceptronSpec::parse──> PerceptronSpec
 //!   capacity:        unit = (weights, N, sample) ──TrainingSet (ceil(alpha_max N) patterns)
-//!                      ──spherical_critical_patterns | enumerated_ / annealed_critical_patterns──> CapacitySample (P_c)
+//!                      ──spherical_ / gradient_ | enumerated_ / annealed_ / sbpi_critical_patterns──> CapacitySample (P_c)
 //!   teacher-student: unit = (weights, N, alpha, sample) ──TrainingSet (round(alpha N) patterns, teacher)
 //!                      ──exact::enumerate | GAMP | tempering of two replicas (binary flips or
 //!                        spherical plane rotations, checkpointed)──> LearningSample
@@ -29,8 +29,8 @@ use quench_core::{FamilyStreams, UnitStreams};
 use quench_learn::perceptron::{
     BinaryPerceptron, DataEnsemble, Inputs, LabelRule, SolutionOverlaps, SphereChain,
     SphericalPerceptron, TrainingSet, WeightChain, WeightKind, annealed_critical_patterns, cosine,
-    enumerate, enumerated_critical_patterns, generalization_error, solution_overlaps,
-    spherical_critical_patterns,
+    enumerate, enumerated_critical_patterns, generalization_error, gradient_critical_patterns,
+    sbpi_critical_patterns, solution_overlaps, spherical_critical_patterns,
 };
 use quench_mc::moves::{Metropolis, Visit, sweep};
 use quench_mc::tempering::{Exchangeable, Ladder, exchange_pass};
@@ -61,6 +61,12 @@ pub struct CapacitySample {
     pub certain: bool,
     /// The $P_c$ simulated annealing reached (binary weights).
     pub annealed: Option<usize>,
+    /// The $P_c$ SBPI reached (binary weights, when requested).
+    #[serde(default)]
+    pub sbpi: Option<usize>,
+    /// The $P_c$ gradient descent reached (spherical weights, when requested).
+    #[serde(default)]
+    pub gradient: Option<usize>,
     /// Overlaps of uniform solutions at the spec's `solution_alpha` loads
     /// (enumerated binary samples).
     #[serde(default)]
@@ -232,7 +238,8 @@ impl Family for Perceptrons {
                     }
                     _ => 0.0,
                 };
-                26.0 * n * patterns + chains + 64.0 * 8.0 * n * (patterns + 1.0) + solutions
+                // (The learners' real copy of the signed patterns: 8 bytes an entry.)
+                34.0 * n * patterns + chains + 64.0 * 8.0 * n * (patterns + 1.0) + solutions
             })
             .fold(0.0, f64::max);
         crate::memory::MemoryEstimate {
@@ -387,6 +394,8 @@ fn capacity_sample(
         exact: None,
         certain: true,
         annealed: None,
+        sbpi: None,
+        gradient: None,
         solutions: Vec::new(),
     };
     match point.weights {
@@ -394,6 +403,11 @@ fn capacity_sample(
             let search = spherical_critical_patterns(data, spec.margin)?;
             outcome.exact = Some(search.critical_patterns);
             outcome.certain = search.certain;
+            if let Some(schedule) = &c.gradient {
+                let mut rng = streams.stream(Purpose::Dynamics, 3);
+                let search = gradient_critical_patterns(data, spec.margin, schedule, &mut rng)?;
+                outcome.gradient = Some(search.critical_patterns);
+            }
         }
         WeightKind::Binary => {
             if point.n <= c.enumeration_limit {
@@ -420,6 +434,11 @@ fn capacity_sample(
             let mut rng = streams.stream(Purpose::Dynamics, 0);
             let search = annealed_critical_patterns(data, spec.margin, &c.annealing, &mut rng)?;
             outcome.annealed = Some(search.critical_patterns);
+            if let Some(schedule) = &c.sbpi {
+                let mut rng = streams.stream(Purpose::Dynamics, 2);
+                let search = sbpi_critical_patterns(data, spec.margin, schedule, &mut rng)?;
+                outcome.sbpi = Some(search.critical_patterns);
+            }
         }
     }
     Ok(outcome)

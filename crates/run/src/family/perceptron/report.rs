@@ -73,7 +73,7 @@ fn capacity_report(
     report: &mut ReportBuilder,
 ) -> Result<(), RunError> {
     let capacity = Table::read(&out.join("capacity.parquet"))?;
-    let annealing = Table::read(&out.join("annealing.parquet"))?;
+    let heuristics = Table::read(&out.join("heuristics.parquet"))?;
     let (weights, n, alpha) = (
         capacity.texts("weights"),
         capacity.integers("n"),
@@ -175,25 +175,35 @@ fn capacity_report(
     if solutions.exists() {
         solution_report(spec, &Table::read(&solutions)?, theory, report);
     }
-    if annealing.rows() > 0 {
+    if heuristics.rows() > 0 {
         let _ = writeln!(
             report.markdown,
-            "## Simulated annealing against enumeration (binary weights)\n\nA failure is a set whose annealed P_c falls short of the exact one.\n\n| N | samples | failures | failure rate (Wilson, 1 s.d.) | mean shortfall in P |\n|---|---|---|---|---|"
+            "## Heuristic learners against the exact decision\n\nA failure is a set whose P_c found by the heuristic (simulated annealing or SBPI for binary weights, gradient descent on the sphere for spherical ones) falls short of the exact one (enumeration, convex programme).\n\n| algorithm | weights | N | samples | failures | failure rate (Wilson, 1 s.d.) | mean shortfall in P |\n|---|---|---|---|---|---|---|"
         );
-        let (an, samples, failures, rate, flow, fhigh, shortfall) = (
-            annealing.integers("n"),
-            annealing.integers("samples"),
-            annealing.integers("failures"),
-            annealing.numbers("failure_rate"),
-            annealing.numbers("failure_low"),
-            annealing.numbers("failure_high"),
-            annealing.numbers("mean_shortfall"),
+        let (algorithm, kind, hn, samples, failures, rate, flow, fhigh, shortfall) = (
+            heuristics.texts("algorithm"),
+            heuristics.texts("weights"),
+            heuristics.integers("n"),
+            heuristics.integers("samples"),
+            heuristics.integers("failures"),
+            heuristics.numbers("failure_rate"),
+            heuristics.numbers("failure_low"),
+            heuristics.numbers("failure_high"),
+            heuristics.numbers("mean_shortfall"),
         );
-        for i in 0..annealing.rows() {
+        for i in 0..heuristics.rows() {
             let _ = writeln!(
                 report.markdown,
-                "| {} | {} | {} | {:.3} [{:.3}, {:.3}] | {:.2} |",
-                an[i], samples[i], failures[i], rate[i], flow[i], fhigh[i], shortfall[i]
+                "| {} | {} | {} | {} | {} | {:.3} [{:.3}, {:.3}] | {:.2} |",
+                algorithm[i],
+                kind[i],
+                hn[i],
+                samples[i],
+                failures[i],
+                rate[i],
+                flow[i],
+                fhigh[i],
+                shortfall[i]
             );
         }
     }

@@ -29,7 +29,14 @@
 //! convex programme; binary weights exactly by enumeration when
 //! $N \le$ `enumeration_limit`, and always by simulated annealing (keys
 //! `alpha_max`, `enumeration_limit`, `annealing_sweeps`, `beta_start`,
-//! `beta_end`). With `solution_alpha = [...]` (loads up to `alpha_max`),
+//! `beta_end`). Two more heuristic learners run on request, by the same
+//! bisection: SBPI for binary weights (`sbpi_sweeps` > 0; `sbpi_threshold`,
+//! `sbpi_reinforcement`, `sbpi_hidden_bound`) and gradient descent on the
+//! sphere for spherical ones (`gradient_steps` > 0; `gradient_learning_rate`,
+//! `gradient_target_margin`); each heuristic's failures against the exact
+//! decision are tabulated, and where no exact decision exists the stored
+//! fraction is that of the best heuristic (the largest lower bound on
+//! $P_c$). With `solution_alpha = [...]` (loads up to `alpha_max`),
 //! enumerated binary samples also give the overlaps of independent uniform
 //! solutions at those loads and the ultrametric triplet test on them,
 //! from `solution_triplets` drawn triplets per load and sample.
@@ -45,7 +52,9 @@
 //! `"amp"` (Bayes-optimal GAMP, `amp_iterations`, `amp_damping`,
 //! `amp_tolerance`).
 
-use quench_learn::perceptron::{AnnealingSchedule, InputDistribution, WeightKind};
+use quench_learn::perceptron::{
+    AnnealingSchedule, GradientSchedule, InputDistribution, SbpiSchedule, WeightKind,
+};
 use serde::Deserialize;
 
 use crate::error::SpecError;
@@ -211,6 +220,13 @@ struct RawAlgorithm {
     beta_end: Option<f64>,
     solution_alpha: Option<Vec<f64>>,
     solution_triplets: Option<usize>,
+    sbpi_sweeps: Option<u64>,
+    sbpi_threshold: Option<f64>,
+    sbpi_reinforcement: Option<f64>,
+    sbpi_hidden_bound: Option<i32>,
+    gradient_steps: Option<u64>,
+    gradient_learning_rate: Option<f64>,
+    gradient_target_margin: Option<f64>,
     // teacher-student
     learners: Option<Vec<String>>,
     temperatures: Option<Vec<f64>>,
@@ -222,7 +238,7 @@ struct RawAlgorithm {
     amp_tolerance: Option<f64>,
 }
 
-const CAPACITY_KEYS: &str = "method, alpha_max, enumeration_limit, annealing_sweeps, beta_start, beta_end, solution_alpha, solution_triplets";
+const CAPACITY_KEYS: &str = "method, alpha_max, enumeration_limit, annealing_sweeps, beta_start, beta_end, sbpi_sweeps, sbpi_threshold, sbpi_reinforcement, sbpi_hidden_bound, gradient_steps, gradient_learning_rate, gradient_target_margin, solution_alpha, solution_triplets";
 const TEACHER_STUDENT_KEYS: &str = "method, learners, temperatures, shown_temperatures, sweeps, burn_in, amp_iterations, amp_damping, amp_tolerance";
 
 /// A storage-capacity experiment.
@@ -234,6 +250,10 @@ pub struct CapacityExperiment {
     pub enumeration_limit: usize,
     /// Simulated annealing of binary weights.
     pub annealing: AnnealingSchedule,
+    /// SBPI on binary weights, if requested.
+    pub sbpi: Option<SbpiSchedule>,
+    /// Gradient descent on spherical weights, if requested.
+    pub gradient: Option<GradientSchedule>,
     /// Loads at which enumerated binary samples give solution overlaps
     /// (ascending; empty: none).
     pub solution_alphas: Vec<f64>,
@@ -532,6 +552,22 @@ impl PerceptronSpec {
                     ("algorithm.beta_start", a.beta_start.is_some()),
                     ("algorithm.beta_end", a.beta_end.is_some()),
                     ("algorithm.solution_alpha", a.solution_alpha.is_some()),
+                    ("algorithm.sbpi_sweeps", a.sbpi_sweeps.is_some()),
+                    ("algorithm.sbpi_threshold", a.sbpi_threshold.is_some()),
+                    (
+                        "algorithm.sbpi_reinforcement",
+                        a.sbpi_reinforcement.is_some(),
+                    ),
+                    ("algorithm.sbpi_hidden_bound", a.sbpi_hidden_bound.is_some()),
+                    ("algorithm.gradient_steps", a.gradient_steps.is_some()),
+                    (
+                        "algorithm.gradient_learning_rate",
+                        a.gradient_learning_rate.is_some(),
+                    ),
+                    (
+                        "algorithm.gradient_target_margin",
+                        a.gradient_target_margin.is_some(),
+                    ),
                     ("algorithm.solution_triplets", a.solution_triplets.is_some()),
                 ] {
                     if present {
@@ -640,6 +676,8 @@ fn capacity(r: &Reporter<'_>, a: &RawAlgorithm) -> Result<CapacityExperiment, Sp
             "an integer in 1..=10000000",
         ));
     }
+    let sbpi = sbpi_schedule(r, a)?;
+    let gradient = gradient_schedule(r, a)?;
     let solution_alphas = a.solution_alpha.clone().unwrap_or_default();
     for (i, &alpha) in solution_alphas.iter().enumerate() {
         let ascending = i == 0 || alpha > solution_alphas[i - 1];
@@ -663,9 +701,112 @@ fn capacity(r: &Reporter<'_>, a: &RawAlgorithm) -> Result<CapacityExperiment, Sp
         alpha_max,
         enumeration_limit,
         annealing,
+        sbpi,
+        gradient,
         solution_alphas,
         solution_triplets,
     })
+}
+
+/// Keys of a learner that runs only when its budget key is present and > 0.
+fn requested(
+    r: &Reporter<'_>,
+    budget: (&str, Option<u64>),
+    others: &[(&str, bool)],
+) -> Result<Option<u64>, SpecError> {
+    match budget.1 {
+        Some(0) | None => {
+            if let Some((key, _)) = others.iter().find(|(_, present)| *present) {
+                return Err(r.at(
+                    key,
+                    format!("has no effect without {}", budget.0),
+                    format!("{} > 0, or leave this key out", budget.0),
+                ));
+            }
+            Ok(None)
+        }
+        Some(count) if count > 10_000_000 => Err(r.at(
+            budget.0,
+            format!("{count} is out of range"),
+            "an integer in 0..=10000000 (0: off)",
+        )),
+        Some(count) => Ok(Some(count)),
+    }
+}
+
+fn sbpi_schedule(r: &Reporter<'_>, a: &RawAlgorithm) -> Result<Option<SbpiSchedule>, SpecError> {
+    let Some(sweeps) = requested(
+        r,
+        ("algorithm.sbpi_sweeps", a.sbpi_sweeps),
+        &[
+            ("algorithm.sbpi_threshold", a.sbpi_threshold.is_some()),
+            (
+                "algorithm.sbpi_reinforcement",
+                a.sbpi_reinforcement.is_some(),
+            ),
+            ("algorithm.sbpi_hidden_bound", a.sbpi_hidden_bound.is_some()),
+        ],
+    )?
+    else {
+        return Ok(None);
+    };
+    let defaults = SbpiSchedule::DEFAULT;
+    let schedule = SbpiSchedule {
+        threshold: a.sbpi_threshold.unwrap_or(defaults.threshold),
+        reinforcement: a.sbpi_reinforcement.unwrap_or(defaults.reinforcement),
+        hidden_bound: a.sbpi_hidden_bound.unwrap_or(defaults.hidden_bound),
+        sweeps,
+    };
+    if let Err(error) = schedule.validate() {
+        let message = error.to_string();
+        let key = if message.contains("threshold") {
+            "algorithm.sbpi_threshold"
+        } else if message.contains("reinforcement") {
+            "algorithm.sbpi_reinforcement"
+        } else {
+            "algorithm.sbpi_hidden_bound"
+        };
+        return Err(r.at(key, message, ""));
+    }
+    Ok(Some(schedule))
+}
+
+fn gradient_schedule(
+    r: &Reporter<'_>,
+    a: &RawAlgorithm,
+) -> Result<Option<GradientSchedule>, SpecError> {
+    let Some(steps) = requested(
+        r,
+        ("algorithm.gradient_steps", a.gradient_steps),
+        &[
+            (
+                "algorithm.gradient_learning_rate",
+                a.gradient_learning_rate.is_some(),
+            ),
+            (
+                "algorithm.gradient_target_margin",
+                a.gradient_target_margin.is_some(),
+            ),
+        ],
+    )?
+    else {
+        return Ok(None);
+    };
+    let schedule = GradientSchedule {
+        learning_rate: a.gradient_learning_rate.unwrap_or(1.0),
+        target_margin: a.gradient_target_margin.unwrap_or(0.02),
+        steps,
+    };
+    if let Err(error) = schedule.validate() {
+        let message = error.to_string();
+        let key = if message.contains("learning_rate") {
+            "algorithm.gradient_learning_rate"
+        } else {
+            "algorithm.gradient_target_margin"
+        };
+        return Err(r.at(key, message, ""));
+    }
+    Ok(Some(schedule))
 }
 
 fn teacher_student(

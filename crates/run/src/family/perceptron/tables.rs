@@ -2,9 +2,9 @@
 //!
 //! | file | one row per | columns |
 //! |---|---|---|
-//! | `samples.parquet` | capacity: point × sample | `point weights n sample patterns exact_critical annealed_critical certain` (critical numbers of patterns; −1 where not decided) |
-//! | `capacity.parquet` | capacity: point × $P = 1 \dots P_{\max}$ | `weights n patterns alpha samples stored stored_low stored_high decided_by annealed annealed_low annealed_high` (fractions of samples whose first $P$ patterns are stored, with Wilson intervals at one standard deviation; `stored` from the exact decision where there is one, else from annealing) |
-//! | `annealing.parquet` | capacity: binary $N$ with both | `n samples failures failure_rate failure_low failure_high mean_shortfall` (annealing's $P_c$ below the exact one) |
+//! | `samples.parquet` | capacity: point × sample | `point weights n sample patterns exact_critical annealed_critical sbpi_critical gradient_critical certain` (critical numbers of patterns; −1 where not decided or not run) |
+//! | `capacity.parquet` | capacity: point × $P = 1 \dots P_{\max}$ | `weights n patterns alpha samples stored stored_low stored_high decided_by`, and `annealed sbpi gradient` each with `_low _high` (fractions of samples whose first $P$ patterns are stored, with Wilson intervals at one standard deviation; `stored` from the exact decision where there is one, else from the best of the heuristics that ran, the largest lower bound; NaN for a heuristic that did not run) |
+//! | `heuristics.parquet` | capacity: heuristic × point with an exact decision | `algorithm weights n samples failures failure_rate failure_low failure_high mean_shortfall` (the heuristic's $P_c$ below the exact one) |
 //! | `solution_overlaps.parquet` | capacity with `solution_alpha`: enumerated binary $N$ × sample × load with a solution | `n sample patterns alpha solutions triplets overlap overlap_error lower_gap lower_gap_error upper_gap upper_gap_error` (means over drawn triplets of independent uniform solutions: their pair overlap and the sorted-overlap gaps $q_{(2)}-q_{(1)}$, $q_{(3)}-q_{(2)}$) |
 //! | `solution_summary.parquet` | the same per $N$ × load | `n patterns alpha samples` and `overlap lower_gap upper_gap gap_ratio` each with `_error` (means over the samples that have a solution; `gap_ratio` = mean lower / mean upper gap, jackknife) |
 //! | `learning.parquet` | teacher–student: point × sample × learner × temperature | `point weights n alpha patterns sample learner temperature training_error teacher_overlap student_overlap generalization_error state_evolution diagnostic` (`diagnostic`: for `gibbs` the lowest exchange acceptance of the sample's ladders, for `amp` 1 if GAMP converged and 0 if not) |
@@ -149,9 +149,21 @@ fn critical(value: Option<usize>) -> f64 {
     value.map_or(-1.0, |v| v as f64)
 }
 
-/// The rows of `annealing.parquet`.
+/// A heuristic learner of a capacity run and its $P_c$ of a sample.
+type Heuristic = (&'static str, fn(&CapacitySample) -> Option<usize>);
+
+/// The heuristics, in table order.
+const HEURISTICS: [Heuristic; 3] = [
+    ("annealing", |s| s.annealed),
+    ("SBPI", |s| s.sbpi),
+    ("gradient descent", |s| s.gradient),
+];
+
+/// The rows of `heuristics.parquet`.
 #[derive(Default)]
 struct FailureRows {
+    algorithm: Vec<String>,
+    weights: Vec<String>,
     n: Vec<u64>,
     samples: Vec<u64>,
     failures: Vec<u64>,
@@ -210,6 +222,14 @@ fn capacity_tables(
                 Column::Number(samples.iter().map(|s| critical(s.annealed)).collect()),
             ),
             (
+                "sbpi_critical",
+                Column::Number(samples.iter().map(|s| critical(s.sbpi)).collect()),
+            ),
+            (
+                "gradient_critical",
+                Column::Number(samples.iter().map(|s| critical(s.gradient)).collect()),
+            ),
+            (
                 "certain",
                 Column::Integer(samples.iter().map(|s| u64::from(s.certain)).collect()),
             ),
@@ -223,24 +243,50 @@ fn capacity_tables(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut stored, mut stored_low, mut stored_high, mut decided_by) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut annealed, mut annealed_low, mut annealed_high) = (Vec::new(), Vec::new(), Vec::new());
+    // Per heuristic: the stored fraction and its Wilson interval.
+    let mut by_heuristic: [[Vec<f64>; 3]; 3] = Default::default();
     let mut failures = FailureRows::default();
     for (&index, group) in &by_point {
         let p = &spec.points[index];
         let total = group.len() as u64;
         let exact = group.iter().all(|s| s.exact.is_some());
-        let by_annealing = group.iter().all(|s| s.annealed.is_some());
+        let ran: Vec<bool> = HEURISTICS
+            .iter()
+            .map(|(_, value)| group.iter().all(|s| value(s).is_some()))
+            .collect();
+        let heuristics_ran = || {
+            HEURISTICS
+                .iter()
+                .zip(&ran)
+                .filter(|(_, ran)| **ran)
+                .map(|(h, _)| h)
+        };
+        // Without an exact decision, the best lower bound of the heuristics.
+        let best_bound =
+            |s: &CapacitySample| heuristics_ran().filter_map(|(_, value)| value(s)).max();
+        let stored_count = |value: &dyn Fn(&CapacitySample) -> Option<usize>, k: usize| {
+            group
+                .iter()
+                .filter(|s| value(s).is_some_and(|c| c >= k))
+                .count() as u64
+        };
+        let how = match (p.weights, exact) {
+            (WeightKind::Spherical, _) => "convex programme".to_string(),
+            (WeightKind::Binary, true) => "enumeration".to_string(),
+            (WeightKind::Binary, false) => {
+                let names: Vec<&str> = heuristics_ran().map(|(name, _)| *name).collect();
+                if names.len() > 1 {
+                    format!("best of {}", names.join(", "))
+                } else {
+                    names.join("")
+                }
+            }
+        };
         for k in 1..=p.patterns {
-            let stored_count = |value: fn(&CapacitySample) -> Option<usize>| {
-                group
-                    .iter()
-                    .filter(|s| value(s).is_some_and(|c| c >= k))
-                    .count() as u64
-            };
             let best = if exact {
-                stored_count(|s| s.exact)
+                stored_count(&|s| s.exact, k)
             } else {
-                stored_count(|s| s.annealed)
+                stored_count(&best_bound, k)
             };
             let (low, high) = wilson_interval(best, total, 1.0);
             weights.push(p.weights.name().to_string());
@@ -251,65 +297,73 @@ fn capacity_tables(
             stored.push(best as f64 / total as f64);
             stored_low.push(low);
             stored_high.push(high);
-            decided_by.push(
-                match (p.weights, exact) {
-                    (WeightKind::Spherical, _) => "convex programme",
-                    (WeightKind::Binary, true) => "enumeration",
-                    (WeightKind::Binary, false) => "annealing",
+            decided_by.push(how.clone());
+            for (((_, value), &ran), columns) in HEURISTICS.iter().zip(&ran).zip(&mut by_heuristic)
+            {
+                let values = if ran {
+                    let a = stored_count(value, k);
+                    let (low, high) = wilson_interval(a, total, 1.0);
+                    [a as f64 / total as f64, low, high]
+                } else {
+                    [f64::NAN; 3]
+                };
+                for (column, v) in columns.iter_mut().zip(values) {
+                    column.push(v);
                 }
-                .to_string(),
-            );
-            if by_annealing {
-                let a = stored_count(|s| s.annealed);
-                let (low, high) = wilson_interval(a, total, 1.0);
-                annealed.push(a as f64 / total as f64);
-                annealed_low.push(low);
-                annealed_high.push(high);
-            } else {
-                annealed.push(f64::NAN);
-                annealed_low.push(f64::NAN);
-                annealed_high.push(f64::NAN);
             }
         }
-        if exact && by_annealing {
-            let failed = group.iter().filter(|s| s.annealed < s.exact).count() as u64;
-            let shortfall = group
-                .iter()
-                .map(|s| (s.exact.unwrap_or(0) - s.annealed.unwrap_or(0)) as f64)
-                .sum::<f64>()
-                / total as f64;
-            let (low, high) = wilson_interval(failed, total, 1.0);
-            let f = &mut failures;
-            f.n.push(p.n as u64);
-            f.samples.push(total);
-            f.failures.push(failed);
-            f.rate.push(failed as f64 / total as f64);
-            f.low.push(low);
-            f.high.push(high);
-            f.shortfall.push(shortfall);
+        if exact {
+            for (name, value) in heuristics_ran() {
+                let failed = group.iter().filter(|s| value(s) < s.exact).count() as u64;
+                let shortfall = group
+                    .iter()
+                    .map(|s| (s.exact.unwrap_or(0) - value(s).unwrap_or(0)) as f64)
+                    .sum::<f64>()
+                    / total as f64;
+                let (low, high) = wilson_interval(failed, total, 1.0);
+                let f = &mut failures;
+                f.algorithm.push(name.to_string());
+                f.weights.push(p.weights.name().to_string());
+                f.n.push(p.n as u64);
+                f.samples.push(total);
+                f.failures.push(failed);
+                f.rate.push(failed as f64 / total as f64);
+                f.low.push(low);
+                f.high.push(high);
+                f.shortfall.push(shortfall);
+            }
         }
     }
-    tables.table(
-        "capacity.parquet",
-        Table::new(vec![
-            ("weights", Column::Text(weights)),
-            ("n", Column::Integer(n)),
-            ("patterns", Column::Integer(patterns)),
-            ("alpha", Column::Number(alpha)),
-            ("samples", Column::Integer(count)),
-            ("stored", Column::Number(stored)),
-            ("stored_low", Column::Number(stored_low)),
-            ("stored_high", Column::Number(stored_high)),
-            ("decided_by", Column::Text(decided_by)),
-            ("annealed", Column::Number(annealed)),
-            ("annealed_low", Column::Number(annealed_low)),
-            ("annealed_high", Column::Number(annealed_high)),
-        ]),
-    );
+    let [annealed, sbpi, gradient] = by_heuristic;
+    let mut columns = vec![
+        ("weights", Column::Text(weights)),
+        ("n", Column::Integer(n)),
+        ("patterns", Column::Integer(patterns)),
+        ("alpha", Column::Number(alpha)),
+        ("samples", Column::Integer(count)),
+        ("stored", Column::Number(stored)),
+        ("stored_low", Column::Number(stored_low)),
+        ("stored_high", Column::Number(stored_high)),
+        ("decided_by", Column::Text(decided_by)),
+    ];
+    for (names, [value, low, high]) in [
+        (["annealed", "annealed_low", "annealed_high"], annealed),
+        (["sbpi", "sbpi_low", "sbpi_high"], sbpi),
+        (["gradient", "gradient_low", "gradient_high"], gradient),
+    ] {
+        columns.extend([
+            (names[0], Column::Number(value)),
+            (names[1], Column::Number(low)),
+            (names[2], Column::Number(high)),
+        ]);
+    }
+    tables.table("capacity.parquet", Table::new(columns));
     let f = failures;
     tables.table(
-        "annealing.parquet",
+        "heuristics.parquet",
         Table::new(vec![
+            ("algorithm", Column::Text(f.algorithm)),
+            ("weights", Column::Text(f.weights)),
             ("n", Column::Integer(f.n)),
             ("samples", Column::Integer(f.samples)),
             ("failures", Column::Integer(f.failures)),
