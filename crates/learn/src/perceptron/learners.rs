@@ -7,7 +7,7 @@
 //!   integer $h_i$ (odd, $|h_i| \le K$). Patterns are presented online in
 //!   random order; with $\xi^\mu_i = y^\mu x^\mu_i$:
 //!   - an error ($\Delta^\mu \le \kappa$) moves every hidden state,
-//!     $h_i \leftarrow h_i + 2\,\mathrm{sign}(\xi^\mu_i)$ (the clipped perceptron rule);
+//!     $h_i \leftarrow h_i + 2\\,\mathrm{sign}(\xi^\mu_i)$ (the clipped perceptron rule);
 //!   - a barely correct pattern ($\kappa < \Delta^\mu \le \kappa + \theta$),
 //!     with probability $p_s$, moves only the hidden states that already
 //!     agree with it ($h_i\xi^\mu_i > 0$), deepening them without changing
