@@ -212,13 +212,10 @@ pub fn annealed_critical_patterns<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<CriticalSearch, LearnError> {
     schedule.validate()?;
-    let mut search = bisect(data.patterns(), |p| {
-        let perceptron = BinaryPerceptron::new(&data.prefix(p)?, margin)?;
-        Ok((anneal_once(&perceptron, schedule, rng)? == 0, true))
-    })?;
-    // A failure of the annealer proves nothing.
-    search.certain = false;
-    Ok(search)
+    heuristic_bisection(data, |prefix| {
+        let perceptron = BinaryPerceptron::new(prefix, margin)?;
+        Ok(anneal_once(&perceptron, schedule, rng)? == 0)
+    })
 }
 
 /// The largest number of leading patterns of `data` that SBPI stores in
@@ -231,14 +228,9 @@ pub fn sbpi_critical_patterns<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<CriticalSearch, LearnError> {
     schedule.validate()?;
-    let mut search = bisect(data.patterns(), |p| {
-        Ok((
-            sbpi(&data.prefix(p)?, margin, schedule, rng)?.solved(),
-            true,
-        ))
-    })?;
-    search.certain = false;
-    Ok(search)
+    heuristic_bisection(data, |prefix| {
+        Ok(sbpi(prefix, margin, schedule, rng)?.solved())
+    })
 }
 
 /// The largest number of leading patterns of `data` that gradient descent
@@ -252,12 +244,19 @@ pub fn gradient_critical_patterns<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<CriticalSearch, LearnError> {
     schedule.validate()?;
-    let mut search = bisect(data.patterns(), |p| {
-        Ok((
-            gradient_descent(&data.prefix(p)?, margin, schedule, rng)?.solved(),
-            true,
-        ))
-    })?;
+    heuristic_bisection(data, |prefix| {
+        Ok(gradient_descent(prefix, margin, schedule, rng)?.solved())
+    })
+}
+
+/// Bisection on the prefixes of `data` with a heuristic that proves a
+/// prefix stored when `stored` returns true; a false proves nothing, so
+/// the search is never certain.
+fn heuristic_bisection(
+    data: &TrainingSet,
+    mut stored: impl FnMut(&TrainingSet) -> Result<bool, LearnError>,
+) -> Result<CriticalSearch, LearnError> {
+    let mut search = bisect(data.patterns(), |p| Ok((stored(&data.prefix(p)?)?, true)))?;
     search.certain = false;
     Ok(search)
 }

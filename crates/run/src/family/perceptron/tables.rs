@@ -317,7 +317,9 @@ fn capacity_tables(
                 let failed = group.iter().filter(|s| value(s) < s.exact).count() as u64;
                 let shortfall = group
                     .iter()
-                    .map(|s| (s.exact.unwrap_or(0) - value(s).unwrap_or(0)) as f64)
+                    // (As reals: a heuristic above the exact decision,
+                    // which would be a contradiction, shows as negative.)
+                    .map(|s| s.exact.unwrap_or(0) as f64 - value(s).unwrap_or(0) as f64)
                     .sum::<f64>()
                     / total as f64;
                 let (low, high) = wilson_interval(failed, total, 1.0);
