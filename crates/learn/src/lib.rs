@@ -85,6 +85,7 @@
 
 #![warn(missing_docs)]
 
+pub mod boltzmann;
 pub mod dense;
 pub mod dynamics;
 pub mod error;

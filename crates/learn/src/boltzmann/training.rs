@@ -1,0 +1,545 @@
+//! Training a restricted Boltzmann machine by stochastic gradient ascent
+//! on the log-likelihood, with the model's term from Gibbs chains.
+//!
+//! The gradient of the mean log-likelihood is
+//! $\partial_{W_{ij}} \mathcal L = \langle v_i h_j\rangle_\text{data} - \langle v_i h_j\rangle_\text{model}$
+//! (and $\langle v_i\rangle$, $\langle h_j\rangle$ for the biases). The data
+//! term is exact on a mini-batch, with $h_j$ replaced by its conditional
+//! mean $\sigma(c_j + (vW)_j)$; the model term comes from a negative
+//! phase ([`NegativePhase`]):
+//!
+//! * **CD-$k$** (Hinton 2002): chains started at the batch's data, $k$ Gibbs
+//!   steps;
+//! * **PCD-$k$** (Tieleman 2008): persistent chains carried from batch to
+//!   batch;
+//! * **parallel tempering** (Desjardins et al. 2010): every persistent chain a
+//!   ladder of inverse temperatures $1 = \beta_0 > \dots > \beta_{T-1}$ on
+//!   $p_\beta(v) \propto e^{\beta b\cdot v}\prod_j(1+e^{\beta(c_j+(vW)_j)})$,
+//!   neighbours exchanging configurations with probability
+//!   $\min\bigl(1, \frac{p^*_{\beta_a}(v_b)\\,p^*_{\beta_b}(v_a)}{p^*_{\beta_a}(v_a)\\,p^*_{\beta_b}(v_b)}\bigr)$
+//!   after every Gibbs step; the $\beta = 1$ rows are the negative particles.
+//!
+//! The update is $u \leftarrow \mu u + \eta\\,(g - \lambda W)$, $W \leftarrow W + u$,
+//! with momentum $\mu$, learning rate $\eta$ and weight decay $\lambda$ (on
+//! the weights only). One epoch visits the rows in an order drawn from the
+//! trainer's own stream; the whole [`Trainer`], stream included, is what
+//! a checkpoint saves, so a resumed run continues bit for bit.
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{ArrayView2, ArrayViewMut2};
+use quench_core::rng::StreamRng;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::rbm::{Rbm, sigmoid, softplus, uniform};
+use crate::error::{LearnError, at_least, in_closed_range, parameter, positive};
+
+/// How the model's term of the gradient is estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum NegativePhase {
+    /// CD-$k$: $k$ Gibbs steps from the batch's data.
+    Contrastive {
+        /// Gibbs steps $k$.
+        steps: usize,
+    },
+    /// PCD-$k$: $k$ Gibbs steps of persistent chains per batch.
+    Persistent {
+        /// Gibbs steps $k$.
+        steps: usize,
+    },
+    /// Persistent chains, each a ladder of `temperatures` inverse
+    /// temperatures spaced geometrically from 1 down to `lowest_beta`.
+    Tempering {
+        /// Gibbs steps (each followed by an exchange pass) per batch.
+        steps: usize,
+        /// Rungs of each ladder (at least 2).
+        temperatures: usize,
+        /// The smallest inverse temperature, in $(0, 1)$.
+        lowest_beta: f64,
+    },
+}
+
+impl NegativePhase {
+    /// A short name: `cd-1`, `pcd-1`, `pt-1`.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Contrastive { steps } => format!("cd-{steps}"),
+            Self::Persistent { steps } => format!("pcd-{steps}"),
+            Self::Tempering { steps, .. } => format!("pt-{steps}"),
+        }
+    }
+
+    fn steps(&self) -> usize {
+        match *self {
+            Self::Contrastive { steps }
+            | Self::Persistent { steps }
+            | Self::Tempering { steps, .. } => steps,
+        }
+    }
+}
+
+/// The hyper-parameters of training.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrainingOptions {
+    /// The negative phase.
+    pub negative: NegativePhase,
+    /// Rows per mini-batch.
+    pub batch_size: usize,
+    /// $\eta$.
+    pub learning_rate: f64,
+    /// $\mu \in [0, 1)$.
+    pub momentum: f64,
+    /// $\lambda \ge 0$.
+    pub weight_decay: f64,
+    /// Persistent chains (ladders for tempering); ignored by CD.
+    pub chains: usize,
+}
+
+impl TrainingOptions {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<(), LearnError> {
+        at_least("batch_size", self.batch_size, 1)?;
+        positive("learning_rate", self.learning_rate)?;
+        if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
+            return Err(parameter("momentum", self.momentum, "a real number in [0, 1)"));
+        }
+        in_closed_range("weight_decay", self.weight_decay, 0.0, f64::MAX)?;
+        at_least("steps", self.negative.steps(), 1)?;
+        match self.negative {
+            NegativePhase::Contrastive { .. } => {}
+            NegativePhase::Persistent { .. } => {
+                at_least("chains", self.chains, 1)?;
+            }
+            NegativePhase::Tempering {
+                temperatures,
+                lowest_beta,
+                ..
+            } => {
+                at_least("chains", self.chains, 1)?;
+                at_least("temperatures", temperatures, 2)?;
+                if !(lowest_beta > 0.0 && lowest_beta < 1.0) {
+                    return Err(parameter(
+                        "lowest_beta",
+                        lowest_beta,
+                        "a real number in (0, 1)",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one epoch did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EpochSummary {
+    /// Epochs done, this one included.
+    pub epoch: u64,
+    /// Mini-batches.
+    pub batches: u64,
+    /// Exchange acceptance of the tempering ladders over the epoch (NaN otherwise).
+    pub exchange_acceptance: f64,
+}
+
+/// Scratch matrices of one mini-batch step (not saved).
+#[derive(Debug, Clone, Default)]
+struct Buffers {
+    batch: Vec<f64>,
+    positive_hidden: Vec<f64>,
+    chain_input: Vec<f64>,
+    chain_hidden: Vec<f64>,
+    chain_visible_input: Vec<f64>,
+    negative_visible: Vec<f64>,
+    negative_hidden: Vec<f64>,
+    gradient: Vec<f64>,
+}
+
+/// A machine under training with its optimiser state and chains: all that a
+/// checkpoint saves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Trainer {
+    machine: Rbm,
+    options: TrainingOptions,
+    /// Momentum of $W$, $b$, $c$ (as [`Rbm::parameters`]).
+    velocity: Vec<f64>,
+    /// Persistent visible states, chain-major (each chain's ladder
+    /// contiguous, $\beta = 1$ first); empty for CD.
+    chains: Vec<f64>,
+    /// The ladder's inverse temperatures (`[1.0]` without tempering).
+    betas: Vec<f64>,
+    rng: StreamRng,
+    epoch: u64,
+    #[serde(skip)]
+    buffers: Buffers,
+}
+
+impl Trainer {
+    /// A trainer of `machine` whose persistent chains start uniformly at
+    /// random; every random number comes from `rng`.
+    pub fn new(
+        machine: Rbm,
+        options: TrainingOptions,
+        mut rng: StreamRng,
+    ) -> Result<Self, LearnError> {
+        options.validate()?;
+        let nv = machine.visible();
+        let betas = match options.negative {
+            NegativePhase::Tempering {
+                temperatures,
+                lowest_beta,
+                ..
+            } => (0..temperatures)
+                .map(|t| lowest_beta.powf(t as f64 / (temperatures - 1) as f64))
+                .collect(),
+            _ => vec![1.0],
+        };
+        let rows = match options.negative {
+            NegativePhase::Contrastive { .. } => 0,
+            _ => options.chains * betas.len(),
+        };
+        let chains = (0..rows * nv)
+            .map(|_| if uniform(&mut rng) < 0.5 { 1.0 } else { 0.0 })
+            .collect();
+        let parameters = machine.weights().len() + machine.visible() + machine.hidden();
+        Ok(Self {
+            machine,
+            options,
+            velocity: vec![0.0; parameters],
+            chains,
+            betas,
+            rng,
+            epoch: 0,
+            buffers: Buffers::default(),
+        })
+    }
+
+    /// The machine as trained so far.
+    pub fn machine(&self) -> &Rbm {
+        &self.machine
+    }
+
+    /// The options.
+    pub fn options(&self) -> &TrainingOptions {
+        &self.options
+    }
+
+    /// Epochs done.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The persistent chains' visible states at $\beta = 1$ (row-major),
+    /// empty for CD: samples of the model as training left them.
+    pub fn particles(&self) -> Vec<f64> {
+        let nv = self.machine.visible();
+        let rungs = self.betas.len();
+        self.chains
+            .chunks_exact(nv * rungs)
+            .flat_map(|ladder| ladder[..nv].iter().copied())
+            .collect()
+    }
+
+    /// One pass over `data` (row-major, $N_v$ columns of zeros and ones) in
+    /// mini-batches, in an order drawn from the trainer's stream.
+    pub fn train_epoch(&mut self, data: &[f64]) -> Result<EpochSummary, LearnError> {
+        let nv = self.machine.visible();
+        if data.is_empty() || !data.len().is_multiple_of(nv) {
+            return Err(parameter(
+                "data",
+                data.len(),
+                format!("a non-empty multiple of {nv} numbers (rows of the visible layer)"),
+            ));
+        }
+        let rows = data.len() / nv;
+        let mut order: Vec<usize> = (0..rows).collect();
+        for k in (1..rows).rev() {
+            let j = (uniform(&mut self.rng) * (k + 1) as f64) as usize;
+            order.swap(k, j.min(k));
+        }
+        let mut batches = 0;
+        let (mut accepted, mut attempted) = (0u64, 0u64);
+        let mut batch = std::mem::take(&mut self.buffers.batch);
+        for indices in order.chunks(self.options.batch_size) {
+            batch.clear();
+            for &r in indices {
+                batch.extend_from_slice(&data[r * nv..(r + 1) * nv]);
+            }
+            let (a, t) = self.step(&batch, indices.len());
+            accepted += a;
+            attempted += t;
+            batches += 1;
+        }
+        self.buffers.batch = batch;
+        self.epoch += 1;
+        Ok(EpochSummary {
+            epoch: self.epoch,
+            batches,
+            exchange_acceptance: if attempted > 0 {
+                accepted as f64 / attempted as f64
+            } else {
+                f64::NAN
+            },
+        })
+    }
+
+    /// One mini-batch of `rows` rows: returns the exchanges accepted and attempted.
+    fn step(&mut self, batch: &[f64], rows: usize) -> (u64, u64) {
+        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
+        let mut buffers = std::mem::take(&mut self.buffers);
+        // Positive phase: conditional means of the hidden units.
+        buffers.positive_hidden.resize(rows * nh, 0.0);
+        self.machine
+            .hidden_input(batch, rows, 1.0, &mut buffers.positive_hidden);
+        for x in &mut buffers.positive_hidden {
+            *x = sigmoid(*x);
+        }
+        // Negative phase.
+        let exchanges = match self.options.negative {
+            NegativePhase::Contrastive { steps } => {
+                buffers.negative_visible.clear();
+                buffers.negative_visible.extend_from_slice(batch);
+                let mut chains = std::mem::take(&mut buffers.negative_visible);
+                self.gibbs(&mut chains, rows, steps, &mut buffers, None);
+                buffers.negative_visible = chains;
+                (0, 0)
+            }
+            NegativePhase::Persistent { steps } => {
+                let mut chains = std::mem::take(&mut self.chains);
+                let count = chains.len() / nv;
+                self.gibbs(&mut chains, count, steps, &mut buffers, None);
+                buffers.negative_visible.clear();
+                buffers.negative_visible.extend_from_slice(&chains);
+                self.chains = chains;
+                (0, 0)
+            }
+            NegativePhase::Tempering { steps, .. } => {
+                let mut chains = std::mem::take(&mut self.chains);
+                let count = chains.len() / nv;
+                let mut exchanges = (0, 0);
+                self.gibbs(&mut chains, count, steps, &mut buffers, Some(&mut exchanges));
+                buffers.negative_visible = self.particles_of(&chains);
+                self.chains = chains;
+                exchanges
+            }
+        };
+        let negatives = buffers.negative_visible.len() / nv;
+        buffers.negative_hidden.resize(negatives * nh, 0.0);
+        self.machine.hidden_input(
+            &buffers.negative_visible,
+            negatives,
+            1.0,
+            &mut buffers.negative_hidden,
+        );
+        for x in &mut buffers.negative_hidden {
+            *x = sigmoid(*x);
+        }
+        self.update(batch, rows, negatives, &mut buffers);
+        self.buffers = buffers;
+        exchanges
+    }
+
+    fn particles_of(&self, chains: &[f64]) -> Vec<f64> {
+        let nv = self.machine.visible();
+        chains
+            .chunks_exact(nv * self.betas.len())
+            .flat_map(|ladder| ladder[..nv].iter().copied())
+            .collect()
+    }
+
+    /// `steps` Gibbs steps $v\to h\to v$ of `rows` chains (each row at its
+    /// rung's $\beta$), with an exchange pass before each step when tempering.
+    fn gibbs(
+        &mut self,
+        chains: &mut [f64],
+        rows: usize,
+        steps: usize,
+        buffers: &mut Buffers,
+        mut exchanges: Option<&mut (u64, u64)>,
+    ) {
+        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
+        let rungs = self.betas.len();
+        buffers.chain_input.resize(rows * nh, 0.0);
+        buffers.chain_hidden.resize(rows * nh, 0.0);
+        buffers.chain_visible_input.resize(rows * nv, 0.0);
+        for _ in 0..steps {
+            self.machine
+                .hidden_input(chains, rows, 1.0, &mut buffers.chain_input);
+            if let Some(counts) = exchanges.as_deref_mut() {
+                self.exchange(chains, &mut buffers.chain_input, counts);
+            }
+            for (r, (h, x)) in buffers
+                .chain_hidden
+                .chunks_exact_mut(nh)
+                .zip(buffers.chain_input.chunks_exact(nh))
+                .enumerate()
+            {
+                let beta = self.betas[r % rungs];
+                for (h, &x) in h.iter_mut().zip(x) {
+                    *h = if uniform(&mut self.rng) < sigmoid(beta * x) {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                }
+            }
+            self.machine.visible_input(
+                &buffers.chain_hidden,
+                rows,
+                1.0,
+                &mut buffers.chain_visible_input,
+            );
+            for (r, (v, x)) in chains
+                .chunks_exact_mut(nv)
+                .zip(buffers.chain_visible_input.chunks_exact(nv))
+                .enumerate()
+            {
+                let beta = self.betas[r % rungs];
+                for (v, &x) in v.iter_mut().zip(x) {
+                    *v = if uniform(&mut self.rng) < sigmoid(beta * x) {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+    }
+
+    /// One pass of exchanges between neighbouring rungs of every ladder
+    /// (pairs $(0,1), (1,2), \dots$ in turn), swapping rows of the chains
+    /// and of their inputs $x = c + vW$.
+    fn exchange(&mut self, chains: &mut [f64], input: &mut [f64], counts: &mut (u64, u64)) {
+        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
+        let rungs = self.betas.len();
+        let b = self.machine.visible_bias();
+        let log_weight = |beta: f64, v: &[f64], x: &[f64]| -> f64 {
+            beta * v.iter().zip(b).map(|(v, b)| v * b).sum::<f64>()
+                + x.iter().map(|&x| softplus(beta * x)).sum::<f64>()
+        };
+        let ladders = chains.len() / (nv * rungs);
+        for ladder in 0..ladders {
+            for t in 0..rungs - 1 {
+                let (a, c) = (ladder * rungs + t, ladder * rungs + t + 1);
+                let (va, vc) = (&chains[a * nv..(a + 1) * nv], &chains[c * nv..(c + 1) * nv]);
+                let (xa, xc) = (&input[a * nh..(a + 1) * nh], &input[c * nh..(c + 1) * nh]);
+                let (ba, bc) = (self.betas[t], self.betas[t + 1]);
+                let log_ratio = log_weight(ba, vc, xc) + log_weight(bc, va, xa)
+                    - log_weight(ba, va, xa)
+                    - log_weight(bc, vc, xc);
+                counts.1 += 1;
+                if log_ratio >= 0.0 || uniform(&mut self.rng) < log_ratio.exp() {
+                    counts.0 += 1;
+                    for k in 0..nv {
+                        chains.swap(a * nv + k, c * nv + k);
+                    }
+                    for k in 0..nh {
+                        input.swap(a * nh + k, c * nh + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The gradient step with momentum and weight decay.
+    fn update(&mut self, batch: &[f64], rows: usize, negatives: usize, buffers: &mut Buffers) {
+        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
+        let options = self.options;
+        buffers.gradient.resize(nv * nh, 0.0);
+        {
+            let mut g = ArrayViewMut2::from_shape((nv, nh), &mut buffers.gradient[..])
+                .expect("gradient shape");
+            let v = ArrayView2::from_shape((rows, nv), batch).expect("batch");
+            let h = ArrayView2::from_shape((rows, nh), &buffers.positive_hidden[..])
+                .expect("positive hidden");
+            general_mat_mul(1.0 / rows as f64, &v.t(), &h, 0.0, &mut g);
+            let v = ArrayView2::from_shape((negatives, nv), &buffers.negative_visible[..])
+                .expect("negative visible");
+            let h = ArrayView2::from_shape((negatives, nh), &buffers.negative_hidden[..])
+                .expect("negative hidden");
+            general_mat_mul(-1.0 / negatives as f64, &v.t(), &h, 1.0, &mut g);
+        }
+        let (weights_velocity, rest) = self.velocity.split_at_mut(nv * nh);
+        let (visible_velocity, hidden_velocity) = rest.split_at_mut(nv);
+        for ((u, w), g) in weights_velocity
+            .iter_mut()
+            .zip(self.machine.weights_mut())
+            .zip(&buffers.gradient)
+        {
+            *u = options.momentum * *u + options.learning_rate * (g - options.weight_decay * *w);
+            *w += *u;
+        }
+        let column_means = |data: &[f64], columns: usize, rows: usize| -> Vec<f64> {
+            let mut sums = vec![0.0; columns];
+            for row in data.chunks_exact(columns) {
+                for (s, x) in sums.iter_mut().zip(row) {
+                    *s += x;
+                }
+            }
+            sums.iter().map(|s| s / rows as f64).collect()
+        };
+        let positive = column_means(batch, nv, rows);
+        let negative = column_means(&buffers.negative_visible, nv, negatives);
+        for (((u, b), p), n) in visible_velocity
+            .iter_mut()
+            .zip(self.machine.visible_bias_mut())
+            .zip(&positive)
+            .zip(&negative)
+        {
+            *u = options.momentum * *u + options.learning_rate * (p - n);
+            *b += *u;
+        }
+        let positive = column_means(&buffers.positive_hidden, nh, rows);
+        let negative = column_means(&buffers.negative_hidden, nh, negatives);
+        for (((u, c), p), n) in hidden_velocity
+            .iter_mut()
+            .zip(self.machine.hidden_bias_mut())
+            .zip(&positive)
+            .zip(&negative)
+        {
+            *u = options.momentum * *u + options.learning_rate * (p - n);
+            *c += *u;
+        }
+    }
+}
+
+/// The mean squared reconstruction error
+/// $\frac{1}{M N_v}\sum_d |v^{(d)} - \sigma(b + W\sigma(c + W^\top v^{(d)}))|^2$
+/// (mean-field, no sampling): a cheap monitor, never a substitute for the likelihood.
+pub fn reconstruction_error(machine: &Rbm, data: &[f64]) -> f64 {
+    let (nv, nh) = (machine.visible(), machine.hidden());
+    let rows = data.len() / nv;
+    let mut hidden = vec![0.0; rows * nh];
+    machine.hidden_input(data, rows, 1.0, &mut hidden);
+    hidden.iter_mut().for_each(|x| *x = sigmoid(*x));
+    let mut visible = vec![0.0; rows * nv];
+    machine.visible_input(&hidden, rows, 1.0, &mut visible);
+    let squares: f64 = visible
+        .iter()
+        .zip(data)
+        .map(|(&x, &v)| (v - sigmoid(x)).powi(2))
+        .sum();
+    squares / data.len().max(1) as f64
+}
+
+/// `count` samples of the machine after `steps` Gibbs steps from uniformly
+/// random visible states (for figures; not exact).
+pub fn gibbs_samples(machine: &Rbm, count: usize, steps: usize, rng: &mut impl Rng) -> Vec<f64> {
+    let (nv, nh) = (machine.visible(), machine.hidden());
+    let mut visible: Vec<f64> = (0..count * nv)
+        .map(|_| if uniform(rng) < 0.5 { 1.0 } else { 0.0 })
+        .collect();
+    let mut input = vec![0.0; count * nh];
+    let mut hidden = vec![0.0; count * nh];
+    let mut visible_input = vec![0.0; count * nv];
+    for _ in 0..steps {
+        machine.hidden_input(&visible, count, 1.0, &mut input);
+        for (h, &x) in hidden.iter_mut().zip(&input) {
+            *h = if uniform(rng) < sigmoid(x) { 1.0 } else { 0.0 };
+        }
+        machine.visible_input(&hidden, count, 1.0, &mut visible_input);
+        for (v, &x) in visible.iter_mut().zip(&visible_input) {
+            *v = if uniform(rng) < sigmoid(x) { 1.0 } else { 0.0 };
+        }
+    }
+    visible
+}
