@@ -6,6 +6,8 @@ use quench_mc::dense::DensePrecision;
 use quench_mc::{RandomPolicy, WordWidth};
 use quench_run::RunError;
 
+use crate::bench_rbm::{RBM_DIGITS, RbmBench};
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KernelChoice {
     /// The fastest valid kernel for the workload.
@@ -33,7 +35,7 @@ pub enum Policy {
 
 #[derive(Args)]
 #[command(
-    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096, perceptron-binary (binary-weight perceptron, N = 1000, P = 800: the vector flip kernel against the portable one).\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent"
+    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096, perceptron-binary (binary-weight perceptron, N = 1000, P = 800: the vector flip kernel against the portable one), rbm-digits (an RBM trained by PCD-1 on the binarised 8x8 digits or --data: seconds per epoch and the exact log-likelihood; only when named).\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent\n  quench bench --workload rbm-digits --hidden 16 --epochs 10 --save machine.json"
 )]
 pub struct BenchArgs {
     /// One workload (default: all).
@@ -57,12 +59,61 @@ pub struct BenchArgs {
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
+    /// rbm-digits: a CSV file of 0/1 rows (no labels) instead of the shipped digits.
+    #[arg(long)]
+    data: Option<std::path::PathBuf>,
+    /// rbm-digits: hidden units.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    hidden: u64,
+    /// rbm-digits: epochs timed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    epochs: u64,
+    /// rbm-digits: rows per mini-batch (and persistent chains).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    batch_size: u64,
+    /// rbm-digits: learning rate.
+    #[arg(long, default_value_t = 0.1)]
+    learning_rate: f64,
+    /// rbm-digits: write the trained machine's parameters to this JSON file.
+    #[arg(long)]
+    save: Option<std::path::PathBuf>,
 }
 
 /// The perceptron workload's name (its kernels live in `quench-learn`).
 const PERCEPTRON_BINARY: &str = "perceptron-binary";
 
 pub fn execute(args: BenchArgs) -> Result<(), RunError> {
+    if args.workload.as_deref() == Some(RBM_DIGITS) {
+        if !(args.learning_rate.is_finite() && args.learning_rate > 0.0) {
+            return Err(RunError::Input(format!(
+                "--learning-rate: {} is out of range; allowed: a number > 0",
+                args.learning_rate
+            )));
+        }
+        let result = crate::bench_rbm::execute(&RbmBench {
+            data: args.data,
+            hidden: args.hidden as usize,
+            epochs: args.epochs as usize,
+            batch_size: args.batch_size as usize,
+            learning_rate: args.learning_rate,
+            save: args.save,
+            json: args.json,
+        })?;
+        if args.json {
+            println!(
+                "{}",
+                crate::print::json_text(&serde_json::json!({ "rbm": [result] }))?
+            );
+        }
+        return Ok(());
+    }
+    for (flag, given) in [("--data", args.data.is_some()), ("--save", args.save.is_some())] {
+        if given {
+            return Err(RunError::Input(format!(
+                "{flag} applies to --workload {RBM_DIGITS} only"
+            )));
+        }
+    }
     let perceptron = match args.workload.as_deref() {
         Some(PERCEPTRON_BINARY) => true,
         Some(_) => false,
@@ -76,8 +127,11 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
     let workloads: Vec<Workload> = match &args.workload {
         Some(name) if name == PERCEPTRON_BINARY => Vec::new(),
         Some(name) => vec![
-            Workload::from_name(name)
-                .map_err(|e| RunError::Input(format!("--workload: {e}; or {PERCEPTRON_BINARY}")))?,
+            Workload::from_name(name).map_err(|e| {
+                RunError::Input(format!(
+                    "--workload: {e}; or {PERCEPTRON_BINARY}, {RBM_DIGITS}"
+                ))
+            })?,
         ],
         None => Workload::ALL.to_vec(),
     };

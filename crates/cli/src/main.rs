@@ -11,6 +11,7 @@ use quench_core::{CouplingDistribution, ModelSpec};
 use quench_run::{ProgressMode, RunError, RunOptions};
 
 mod bench;
+mod bench_rbm;
 mod print;
 mod theory;
 

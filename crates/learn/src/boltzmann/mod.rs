@@ -25,7 +25,9 @@
 //! depends on the thread count.
 
 pub mod ais;
+pub mod benchmark;
 pub mod exact;
+mod logistic;
 pub mod rbm;
 pub mod training;
 

@@ -31,6 +31,7 @@ use quench_core::rng::StreamRng;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::logistic::logistic_in_place;
 use super::rbm::{Rbm, sigmoid, softplus, uniform};
 use crate::error::{LearnError, at_least, in_closed_range, parameter, positive};
 
@@ -141,32 +142,129 @@ pub struct EpochSummary {
     pub exchange_acceptance: f64,
 }
 
+/// The machine's parameters in single precision, as training updates them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct SinglePrecision {
+    visible: usize,
+    hidden: usize,
+    weights: Vec<f32>,
+    visible_bias: Vec<f32>,
+    hidden_bias: Vec<f32>,
+}
+
+impl SinglePrecision {
+    fn of(machine: &Rbm) -> Self {
+        let single = |x: &[f64]| x.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+        Self {
+            visible: machine.visible(),
+            hidden: machine.hidden(),
+            weights: single(machine.weights()),
+            visible_bias: single(machine.visible_bias()),
+            hidden_bias: single(machine.hidden_bias()),
+        }
+    }
+
+    /// Copies the parameters into `machine` (double precision).
+    fn store(&self, machine: &mut Rbm) {
+        let copy = |to: &mut [f64], from: &[f32]| {
+            to.iter_mut().zip(from).for_each(|(t, &f)| *t = f as f64)
+        };
+        copy(machine.weights_mut(), &self.weights);
+        copy(machine.visible_bias_mut(), &self.visible_bias);
+        copy(machine.hidden_bias_mut(), &self.hidden_bias);
+    }
+
+    fn weight_view(&self) -> ArrayView2<'_, f32> {
+        ArrayView2::from_shape((self.visible, self.hidden), &self.weights).expect("shape")
+    }
+
+    /// `out` $= VW + c$.
+    fn hidden_input(&self, visible: &[f32], rows: usize, out: &mut Vec<f32>) {
+        out.resize(rows * self.hidden, 0.0);
+        let v = ArrayView2::from_shape((rows, self.visible), visible).expect("visible batch");
+        let mut o = ArrayViewMut2::from_shape((rows, self.hidden), &mut out[..]).expect("hidden");
+        general_mat_mul(1.0, &v, &self.weight_view(), 0.0, &mut o);
+        for row in out.chunks_exact_mut(self.hidden) {
+            for (x, &c) in row.iter_mut().zip(&self.hidden_bias) {
+                *x += c;
+            }
+        }
+    }
+
+    /// `out` $= HW^\top + b$.
+    fn visible_input(&self, hidden: &[f32], rows: usize, out: &mut Vec<f32>) {
+        out.resize(rows * self.visible, 0.0);
+        let h = ArrayView2::from_shape((rows, self.hidden), hidden).expect("hidden batch");
+        let mut o =
+            ArrayViewMut2::from_shape((rows, self.visible), &mut out[..]).expect("visible");
+        general_mat_mul(1.0, &h, &self.weight_view().t(), 0.0, &mut o);
+        for row in out.chunks_exact_mut(self.visible) {
+            for (x, &b) in row.iter_mut().zip(&self.visible_bias) {
+                *x += b;
+            }
+        }
+    }
+}
+
+/// A uniform number in $[0, 1)$ with 24 random bits.
+#[inline]
+fn uniform32(rng: &mut impl Rng) -> f32 {
+    (rng.next_u32() >> 8) as f32 * (1.0 / (1u32 << 24) as f32)
+}
+
+/// Each state 1 with probability $\sigma(\beta x)$ of its input $x$;
+/// `probabilities` is scratch.
+fn sample_from_inputs(
+    inputs: &[f32],
+    beta: f32,
+    probabilities: &mut Vec<f32>,
+    states: &mut [f32],
+    rng: &mut impl Rng,
+) {
+    probabilities.clear();
+    probabilities.extend_from_slice(inputs);
+    logistic_in_place(probabilities, beta);
+    for (s, &p) in states.iter_mut().zip(probabilities.iter()) {
+        *s = if uniform32(rng) < p { 1.0 } else { 0.0 };
+    }
+}
+
 /// Scratch matrices of one mini-batch step (not saved).
 #[derive(Debug, Clone, Default)]
 struct Buffers {
-    batch: Vec<f64>,
-    positive_hidden: Vec<f64>,
-    chain_input: Vec<f64>,
-    chain_hidden: Vec<f64>,
-    chain_visible_input: Vec<f64>,
-    negative_visible: Vec<f64>,
-    negative_hidden: Vec<f64>,
-    gradient: Vec<f64>,
+    batch: Vec<f32>,
+    positive_hidden: Vec<f32>,
+    chain_input: Vec<f32>,
+    chain_hidden: Vec<f32>,
+    chain_visible_input: Vec<f32>,
+    negative_visible: Vec<f32>,
+    negative_hidden: Vec<f32>,
+    gradient: Vec<f32>,
+    probabilities: Vec<f32>,
 }
 
 /// A machine under training with its optimiser state and chains: all that a
-/// checkpoint saves.
+/// checkpoint saves. Training runs in single precision (the parameters,
+/// the chains and the matrix products), as is usual for stochastic
+/// gradients whose noise is far above $10^{-7}$; [`Trainer::machine`] is
+/// the double-precision copy, brought up to date after every epoch, that
+/// likelihoods are computed from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Trainer {
     machine: Rbm,
+    parameters: SinglePrecision,
     options: TrainingOptions,
     /// Momentum of $W$, $b$, $c$ (as [`Rbm::parameters`]).
-    velocity: Vec<f64>,
+    velocity: Vec<f32>,
     /// Persistent visible states, chain-major (each chain's ladder
     /// contiguous, $\beta = 1$ first); empty for CD.
-    chains: Vec<f64>,
+    chains: Vec<f32>,
+    /// PCD: the chains' hidden inputs $c + vW$ from the last negative phase
+    /// (with the parameters before that step's update), where the next
+    /// Gibbs step starts.
+    chain_input: Vec<f32>,
     /// The ladder's inverse temperatures (`[1.0]` without tempering).
-    betas: Vec<f64>,
+    betas: Vec<f32>,
     rng: StreamRng,
     epoch: u64,
     #[serde(skip)]
@@ -183,13 +281,13 @@ impl Trainer {
     ) -> Result<Self, LearnError> {
         options.validate()?;
         let nv = machine.visible();
-        let betas = match options.negative {
+        let betas: Vec<f32> = match options.negative {
             NegativePhase::Tempering {
                 temperatures,
                 lowest_beta,
                 ..
             } => (0..temperatures)
-                .map(|t| lowest_beta.powf(t as f64 / (temperatures - 1) as f64))
+                .map(|t| lowest_beta.powf(t as f64 / (temperatures - 1) as f64) as f32)
                 .collect(),
             _ => vec![1.0],
         };
@@ -197,15 +295,22 @@ impl Trainer {
             NegativePhase::Contrastive { .. } => 0,
             _ => options.chains * betas.len(),
         };
-        let chains = (0..rows * nv)
-            .map(|_| if uniform(&mut rng) < 0.5 { 1.0 } else { 0.0 })
+        let chains: Vec<f32> = (0..rows * nv)
+            .map(|_| if uniform32(&mut rng) < 0.5 { 1.0 } else { 0.0 })
             .collect();
-        let parameters = machine.weights().len() + machine.visible() + machine.hidden();
+        let parameters = SinglePrecision::of(&machine);
+        let mut chain_input = Vec::new();
+        if matches!(options.negative, NegativePhase::Persistent { .. }) {
+            parameters.hidden_input(&chains, rows, &mut chain_input);
+        }
+        let count = machine.weights().len() + machine.visible() + machine.hidden();
         Ok(Self {
             machine,
+            parameters,
             options,
-            velocity: vec![0.0; parameters],
+            velocity: vec![0.0; count],
             chains,
+            chain_input,
             betas,
             rng,
             epoch: 0,
@@ -213,7 +318,7 @@ impl Trainer {
         })
     }
 
-    /// The machine as trained so far.
+    /// The machine as trained so far (double precision, as of the last epoch).
     pub fn machine(&self) -> &Rbm {
         &self.machine
     }
@@ -231,10 +336,16 @@ impl Trainer {
     /// The persistent chains' visible states at $\beta = 1$ (row-major),
     /// empty for CD: samples of the model as training left them.
     pub fn particles(&self) -> Vec<f64> {
+        self.particles_of(&self.chains)
+            .into_iter()
+            .map(f64::from)
+            .collect()
+    }
+
+    fn particles_of(&self, chains: &[f32]) -> Vec<f32> {
         let nv = self.machine.visible();
-        let rungs = self.betas.len();
-        self.chains
-            .chunks_exact(nv * rungs)
+        chains
+            .chunks_exact(nv * self.betas.len())
             .flat_map(|ladder| ladder[..nv].iter().copied())
             .collect()
     }
@@ -262,7 +373,7 @@ impl Trainer {
         for indices in order.chunks(self.options.batch_size) {
             batch.clear();
             for &r in indices {
-                batch.extend_from_slice(&data[r * nv..(r + 1) * nv]);
+                batch.extend(data[r * nv..(r + 1) * nv].iter().map(|&x| x as f32));
             }
             let (a, t) = self.step(&batch, indices.len());
             accepted += a;
@@ -270,6 +381,7 @@ impl Trainer {
             batches += 1;
         }
         self.buffers.batch = batch;
+        self.parameters.store(&mut self.machine);
         self.epoch += 1;
         Ok(EpochSummary {
             epoch: self.epoch,
@@ -283,22 +395,22 @@ impl Trainer {
     }
 
     /// One mini-batch of `rows` rows: returns the exchanges accepted and attempted.
-    fn step(&mut self, batch: &[f64], rows: usize) -> (u64, u64) {
-        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
+    fn step(&mut self, batch: &[f32], rows: usize) -> (u64, u64) {
+        let nv = self.machine.visible();
         let mut buffers = std::mem::take(&mut self.buffers);
-        // Positive phase: conditional means of the hidden units.
-        buffers.positive_hidden.resize(rows * nh, 0.0);
-        self.machine
-            .hidden_input(batch, rows, 1.0, &mut buffers.positive_hidden);
-        for x in &mut buffers.positive_hidden {
-            *x = sigmoid(*x);
-        }
-        // Negative phase.
+        // Positive phase: the hidden inputs, then their conditional means.
+        self.parameters
+            .hidden_input(batch, rows, &mut buffers.positive_hidden);
         let exchanges = match self.options.negative {
             NegativePhase::Contrastive { steps } => {
-                buffers.negative_visible.clear();
-                buffers.negative_visible.extend_from_slice(batch);
+                // The first half-step starts from the batch's own inputs.
                 let mut chains = std::mem::take(&mut buffers.negative_visible);
+                chains.clear();
+                chains.extend_from_slice(batch);
+                buffers.chain_input.clear();
+                buffers
+                    .chain_input
+                    .extend_from_slice(&buffers.positive_hidden);
                 self.gibbs(&mut chains, rows, steps, &mut buffers, None);
                 buffers.negative_visible = chains;
                 (0, 0)
@@ -306,6 +418,7 @@ impl Trainer {
             NegativePhase::Persistent { steps } => {
                 let mut chains = std::mem::take(&mut self.chains);
                 let count = chains.len() / nv;
+                std::mem::swap(&mut buffers.chain_input, &mut self.chain_input);
                 self.gibbs(&mut chains, count, steps, &mut buffers, None);
                 buffers.negative_visible.clear();
                 buffers.negative_visible.extend_from_slice(&chains);
@@ -316,41 +429,39 @@ impl Trainer {
                 let mut chains = std::mem::take(&mut self.chains);
                 let count = chains.len() / nv;
                 let mut exchanges = (0, 0);
+                self.parameters
+                    .hidden_input(&chains, count, &mut buffers.chain_input);
                 self.gibbs(&mut chains, count, steps, &mut buffers, Some(&mut exchanges));
                 buffers.negative_visible = self.particles_of(&chains);
                 self.chains = chains;
                 exchanges
             }
         };
+        logistic_in_place(&mut buffers.positive_hidden, 1.0);
         let negatives = buffers.negative_visible.len() / nv;
-        buffers.negative_hidden.resize(negatives * nh, 0.0);
-        self.machine.hidden_input(
+        self.parameters.hidden_input(
             &buffers.negative_visible,
             negatives,
-            1.0,
             &mut buffers.negative_hidden,
         );
-        for x in &mut buffers.negative_hidden {
-            *x = sigmoid(*x);
+        if matches!(self.options.negative, NegativePhase::Persistent { .. }) {
+            // The next step's first half-step starts from these inputs.
+            self.chain_input.clear();
+            self.chain_input.extend_from_slice(&buffers.negative_hidden);
         }
+        logistic_in_place(&mut buffers.negative_hidden, 1.0);
         self.update(batch, rows, negatives, &mut buffers);
         self.buffers = buffers;
         exchanges
     }
 
-    fn particles_of(&self, chains: &[f64]) -> Vec<f64> {
-        let nv = self.machine.visible();
-        chains
-            .chunks_exact(nv * self.betas.len())
-            .flat_map(|ladder| ladder[..nv].iter().copied())
-            .collect()
-    }
-
     /// `steps` Gibbs steps $v\to h\to v$ of `rows` chains (each row at its
-    /// rung's $\beta$), with an exchange pass before each step when tempering.
+    /// rung's $\beta$), from the chains' hidden inputs in
+    /// `buffers.chain_input`; when tempering, an exchange pass before each
+    /// step.
     fn gibbs(
         &mut self,
-        chains: &mut [f64],
+        chains: &mut [f32],
         rows: usize,
         steps: usize,
         buffers: &mut Buffers,
@@ -358,12 +469,12 @@ impl Trainer {
     ) {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let rungs = self.betas.len();
-        buffers.chain_input.resize(rows * nh, 0.0);
         buffers.chain_hidden.resize(rows * nh, 0.0);
-        buffers.chain_visible_input.resize(rows * nv, 0.0);
-        for _ in 0..steps {
-            self.machine
-                .hidden_input(chains, rows, 1.0, &mut buffers.chain_input);
+        for step in 0..steps {
+            if step > 0 {
+                self.parameters
+                    .hidden_input(chains, rows, &mut buffers.chain_input);
+            }
             if let Some(counts) = exchanges.as_deref_mut() {
                 self.exchange(chains, &mut buffers.chain_input, counts);
             }
@@ -373,34 +484,28 @@ impl Trainer {
                 .zip(buffers.chain_input.chunks_exact(nh))
                 .enumerate()
             {
-                let beta = self.betas[r % rungs];
-                for (h, &x) in h.iter_mut().zip(x) {
-                    *h = if uniform(&mut self.rng) < sigmoid(beta * x) {
-                        1.0
-                    } else {
-                        0.0
-                    };
-                }
+                sample_from_inputs(
+                    x,
+                    self.betas[r % rungs],
+                    &mut buffers.probabilities,
+                    h,
+                    &mut self.rng,
+                );
             }
-            self.machine.visible_input(
-                &buffers.chain_hidden,
-                rows,
-                1.0,
-                &mut buffers.chain_visible_input,
-            );
+            self.parameters
+                .visible_input(&buffers.chain_hidden, rows, &mut buffers.chain_visible_input);
             for (r, (v, x)) in chains
                 .chunks_exact_mut(nv)
                 .zip(buffers.chain_visible_input.chunks_exact(nv))
                 .enumerate()
             {
-                let beta = self.betas[r % rungs];
-                for (v, &x) in v.iter_mut().zip(x) {
-                    *v = if uniform(&mut self.rng) < sigmoid(beta * x) {
-                        1.0
-                    } else {
-                        0.0
-                    };
-                }
+                sample_from_inputs(
+                    x,
+                    self.betas[r % rungs],
+                    &mut buffers.probabilities,
+                    v,
+                    &mut self.rng,
+                );
             }
         }
     }
@@ -408,13 +513,17 @@ impl Trainer {
     /// One pass of exchanges between neighbouring rungs of every ladder
     /// (pairs $(0,1), (1,2), \dots$ in turn), swapping rows of the chains
     /// and of their inputs $x = c + vW$.
-    fn exchange(&mut self, chains: &mut [f64], input: &mut [f64], counts: &mut (u64, u64)) {
+    fn exchange(&mut self, chains: &mut [f32], input: &mut [f32], counts: &mut (u64, u64)) {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let rungs = self.betas.len();
-        let b = self.machine.visible_bias();
-        let log_weight = |beta: f64, v: &[f64], x: &[f64]| -> f64 {
-            beta * v.iter().zip(b).map(|(v, b)| v * b).sum::<f64>()
-                + x.iter().map(|&x| softplus(beta * x)).sum::<f64>()
+        let b = &self.parameters.visible_bias;
+        let log_weight = |beta: f64, v: &[f32], x: &[f32]| -> f64 {
+            beta * v
+                .iter()
+                .zip(b)
+                .map(|(&v, &b)| f64::from(v * b))
+                .sum::<f64>()
+                + x.iter().map(|&x| softplus(beta * f64::from(x))).sum::<f64>()
         };
         let ladders = chains.len() / (nv * rungs);
         for ladder in 0..ladders {
@@ -422,7 +531,7 @@ impl Trainer {
                 let (a, c) = (ladder * rungs + t, ladder * rungs + t + 1);
                 let (va, vc) = (&chains[a * nv..(a + 1) * nv], &chains[c * nv..(c + 1) * nv]);
                 let (xa, xc) = (&input[a * nh..(a + 1) * nh], &input[c * nh..(c + 1) * nh]);
-                let (ba, bc) = (self.betas[t], self.betas[t + 1]);
+                let (ba, bc) = (f64::from(self.betas[t]), f64::from(self.betas[t + 1]));
                 let log_ratio = log_weight(ba, vc, xc) + log_weight(bc, va, xa)
                     - log_weight(ba, va, xa)
                     - log_weight(bc, vc, xc);
@@ -441,9 +550,14 @@ impl Trainer {
     }
 
     /// The gradient step with momentum and weight decay.
-    fn update(&mut self, batch: &[f64], rows: usize, negatives: usize, buffers: &mut Buffers) {
+    fn update(&mut self, batch: &[f32], rows: usize, negatives: usize, buffers: &mut Buffers) {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let options = self.options;
+        let (momentum, rate, decay) = (
+            options.momentum as f32,
+            options.learning_rate as f32,
+            options.weight_decay as f32,
+        );
         buffers.gradient.resize(nv * nh, 0.0);
         {
             let mut g = ArrayViewMut2::from_shape((nv, nh), &mut buffers.gradient[..])
@@ -451,53 +565,57 @@ impl Trainer {
             let v = ArrayView2::from_shape((rows, nv), batch).expect("batch");
             let h = ArrayView2::from_shape((rows, nh), &buffers.positive_hidden[..])
                 .expect("positive hidden");
-            general_mat_mul(1.0 / rows as f64, &v.t(), &h, 0.0, &mut g);
+            general_mat_mul(1.0 / rows as f32, &v.t(), &h, 0.0, &mut g);
             let v = ArrayView2::from_shape((negatives, nv), &buffers.negative_visible[..])
                 .expect("negative visible");
             let h = ArrayView2::from_shape((negatives, nh), &buffers.negative_hidden[..])
                 .expect("negative hidden");
-            general_mat_mul(-1.0 / negatives as f64, &v.t(), &h, 1.0, &mut g);
+            general_mat_mul(-1.0 / negatives as f32, &v.t(), &h, 1.0, &mut g);
         }
+        let parameters = &mut self.parameters;
         let (weights_velocity, rest) = self.velocity.split_at_mut(nv * nh);
         let (visible_velocity, hidden_velocity) = rest.split_at_mut(nv);
         for ((u, w), g) in weights_velocity
             .iter_mut()
-            .zip(self.machine.weights_mut())
+            .zip(&mut parameters.weights)
             .zip(&buffers.gradient)
         {
-            *u = options.momentum * *u + options.learning_rate * (g - options.weight_decay * *w);
+            *u = momentum * *u + rate * (g - decay * *w);
             *w += *u;
         }
-        let column_means = |data: &[f64], columns: usize, rows: usize| -> Vec<f64> {
-            let mut sums = vec![0.0; columns];
+        let column_means = |data: &[f32], columns: usize, rows: usize| -> Vec<f32> {
+            let mut sums = vec![0.0f32; columns];
             for row in data.chunks_exact(columns) {
                 for (s, x) in sums.iter_mut().zip(row) {
                     *s += x;
                 }
             }
-            sums.iter().map(|s| s / rows as f64).collect()
+            sums.iter().map(|s| s / rows as f32).collect()
         };
-        let positive = column_means(batch, nv, rows);
-        let negative = column_means(&buffers.negative_visible, nv, negatives);
-        for (((u, b), p), n) in visible_velocity
-            .iter_mut()
-            .zip(self.machine.visible_bias_mut())
-            .zip(&positive)
-            .zip(&negative)
-        {
-            *u = options.momentum * *u + options.learning_rate * (p - n);
-            *b += *u;
-        }
-        let positive = column_means(&buffers.positive_hidden, nh, rows);
-        let negative = column_means(&buffers.negative_hidden, nh, negatives);
-        for (((u, c), p), n) in hidden_velocity
-            .iter_mut()
-            .zip(self.machine.hidden_bias_mut())
-            .zip(&positive)
-            .zip(&negative)
-        {
-            *u = options.momentum * *u + options.learning_rate * (p - n);
-            *c += *u;
+        let biases = [
+            (
+                visible_velocity,
+                &mut parameters.visible_bias,
+                column_means(batch, nv, rows),
+                column_means(&buffers.negative_visible, nv, negatives),
+            ),
+            (
+                hidden_velocity,
+                &mut parameters.hidden_bias,
+                column_means(&buffers.positive_hidden, nh, rows),
+                column_means(&buffers.negative_hidden, nh, negatives),
+            ),
+        ];
+        for (velocity, bias, positive, negative) in biases {
+            for (((u, b), p), n) in velocity
+                .iter_mut()
+                .zip(bias.iter_mut())
+                .zip(&positive)
+                .zip(&negative)
+            {
+                *u = momentum * *u + rate * (p - n);
+                *b += *u;
+            }
         }
     }
 }
