@@ -74,6 +74,9 @@ pub struct BenchArgs {
     /// rbm-digits: learning rate.
     #[arg(long, default_value_t = 0.1)]
     learning_rate: f64,
+    /// rbm-digits: seed of the initial weights, the batch order and the chains.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
     /// rbm-digits: write the trained machine's parameters to this JSON file.
     #[arg(long)]
     save: Option<std::path::PathBuf>,
@@ -97,6 +100,7 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
             batch_size: args.batch_size as usize,
             learning_rate: args.learning_rate,
             save: args.save,
+            seed: args.seed,
             json: args.json,
         })?;
         if args.json {

@@ -19,6 +19,7 @@ pub struct RbmBench {
     pub batch_size: usize,
     pub learning_rate: f64,
     pub save: Option<PathBuf>,
+    pub seed: u64,
     pub json: bool,
 }
 
@@ -54,7 +55,7 @@ pub fn execute(options: &RbmBench) -> Result<serde_json::Value, RunError> {
         epochs: options.epochs,
         batch_size: options.batch_size,
         learning_rate: options.learning_rate,
-        seed: 1,
+        seed: options.seed,
     };
     let result = benchmark::run(&data, visible, &bench)
         .map_err(|e| RunError::Input(format!("{RBM_DIGITS}: {e}")))?;

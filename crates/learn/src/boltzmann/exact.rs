@@ -45,6 +45,11 @@ pub fn smaller_layer(machine: &Rbm) -> Layer {
     }
 }
 
+/// Units of the smaller layer, $\min(N_v, N_h)$: what exact sums cost ($2^n$ states).
+pub fn smaller_layer_units(machine: &Rbm) -> usize {
+    machine.hidden().min(machine.visible())
+}
+
 /// Whether exact sums over `machine` are within [`MAX_EXACT_UNITS`].
 pub fn exact_is_possible(machine: &Rbm) -> bool {
     machine.hidden().min(machine.visible()) <= MAX_EXACT_UNITS

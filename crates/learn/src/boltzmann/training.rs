@@ -233,13 +233,12 @@ fn sample_from_inputs(
 #[derive(Debug, Clone, Default)]
 struct Buffers {
     batch: Vec<f32>,
-    positive_hidden: Vec<f32>,
     chain_input: Vec<f32>,
     chain_hidden: Vec<f32>,
     chain_visible_input: Vec<f32>,
     negative_visible: Vec<f32>,
-    negative_hidden: Vec<f32>,
-    gradient: Vec<f32>,
+    stacked_visible: Vec<f32>,
+    stacked_hidden: Vec<f32>,
     probabilities: Vec<f32>,
 }
 
@@ -395,22 +394,22 @@ impl Trainer {
     }
 
     /// One mini-batch of `rows` rows: returns the exchanges accepted and attempted.
+    ///
+    /// Three matrix products for PCD: the chains' visible inputs, the
+    /// hidden inputs of the batch and the negative particles stacked in one
+    /// matrix $[V_+; V_-]$, and the gradient as one product
+    /// $[V_+; V_-]^\top [H_+/B; -H_-/C]$ accumulated into the velocity.
     fn step(&mut self, batch: &[f32], rows: usize) -> (u64, u64) {
-        let nv = self.machine.visible();
+        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let mut buffers = std::mem::take(&mut self.buffers);
-        // Positive phase: the hidden inputs, then their conditional means.
-        self.parameters
-            .hidden_input(batch, rows, &mut buffers.positive_hidden);
         let exchanges = match self.options.negative {
             NegativePhase::Contrastive { steps } => {
                 // The first half-step starts from the batch's own inputs.
                 let mut chains = std::mem::take(&mut buffers.negative_visible);
                 chains.clear();
                 chains.extend_from_slice(batch);
-                buffers.chain_input.clear();
-                buffers
-                    .chain_input
-                    .extend_from_slice(&buffers.positive_hidden);
+                self.parameters
+                    .hidden_input(batch, rows, &mut buffers.chain_input);
                 self.gibbs(&mut chains, rows, steps, &mut buffers, None);
                 buffers.negative_visible = chains;
                 (0, 0)
@@ -437,20 +436,26 @@ impl Trainer {
                 exchanges
             }
         };
-        logistic_in_place(&mut buffers.positive_hidden, 1.0);
+        // [V+; V-] and its hidden inputs in one product.
         let negatives = buffers.negative_visible.len() / nv;
+        buffers.stacked_visible.clear();
+        buffers.stacked_visible.extend_from_slice(batch);
+        buffers
+            .stacked_visible
+            .extend_from_slice(&buffers.negative_visible);
         self.parameters.hidden_input(
-            &buffers.negative_visible,
-            negatives,
-            &mut buffers.negative_hidden,
+            &buffers.stacked_visible,
+            rows + negatives,
+            &mut buffers.stacked_hidden,
         );
         if matches!(self.options.negative, NegativePhase::Persistent { .. }) {
             // The next step's first half-step starts from these inputs.
             self.chain_input.clear();
-            self.chain_input.extend_from_slice(&buffers.negative_hidden);
+            self.chain_input
+                .extend_from_slice(&buffers.stacked_hidden[rows * nh..]);
         }
-        logistic_in_place(&mut buffers.negative_hidden, 1.0);
-        self.update(batch, rows, negatives, &mut buffers);
+        logistic_in_place(&mut buffers.stacked_hidden, 1.0);
+        self.update(rows, negatives, &mut buffers);
         self.buffers = buffers;
         exchanges
     }
@@ -549,8 +554,10 @@ impl Trainer {
         }
     }
 
-    /// The gradient step with momentum and weight decay.
-    fn update(&mut self, batch: &[f32], rows: usize, negatives: usize, buffers: &mut Buffers) {
+    /// The gradient step with momentum and weight decay, from the stacked
+    /// visible rows and their hidden means in the buffers: the batch's
+    /// `rows` first, then the `negatives` particles.
+    fn update(&mut self, rows: usize, negatives: usize, buffers: &mut Buffers) {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let options = self.options;
         let (momentum, rate, decay) = (
@@ -558,62 +565,54 @@ impl Trainer {
             options.learning_rate as f32,
             options.weight_decay as f32,
         );
-        buffers.gradient.resize(nv * nh, 0.0);
+        let (positive_weight, negative_weight) = (1.0 / rows as f32, -1.0 / negatives as f32);
+        // The bias gradients: column sums of the stacked rows, signed and scaled.
+        let mut visible_gradient = vec![0.0f32; nv];
+        let mut hidden_gradient = vec![0.0f32; nh];
+        for (k, (v, h)) in buffers
+            .stacked_visible
+            .chunks_exact(nv)
+            .zip(buffers.stacked_hidden.chunks_exact_mut(nh))
+            .enumerate()
         {
-            let mut g = ArrayViewMut2::from_shape((nv, nh), &mut buffers.gradient[..])
-                .expect("gradient shape");
-            let v = ArrayView2::from_shape((rows, nv), batch).expect("batch");
-            let h = ArrayView2::from_shape((rows, nh), &buffers.positive_hidden[..])
-                .expect("positive hidden");
-            general_mat_mul(1.0 / rows as f32, &v.t(), &h, 0.0, &mut g);
-            let v = ArrayView2::from_shape((negatives, nv), &buffers.negative_visible[..])
-                .expect("negative visible");
-            let h = ArrayView2::from_shape((negatives, nh), &buffers.negative_hidden[..])
-                .expect("negative hidden");
-            general_mat_mul(-1.0 / negatives as f32, &v.t(), &h, 1.0, &mut g);
+            let weight = if k < rows {
+                positive_weight
+            } else {
+                negative_weight
+            };
+            for (g, &x) in visible_gradient.iter_mut().zip(v) {
+                *g += weight * x;
+            }
+            for (g, x) in hidden_gradient.iter_mut().zip(h.iter_mut()) {
+                *g += weight * *x;
+                // Scaled for the product below.
+                *x *= weight;
+            }
         }
         let parameters = &mut self.parameters;
         let (weights_velocity, rest) = self.velocity.split_at_mut(nv * nh);
         let (visible_velocity, hidden_velocity) = rest.split_at_mut(nv);
-        for ((u, w), g) in weights_velocity
-            .iter_mut()
-            .zip(&mut parameters.weights)
-            .zip(&buffers.gradient)
+        // u <- mu u + eta [V+; V-]^T [H+/B; -H-/C], then the decay, then W += u.
         {
-            *u = momentum * *u + rate * (g - decay * *w);
+            let stacked = rows + negatives;
+            let v = ArrayView2::from_shape((stacked, nv), &buffers.stacked_visible[..])
+                .expect("stacked visible");
+            let h = ArrayView2::from_shape((stacked, nh), &buffers.stacked_hidden[..])
+                .expect("stacked hidden");
+            let mut u = ArrayViewMut2::from_shape((nv, nh), &mut weights_velocity[..])
+                .expect("velocity shape");
+            general_mat_mul(rate, &v.t(), &h, momentum, &mut u);
+        }
+        for (u, w) in weights_velocity.iter_mut().zip(&mut parameters.weights) {
+            *u -= rate * decay * *w;
             *w += *u;
         }
-        let column_means = |data: &[f32], columns: usize, rows: usize| -> Vec<f32> {
-            let mut sums = vec![0.0f32; columns];
-            for row in data.chunks_exact(columns) {
-                for (s, x) in sums.iter_mut().zip(row) {
-                    *s += x;
-                }
-            }
-            sums.iter().map(|s| s / rows as f32).collect()
-        };
-        let biases = [
-            (
-                visible_velocity,
-                &mut parameters.visible_bias,
-                column_means(batch, nv, rows),
-                column_means(&buffers.negative_visible, nv, negatives),
-            ),
-            (
-                hidden_velocity,
-                &mut parameters.hidden_bias,
-                column_means(&buffers.positive_hidden, nh, rows),
-                column_means(&buffers.negative_hidden, nh, negatives),
-            ),
-        ];
-        for (velocity, bias, positive, negative) in biases {
-            for (((u, b), p), n) in velocity
-                .iter_mut()
-                .zip(bias.iter_mut())
-                .zip(&positive)
-                .zip(&negative)
-            {
-                *u = momentum * *u + rate * (p - n);
+        for (velocity, bias, gradient) in [
+            (visible_velocity, &mut parameters.visible_bias, visible_gradient),
+            (hidden_velocity, &mut parameters.hidden_bias, hidden_gradient),
+        ] {
+            for ((u, b), g) in velocity.iter_mut().zip(bias.iter_mut()).zip(&gradient) {
+                *u = momentum * *u + rate * g;
                 *b += *u;
             }
         }
