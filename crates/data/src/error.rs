@@ -31,7 +31,7 @@ pub enum DataError {
     /// A field of a text file is not a finite number.
     #[error(
         "{file}:{line}:{column}: cannot read `{text}` as a value: expected a finite decimal \
-         number such as 3, -0.5 or 1e-3 (if this line is a header, set `header` to `Header::Present`)"
+         number such as 3, -0.5 or 1e-3 (a header, if the file has one, must be its first line)"
     )]
     BadValue {
         /// The file.

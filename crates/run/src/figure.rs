@@ -67,7 +67,7 @@ pub struct Figure {
 const SIZE: (u32, u32) = (900, 620);
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font is compiled in; registration fails only on a malformed file.

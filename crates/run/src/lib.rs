@@ -37,6 +37,7 @@ pub mod error;
 pub mod exact;
 pub mod family;
 pub mod figure;
+pub mod image;
 pub mod json_tables;
 pub mod locate;
 pub mod manifest;

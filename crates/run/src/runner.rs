@@ -500,6 +500,9 @@ pub fn report_family<F: Family>(
     for (stem, figure) in &report.figures {
         files.extend(crate::figure::write_figure(out, stem, figure)?);
     }
+    for (stem, grid) in &report.images {
+        files.extend(crate::image::write_image_grid(out, stem, grid)?);
+    }
     write_atomically(&out.join("report.md"), report.markdown.as_bytes())?;
     files.push("report.md".into());
     Ok(files)

@@ -76,6 +76,7 @@
 //! heat bath, whose magnetisation is checked against the exact
 //! $\tanh(\beta h)$, run whole and sharded through the same runner.
 
+pub mod boltzmann;
 pub mod memory;
 pub mod perceptron;
 pub mod registry;
@@ -221,6 +222,7 @@ impl Tables {
 #[derive(Default)]
 pub struct ReportBuilder {
     pub(crate) figures: Vec<(String, Figure)>,
+    pub(crate) images: Vec<(String, crate::image::ImageGrid)>,
     /// The Markdown of `report.md`.
     pub markdown: String,
 }
@@ -229,6 +231,11 @@ impl ReportBuilder {
     /// Adds a figure saved as `stem.svg` and `stem.png`.
     pub fn figure(&mut self, stem: impl Into<String>, figure: Figure) {
         self.figures.push((stem.into(), figure));
+    }
+
+    /// Adds a grid of images saved as `stem.svg` and `stem.png`.
+    pub fn image(&mut self, stem: impl Into<String>, grid: crate::image::ImageGrid) {
+        self.images.push((stem.into(), grid));
     }
 }
 

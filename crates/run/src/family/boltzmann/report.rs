@@ -1,0 +1,301 @@
+//! Figures and `report.md` of an RBM run, from its stored tables and arrays.
+//!
+//! Per hidden size, the train and test log-likelihood against the epoch for
+//! every method (mean over trainings with its standard error; the teacher's
+//! exact test log-likelihood as a dashed line when the data are a
+//! teacher's samples); per point, the filters (the weights into each
+//! hidden unit, as images) and samples drawn from the first trained machine;
+//! the data beside them; tables of the final likelihoods and of the AIS
+//! check.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::path::Path;
+
+use ndarray::{Array2, Array3, ArrayD};
+use ndarray_npy::ReadNpyExt;
+
+use super::spec::{DataSource, RbmSpec};
+use super::tables::method_name;
+use crate::error::RunError;
+use crate::family::ReportBuilder;
+use crate::figure::{Figure, Series, SeriesKind};
+use crate::image::{ImageGrid, Scaling};
+use crate::table::Table;
+
+/// Most filters drawn per point.
+const SHOWN_FILTERS: usize = 64;
+
+/// The image shape of a visible configuration: the data's, else a square,
+/// else one row.
+fn image_shape(spec: &RbmSpec) -> (usize, usize) {
+    if let Some(shape) = spec.train.image_shape() {
+        return shape;
+    }
+    let n = spec.visible();
+    let side = (n as f64).sqrt().round() as usize;
+    if side * side == n {
+        (side, side)
+    } else {
+        (1, n)
+    }
+}
+
+fn read_npy<A: ReadNpyExt>(path: &Path) -> Result<A, RunError> {
+    let file = File::open(path).map_err(RunError::io(path))?;
+    A::read_npy(file).map_err(|e| RunError::Table {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// The figures and `report.md` of the RBM run in `out`.
+pub fn write_report(spec: &RbmSpec, out: &Path, report: &mut ReportBuilder) -> Result<(), RunError> {
+    let learning = Table::read(&out.join("learning.parquet"))?;
+    let finals = Table::read(&out.join("final.parquet"))?;
+    let check = Table::read(&out.join("ais_check.parquet"))?;
+    let source = match &spec.data_source {
+        DataSource::Digits => "the shipped 8x8 handwritten digits (UCI, CC BY 4.0)".to_string(),
+        DataSource::Csv { path, .. } => format!("the CSV file {}", path.display()),
+        DataSource::Idx { path, .. } => format!("the IDX file {}", path.display()),
+        DataSource::Teacher(t) => format!(
+            "exact samples of a random teacher RBM ({} visible, {} hidden units, weights N(0, {}^2))",
+            t.visible, t.hidden, t.scale
+        ),
+    };
+    let mut md = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
+    let _ = writeln!(
+        md,
+        "Data: {source}; {} training and {} held-out rows of {} bits ({}). {} independent trainings per point (seed {}); {} epochs, batches of {}, learning rate {}, momentum {}, weight decay {}.\n",
+        spec.train.len(),
+        spec.test.len(),
+        spec.visible(),
+        match (&spec.data_source, spec.binarisation) {
+            (DataSource::Teacher(_), _) => "bits as sampled".to_string(),
+            (_, quench_data::Binarisation::Threshold { fraction }) => {
+                format!("a value is on when at least {fraction} of the way up its range")
+            }
+            (_, quench_data::Binarisation::Bernoulli { .. }) => {
+                "each value on with probability its position in its range".to_string()
+            }
+        },
+        spec.samples,
+        spec.seed,
+        spec.epochs,
+        spec.training.batch_size,
+        spec.training.learning_rate,
+        spec.training.momentum,
+        spec.training.weight_decay,
+    );
+    let _ = writeln!(
+        md,
+        "Log-likelihoods are in nats per row: exact (ln Z summed over the smaller layer, up to {} units) or from forward AIS ({} chains, {} steps; its ln Z is on average low, so such a log-likelihood errs high). Error bars: standard errors over the trainings.\n",
+        spec.likelihood.exact_limit, spec.likelihood.ais_chains, spec.likelihood.ais_steps
+    );
+    // Learning curves, one figure per hidden size.
+    let (point, epoch) = (learning.integers("point"), learning.integers("epoch"));
+    let train = learning.numbers("train_log_likelihood");
+    let (test, test_error) = (
+        learning.numbers("test_log_likelihood"),
+        learning.numbers("test_log_likelihood_error"),
+    );
+    for (hidden_index, &hidden) in spec.hidden.iter().enumerate() {
+        let mut series = Vec::new();
+        let mut last_epoch = 0.0f64;
+        for (group, p) in spec
+            .points
+            .iter()
+            .filter(|p| p.hidden_index == hidden_index)
+            .enumerate()
+        {
+            let rows: Vec<usize> = (0..point.len())
+                .filter(|&k| point[k] == p.index as u64)
+                .collect();
+            let name = method_name(p);
+            if !spec.test.is_empty() {
+                series.push(Series {
+                    label: format!("{name} test"),
+                    points: rows
+                        .iter()
+                        .map(|&k| (epoch[k] as f64, test[k], test_error[k]))
+                        .collect(),
+                    kind: SeriesKind::Data,
+                    group: Some(group),
+                });
+            }
+            series.push(Series {
+                label: format!("{name} train"),
+                points: rows
+                    .iter()
+                    .map(|&k| (epoch[k] as f64, train[k], f64::NAN))
+                    .collect(),
+                kind: SeriesKind::Line,
+                group: Some(group),
+            });
+            last_epoch = rows
+                .iter()
+                .map(|&k| epoch[k] as f64)
+                .fold(last_epoch, f64::max);
+        }
+        if let Some(teacher) = spec.teacher_test_log_likelihood {
+            series.push(Series {
+                label: "teacher, exact (test rows)".into(),
+                points: vec![(0.0, teacher, f64::NAN), (last_epoch, teacher, f64::NAN)],
+                kind: SeriesKind::Theory,
+                group: None,
+            });
+        }
+        let stem = format!("log-likelihood-h{hidden}");
+        report.figure(
+            &stem,
+            Figure {
+                title: format!(
+                    "RBM with {hidden} hidden units: log-likelihood per row (test: markers; train: lines)"
+                ),
+                x_label: "epoch".into(),
+                y_label: "mean log-likelihood (nats per row)".into(),
+                series,
+                vertical_lines: Vec::new(),
+            },
+        );
+        let _ = writeln!(md, "![{stem}]({stem}.png)\n");
+    }
+    // Final likelihoods.
+    let _ = writeln!(
+        md,
+        "| hidden | method | ln Z | train log-likelihood | test log-likelihood | best test (epoch) |\n|---|---|---|---|---|---|"
+    );
+    let (hidden, method, estimator) = (
+        finals.integers("hidden"),
+        finals.texts("method"),
+        finals.texts("estimator"),
+    );
+    for k in 0..finals.rows() {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.3} ± {:.3} | {:.3} ± {:.3} | {:.3} ± {:.3} ({}) |",
+            hidden[k],
+            method[k],
+            estimator[k],
+            finals.numbers("train_log_likelihood")[k],
+            finals.numbers("train_log_likelihood_error")[k],
+            finals.numbers("test_log_likelihood")[k],
+            finals.numbers("test_log_likelihood_error")[k],
+            finals.numbers("best_test_log_likelihood")[k],
+            finals.numbers("best_test_log_likelihood_error")[k],
+            finals.integers("best_epoch")[k],
+        );
+    }
+    if let Some(teacher) = spec.teacher_test_log_likelihood {
+        let _ = writeln!(
+            md,
+            "\nThe teacher's own exact log-likelihood of the held-out rows: {teacher:.3} nats per row."
+        );
+    }
+    md.push('\n');
+    // The AIS check.
+    if check.rows() > 0 {
+        let _ = writeln!(
+            md,
+            "AIS against the exact ln Z of each trained machine ({} chains, {} steps): forward AIS is on average low, reverse AIS (from exact samples) on average high; deviations in units of each estimate's own standard error.\n\n| hidden | method | training | exact | forward | (dev.) | reverse | (dev.) |\n|---|---|---|---|---|---|---|---|",
+            spec.likelihood.ais_chains, spec.likelihood.ais_steps
+        );
+        for k in 0..check.rows() {
+            let exact = check.numbers("exact")[k];
+            let (f, fe) = (check.numbers("forward")[k], check.numbers("forward_error")[k]);
+            let (r, re) = (check.numbers("reverse")[k], check.numbers("reverse_error")[k]);
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {exact:.4} | {f:.4} ± {fe:.4} | {:+.1} | {r:.4} ± {re:.4} | {:+.1} |",
+                check.integers("hidden")[k],
+                check.texts("method")[k],
+                check.integers("sample")[k],
+                (f - exact) / fe,
+                (r - exact) / re,
+            );
+        }
+        md.push('\n');
+    }
+    // Filters and samples of the first training of every point; the data.
+    let (height, width) = image_shape(spec);
+    let nv = spec.visible();
+    let data: Vec<Vec<f64>> = (0..spec.shown_samples.min(spec.train.len()))
+        .map(|k| spec.train.row(k).iter().map(|&b| f64::from(b)).collect())
+        .collect();
+    report.image(
+        "data",
+        ImageGrid {
+            title: format!("{} training rows", data.len()),
+            height,
+            width,
+            columns: 10,
+            tiles: data,
+            scaling: Scaling::Shared { low: 0.0, high: 1.0 },
+        },
+    );
+    let _ = writeln!(md, "![data](data.png)\n");
+    for p in &spec.points {
+        let stem = format!("point-{:03}", p.index);
+        let weights: Array3<f64> = read_npy(&out.join(format!("machines/{stem}-weights.npy")))?;
+        let shown = weights.shape()[2].min(SHOWN_FILTERS);
+        let first = weights.index_axis(ndarray::Axis(0), 0);
+        let filters: Vec<Vec<f64>> = (0..shown)
+            .map(|j| (0..nv).map(|i| first[[i, j]]).collect())
+            .collect();
+        let name = format!("h{}-{}", p.hidden, method_name(p));
+        report.image(
+            format!("filters-{name}"),
+            ImageGrid {
+                title: format!(
+                    "{}: weights into {shown} of {} hidden units (grey 0, white +, black -)",
+                    method_name(p),
+                    p.hidden
+                ),
+                height,
+                width,
+                columns: 16.min(shown),
+                tiles: filters,
+                scaling: Scaling::PerTile,
+            },
+        );
+        let samples: ArrayD<u8> = read_npy(&out.join(format!("samples/{stem}.npy")))?;
+        let first: Array2<u8> = samples
+            .index_axis(ndarray::Axis(0), 0)
+            .to_owned()
+            .into_dimensionality()
+            .map_err(|e| RunError::Encoding(e.to_string()))?;
+        let tiles: Vec<Vec<f64>> = first
+            .rows()
+            .into_iter()
+            .map(|row| row.iter().map(|&b| f64::from(b)).collect())
+            .collect();
+        let exact = p.hidden.min(nv) <= quench_learn::boltzmann::exact::MAX_SAMPLED_UNITS;
+        report.image(
+            format!("samples-{name}"),
+            ImageGrid {
+                title: format!(
+                    "{}, {} hidden units: {} samples ({})",
+                    method_name(p),
+                    p.hidden,
+                    tiles.len(),
+                    if exact {
+                        "exact"
+                    } else {
+                        "ends of 1000-step Gibbs chains"
+                    }
+                ),
+                height,
+                width,
+                columns: 10,
+                tiles,
+                scaling: Scaling::Shared { low: 0.0, high: 1.0 },
+            },
+        );
+        let _ = writeln!(
+            md,
+            "![filters-{name}](filters-{name}.png)\n\n![samples-{name}](samples-{name}.png)\n"
+        );
+    }
+    report.markdown = md;
+    Ok(())
+}
