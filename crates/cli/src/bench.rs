@@ -111,7 +111,10 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
         }
         return Ok(());
     }
-    for (flag, given) in [("--data", args.data.is_some()), ("--save", args.save.is_some())] {
+    for (flag, given) in [
+        ("--data", args.data.is_some()),
+        ("--save", args.save.is_some()),
+    ] {
         if given {
             return Err(RunError::Input(format!(
                 "{flag} applies to --workload {RBM_DIGITS} only"
@@ -130,13 +133,11 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
     }
     let workloads: Vec<Workload> = match &args.workload {
         Some(name) if name == PERCEPTRON_BINARY => Vec::new(),
-        Some(name) => vec![
-            Workload::from_name(name).map_err(|e| {
-                RunError::Input(format!(
-                    "--workload: {e}; or {PERCEPTRON_BINARY}, {RBM_DIGITS}"
-                ))
-            })?,
-        ],
+        Some(name) => vec![Workload::from_name(name).map_err(|e| {
+            RunError::Input(format!(
+                "--workload: {e}; or {PERCEPTRON_BINARY}, {RBM_DIGITS}"
+            ))
+        })?],
         None => Workload::ALL.to_vec(),
     };
     let width = match args.width {

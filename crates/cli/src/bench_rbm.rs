@@ -82,11 +82,9 @@ pub fn execute(options: &RbmBench) -> Result<serde_json::Value, RunError> {
             options.batch_size,
             result.seconds_per_epoch,
             result.epochs,
-            result
-                .log_likelihood
-                .map_or(String::new(), |l| format!(
-                    ", exact log-likelihood {l:.4} nats per row"
-                )),
+            result.log_likelihood.map_or(String::new(), |l| format!(
+                ", exact log-likelihood {l:.4} nats per row"
+            )),
         );
     }
     serde_json::to_value(&result).map_err(|e| RunError::Input(e.to_string()))

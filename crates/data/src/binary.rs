@@ -15,7 +15,7 @@ use crate::{DataError, Dataset};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Binarisation {
     /// Deterministic: a value becomes 1 when $p(x) \ge$ `fraction`, i.e.
-    /// $x \ge \ell + \text{fraction}\,(u - \ell)$. The conventional choice
+    /// $x \ge \ell + \text{fraction}\\,(u - \ell)$. The conventional choice
     /// for the digits is `fraction = 0.5`: pixel $\ge 8$ of 16.
     Threshold {
         /// The threshold, as a fraction of the range, in $[0, 1]$.

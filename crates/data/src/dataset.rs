@@ -200,9 +200,9 @@ impl Dataset {
     /// Splits the rows into `(train, test)`, reproducibly from `seed`.
     ///
     /// With labels the split is **stratified**: each class contributes
-    /// $\operatorname{round}(f \, n_c)$ of its $n_c$ rows to the test set,
+    /// $\operatorname{round}(f \\, n_c)$ of its $n_c$ rows to the test set,
     /// where $f$ is `test_fraction`, so the class proportions are kept; without labels
-    /// $\operatorname{round}(f \, n)$ rows go to the test set. The rows are
+    /// $\operatorname{round}(f \\, n)$ rows go to the test set. The rows are
     /// drawn by a Fisher–Yates shuffle driven by `Xoshiro256PlusPlus` seeded
     /// with `seed`; both parts keep the original row order. Every row lands
     /// in exactly one part.

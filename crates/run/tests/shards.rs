@@ -224,6 +224,26 @@ fn sharded_perceptron_runs_merge_to_the_whole_run() {
     );
 }
 
+/// The RBM family: exact and AIS likelihoods, CD, PCD and tempering, the
+/// AIS check, machines and samples as arrays. (Recorded when the family was
+/// added; the matrix products are `matrixmultiply`'s, whose FMA kernel this
+/// machine and CI's choose alike.)
+#[test]
+fn sharded_rbm_runs_merge_to_the_whole_run() {
+    check(
+        "rbm-teacher",
+        3,
+        &[
+            ("curves.parquet", 0x3f2a_d308_278c_d472),
+            ("learning.parquet", 0x0e71_16d9_7f35_63f4),
+            ("final.parquet", 0x51f8_fca0_e8cd_e58e),
+            ("ais_check.parquet", 0x66b6_9874_e233_ded4),
+            ("machines/point-003-weights.npy", 0x1ef5_f718_67db_e41a),
+            ("samples/point-005.npy", 0xa9db_ce1d_cbca_aea7),
+        ],
+    );
+}
+
 #[test]
 fn shards_are_parsed_and_checked() {
     assert_eq!(Shard::parse("1/4").unwrap(), Shard { index: 1, count: 4 });

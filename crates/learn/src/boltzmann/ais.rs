@@ -4,8 +4,8 @@
 //! The path runs from a base machine $A$ (no weights, visible biases $b_A$,
 //! $N_h$ free hidden units: $Z_A = 2^{N_h}\prod_i(1+e^{b_{A,i}})$) to the
 //! machine $B$ through
-//! $\ln p^*_\beta(v) = (1-\beta)\\, b_A\cdot v + \beta\\, b\cdot v
-//! + \sum_j \operatorname{softplus}\bigl(\beta\\,(c_j + (vW)_j)\bigr)$
+//! $\ln p^*_\beta(v) = (1-\beta)\\, b_A\cdot v + \beta\\, b\cdot v +
+//! \sum_j \operatorname{softplus}\bigl(\beta\\,(c_j + (vW)_j)\bigr)$
 //! (at $\beta = 0$ the softplus terms are the $N_h \ln 2$ of $A$'s free hidden units),
 //! so that $p^*_0$ is $A$'s and $p^*_1 = e^{-F(v)}$ is $B$'s. Each chain starts
 //! from an exact sample of $A$, gathers the log-weight
@@ -59,7 +59,10 @@ impl AisSchedule {
                 "at least two inverse temperatures from exactly 0 to exactly 1",
             ));
         }
-        if let Some(w) = betas.windows(2).find(|w| !(w[1] >= w[0])) {
+        if let Some(w) = betas
+            .windows(2)
+            .find(|w| w[1].partial_cmp(&w[0]).is_none_or(|o| o.is_lt()))
+        {
             return Err(parameter(
                 "schedule",
                 format!("{} after {}", w[1], w[0]),
@@ -227,7 +230,13 @@ impl Path<'_> {
 
     /// Runs `rows` chains from `visible` along the path (forward: $\beta$
     /// rising; reverse: falling) and returns their log-weights.
-    fn run(&self, visible: &mut [f64], rows: usize, reverse: bool, rng: &mut StreamRng) -> Vec<f64> {
+    fn run(
+        &self,
+        visible: &mut [f64],
+        rows: usize,
+        reverse: bool,
+        rng: &mut StreamRng,
+    ) -> Vec<f64> {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let mut input = vec![0.0; rows * nh];
         let mut hidden = vec![0.0; rows * nh];

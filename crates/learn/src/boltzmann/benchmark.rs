@@ -110,7 +110,11 @@ pub fn run(
     sorted.sort_by(f64::total_cmp);
     let machine = trainer.machine().clone();
     let log_likelihood = if options.hidden <= MAX_EXACT_UNITS.min(24) {
-        Some(mean_log_likelihood(&machine, data, log_partition(&machine)?))
+        Some(mean_log_likelihood(
+            &machine,
+            data,
+            log_partition(&machine)?,
+        ))
     } else {
         None
     };

@@ -411,8 +411,7 @@ impl ExactSampler {
         let mut probability = vec![0.0; size];
         for block in 0..enumerated.blocks() {
             enumerated.visit_block(block, |state, linear, input| {
-                probability[state as usize] =
-                    (Enumerated::log_weight(linear, input) - log_z).exp();
+                probability[state as usize] = (Enumerated::log_weight(linear, input) - log_z).exp();
             });
         }
         let mut total = 0.0;

@@ -1,7 +1,7 @@
 //! The restricted Boltzmann machine: its parameters, conditionals and free
 //! energies, on mini-batches through matrix products.
 //!
-//! Binary units $v \in \{0,1\}^{N_v}$, $h \in \{0,1\}^{N_h}$ and the energy
+//! Binary units $v \in \\{0,1\\}^{N_v}$, $h \in \\{0,1\\}^{N_h}$ and the energy
 //! $E(v,h) = -b\cdot v - c\cdot h - v^\top W h$, so that the layers are
 //! conditionally independent:
 //! $P(h_j = 1\mid v) = \sigma\bigl(c_j + (v W)_j\bigr)$ and
@@ -216,7 +216,7 @@ impl Rbm {
         ArrayView2::from_shape((self.visible, self.hidden), &self.weights).expect("shape")
     }
 
-    /// `out` $= \beta\,(VW + c)$ for the `rows` configurations in `visible`.
+    /// `out` $= \beta\\,(VW + c)$ for the `rows` configurations in `visible`.
     pub fn hidden_input(&self, visible: &[f64], rows: usize, beta: f64, out: &mut [f64]) {
         let v = ArrayView2::from_shape((rows, self.visible), visible).expect("visible batch");
         let mut o = ArrayViewMut2::from_shape((rows, self.hidden), out).expect("hidden batch");
@@ -228,7 +228,7 @@ impl Rbm {
         }
     }
 
-    /// `out` $= \beta\,(HW^\top + b)$ for the `rows` configurations in `hidden`.
+    /// `out` $= \beta\\,(HW^\top + b)$ for the `rows` configurations in `hidden`.
     pub fn visible_input(&self, hidden: &[f64], rows: usize, beta: f64, out: &mut [f64]) {
         let h = ArrayView2::from_shape((rows, self.hidden), hidden).expect("hidden batch");
         let mut o = ArrayViewMut2::from_shape((rows, self.visible), out).expect("visible batch");
@@ -279,7 +279,12 @@ impl Rbm {
                 energy -= v * (self.visible_bias[i] + coupling);
             }
         }
-        energy - hidden.iter().zip(&self.hidden_bias).map(|(h, c)| h * c).sum::<f64>()
+        energy
+            - hidden
+                .iter()
+                .zip(&self.hidden_bias)
+                .map(|(h, c)| h * c)
+                .sum::<f64>()
     }
 }
 

@@ -92,7 +92,7 @@ fn exact_samples_have_the_model_marginals() {
     let sampler = ExactSampler::new(&m).unwrap();
     let mut rng = stream(21, Purpose::Dynamics, 0, 0);
     let count = 20_000;
-    let mut sums = vec![0.0; 6];
+    let mut sums = [0.0; 6];
     let mut v = vec![0.0; 6];
     for _ in 0..count {
         sampler.sample_visible(&mut v, &mut rng);
@@ -116,7 +116,10 @@ fn exact_samples_have_the_model_marginals() {
     }
     let sampled = data_moments(&m, &data);
     for (a, b) in sampled.visible_hidden.iter().zip(&moments.visible_hidden) {
-        assert!((a - b).abs() < 5.0 * (0.25 / count as f64).sqrt(), "{a} vs {b}");
+        assert!(
+            (a - b).abs() < 5.0 * (0.25 / count as f64).sqrt(),
+            "{a} vs {b}"
+        );
     }
 }
 
@@ -206,7 +209,7 @@ fn ais_does_not_depend_on_the_thread_count() {
     assert_eq!(exact(1).to_bits(), exact(4).to_bits());
 }
 
-/// The exact KL divergence $D(p_\text{teacher}\|p_\text{student})$ of two
+/// The exact KL divergence $D(p_\text{teacher}\\|p_\text{student})$ of two
 /// machines with few visible units.
 fn divergence(teacher: &Rbm, student: &Rbm) -> f64 {
     let nv = teacher.visible();
@@ -217,10 +220,7 @@ fn divergence(teacher: &Rbm, student: &Rbm) -> f64 {
     let mut kl = 0.0;
     for a in 0..1u32 << nv {
         let v: Vec<f64> = (0..nv).map(|i| (a >> i & 1) as f64).collect();
-        let (lt, ls) = (
-            -teacher.free_energy(&v) - zt,
-            -student.free_energy(&v) - zs,
-        );
+        let (lt, ls) = (-teacher.free_energy(&v) - zt, -student.free_energy(&v) - zs);
         kl += lt.exp() * (lt - ls);
     }
     kl
@@ -252,9 +252,12 @@ fn training_on_a_teachers_samples_approaches_the_teacher_as_data_grow() {
         }
         let mut student = Rbm::random(9, 3, 0.01, &mut rng).unwrap();
         student.set_visible_bias_from_data(&super::rbm::marginals(&data, 9));
-        let mut trainer =
-            Trainer::new(student, options, stream(400, Purpose::Dynamics, rows as u64, 0))
-                .unwrap();
+        let mut trainer = Trainer::new(
+            student,
+            options,
+            stream(400, Purpose::Dynamics, rows as u64, 0),
+        )
+        .unwrap();
         // The same number of updates at every M.
         let epochs = 200_000 / rows;
         for _ in 0..epochs {

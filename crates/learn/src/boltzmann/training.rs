@@ -102,7 +102,11 @@ impl TrainingOptions {
         at_least("batch_size", self.batch_size, 1)?;
         positive("learning_rate", self.learning_rate)?;
         if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
-            return Err(parameter("momentum", self.momentum, "a real number in [0, 1)"));
+            return Err(parameter(
+                "momentum",
+                self.momentum,
+                "a real number in [0, 1)",
+            ));
         }
         in_closed_range("weight_decay", self.weight_decay, 0.0, f64::MAX)?;
         at_least("steps", self.negative.steps(), 1)?;
@@ -195,8 +199,7 @@ impl SinglePrecision {
     fn visible_input(&self, hidden: &[f32], rows: usize, out: &mut Vec<f32>) {
         out.resize(rows * self.visible, 0.0);
         let h = ArrayView2::from_shape((rows, self.hidden), hidden).expect("hidden batch");
-        let mut o =
-            ArrayViewMut2::from_shape((rows, self.visible), &mut out[..]).expect("visible");
+        let mut o = ArrayViewMut2::from_shape((rows, self.visible), &mut out[..]).expect("visible");
         general_mat_mul(1.0, &h, &self.weight_view().t(), 0.0, &mut o);
         for row in out.chunks_exact_mut(self.visible) {
             for (x, &b) in row.iter_mut().zip(&self.visible_bias) {
@@ -430,7 +433,13 @@ impl Trainer {
                 let mut exchanges = (0, 0);
                 self.parameters
                     .hidden_input(&chains, count, &mut buffers.chain_input);
-                self.gibbs(&mut chains, count, steps, &mut buffers, Some(&mut exchanges));
+                self.gibbs(
+                    &mut chains,
+                    count,
+                    steps,
+                    &mut buffers,
+                    Some(&mut exchanges),
+                );
                 buffers.negative_visible = self.particles_of(&chains);
                 self.chains = chains;
                 exchanges
@@ -497,8 +506,11 @@ impl Trainer {
                     &mut self.rng,
                 );
             }
-            self.parameters
-                .visible_input(&buffers.chain_hidden, rows, &mut buffers.chain_visible_input);
+            self.parameters.visible_input(
+                &buffers.chain_hidden,
+                rows,
+                &mut buffers.chain_visible_input,
+            );
             for (r, (v, x)) in chains
                 .chunks_exact_mut(nv)
                 .zip(buffers.chain_visible_input.chunks_exact(nv))
@@ -528,7 +540,9 @@ impl Trainer {
                 .zip(b)
                 .map(|(&v, &b)| f64::from(v * b))
                 .sum::<f64>()
-                + x.iter().map(|&x| softplus(beta * f64::from(x))).sum::<f64>()
+                + x.iter()
+                    .map(|&x| softplus(beta * f64::from(x)))
+                    .sum::<f64>()
         };
         let ladders = chains.len() / (nv * rungs);
         for ladder in 0..ladders {
@@ -608,8 +622,16 @@ impl Trainer {
             *w += *u;
         }
         for (velocity, bias, gradient) in [
-            (visible_velocity, &mut parameters.visible_bias, visible_gradient),
-            (hidden_velocity, &mut parameters.hidden_bias, hidden_gradient),
+            (
+                visible_velocity,
+                &mut parameters.visible_bias,
+                visible_gradient,
+            ),
+            (
+                hidden_velocity,
+                &mut parameters.hidden_bias,
+                hidden_gradient,
+            ),
         ] {
             for ((u, b), g) in velocity.iter_mut().zip(bias.iter_mut()).zip(&gradient) {
                 *u = momentum * *u + rate * g;

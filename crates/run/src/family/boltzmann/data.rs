@@ -51,10 +51,11 @@ pub fn teacher_samples(
     let test_rows = (test_fraction * teacher.rows as f64).round() as usize;
     let train_rows = teacher.rows - test_rows;
     let bits = |values: &[f64], rows: usize, name: &str| {
-        BinaryDataset::new(name, rows, nv, values.iter().map(|&x| x as u8).collect())
-            .map_err(|e| quench_learn::error::LearnError::Configuration {
+        BinaryDataset::new(name, rows, nv, values.iter().map(|&x| x as u8).collect()).map_err(|e| {
+            quench_learn::error::LearnError::Configuration {
                 reason: e.to_string(),
-            })
+            }
+        })
     };
     let (train_values, test_values) = values.split_at(train_rows * nv);
     let train = bits(train_values, train_rows, "teacher samples (train)")?;

@@ -349,8 +349,7 @@ impl Family for BoltzmannMachines {
                 let chains = spec.training.chains as f64
                     * match p.negative {
                         quench_learn::boltzmann::NegativePhase::Tempering {
-                            temperatures,
-                            ..
+                            temperatures, ..
                         } => temperatures as f64,
                         _ => 1.0,
                     };

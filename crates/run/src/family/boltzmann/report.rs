@@ -50,7 +50,11 @@ fn read_npy<A: ReadNpyExt>(path: &Path) -> Result<A, RunError> {
 }
 
 /// The figures and `report.md` of the RBM run in `out`.
-pub fn write_report(spec: &RbmSpec, out: &Path, report: &mut ReportBuilder) -> Result<(), RunError> {
+pub fn write_report(
+    spec: &RbmSpec,
+    out: &Path,
+    report: &mut ReportBuilder,
+) -> Result<(), RunError> {
     let learning = Table::read(&out.join("learning.parquet"))?;
     let finals = Table::read(&out.join("final.parquet"))?;
     let check = Table::read(&out.join("ais_check.parquet"))?;
@@ -202,8 +206,14 @@ pub fn write_report(spec: &RbmSpec, out: &Path, report: &mut ReportBuilder) -> R
         );
         for k in 0..check.rows() {
             let exact = check.numbers("exact")[k];
-            let (f, fe) = (check.numbers("forward")[k], check.numbers("forward_error")[k]);
-            let (r, re) = (check.numbers("reverse")[k], check.numbers("reverse_error")[k]);
+            let (f, fe) = (
+                check.numbers("forward")[k],
+                check.numbers("forward_error")[k],
+            );
+            let (r, re) = (
+                check.numbers("reverse")[k],
+                check.numbers("reverse_error")[k],
+            );
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {exact:.4} | {f:.4} ± {fe:.4} | {:+.1} | {r:.4} ± {re:.4} | {:+.1} |",
@@ -230,7 +240,10 @@ pub fn write_report(spec: &RbmSpec, out: &Path, report: &mut ReportBuilder) -> R
             width,
             columns: 10,
             tiles: data,
-            scaling: Scaling::Shared { low: 0.0, high: 1.0 },
+            scaling: Scaling::Shared {
+                low: 0.0,
+                high: 1.0,
+            },
         },
     );
     let _ = writeln!(md, "![data](data.png)\n");
@@ -288,7 +301,10 @@ pub fn write_report(spec: &RbmSpec, out: &Path, report: &mut ReportBuilder) -> R
                 width,
                 columns: 10,
                 tiles,
-                scaling: Scaling::Shared { low: 0.0, high: 1.0 },
+                scaling: Scaling::Shared {
+                    low: 0.0,
+                    high: 1.0,
+                },
             },
         );
         let _ = writeln!(

@@ -82,12 +82,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
         hamiltonian: "E(v,h) = -b.v - c.h - v^T W h, v in {0,1}^Nv, h in {0,1}^Nh, p(v) = exp(-F(v))/Z",
         size_key: "hidden",
         parameters: vec![
-            parameter(
-                "hidden",
-                "hidden units (a grid key)",
-                "integers >= 1",
-                None,
-            ),
+            parameter("hidden", "hidden units (a grid key)", "integers >= 1", None),
             parameter(
                 "initial_scale",
                 "standard deviation of the initial weights",
@@ -529,13 +524,16 @@ impl RbmSpec {
                 ));
             }
         }
-        if l.check && !m.hidden.iter().any(|&h| h.min(visible) <= MAX_SAMPLED_UNITS) {
+        if l.check
+            && !m
+                .hidden
+                .iter()
+                .any(|&h| h.min(visible) <= MAX_SAMPLED_UNITS)
+        {
             return Err(r.at(
                 "likelihood.check",
                 "no machine has a layer small enough for exact samples (reverse AIS)",
-                format!(
-                    "false, or a hidden size with min(hidden, visible) <= {MAX_SAMPLED_UNITS}"
-                ),
+                format!("false, or a hidden size with min(hidden, visible) <= {MAX_SAMPLED_UNITS}"),
             ));
         }
         let mut points = Vec::new();
@@ -706,13 +704,7 @@ fn load_data(
             };
             let dataset =
                 load_csv(&file, options).map_err(|e| r.at("data.path", e.to_string(), ""))?;
-            (
-                DataSource::Csv {
-                    path: file,
-                    labels,
-                },
-                dataset,
-            )
+            (DataSource::Csv { path: file, labels }, dataset)
         }
         _ => {
             if d.labels.is_some() {
@@ -732,13 +724,7 @@ fn load_data(
                 };
                 r.at(key, e.to_string(), "")
             })?;
-            (
-                DataSource::Idx {
-                    path: file,
-                    labels,
-                },
-                dataset,
-            )
+            (DataSource::Idx { path: file, labels }, dataset)
         }
     };
     let binarisation = match d.binarisation.as_deref() {
@@ -778,7 +764,11 @@ fn load_data(
         .split(d.test_fraction, seed)
         .map_err(|e| r.at("data.test_fraction", e.to_string(), ""))?;
     if train.is_empty() {
-        return Err(r.at("data.test_fraction", "leaves no training rows", "a smaller fraction"));
+        return Err(r.at(
+            "data.test_fraction",
+            "leaves no training rows",
+            "a smaller fraction",
+        ));
     }
     Ok(Loaded {
         source,
@@ -832,8 +822,9 @@ fn teacher_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, Spec
         scale,
         rows,
     };
-    let (train, test, log_likelihood) = super::data::teacher_samples(&teacher, d.test_fraction, seed)
-        .map_err(|e| r.at("data.teacher_hidden", e.to_string(), ""))?;
+    let (train, test, log_likelihood) =
+        super::data::teacher_samples(&teacher, d.test_fraction, seed)
+            .map_err(|e| r.at("data.teacher_hidden", e.to_string(), ""))?;
     Ok(Loaded {
         source: DataSource::Teacher(teacher),
         binarisation: Binarisation::Threshold { fraction: 0.5 },

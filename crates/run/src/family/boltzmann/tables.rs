@@ -137,7 +137,8 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         f.best_test.push(best.0);
         f.best_epoch.push(best.1);
         f.best_test_error.push(best.2);
-        f.teacher.push(spec.teacher_test_log_likelihood.unwrap_or(f64::NAN));
+        f.teacher
+            .push(spec.teacher_test_log_likelihood.unwrap_or(f64::NAN));
     }
     out.table(
         "learning.parquet",
@@ -166,7 +167,10 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             ("test_log_likelihood", Column::Number(f.test)),
             ("test_log_likelihood_error", Column::Number(f.test_error)),
             ("best_test_log_likelihood", Column::Number(f.best_test)),
-            ("best_test_log_likelihood_error", Column::Number(f.best_test_error)),
+            (
+                "best_test_log_likelihood_error",
+                Column::Number(f.best_test_error),
+            ),
             ("best_epoch", Column::Integer(f.best_epoch)),
             ("teacher_test_log_likelihood", Column::Number(f.teacher)),
         ]),
@@ -198,10 +202,16 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             ("exact", Column::Number(a.exact)),
             ("forward", Column::Number(a.forward)),
             ("forward_error", Column::Number(a.forward_error)),
-            ("forward_effective_chains", Column::Number(a.forward_effective)),
+            (
+                "forward_effective_chains",
+                Column::Number(a.forward_effective),
+            ),
             ("reverse", Column::Number(a.reverse)),
             ("reverse_error", Column::Number(a.reverse_error)),
-            ("reverse_effective_chains", Column::Number(a.reverse_effective)),
+            (
+                "reverse_effective_chains",
+                Column::Number(a.reverse_effective),
+            ),
         ]),
     );
     // arrays
@@ -216,7 +226,10 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         let nh = point.hidden;
         let stem = format!("point-{:03}", point.index);
         let collect = |get: fn(&TrainingSample) -> &[f64]| -> Vec<f64> {
-            trainings.iter().flat_map(|t| get(t).iter().copied()).collect()
+            trainings
+                .iter()
+                .flat_map(|t| get(t).iter().copied())
+                .collect()
         };
         let shape_error = |e: ndarray::ShapeError| RunError::Encoding(e.to_string());
         let weights = Array3::from_shape_vec((n, nv, nh), collect(|t| t.machine.weights()))
@@ -246,8 +259,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             .iter()
             .flat_map(|t| t.shown.iter().map(|&x| x as u8))
             .collect();
-        let samples =
-            ArrayD::from_shape_vec(IxDyn(&[n, shown, nv]), bits).map_err(shape_error)?;
+        let samples = ArrayD::from_shape_vec(IxDyn(&[n, shown, nv]), bits).map_err(shape_error)?;
         out.files
             .push((format!("samples/{stem}.npy"), npy(&samples, "samples")?));
     }
