@@ -217,7 +217,7 @@ fn sharded_perceptron_runs_merge_to_the_whole_run() {
         "perceptron-teacher",
         3,
         &[
-            ("learning.parquet", 0xceb3_4904_eecb_4d79),
+            ("learning.parquet", 0x3a35_0720_6dad_164c),
             ("learning_summary.parquet", 0x426e_5b7a_ade1_44cf),
             ("theory.parquet", 0x8f3a_7802_1da8_36a3),
         ],
@@ -234,10 +234,10 @@ fn sharded_rbm_runs_merge_to_the_whole_run() {
         "rbm-teacher",
         3,
         &[
-            ("curves.parquet", 0x3f2a_d308_278c_d472),
-            ("learning.parquet", 0x0e71_16d9_7f35_63f4),
-            ("final.parquet", 0x51f8_fca0_e8cd_e58e),
-            ("ais_check.parquet", 0x66b6_9874_e233_ded4),
+            ("curves.parquet", 0x91be_f018_87f1_a6ca),
+            ("learning.parquet", 0x3a35_0720_6dad_164c),
+            ("final.parquet", 0x1ffa_a3a5_ee52_708c),
+            ("ais_check.parquet", 0x10bb_799f_8d6b_c1ee),
             ("machines/point-003-weights.npy", 0x1ef5_f718_67db_e41a),
             ("samples/point-005.npy", 0xa9db_ce1d_cbca_aea7),
         ],

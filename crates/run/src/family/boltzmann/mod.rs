@@ -113,6 +113,51 @@ pub struct TrainingSample {
     pub shown_exact: bool,
     /// Forward and reverse AIS beside the exact value, when requested and possible.
     pub check: Option<AisCheck>,
+    /// Ising data: energy and magnetisation of the machine's samples.
+    #[serde(default)]
+    pub ising: Option<IsingComparison>,
+}
+
+/// Configurations sampled from a machine trained on Ising data (exact
+/// samples when its smaller layer allows, else the ends of independent
+/// 1000-step Gibbs chains).
+pub const ISING_SAMPLES: usize = 2000;
+
+/// Energy per spin and $|m|$ of a set of independent configurations, with
+/// their standard errors.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct IsingComparison {
+    /// Mean energy per spin.
+    pub energy: f64,
+    /// Its standard error.
+    pub energy_error: f64,
+    /// Mean $|m|$.
+    pub magnetisation: f64,
+    /// Its standard error.
+    pub magnetisation_error: f64,
+}
+
+impl IsingComparison {
+    /// Of row-major configurations of bits on the $L\times L$ lattice.
+    pub fn of(configurations: &[f64], length: usize) -> Self {
+        let n = length * length;
+        let energies: Vec<f64> = configurations
+            .chunks_exact(n)
+            .map(|c| data::ising_energy(c, length))
+            .collect();
+        let magnetisations: Vec<f64> = configurations
+            .chunks_exact(n)
+            .map(data::ising_magnetisation)
+            .collect();
+        let (energy, energy_error) = tables::mean_and_error(&energies, &[]);
+        let (magnetisation, magnetisation_error) = tables::mean_and_error(&magnetisations, &[]);
+        Self {
+            energy,
+            energy_error,
+            magnetisation,
+            magnetisation_error,
+        }
+    }
 }
 
 /// The running state of a training (what a checkpoint holds).
@@ -199,8 +244,9 @@ fn train(
     sample: u64,
     context: &UnitContext<'_>,
 ) -> Result<TrainingSample, RunError> {
-    let train = data::rows(&spec.train);
-    let test = data::rows(&spec.test);
+    let set = spec.data(point);
+    let train = data::rows(&set.train);
+    let test = data::rows(&set.test);
     let streams = streams(spec, point, sample);
     let mut state = match context.load::<RunningState>()? {
         Some(state) => state,
@@ -259,6 +305,23 @@ fn train(
     } else {
         (gibbs_samples(&machine, count, 1000, &mut rng), false)
     };
+    let ising = match &spec.data_source {
+        spec::DataSource::Ising(ising) => {
+            let count = ISING_SAMPLES;
+            let samples = if shown_exact {
+                let sampler = ExactSampler::new(&machine)?;
+                let mut samples = vec![0.0; count * nv];
+                for row in samples.chunks_exact_mut(nv) {
+                    sampler.sample_visible(row, &mut rng);
+                }
+                samples
+            } else {
+                gibbs_samples(&machine, count, 1000, &mut rng)
+            };
+            Some(IsingComparison::of(&samples, ising.length))
+        }
+        _ => None,
+    };
     let check = if spec.likelihood.check && smaller_layer_units(&machine) <= MAX_SAMPLED_UNITS {
         let schedule = AisSchedule::standard(spec.likelihood.ais_steps)?;
         let (seed, stream_sample) = UnitStreams::new(
@@ -286,6 +349,7 @@ fn train(
         shown,
         shown_exact,
         check,
+        ising,
     })
 }
 
@@ -340,7 +404,12 @@ impl Family for BoltzmannMachines {
 
     fn memory(&self, spec: &RbmSpec) -> crate::memory::MemoryEstimate {
         let nv = spec.visible() as f64;
-        let rows = (spec.train.len() + spec.test.len()) as f64;
+        let rows = spec
+            .datasets
+            .iter()
+            .map(|d| d.train.len() + d.test.len())
+            .max()
+            .unwrap_or(0) as f64;
         let per_unit = spec
             .points
             .iter()
@@ -365,6 +434,7 @@ impl Family for BoltzmannMachines {
                 // chains and batch buffers; AIS groups on every thread.
                 32.0 * nv * nh
                     + 16.0 * rows * (nv + nh)
+                    + 8.0 * ISING_SAMPLES as f64 * nv
                     + 32.0 * (chains + spec.training.batch_size as f64) * (nv + nh)
                     + 64.0 * 32.0 * (nv + nh)
                     + table

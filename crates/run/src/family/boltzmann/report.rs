@@ -29,7 +29,7 @@ const SHOWN_FILTERS: usize = 64;
 /// The image shape of a visible configuration: the data's, else a square,
 /// else one row.
 fn image_shape(spec: &RbmSpec) -> (usize, usize) {
-    if let Some(shape) = spec.train.image_shape() {
+    if let Some(shape) = spec.datasets[0].train.image_shape() {
         return shape;
     }
     let n = spec.visible();
@@ -66,16 +66,21 @@ pub fn write_report(
             "exact samples of a random teacher RBM ({} visible, {} hidden units, weights N(0, {}^2))",
             t.visible, t.hidden, t.scale
         ),
+        DataSource::Ising(i) => format!(
+            "configurations of the 2D Ising ferromagnet on the periodic {0}x{0} lattice from quench's Wolff and Metropolis samplers ({1} Wolff sweeps apart after {2}), one data set per temperature",
+            i.length, i.spacing, i.equilibration
+        ),
     };
     let mut md = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
     let _ = writeln!(
         md,
         "Data: {source}; {} training and {} held-out rows of {} bits ({}). {} independent trainings per point (seed {}); {} epochs, batches of {}, learning rate {}, momentum {}, weight decay {}.\n",
-        spec.train.len(),
-        spec.test.len(),
+        spec.datasets[0].train.len(),
+        spec.datasets[0].test.len(),
         spec.visible(),
         match (&spec.data_source, spec.binarisation) {
             (DataSource::Teacher(_), _) => "bits as sampled".to_string(),
+            (DataSource::Ising(_), _) => "spin up as 1, down as 0".to_string(),
             (_, quench_data::Binarisation::Threshold { fraction }) => {
                 format!("a value is on when at least {fraction} of the way up its range")
             }
@@ -103,58 +108,63 @@ pub fn write_report(
         learning.numbers("test_log_likelihood"),
         learning.numbers("test_log_likelihood_error"),
     );
-    for (hidden_index, &hidden) in spec.hidden.iter().enumerate() {
-        let mut series = Vec::new();
-        let mut last_epoch = 0.0f64;
-        for (group, p) in spec
-            .points
-            .iter()
-            .filter(|p| p.hidden_index == hidden_index)
-            .enumerate()
-        {
-            let rows: Vec<usize> = (0..point.len())
-                .filter(|&k| point[k] == p.index as u64)
-                .collect();
-            let name = method_name(p);
-            if !spec.test.is_empty() {
+    for (data, set) in spec.datasets.iter().enumerate() {
+        for (hidden_index, &hidden) in spec.hidden.iter().enumerate() {
+            let mut series = Vec::new();
+            let mut last_epoch = 0.0f64;
+            for (group, p) in spec
+                .points
+                .iter()
+                .filter(|p| p.hidden_index == hidden_index && p.data == data)
+                .enumerate()
+            {
+                let rows: Vec<usize> = (0..point.len())
+                    .filter(|&k| point[k] == p.index as u64)
+                    .collect();
+                let name = method_name(p);
+                if !set.test.is_empty() {
+                    series.push(Series {
+                        label: format!("{name} test"),
+                        points: rows
+                            .iter()
+                            .map(|&k| (epoch[k] as f64, test[k], test_error[k]))
+                            .collect(),
+                        kind: SeriesKind::Data,
+                        group: Some(group),
+                    });
+                }
                 series.push(Series {
-                    label: format!("{name} test"),
+                    label: format!("{name} train"),
                     points: rows
                         .iter()
-                        .map(|&k| (epoch[k] as f64, test[k], test_error[k]))
+                        .map(|&k| (epoch[k] as f64, train[k], f64::NAN))
                         .collect(),
-                    kind: SeriesKind::Data,
+                    kind: SeriesKind::Line,
                     group: Some(group),
                 });
-            }
-            series.push(Series {
-                label: format!("{name} train"),
-                points: rows
+                last_epoch = rows
                     .iter()
-                    .map(|&k| (epoch[k] as f64, train[k], f64::NAN))
-                    .collect(),
-                kind: SeriesKind::Line,
-                group: Some(group),
-            });
-            last_epoch = rows
-                .iter()
-                .map(|&k| epoch[k] as f64)
-                .fold(last_epoch, f64::max);
-        }
-        if let Some(teacher) = spec.teacher_test_log_likelihood {
-            series.push(Series {
-                label: "teacher, exact (test rows)".into(),
-                points: vec![(0.0, teacher, f64::NAN), (last_epoch, teacher, f64::NAN)],
-                kind: SeriesKind::Theory,
-                group: None,
-            });
-        }
-        let stem = format!("log-likelihood-h{hidden}");
-        report.figure(
+                    .map(|&k| epoch[k] as f64)
+                    .fold(last_epoch, f64::max);
+            }
+            if let Some(teacher) = spec.teacher_test_log_likelihood {
+                series.push(Series {
+                    label: "teacher, exact (test rows)".into(),
+                    points: vec![(0.0, teacher, f64::NAN), (last_epoch, teacher, f64::NAN)],
+                    kind: SeriesKind::Theory,
+                    group: None,
+                });
+            }
+            let stem = format!(
+                "log-likelihood-{}h{hidden}",
+                temperature_tag(set.temperature)
+            );
+            report.figure(
             &stem,
             Figure {
                 title: format!(
-                    "RBM with {hidden} hidden units: log-likelihood per row (test: markers; train: lines)"
+                    "RBM with {hidden} hidden units{}: log-likelihood per row (test: markers; train: lines)",
+                    temperature_text(set.temperature)
                 ),
                 x_label: "epoch".into(),
                 y_label: "mean log-likelihood (nats per row)".into(),
@@ -162,12 +172,16 @@ pub fn write_report(
                 vertical_lines: Vec::new(),
             },
         );
-        let _ = writeln!(md, "![{stem}]({stem}.png)\n");
+            let _ = writeln!(md, "![{stem}]({stem}.png)\n");
+        }
+    }
+    if let DataSource::Ising(ising) = &spec.data_source {
+        ising_report(spec, ising.length, out, report, &mut md)?;
     }
     // Final likelihoods.
     let _ = writeln!(
         md,
-        "| hidden | method | ln Z | train log-likelihood | test log-likelihood | best test (epoch) |\n|---|---|---|---|---|---|"
+        "| T | hidden | method | ln Z | train log-likelihood | test log-likelihood | best test (epoch) |\n|---|---|---|---|---|---|---|"
     );
     let (hidden, method, estimator) = (
         finals.integers("hidden"),
@@ -177,7 +191,11 @@ pub fn write_report(
     for k in 0..finals.rows() {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {:.3} ± {:.3} | {:.3} ± {:.3} | {:.3} ± {:.3} ({}) |",
+            "| {} | {} | {} | {} | {:.3} ± {:.3} | {:.3} ± {:.3} | {:.3} ± {:.3} ({}) |",
+            match finals.numbers("temperature")[k] {
+                t if t.is_nan() => "-".to_string(),
+                t => t.to_string(),
+            },
             hidden[k],
             method[k],
             estimator[k],
@@ -229,24 +247,35 @@ pub fn write_report(
     // Filters and samples of the first training of every point; the data.
     let (height, width) = image_shape(spec);
     let nv = spec.visible();
-    let data: Vec<Vec<f64>> = (0..spec.shown_samples.min(spec.train.len()))
-        .map(|k| spec.train.row(k).iter().map(|&b| f64::from(b)).collect())
-        .collect();
-    report.image(
-        "data",
-        ImageGrid {
-            title: format!("{} training rows", data.len()),
-            height,
-            width,
-            columns: 10,
-            tiles: data,
-            scaling: Scaling::Shared {
-                low: 0.0,
-                high: 1.0,
+    for set in &spec.datasets {
+        let data: Vec<Vec<f64>> = (0..spec.shown_samples.min(set.train.len()))
+            .map(|k| set.train.row(k).iter().map(|&b| f64::from(b)).collect())
+            .collect();
+        let stem = if set.temperature.is_nan() {
+            "data".to_string()
+        } else {
+            format!("data-t{}", set.temperature)
+        };
+        report.image(
+            &stem,
+            ImageGrid {
+                title: format!(
+                    "{} training rows{}",
+                    data.len(),
+                    temperature_text(set.temperature)
+                ),
+                height,
+                width,
+                columns: 10,
+                tiles: data,
+                scaling: Scaling::Shared {
+                    low: 0.0,
+                    high: 1.0,
+                },
             },
-        },
-    );
-    let _ = writeln!(md, "![data](data.png)\n");
+        );
+        let _ = writeln!(md, "![{stem}]({stem}.png)\n");
+    }
     for p in &spec.points {
         let stem = format!("point-{:03}", p.index);
         let weights: Array3<f64> = read_npy(&out.join(format!("machines/{stem}-weights.npy")))?;
@@ -255,13 +284,19 @@ pub fn write_report(
         let filters: Vec<Vec<f64>> = (0..shown)
             .map(|j| (0..nv).map(|i| first[[i, j]]).collect())
             .collect();
-        let name = format!("h{}-{}", p.hidden, method_name(p));
+        let name = format!(
+            "{}h{}-{}",
+            temperature_tag(p.temperature),
+            p.hidden,
+            method_name(p)
+        );
         report.image(
             format!("filters-{name}"),
             ImageGrid {
                 title: format!(
-                    "{}: weights into {shown} of {} hidden units (grey 0, white +, black -)",
+                    "{}{}: weights into {shown} of {} hidden units (grey 0, white +, black -)",
                     method_name(p),
+                    temperature_text(p.temperature),
                     p.hidden
                 ),
                 height,
@@ -287,9 +322,10 @@ pub fn write_report(
             format!("samples-{name}"),
             ImageGrid {
                 title: format!(
-                    "{}, {} hidden units: {} samples ({})",
+                    "{}, {} hidden units{}: {} samples ({})",
                     method_name(p),
                     p.hidden,
+                    temperature_text(p.temperature),
                     tiles.len(),
                     if exact {
                         "exact"
@@ -313,5 +349,161 @@ pub fn write_report(
         );
     }
     report.markdown = md;
+    Ok(())
+}
+
+/// `t2.27-` for a point of Ising data at T = 2.27, empty otherwise.
+fn temperature_tag(temperature: f64) -> String {
+    if temperature.is_nan() {
+        String::new()
+    } else {
+        format!("t{temperature}-")
+    }
+}
+
+/// ` at T = 2.27` for Ising data, empty otherwise.
+fn temperature_text(temperature: f64) -> String {
+    if temperature.is_nan() {
+        String::new()
+    } else {
+        format!(" at T = {temperature}")
+    }
+}
+
+/// Onsager's spontaneous magnetisation of the infinite lattice,
+/// $(1 - \sinh^{-4}(2\beta))^{1/8}$ below $T_c = 2/\ln(1+\sqrt2)$, zero above.
+fn onsager_magnetisation(temperature: f64) -> f64 {
+    let x = 1.0 - (2.0 / temperature).sinh().powi(-4);
+    if x > 0.0 { x.powf(0.125) } else { 0.0 }
+}
+
+/// The Ising figures: energy per spin and $|m|$ of the data and of the
+/// machines' samples against $T$, with Kaufman's exact energy of the
+/// finite lattice and Onsager's infinite-lattice magnetisation.
+fn ising_report(
+    spec: &RbmSpec,
+    length: usize,
+    out: &Path,
+    report: &mut ReportBuilder,
+    md: &mut String,
+) -> Result<(), RunError> {
+    let data = Table::read(&out.join("ising_data.parquet"))?;
+    let model = Table::read(&out.join("ising.parquet"))?;
+    let temperatures = data.numbers("temperature");
+    let (low, high) = temperatures
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| {
+            (a.min(t), b.max(t))
+        });
+    let grid: Vec<f64> = (0..=200)
+        .map(|k| low + (high - low) * k as f64 / 200.0)
+        .collect();
+    let lattice = quench_exact::kaufman::KaufmanIsing::new(length, length)
+        .map_err(|e| RunError::Input(format!("Kaufman's solution: {e}")))?;
+    for (quantity, label) in [("energy", "energy per spin"), ("magnetisation", "|m|")] {
+        let error_column = format!("{quantity}_error");
+        let mut series = vec![Series {
+            label: format!("training data (Monte Carlo, L = {length})"),
+            points: (0..data.rows())
+                .map(|k| {
+                    (
+                        temperatures[k],
+                        data.numbers(quantity)[k],
+                        data.numbers(&error_column)[k],
+                    )
+                })
+                .collect(),
+            kind: SeriesKind::Data,
+            group: Some(0),
+        }];
+        series.push(Series {
+            label: if quantity == "energy" {
+                format!("exact, {length}x{length} lattice (Kaufman)")
+            } else {
+                "Onsager, infinite lattice".into()
+            },
+            points: grid
+                .iter()
+                .map(|&t| {
+                    let y = if quantity == "energy" {
+                        lattice.energy_per_spin(1.0 / t).unwrap_or(f64::NAN)
+                    } else {
+                        onsager_magnetisation(t)
+                    };
+                    (t, y, f64::NAN)
+                })
+                .collect(),
+            kind: SeriesKind::Theory,
+            group: Some(0),
+        });
+        let mut group = 1;
+        for first in spec.points.iter().filter(|p| p.data == 0) {
+            let mut points = Vec::new();
+            for (set, dataset) in spec.datasets.iter().enumerate() {
+                let Some(point) = spec.points.iter().find(|q| {
+                    q.data == set
+                        && q.hidden_index == first.hidden_index
+                        && q.negative == first.negative
+                }) else {
+                    continue;
+                };
+                let rows: Vec<usize> = (0..model.rows())
+                    .filter(|&k| model.integers("point")[k] == point.index as u64)
+                    .collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                let values: Vec<f64> = rows.iter().map(|&k| model.numbers(quantity)[k]).collect();
+                let own: Vec<f64> = rows
+                    .iter()
+                    .map(|&k| model.numbers(&error_column)[k])
+                    .collect();
+                let (mean, error) = super::tables::mean_and_error(&values, &own);
+                points.push((dataset.temperature, mean, error));
+            }
+            series.push(Series {
+                label: format!(
+                    "samples of RBMs with {} hidden units, {}",
+                    first.hidden,
+                    method_name(first)
+                ),
+                points,
+                kind: SeriesKind::Points,
+                group: Some(group),
+            });
+            group += 1;
+        }
+        let stem = format!("ising-{quantity}");
+        report.figure(
+            &stem,
+            Figure {
+                title: format!("{label} of the Ising training data and of the RBMs' samples"),
+                x_label: "temperature T".into(),
+                y_label: label.into(),
+                series,
+                vertical_lines: vec![(2.0 / (1.0 + 2f64.sqrt()).ln(), "T_c (Onsager)".into())],
+            },
+        );
+        let _ = writeln!(md, "![{stem}]({stem}.png)\n");
+    }
+    let _ = writeln!(
+        md,
+        "| T | configurations | tau_int of abs(m), in configurations | data energy | exact energy (Kaufman) | data abs(m) |\n|---|---|---|---|---|---|"
+    );
+    for (k, temperature) in temperatures.iter().enumerate() {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:.2} | {:.4} ± {:.4} | {:.4} | {:.4} ± {:.4} |",
+            temperature,
+            data.integers("configurations")[k],
+            data.numbers("magnetisation_autocorrelation_time")[k],
+            data.numbers("energy")[k],
+            data.numbers("energy_error")[k],
+            data.numbers("exact_energy")[k],
+            data.numbers("magnetisation")[k],
+            data.numbers("magnetisation_error")[k],
+        );
+    }
+    md.push('\n');
     Ok(())
 }

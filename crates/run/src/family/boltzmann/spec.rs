@@ -16,6 +16,9 @@
 //! # source = "csv":  path = "mine.csv", labels = "none" | "first" | "last"
 //! # source = "idx":  path = "train-images-idx3-ubyte.gz", labels_path = "..." (optional)
 //! # source = "teacher": visible, teacher_hidden, teacher_scale, rows (samples of a random RBM)
+//! # source = "ising":   length, temperatures = [...], rows, spacing, equilibration
+//! #                     (2D Ising configurations from quench's Wolff and Metropolis samplers;
+//! #                     every temperature is a data set, trained on separately)
 //! [training]
 //! methods = ["cd-1", "cd-10", "pcd-1", "pt-1"]   # cd-K, pcd-K, pt-K (parallel tempering)
 //! epochs = 30
@@ -48,12 +51,13 @@ use quench_learn::boltzmann::exact::{MAX_EXACT_UNITS, MAX_SAMPLED_UNITS};
 use quench_learn::boltzmann::{NegativePhase, TrainingOptions};
 use serde::Deserialize;
 
+use super::data::IsingData;
 use crate::error::SpecError;
 use crate::family::spin_glass::spec::Reporter;
 use crate::family::{ModelInfo, ParameterInfo};
 
 /// The data sources.
-pub const SOURCES: [&str; 4] = ["digits", "csv", "idx", "teacher"];
+pub const SOURCES: [&str; 5] = ["digits", "csv", "idx", "teacher", "ising"];
 
 /// The largest number of weights a spec may ask for (visible × hidden).
 const MAX_WEIGHTS: usize = 1 << 28;
@@ -140,6 +144,10 @@ struct RawData {
     teacher_hidden: Option<usize>,
     teacher_scale: Option<f64>,
     rows: Option<usize>,
+    length: Option<usize>,
+    temperatures: Option<Vec<f64>>,
+    spacing: Option<usize>,
+    equilibration: Option<usize>,
 }
 
 fn default_test_fraction() -> f64 {
@@ -272,6 +280,23 @@ pub enum DataSource {
     },
     /// Exact samples of a random teacher RBM.
     Teacher(TeacherData),
+    /// Configurations of the 2D Ising ferromagnet at each temperature.
+    Ising(IsingData),
+}
+
+/// One data set, split: the whole data of a run, or one temperature's
+/// configurations.
+#[derive(Debug, Clone)]
+pub struct DataSet {
+    /// The temperature of Ising data (NaN otherwise).
+    pub temperature: f64,
+    /// Training rows.
+    pub train: BinaryDataset,
+    /// Held-out rows.
+    pub test: BinaryDataset,
+    /// Ising data: the integrated autocorrelation time of $|m|$ along the
+    /// stored configurations, in configurations (NaN otherwise).
+    pub autocorrelation: f64,
 }
 
 /// One grid point: a hidden-layer size and a training method.
@@ -279,6 +304,10 @@ pub enum DataSource {
 pub struct RbmPoint {
     /// Index in the grid.
     pub index: usize,
+    /// Index of the data set (the temperature of Ising data).
+    pub data: usize,
+    /// The data set's temperature (NaN unless Ising).
+    pub temperature: f64,
     /// Index of the hidden size in the spec's list.
     pub hidden_index: usize,
     /// Hidden units.
@@ -325,10 +354,8 @@ pub struct RbmSpec {
     pub binarisation: Binarisation,
     /// Held-out fraction.
     pub test_fraction: f64,
-    /// Training rows.
-    pub train: BinaryDataset,
-    /// Held-out rows.
-    pub test: BinaryDataset,
+    /// The data sets (one, or one per temperature of Ising data).
+    pub datasets: Vec<DataSet>,
     /// The teacher's exact test log-likelihood (teacher data only), nats per row.
     pub teacher_test_log_likelihood: Option<f64>,
     /// Epochs.
@@ -343,14 +370,19 @@ pub struct RbmSpec {
     pub checkpoint_seconds: f64,
     /// Model samples shown in the figures.
     pub shown_samples: usize,
-    /// Grid points: hidden size slowest, then method.
+    /// Grid points: data set slowest, then hidden size, then method.
     pub points: Vec<RbmPoint>,
 }
 
 impl RbmSpec {
     /// Visible units.
     pub fn visible(&self) -> usize {
-        self.train.features()
+        self.datasets[0].train.features()
+    }
+
+    /// The data set of a point.
+    pub fn data(&self, point: &RbmPoint) -> &DataSet {
+        &self.datasets[point.data]
     }
 
     /// The training options of a point.
@@ -514,7 +546,7 @@ impl RbmSpec {
         }
         let directory = Path::new(file).parent().unwrap_or(Path::new("."));
         let loaded = load_data(r, &raw.data, directory, raw.seed)?;
-        let visible = loaded.train.features();
+        let visible = loaded.datasets[0].train.features();
         for (k, &h) in m.hidden.iter().enumerate() {
             if visible.checked_mul(h).is_none_or(|w| w > MAX_WEIGHTS) {
                 return Err(r.at(
@@ -537,14 +569,18 @@ impl RbmSpec {
             ));
         }
         let mut points = Vec::new();
-        for (hidden_index, &hidden) in m.hidden.iter().enumerate() {
-            for &negative in &methods {
-                points.push(RbmPoint {
-                    index: points.len(),
-                    hidden_index,
-                    hidden,
-                    negative,
-                });
+        for (data, set) in loaded.datasets.iter().enumerate() {
+            for (hidden_index, &hidden) in m.hidden.iter().enumerate() {
+                for &negative in &methods {
+                    points.push(RbmPoint {
+                        index: points.len(),
+                        data,
+                        temperature: set.temperature,
+                        hidden_index,
+                        hidden,
+                        negative,
+                    });
+                }
             }
         }
         Ok(Self {
@@ -558,8 +594,7 @@ impl RbmSpec {
             data_source: loaded.source,
             binarisation: loaded.binarisation,
             test_fraction: raw.data.test_fraction,
-            train: loaded.train,
-            test: loaded.test,
+            datasets: loaded.datasets,
             teacher_test_log_likelihood: loaded.teacher_test_log_likelihood,
             epochs: t.epochs,
             training,
@@ -596,9 +631,18 @@ fn parameter_key(message: &str) -> String {
 struct Loaded {
     source: DataSource,
     binarisation: Binarisation,
-    train: BinaryDataset,
-    test: BinaryDataset,
+    datasets: Vec<DataSet>,
     teacher_test_log_likelihood: Option<f64>,
+}
+
+/// One data set without temperature.
+fn single(train: BinaryDataset, test: BinaryDataset) -> Vec<DataSet> {
+    vec![DataSet {
+        temperature: f64::NAN,
+        train,
+        test,
+        autocorrelation: f64::NAN,
+    }]
 }
 
 /// Reads (or draws) the data and splits it; every error names the key.
@@ -612,7 +656,7 @@ fn load_data(
         return Err(r.at(
             "data.source",
             format!("unknown source {:?}", d.source),
-            "\"digits\", \"csv\", \"idx\" or \"teacher\"",
+            "\"digits\", \"csv\", \"idx\", \"teacher\" or \"ising\"",
         ));
     }
     if !(d.test_fraction.is_finite() && (0.0..1.0).contains(&d.test_fraction)) {
@@ -638,8 +682,28 @@ fn load_data(
         ("visible", d.visible.is_some()),
         ("teacher_hidden", d.teacher_hidden.is_some()),
         ("teacher_scale", d.teacher_scale.is_some()),
-        ("rows", d.rows.is_some()),
     ];
+    let ising_keys = [
+        ("length", d.length.is_some()),
+        ("temperatures", d.temperatures.is_some()),
+        ("spacing", d.spacing.is_some()),
+        ("equilibration", d.equilibration.is_some()),
+    ];
+    let bits_only = |source: &str| -> Result<(), SpecError> {
+        for (key, present) in [
+            ("binarisation", d.binarisation.is_some()),
+            ("threshold", d.threshold.is_some()),
+        ] {
+            if present {
+                return Err(r.at(
+                    &format!("data.{key}"),
+                    format!("does not apply to source = \"{source}\" (its samples are bits)"),
+                    "",
+                ));
+            }
+        }
+        Ok(())
+    };
     let file_keys = [
         ("path", d.path.is_some()),
         ("labels", d.labels.is_some()),
@@ -657,21 +721,25 @@ fn load_data(
     };
     if d.source == "teacher" {
         only(&file_keys, "csv\" or \"idx")?;
-        for (key, present) in [
-            ("binarisation", d.binarisation.is_some()),
-            ("threshold", d.threshold.is_some()),
-        ] {
-            if present {
-                return Err(r.at(
-                    &format!("data.{key}"),
-                    "does not apply to source = \"teacher\" (its samples are bits)",
-                    "",
-                ));
-            }
-        }
+        only(&ising_keys, "ising")?;
+        bits_only("teacher")?;
         return teacher_data(r, d, seed);
     }
+    if d.source == "ising" {
+        only(&file_keys, "csv\" or \"idx")?;
+        only(&teacher_keys, "teacher")?;
+        bits_only("ising")?;
+        return ising_data(r, d, seed);
+    }
     only(&teacher_keys, "teacher")?;
+    only(&ising_keys, "ising")?;
+    if d.rows.is_some() {
+        return Err(r.at(
+            "data.rows",
+            format!("does not apply to source = {:?}", d.source),
+            "only with source = \"teacher\" or \"ising\"",
+        ));
+    }
     let (source, dataset) = match d.source.as_str() {
         "digits" => {
             only(&file_keys, "csv\" or \"idx")?;
@@ -773,8 +841,7 @@ fn load_data(
     Ok(Loaded {
         source,
         binarisation,
-        train,
-        test,
+        datasets: single(train, test),
         teacher_test_log_likelihood: None,
     })
 }
@@ -828,8 +895,108 @@ fn teacher_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, Spec
     Ok(Loaded {
         source: DataSource::Teacher(teacher),
         binarisation: Binarisation::Threshold { fraction: 0.5 },
-        train,
-        test,
+        datasets: single(train, test),
         teacher_test_log_likelihood: Some(log_likelihood),
+    })
+}
+
+/// Configurations of the 2D Ising ferromagnet, one data set per temperature.
+fn ising_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, SpecError> {
+    let need =
+        |key: &str, value: Option<usize>, default: Option<usize>, low: usize, high: usize| {
+            let value = value.or(default).ok_or_else(|| {
+                r.at(
+                    &format!("data.{key}"),
+                    "is missing for source = \"ising\"",
+                    format!("an integer in {low}..={high}"),
+                )
+            })?;
+            if !(low..=high).contains(&value) {
+                return Err(r.at(
+                    &format!("data.{key}"),
+                    format!("{value} is out of range"),
+                    format!("an integer in {low}..={high}"),
+                ));
+            }
+            Ok(value)
+        };
+    let length = need("length", d.length, None, 2, 256)?;
+    let rows = need("rows", d.rows, None, 2, 1_000_000)?;
+    if (length * length).saturating_mul(rows) > 1 << 28 {
+        return Err(r.at(
+            "data.rows",
+            format!("{rows} configurations of {} spins", length * length),
+            "at most 2^28 spins in all per temperature",
+        ));
+    }
+    let data = IsingData {
+        length,
+        rows,
+        spacing: need("spacing", d.spacing, Some(1), 1, 10_000)?,
+        equilibration: need("equilibration", d.equilibration, Some(200), 0, 1_000_000)?,
+    };
+    let temperatures = d.temperatures.as_deref().ok_or_else(|| {
+        r.at(
+            "data.temperatures",
+            "is missing for source = \"ising\"",
+            "a list of temperatures > 0",
+        )
+    })?;
+    if temperatures.is_empty() {
+        return Err(r.at(
+            "data.temperatures",
+            "is empty",
+            "a list of temperatures > 0",
+        ));
+    }
+    let mut datasets = Vec::new();
+    for (k, &temperature) in temperatures.iter().enumerate() {
+        let key = format!("data.temperatures[{k}]");
+        if !(temperature.is_finite() && temperature > 0.0) {
+            return Err(r.at(
+                &key,
+                format!("{temperature} is out of range"),
+                "a temperature > 0",
+            ));
+        }
+        if temperatures[..k].contains(&temperature) {
+            return Err(r.at(
+                &key,
+                format!("{temperature} is listed twice"),
+                "each temperature once",
+            ));
+        }
+        let (spins, autocorrelation) =
+            super::data::ising_configurations(&data, temperature, k, seed)
+                .map_err(|e| r.at(&key, e.to_string(), ""))?;
+        let bits = BinaryDataset::from_spins(rows, length * length, &spins)
+            .and_then(|b| b.with_image_shape(length, length))
+            .map_err(|e| r.at(&key, e.to_string(), ""))?;
+        let test_rows = (d.test_fraction * rows as f64).round() as usize;
+        let train: Vec<usize> = (0..rows - test_rows).collect();
+        let test: Vec<usize> = (rows - test_rows..rows).collect();
+        if train.is_empty() {
+            return Err(r.at(
+                "data.test_fraction",
+                "leaves no training rows",
+                "a smaller fraction",
+            ));
+        }
+        datasets.push(DataSet {
+            temperature,
+            train: bits
+                .subset(&train)
+                .with_name(format!("Ising configurations at T = {temperature} (train)")),
+            test: bits
+                .subset(&test)
+                .with_name(format!("Ising configurations at T = {temperature} (test)")),
+            autocorrelation,
+        });
+    }
+    Ok(Loaded {
+        source: DataSource::Ising(data),
+        binarisation: Binarisation::Threshold { fraction: 0.5 },
+        datasets,
+        teacher_test_log_likelihood: None,
     })
 }

@@ -7,6 +7,11 @@
 //!   log-likelihood;
 //! * `ais_check.parquet`: exact, forward and reverse AIS $\ln Z$ of each
 //!   trained machine (where the check ran);
+//! * Ising data: `ising_data.parquet` (per temperature: energy per spin and
+//!   $|m|$ of the configurations with errors from their autocorrelation,
+//!   the integrated autocorrelation time of $|m|$, Kaufman's exact energy of
+//!   the finite lattice) and `ising.parquet` (per training: energy and $|m|$
+//!   of the trained machine's samples);
 //! * `machines/point-PPP-{weights,visible-bias,hidden-bias}.npy` (one
 //!   leading axis over trainings) and `samples/point-PPP.npy` (trainings ×
 //!   shown samples × visible units, `uint8`).
@@ -14,7 +19,8 @@
 use ndarray::{Array2, Array3, ArrayD, IxDyn};
 use ndarray_npy::WriteNpyExt;
 
-use super::spec::{RbmPoint, RbmSpec};
+use super::data::{IsingData, ising_energy, ising_magnetisation, rows};
+use super::spec::{DataSource, RbmPoint, RbmSpec};
 use super::{Estimator, TrainingSample};
 use crate::error::RunError;
 use crate::family::Tables;
@@ -54,6 +60,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         let point = &spec.points[r.point];
         for e in &r.curve {
             c.point.push(r.point as u64);
+            c.temperature.push(point.temperature);
             c.hidden.push(point.hidden as u64);
             c.method.push(method_name(point));
             c.sample.push(r.sample);
@@ -72,6 +79,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         "curves.parquet",
         Table::new(vec![
             ("point", Column::Integer(c.point)),
+            ("temperature", Column::Number(c.temperature)),
             ("hidden", Column::Integer(c.hidden)),
             ("method", Column::Text(c.method)),
             ("sample", Column::Integer(c.sample)),
@@ -105,6 +113,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             let (train, train_error) = mean_and_error(&at(|e| e.train_log_likelihood), &own);
             let (test, test_error) = mean_and_error(&at(|e| e.test_log_likelihood), &own);
             l.point.push(point.index as u64);
+            l.temperature.push(point.temperature);
             l.hidden.push(point.hidden as u64);
             l.method.push(method_name(point));
             l.epoch.push(evaluation.epoch);
@@ -120,6 +129,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             last = (train, train_error, test, test_error);
         }
         f.point.push(point.index as u64);
+        f.temperature.push(point.temperature);
         f.hidden.push(point.hidden as u64);
         f.method.push(method_name(point));
         f.estimator.push(
@@ -144,6 +154,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         "learning.parquet",
         Table::new(vec![
             ("point", Column::Integer(l.point)),
+            ("temperature", Column::Number(l.temperature)),
             ("hidden", Column::Integer(l.hidden)),
             ("method", Column::Text(l.method)),
             ("epoch", Column::Integer(l.epoch)),
@@ -159,6 +170,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         "final.parquet",
         Table::new(vec![
             ("point", Column::Integer(f.point)),
+            ("temperature", Column::Number(f.temperature)),
             ("hidden", Column::Integer(f.hidden)),
             ("method", Column::Text(f.method)),
             ("estimator", Column::Text(f.estimator)),
@@ -181,6 +193,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         let Some(check) = &r.check else { continue };
         let point = &spec.points[r.point];
         a.point.push(r.point as u64);
+        a.temperature.push(point.temperature);
         a.hidden.push(point.hidden as u64);
         a.method.push(method_name(point));
         a.sample.push(r.sample);
@@ -196,6 +209,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
         "ais_check.parquet",
         Table::new(vec![
             ("point", Column::Integer(a.point)),
+            ("temperature", Column::Number(a.temperature)),
             ("hidden", Column::Integer(a.hidden)),
             ("method", Column::Text(a.method)),
             ("sample", Column::Integer(a.sample)),
@@ -214,6 +228,9 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             ),
         ]),
     );
+    if let DataSource::Ising(ising) = &spec.data_source {
+        ising_tables(spec, ising, &results, &mut out)?;
+    }
     // arrays
     let nv = spec.visible();
     for point in &spec.points {
@@ -269,6 +286,7 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
 #[derive(Default)]
 struct CurveColumns {
     point: Vec<u64>,
+    temperature: Vec<f64>,
     hidden: Vec<u64>,
     method: Vec<String>,
     sample: Vec<u64>,
@@ -286,6 +304,7 @@ struct CurveColumns {
 #[derive(Default)]
 struct LearningColumns {
     point: Vec<u64>,
+    temperature: Vec<f64>,
     hidden: Vec<u64>,
     method: Vec<String>,
     epoch: Vec<u64>,
@@ -300,6 +319,7 @@ struct LearningColumns {
 #[derive(Default)]
 struct FinalColumns {
     point: Vec<u64>,
+    temperature: Vec<f64>,
     hidden: Vec<u64>,
     method: Vec<String>,
     estimator: Vec<String>,
@@ -316,6 +336,7 @@ struct FinalColumns {
 #[derive(Default)]
 struct CheckColumns {
     point: Vec<u64>,
+    temperature: Vec<f64>,
     hidden: Vec<u64>,
     method: Vec<String>,
     sample: Vec<u64>,
@@ -326,4 +347,108 @@ struct CheckColumns {
     reverse: Vec<f64>,
     reverse_error: Vec<f64>,
     reverse_effective: Vec<f64>,
+}
+
+/// The Ising tables: the data's energy and $|m|$ per temperature beside
+/// Kaufman's exact energy, and the machines' samples'.
+fn ising_tables(
+    spec: &RbmSpec,
+    ising: &IsingData,
+    results: &[TrainingSample],
+    out: &mut Tables,
+) -> Result<(), RunError> {
+    let lattice = quench_exact::kaufman::KaufmanIsing::new(ising.length, ising.length)
+        .map_err(|e| RunError::Input(format!("Kaufman's solution: {e}")))?;
+    let n = ising.length * ising.length;
+    let mut d: [Vec<f64>; 7] = Default::default();
+    let mut counts = Vec::new();
+    for set in &spec.datasets {
+        let mut all = rows(&set.train);
+        all.extend(rows(&set.test));
+        let energies: Vec<f64> = all
+            .chunks_exact(n)
+            .map(|c| ising_energy(c, ising.length))
+            .collect();
+        let magnetisations: Vec<f64> = all.chunks_exact(n).map(ising_magnetisation).collect();
+        let energy = quench_stats::estimate_from_series(&energies);
+        let magnetisation = quench_stats::estimate_from_series(&magnetisations);
+        let exact = lattice
+            .energy_per_spin(1.0 / set.temperature)
+            .map_err(|e| RunError::Input(format!("Kaufman's solution: {e}")))?;
+        for (column, value) in d.iter_mut().zip([
+            set.temperature,
+            energy.mean,
+            energy.error,
+            magnetisation.mean,
+            magnetisation.error,
+            set.autocorrelation,
+            exact,
+        ]) {
+            column.push(value);
+        }
+        counts.push(energies.len() as u64);
+    }
+    let [
+        temperature,
+        energy,
+        energy_error,
+        magnetisation,
+        magnetisation_error,
+        tau,
+        exact,
+    ] = d;
+    out.table(
+        "ising_data.parquet",
+        Table::new(vec![
+            ("temperature", Column::Number(temperature)),
+            ("configurations", Column::Integer(counts)),
+            ("energy", Column::Number(energy)),
+            ("energy_error", Column::Number(energy_error)),
+            ("magnetisation", Column::Number(magnetisation)),
+            ("magnetisation_error", Column::Number(magnetisation_error)),
+            ("magnetisation_autocorrelation_time", Column::Number(tau)),
+            ("exact_energy", Column::Number(exact)),
+        ]),
+    );
+    let mut m: [Vec<f64>; 5] = Default::default();
+    let (mut point, mut hidden, mut method, mut sample) = (vec![], vec![], vec![], vec![]);
+    for r in results {
+        let Some(c) = &r.ising else { continue };
+        let p = &spec.points[r.point];
+        point.push(r.point as u64);
+        hidden.push(p.hidden as u64);
+        method.push(method_name(p));
+        sample.push(r.sample);
+        for (column, value) in m.iter_mut().zip([
+            p.temperature,
+            c.energy,
+            c.energy_error,
+            c.magnetisation,
+            c.magnetisation_error,
+        ]) {
+            column.push(value);
+        }
+    }
+    let [
+        temperature,
+        energy,
+        energy_error,
+        magnetisation,
+        magnetisation_error,
+    ] = m;
+    out.table(
+        "ising.parquet",
+        Table::new(vec![
+            ("point", Column::Integer(point)),
+            ("temperature", Column::Number(temperature)),
+            ("hidden", Column::Integer(hidden)),
+            ("method", Column::Text(method)),
+            ("sample", Column::Integer(sample)),
+            ("energy", Column::Number(energy)),
+            ("energy_error", Column::Number(energy_error)),
+            ("magnetisation", Column::Number(magnetisation)),
+            ("magnetisation_error", Column::Number(magnetisation_error)),
+        ]),
+    );
+    Ok(())
 }
