@@ -67,7 +67,7 @@ pub struct Figure {
 const SIZE: (u32, u32) = (900, 620);
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
-pub(crate) fn register_font() {
+fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font is compiled in; registration fails only on a malformed file.
@@ -380,11 +380,29 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
     root.present().map_err(|e| e.to_string())
 }
 
-/// Draws `figure` to `<directory>/<stem>.svg` and `.png` (atomically); returns the two file names.
-pub fn write_figure(
+/// Something drawn as SVG and PNG: a figure or a grid of images.
+pub(crate) trait Drawable {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws onto `root`.
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+impl Drawable for Figure {
+    fn size(&self) -> (u32, u32) {
+        figure_size(self)
+    }
+
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw(root, self)
+    }
+}
+
+/// Draws `item` to `<directory>/<stem>.svg` and `.png` (atomically); returns the two file names.
+pub(crate) fn write_svg_and_png(
     directory: &Path,
     stem: &str,
-    figure: &Figure,
+    item: &impl Drawable,
 ) -> Result<Vec<String>, RunError> {
     register_font();
     let svg_path = directory.join(format!("{stem}.svg"));
@@ -394,16 +412,25 @@ pub fn write_figure(
     };
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, figure_size(figure)).into_drawing_area();
-        draw(&root, figure).map_err(|e| failure(&svg_path, e))?;
+        let root = SVGBackend::with_string(&mut svg, item.size()).into_drawing_area();
+        item.draw_on(&root).map_err(|e| failure(&svg_path, e))?;
     }
     write_atomically(&svg_path, svg.as_bytes())?;
     let png_path = directory.join(format!("{stem}.png"));
     let partial = directory.join(format!("{stem}.partial-{}.png", std::process::id()));
     {
-        let root = BitMapBackend::new(&partial, figure_size(figure)).into_drawing_area();
-        draw(&root, figure).map_err(|e| failure(&png_path, e))?;
+        let root = BitMapBackend::new(&partial, item.size()).into_drawing_area();
+        item.draw_on(&root).map_err(|e| failure(&png_path, e))?;
     }
     std::fs::rename(&partial, &png_path).map_err(RunError::io(&png_path))?;
     Ok(vec![format!("{stem}.svg"), format!("{stem}.png")])
+}
+
+/// Draws `figure` to `<directory>/<stem>.svg` and `.png` (atomically); returns the two file names.
+pub fn write_figure(
+    directory: &Path,
+    stem: &str,
+    figure: &Figure,
+) -> Result<Vec<String>, RunError> {
+    write_svg_and_png(directory, stem, figure)
 }

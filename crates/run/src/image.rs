@@ -12,7 +12,6 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::atomic::write_atomically;
 use crate::error::RunError;
 
 /// How values become grey levels.
@@ -107,30 +106,21 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, grid: &ImageGrid) -> 
     root.present().map_err(|e| e.to_string())
 }
 
+impl crate::figure::Drawable for ImageGrid {
+    fn size(&self) -> (u32, u32) {
+        size(self)
+    }
+
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw(root, self)
+    }
+}
+
 /// Writes `stem.svg` and `stem.png` in `directory`; returns their names.
 pub fn write_image_grid(
     directory: &Path,
     stem: &str,
     grid: &ImageGrid,
 ) -> Result<Vec<String>, RunError> {
-    crate::figure::register_font();
-    let failure = |path: &Path, reason: String| RunError::Figure {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let svg_path = directory.join(format!("{stem}.svg"));
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size(grid)).into_drawing_area();
-        draw(&root, grid).map_err(|e| failure(&svg_path, e))?;
-    }
-    write_atomically(&svg_path, svg.as_bytes())?;
-    let png_path = directory.join(format!("{stem}.png"));
-    let partial = directory.join(format!("{stem}.partial-{}.png", std::process::id()));
-    {
-        let root = BitMapBackend::new(&partial, size(grid)).into_drawing_area();
-        draw(&root, grid).map_err(|e| failure(&png_path, e))?;
-    }
-    std::fs::rename(&partial, &png_path).map_err(RunError::io(&png_path))?;
-    Ok(vec![format!("{stem}.svg"), format!("{stem}.png")])
+    crate::figure::write_svg_and_png(directory, stem, grid)
 }

@@ -287,6 +287,35 @@ fn check_base(machine: &Rbm, base: &[f64], chains: usize) -> Result<(), LearnErr
     Ok(())
 }
 
+impl Path<'_> {
+    /// The log-weights of `chains` chains in groups of [`GROUP`], each
+    /// group from `stream(seed, Named(name), sample, group)`, started by
+    /// `start(rows of the visible layer, stream)`, run in parallel and
+    /// concatenated in group order.
+    #[allow(clippy::too_many_arguments)]
+    fn log_weights(
+        &self,
+        chains: usize,
+        seed: u64,
+        sample: u64,
+        name: &'static str,
+        reverse: bool,
+        start: impl Fn(&mut [f64], &mut StreamRng) + Sync,
+    ) -> Vec<f64> {
+        let nv = self.machine.visible();
+        groups(chains)
+            .into_par_iter()
+            .map(|(group, rows)| {
+                let mut rng = stream(seed, Purpose::Named(name), sample, group as u64);
+                let mut visible = vec![0.0; rows * nv];
+                start(&mut visible, &mut rng);
+                self.run(&mut visible, rows, reverse, &mut rng)
+            })
+            .collect::<Vec<_>>()
+            .concat()
+    }
+}
+
 /// Forward AIS: `chains` chains from the base machine (visible biases
 /// `base`, e.g. the data's log-odds) to `machine`, each group of [`GROUP`]
 /// chains from `stream(seed, Named("ais"), sample, group)`.
@@ -304,20 +333,12 @@ pub fn ais(
         base,
         betas: schedule.betas(),
     };
-    let nv = machine.visible();
-    let log_weights = groups(chains)
-        .into_par_iter()
-        .map(|(group, rows)| {
-            let mut rng = stream(seed, Purpose::Named("ais"), sample, group as u64);
-            let probabilities: Vec<f64> = (0..rows)
-                .flat_map(|_| base.iter().map(|&b| sigmoid(b)))
-                .collect();
-            let mut visible = vec![0.0; rows * nv];
-            sample_bernoulli(&probabilities, &mut visible, &mut rng);
-            path.run(&mut visible, rows, false, &mut rng)
-        })
-        .collect::<Vec<_>>()
-        .concat();
+    let probabilities: Vec<f64> = base.iter().map(|&b| sigmoid(b)).collect();
+    let log_weights = path.log_weights(chains, seed, sample, "ais", false, |visible, rng| {
+        for row in visible.chunks_exact_mut(probabilities.len()) {
+            sample_bernoulli(&probabilities, row, rng);
+        }
+    });
     Ok(AisEstimate::from_log_weights(
         &log_weights,
         base_log_partition(base, machine.hidden()),
@@ -326,7 +347,8 @@ pub fn ais(
 }
 
 /// Reverse AIS: `chains` chains from exact samples of `machine` (its
-/// smaller layer tabulated, [`ExactSampler`]) down to the base machine.
+/// smaller layer tabulated, [`ExactSampler`]) down to the base machine,
+/// each group from `stream(seed, Named("reverse-ais"), sample, group)`.
 pub fn reverse_ais(
     machine: &Rbm,
     base: &[f64],
@@ -343,18 +365,12 @@ pub fn reverse_ais(
         betas: schedule.betas(),
     };
     let nv = machine.visible();
-    let log_weights = groups(chains)
-        .into_par_iter()
-        .map(|(group, rows)| {
-            let mut rng = stream(seed, Purpose::Named("reverse-ais"), sample, group as u64);
-            let mut visible = vec![0.0; rows * nv];
+    let log_weights =
+        path.log_weights(chains, seed, sample, "reverse-ais", true, |visible, rng| {
             for row in visible.chunks_exact_mut(nv) {
-                sampler.sample_visible(row, &mut rng);
+                sampler.sample_visible(row, rng);
             }
-            path.run(&mut visible, rows, true, &mut rng)
-        })
-        .collect::<Vec<_>>()
-        .concat();
+        });
     Ok(AisEstimate::from_log_weights(
         &log_weights,
         base_log_partition(base, machine.hidden()),

@@ -41,8 +41,9 @@
 //! replica, TAP and exact theory) and [`memory`] (Hopfield retrieval and
 //! dense-memory capacity, with the AGS theory) and [`perceptron`] (storage
 //! capacity and teacher–student learning, with Gardner's and Györgyi's
-//! replica theory, GAMP and exact enumeration). [`registry::FAMILIES`] lists
-//! them, one line each.
+//! replica theory, GAMP and exact enumeration) and [`boltzmann`] (restricted
+//! Boltzmann machines trained on data, with exact or AIS log-likelihoods).
+//! [`registry::FAMILIES`] lists them, one line each.
 //!
 //! # Adding a family
 //!

@@ -849,21 +849,7 @@ fn load_data(
 /// Exact samples of a random teacher RBM, split into train and test.
 fn teacher_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, SpecError> {
     let need = |key: &str, value: Option<usize>, low: usize, high: usize| {
-        let value = value.ok_or_else(|| {
-            r.at(
-                &format!("data.{key}"),
-                "is missing for source = \"teacher\"",
-                format!("an integer in {low}..={high}"),
-            )
-        })?;
-        if !(low..=high).contains(&value) {
-            return Err(r.at(
-                &format!("data.{key}"),
-                format!("{value} is out of range"),
-                format!("an integer in {low}..={high}"),
-            ));
-        }
-        Ok(value)
+        integer_key(r, "teacher", key, value, low, high)
     };
     let visible = need("visible", d.visible, 1, 4096)?;
     let hidden = need("teacher_hidden", d.teacher_hidden, 1, 4096)?;
@@ -904,21 +890,7 @@ fn teacher_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, Spec
 fn ising_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, SpecError> {
     let need =
         |key: &str, value: Option<usize>, default: Option<usize>, low: usize, high: usize| {
-            let value = value.or(default).ok_or_else(|| {
-                r.at(
-                    &format!("data.{key}"),
-                    "is missing for source = \"ising\"",
-                    format!("an integer in {low}..={high}"),
-                )
-            })?;
-            if !(low..=high).contains(&value) {
-                return Err(r.at(
-                    &format!("data.{key}"),
-                    format!("{value} is out of range"),
-                    format!("an integer in {low}..={high}"),
-                ));
-            }
-            Ok(value)
+            integer_key(r, "ising", key, value.or(default), low, high)
         };
     let length = need("length", d.length, None, 2, 256)?;
     let rows = need("rows", d.rows, None, 2, 1_000_000)?;
@@ -999,4 +971,31 @@ fn ising_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, SpecEr
         datasets,
         teacher_test_log_likelihood: None,
     })
+}
+
+/// The integer `data.{key}` of a data source: present and in `low..=high`.
+fn integer_key(
+    r: &Reporter<'_>,
+    source: &str,
+    key: &str,
+    value: Option<usize>,
+    low: usize,
+    high: usize,
+) -> Result<usize, SpecError> {
+    let allowed = format!("an integer in {low}..={high}");
+    let value = value.ok_or_else(|| {
+        r.at(
+            &format!("data.{key}"),
+            format!("is missing for source = \"{source}\""),
+            allowed.clone(),
+        )
+    })?;
+    if !(low..=high).contains(&value) {
+        return Err(r.at(
+            &format!("data.{key}"),
+            format!("{value} is out of range"),
+            allowed,
+        ));
+    }
+    Ok(value)
 }
