@@ -20,6 +20,7 @@
 
 mod data;
 pub mod report;
+pub mod sources;
 pub mod spec;
 mod tables;
 
