@@ -49,8 +49,8 @@ use quench_learn::boltzmann::exact::{MAX_EXACT_UNITS, MAX_SAMPLED_UNITS};
 use quench_learn::boltzmann::{NegativePhase, TrainingOptions};
 use serde::Deserialize;
 
-use super::sources::{RawData, load_data};
 pub use super::sources::{DataSet, DataSource, SOURCES, TeacherData};
+use super::sources::{RawData, load_data};
 use crate::error::SpecError;
 use crate::family::spin_glass::spec::Reporter;
 use crate::family::{ModelInfo, ParameterInfo};
