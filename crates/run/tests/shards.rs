@@ -217,7 +217,7 @@ fn sharded_perceptron_runs_merge_to_the_whole_run() {
         "perceptron-teacher",
         3,
         &[
-            ("learning.parquet", 0x3a35_0720_6dad_164c),
+            ("learning.parquet", 0xceb3_4904_eecb_4d79),
             ("learning_summary.parquet", 0x426e_5b7a_ade1_44cf),
             ("theory.parquet", 0x8f3a_7802_1da8_36a3),
         ],
