@@ -83,6 +83,7 @@
 pub mod cavity;
 pub mod error;
 pub mod hopfield;
+pub mod inverse;
 pub mod mean_field;
 pub(crate) mod numerics;
 pub(crate) mod parisi;

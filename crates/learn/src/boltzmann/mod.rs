@@ -30,6 +30,7 @@ pub mod exact;
 mod logistic;
 pub mod rbm;
 pub mod training;
+pub mod visible;
 
 #[cfg(test)]
 mod tests;
