@@ -258,3 +258,15 @@ fn shards_are_parsed_and_checked() {
     let held: Vec<usize> = (0..8).filter(|&i| shard.holds(i)).collect();
     assert_eq!(held, [1, 4, 7]);
 }
+
+#[test]
+fn sharded_inverse_ising_runs_merge_to_the_whole_run() {
+    check(
+        "inverse-ising",
+        3,
+        &[
+            ("reconstruction.parquet", 0x3460_d041_2a75_1e45),
+            ("data.parquet", 0xfae1_fbd3_6f11_bb82),
+        ],
+    );
+}

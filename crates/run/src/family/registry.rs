@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Family, FamilyInfo, boltzmann::BoltzmannMachines, memory::Memories, perceptron::Perceptrons,
-    spin_glass::SpinGlasses,
+    Family, FamilyInfo, boltzmann::BoltzmannMachines, inverse_ising::InverseIsing,
+    memory::Memories, perceptron::Perceptrons, spin_glass::SpinGlasses,
 };
 use crate::draw::Drawn;
 use crate::error::RunError;
@@ -21,8 +21,13 @@ use crate::theory::Naming;
 /// family claims (a syntax error, an unknown model or method) is parsed by
 /// the spin-glass family, whose errors name the line and key and list every
 /// registered model.
-pub static FAMILIES: &[&dyn Registered] =
-    &[&SpinGlasses, &Memories, &Perceptrons, &BoltzmannMachines];
+pub static FAMILIES: &[&dyn Registered] = &[
+    &SpinGlasses,
+    &Memories,
+    &Perceptrons,
+    &BoltzmannMachines,
+    &InverseIsing,
+];
 
 /// A [`Family`] with its types erased: what the workflows need.
 pub trait Registered: Sync {

@@ -77,7 +77,8 @@ impl Default for LearningOptions {
 }
 
 impl LearningOptions {
-    fn check(&self) -> Result<(), LearnError> {
+    /// Checks every option, naming the first that is out of range.
+    pub fn validate(&self) -> Result<(), LearnError> {
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(parameter(
                 "learning_rate",
@@ -212,7 +213,7 @@ pub fn boltzmann_learning(
     master_seed: u64,
     index: u64,
 ) -> Result<LearningOutcome, LearnError> {
-    options.check()?;
+    options.validate()?;
     if data.n() != initial.n() {
         return Err(parameter(
             "initial",
