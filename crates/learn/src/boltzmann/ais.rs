@@ -19,6 +19,11 @@
 //! of Salakhutdinov & Murray beside it, and the effective number of chains
 //! $(\sum r)^2/\sum r^2$ to show when a few chains carry the estimate.
 //!
+//! For Gaussian visible units the base is $\mathcal N(b_A, 1)$ for every
+//! visible unit ($Z_A = 2^{N_h}(2\pi)^{N_v/2}$) and the visible term of the
+//! path is $-\frac12\sum_i[(1-\beta)(v_i - b_{A,i})^2 + \beta(v_i - b_i)^2]$,
+//! so that $v\mid h$ at $\beta$ is $\mathcal N((1-\beta)b_A + \beta(b + Wh), 1)$.
+//!
 //! **Reverse AIS** runs the same path from $B$ to $A$, starting from exact
 //! samples of $B$ (cheap when its smaller layer can be tabulated,
 //! [`super::exact::ExactSampler`]): $\mathbb E[e^{w}] = Z_A/Z_B$, so its
@@ -169,6 +174,17 @@ pub fn base_log_partition(base: &[f64], hidden: usize) -> f64 {
     hidden as f64 * std::f64::consts::LN_2 + base.iter().map(|&b| softplus(b)).sum::<f64>()
 }
 
+/// $\ln Z_A$ of the base of a machine with Gaussian visible units:
+/// `visible` units $\mathcal N(b_A, 1)$ and `hidden` free units.
+pub fn gaussian_base_log_partition(visible: usize, hidden: usize) -> f64 {
+    hidden as f64 * std::f64::consts::LN_2
+        + 0.5 * visible as f64 * (2.0 * std::f64::consts::PI).ln()
+}
+
+fn standard_normal(rng: &mut StreamRng) -> f64 {
+    rand_distr::Distribution::<f64>::sample(&rand_distr::StandardNormal, rng)
+}
+
 /// What the chains of one group share: the machine, the base and the path.
 struct Path<'a> {
     machine: &'a Rbm,
@@ -177,6 +193,16 @@ struct Path<'a> {
 }
 
 impl Path<'_> {
+    /// $\ln Z_A$ of the path's base.
+    fn base_log_partition(&self) -> f64 {
+        let (nv, nh) = (self.machine.visible(), self.machine.hidden());
+        if self.machine.is_gaussian() {
+            gaussian_base_log_partition(nv, nh)
+        } else {
+            base_log_partition(self.base, nh)
+        }
+    }
+
     /// $\ln p^*_\beta(v)$ of every row, from the rows' inputs $x = c + vW$.
     fn log_weight(&self, beta: f64, visible: &[f64], input: &[f64], out: &mut [f64]) {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
@@ -187,8 +213,15 @@ impl Path<'_> {
             .zip(out.iter_mut())
         {
             let mut linear = 0.0;
-            for i in 0..nv {
-                linear += v[i] * ((1.0 - beta) * self.base[i] + beta * b[i]);
+            if self.machine.is_gaussian() {
+                for i in 0..nv {
+                    let (a, m) = (v[i] - self.base[i], v[i] - b[i]);
+                    linear -= 0.5 * ((1.0 - beta) * a * a + beta * m * m);
+                }
+            } else {
+                for i in 0..nv {
+                    linear += v[i] * ((1.0 - beta) * self.base[i] + beta * b[i]);
+                }
             }
             *o = linear + x.iter().map(|&x| softplus(beta * x)).sum::<f64>();
         }
@@ -222,8 +255,14 @@ impl Path<'_> {
             .zip(visible.chunks_exact_mut(nv))
         {
             for i in 0..nv {
-                let p = sigmoid(row[i] + (1.0 - beta) * self.base[i]);
-                v[i] = if uniform(rng) < p { 1.0 } else { 0.0 };
+                let x = row[i] + (1.0 - beta) * self.base[i];
+                v[i] = if self.machine.is_gaussian() {
+                    x + standard_normal(rng)
+                } else if uniform(rng) < sigmoid(x) {
+                    1.0
+                } else {
+                    0.0
+                };
             }
         }
     }
@@ -334,14 +373,21 @@ pub fn ais(
         betas: schedule.betas(),
     };
     let probabilities: Vec<f64> = base.iter().map(|&b| sigmoid(b)).collect();
+    let gaussian = machine.is_gaussian();
     let log_weights = path.log_weights(chains, seed, sample, "ais", false, |visible, rng| {
         for row in visible.chunks_exact_mut(probabilities.len()) {
-            sample_bernoulli(&probabilities, row, rng);
+            if gaussian {
+                for (v, &b) in row.iter_mut().zip(base) {
+                    *v = b + standard_normal(rng);
+                }
+            } else {
+                sample_bernoulli(&probabilities, row, rng);
+            }
         }
     });
     Ok(AisEstimate::from_log_weights(
         &log_weights,
-        base_log_partition(base, machine.hidden()),
+        path.base_log_partition(),
         1.0,
     ))
 }
@@ -373,7 +419,7 @@ pub fn reverse_ais(
         });
     Ok(AisEstimate::from_log_weights(
         &log_weights,
-        base_log_partition(base, machine.hidden()),
+        path.base_log_partition(),
         -1.0,
     ))
 }

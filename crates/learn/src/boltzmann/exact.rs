@@ -36,23 +36,28 @@ pub enum Layer {
     Hidden,
 }
 
-/// The layer an exact computation enumerates: the smaller one.
+/// The layer an exact computation enumerates: the smaller one (always the
+/// hidden layer when the visible units are Gaussian).
 pub fn smaller_layer(machine: &Rbm) -> Layer {
-    if machine.hidden() <= machine.visible() {
+    if machine.is_gaussian() || machine.hidden() <= machine.visible() {
         Layer::Hidden
     } else {
         Layer::Visible
     }
 }
 
-/// Units of the smaller layer, $\min(N_v, N_h)$: what exact sums cost ($2^n$ states).
+/// Units of the enumerated layer, $\min(N_v, N_h)$ ($N_h$ for Gaussian
+/// visible units): what exact sums cost ($2^n$ states).
 pub fn smaller_layer_units(machine: &Rbm) -> usize {
-    machine.hidden().min(machine.visible())
+    match smaller_layer(machine) {
+        Layer::Hidden => machine.hidden(),
+        Layer::Visible => machine.visible(),
+    }
 }
 
 /// Whether exact sums over `machine` are within [`MAX_EXACT_UNITS`].
 pub fn exact_is_possible(machine: &Rbm) -> bool {
-    machine.hidden().min(machine.visible()) <= MAX_EXACT_UNITS
+    smaller_layer_units(machine) <= MAX_EXACT_UNITS
 }
 
 /// The enumerated layer's view of the machine: biases of the enumerated
@@ -66,6 +71,9 @@ struct Enumerated {
     /// `columns[k * others + l]`: the weight between enumerated unit `k` and other unit `l`.
     columns: Vec<f64>,
     layer: Layer,
+    /// Gaussian visible units (then the hidden layer is enumerated):
+    /// $\frac{N_v}2\ln 2\pi - \frac12|b|^2$, the constant of every log-weight.
+    gaussian: Option<f64>,
 }
 
 impl Enumerated {
@@ -106,6 +114,10 @@ impl Enumerated {
                 )
             }
         };
+        let gaussian = machine.is_gaussian().then(|| {
+            0.5 * nv as f64 * (2.0 * std::f64::consts::PI).ln()
+                - 0.5 * machine.visible_bias().iter().map(|b| b * b).sum::<f64>()
+        });
         Ok(Self {
             units,
             others,
@@ -113,6 +125,7 @@ impl Enumerated {
             other_bias,
             columns,
             layer,
+            gaussian,
         })
     }
 
@@ -154,9 +167,24 @@ impl Enumerated {
         }
     }
 
-    /// The unnormalised log-probability of a state from its visit.
-    fn log_weight(linear: f64, input: &[f64]) -> f64 {
-        linear + input.iter().map(|&x| softplus(x)).sum::<f64>()
+    /// The unnormalised log-probability of a state from its visit: the
+    /// other layer summed out, $\sum\operatorname{softplus}(x)$ for binary
+    /// units, the Gaussian integral $\frac12(|x|^2 - |b|^2) + \frac{N_v}2\ln2\pi$
+    /// (with $x = b + Wh$) for Gaussian visible units.
+    fn log_weight(&self, linear: f64, input: &[f64]) -> f64 {
+        match self.gaussian {
+            None => linear + input.iter().map(|&x| softplus(x)).sum::<f64>(),
+            Some(constant) => linear + constant + 0.5 * input.iter().map(|&x| x * x).sum::<f64>(),
+        }
+    }
+
+    /// The other layer's conditional mean given its input.
+    fn mean(&self, input: f64) -> f64 {
+        if self.gaussian.is_some() {
+            input
+        } else {
+            sigmoid(input)
+        }
     }
 
     fn log_partition(&self) -> f64 {
@@ -165,7 +193,7 @@ impl Enumerated {
             .map(|block| {
                 let mut accumulator = LogSum::default();
                 self.visit_block(block, |_, linear, input| {
-                    accumulator.add(Self::log_weight(linear, input));
+                    accumulator.add(self.log_weight(linear, input));
                 });
                 (accumulator.max, accumulator.sum)
             })
@@ -279,9 +307,9 @@ pub fn model_moments(machine: &Rbm) -> Result<Moments, LearnError> {
             let mut second = vec![0.0; m];
             let mut means = vec![0.0; m];
             enumerated.visit_block(block, |state, linear, input| {
-                let p = (Enumerated::log_weight(linear, input) - log_z).exp();
+                let p = (enumerated.log_weight(linear, input) - log_z).exp();
                 for (mean, &x) in means.iter_mut().zip(input) {
-                    *mean = p * sigmoid(x);
+                    *mean = p * enumerated.mean(x);
                 }
                 for (s, &mean) in second.iter_mut().zip(&means) {
                     *s += mean;
@@ -411,7 +439,7 @@ impl ExactSampler {
         let mut probability = vec![0.0; size];
         for block in 0..enumerated.blocks() {
             enumerated.visit_block(block, |state, linear, input| {
-                probability[state as usize] = (Enumerated::log_weight(linear, input) - log_z).exp();
+                probability[state as usize] = (enumerated.log_weight(linear, input) - log_z).exp();
             });
         }
         let mut total = 0.0;
@@ -446,7 +474,16 @@ impl ExactSampler {
                 let mut input = vec![0.0; nv];
                 self.machine.visible_input(&hidden, 1, 1.0, &mut input);
                 for (v, &x) in visible.iter_mut().zip(&input) {
-                    *v = if uniform(rng) < sigmoid(x) { 1.0 } else { 0.0 };
+                    *v = if self.machine.is_gaussian() {
+                        x + rand_distr::Distribution::<f64>::sample(
+                            &rand_distr::StandardNormal,
+                            rng,
+                        )
+                    } else if uniform(rng) < sigmoid(x) {
+                        1.0
+                    } else {
+                        0.0
+                    };
                 }
             }
         }

@@ -33,13 +33,15 @@ pub mod training;
 pub mod visible;
 
 #[cfg(test)]
+mod gaussian_tests;
+#[cfg(test)]
 mod tests;
 
 pub use ais::{AisEstimate, AisSchedule, ais, reverse_ais};
 pub use exact::{
     ExactSampler, Moments, exact_gradient, log_partition, mean_log_likelihood, model_moments,
 };
-pub use rbm::Rbm;
+pub use rbm::{Rbm, VisibleUnits};
 pub use training::{
     EpochSummary, NegativePhase, Trainer, TrainingOptions, gibbs_samples, reconstruction_error,
 };

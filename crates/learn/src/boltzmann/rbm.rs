@@ -11,6 +11,14 @@
 //! $F(h) = -c\cdot h - \sum_i \operatorname{softplus}\bigl(b_i + (Wh)_i\bigr)$,
 //! with $p(v) = e^{-F(v)}/Z$.
 //!
+//! **Gaussian visible units** ([`VisibleUnits::Gaussian`], for real-valued
+//! data standardised to unit variance): $E(v,h) = \frac12|v - b|^2 - c\cdot h - v^\top W h$
+//! with $v \in \mathbb R^{N_v}$, so that $v\mid h \sim \mathcal N(b + Wh, 1)$,
+//! $P(h_j = 1\mid v)$ is as above, and
+//! $F(v) = \frac12|v - b|^2 - \sum_j \operatorname{softplus}\bigl(c_j + (vW)_j\bigr)$.
+//! $p(v)$ is then a density, and its log-likelihoods are in nats per unit
+//! volume (they may be positive).
+//!
 //! A batch is a row-major matrix, one configuration per row, of `f64`
 //! zeros and ones: the products $VW$ and $HW^\top$ of a whole batch are
 //! single matrix multiplications (ndarray's, through `matrixmultiply`).
@@ -48,11 +56,25 @@ pub(crate) fn uniform(rng: &mut impl Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// A restricted Boltzmann machine with binary visible and hidden units.
+/// The kind of the visible units (the hidden units are binary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VisibleUnits {
+    /// $v_i \in \{0, 1\}$.
+    #[default]
+    Binary,
+    /// $v_i \in \mathbb R$, unit variance given the hidden layer.
+    Gaussian,
+}
+
+/// A restricted Boltzmann machine with binary hidden units and binary (or
+/// Gaussian) visible units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rbm {
     visible: usize,
     hidden: usize,
+    #[serde(default)]
+    units: VisibleUnits,
     /// $W_{ij}$, row-major: visible unit $i$, hidden unit $j$.
     weights: Vec<f64>,
     /// $b_i$.
@@ -82,6 +104,7 @@ impl Rbm {
         Ok(Self {
             visible,
             hidden,
+            units: VisibleUnits::Binary,
             weights: vec![0.0; count],
             visible_bias: vec![0.0; visible],
             hidden_bias: vec![0.0; hidden],
@@ -148,16 +171,58 @@ impl Rbm {
         Ok(Self {
             visible,
             hidden,
+            units: VisibleUnits::Binary,
             weights,
             visible_bias,
             hidden_bias,
         })
     }
 
+    /// The same machine with visible units of kind `units`.
+    pub fn with_visible_units(mut self, units: VisibleUnits) -> Self {
+        self.units = units;
+        self
+    }
+
+    /// The kind of the visible units.
+    pub fn visible_units(&self) -> VisibleUnits {
+        self.units
+    }
+
+    /// Whether the visible units are Gaussian.
+    pub fn is_gaussian(&self) -> bool {
+        self.units == VisibleUnits::Gaussian
+    }
+
+    /// The visible layer's part of $-F(v)$ and of $-E(v,h)$: $b\cdot v$
+    /// (binary) or $-\frac12|v - b|^2$ (Gaussian).
+    #[inline]
+    pub fn visible_term(&self, visible: &[f64]) -> f64 {
+        match self.units {
+            VisibleUnits::Binary => visible
+                .iter()
+                .zip(&self.visible_bias)
+                .map(|(v, b)| v * b)
+                .sum(),
+            VisibleUnits::Gaussian => {
+                -0.5 * visible
+                    .iter()
+                    .zip(&self.visible_bias)
+                    .map(|(v, b)| (v - b) * (v - b))
+                    .sum::<f64>()
+            }
+        }
+    }
+
     /// Sets the visible biases to $\ln\frac{p_i}{1-p_i}$ of the data's
     /// marginals (clamped to $[10^{-3}, 1-10^{-3}]$): the independent
     /// model of the data, the usual start of training and the base of AIS.
+    /// Gaussian units: the biases are the data's means.
     pub fn set_visible_bias_from_data(&mut self, marginals: &[f64]) {
+        if self.is_gaussian() {
+            self.visible_bias.copy_from_slice(marginals);
+            return;
+        }
         for (b, &p) in self.visible_bias.iter_mut().zip(marginals) {
             let p = p.clamp(1e-3, 1.0 - 1e-3);
             *b = (p / (1.0 - p)).ln();
@@ -243,17 +308,15 @@ impl Rbm {
     /// $F(v)$ of one visible configuration.
     pub fn free_energy(&self, visible: &[f64]) -> f64 {
         let mut input = self.hidden_bias.clone();
-        let mut linear = 0.0;
         for (i, &v) in visible.iter().enumerate() {
             if v != 0.0 {
-                linear += v * self.visible_bias[i];
                 let row = &self.weights[i * self.hidden..(i + 1) * self.hidden];
                 for (x, &w) in input.iter_mut().zip(row) {
                     *x += v * w;
                 }
             }
         }
-        -linear - input.iter().map(|&x| softplus(x)).sum::<f64>()
+        -self.visible_term(visible) - input.iter().map(|&x| softplus(x)).sum::<f64>()
     }
 
     /// $F(v)$ of every row of a batch, from its hidden input $VW + c$
@@ -264,19 +327,18 @@ impl Rbm {
             .zip(input.chunks_exact(self.hidden))
             .zip(out.iter_mut())
         {
-            let linear: f64 = v.iter().zip(&self.visible_bias).map(|(v, b)| v * b).sum();
-            *f = -linear - x.iter().map(|&x| softplus(x)).sum::<f64>();
+            *f = -self.visible_term(v) - x.iter().map(|&x| softplus(x)).sum::<f64>();
         }
     }
 
     /// $E(v, h)$.
     pub fn energy(&self, visible: &[f64], hidden: &[f64]) -> f64 {
-        let mut energy = 0.0;
+        let mut energy = -self.visible_term(visible);
         for (i, &v) in visible.iter().enumerate() {
             if v != 0.0 {
                 let row = &self.weights[i * self.hidden..(i + 1) * self.hidden];
                 let coupling: f64 = row.iter().zip(hidden).map(|(w, h)| w * h).sum();
-                energy -= v * (self.visible_bias[i] + coupling);
+                energy -= v * coupling;
             }
         }
         energy

@@ -511,18 +511,26 @@ impl Trainer {
                 rows,
                 &mut buffers.chain_visible_input,
             );
+            let gaussian = self.machine.is_gaussian();
             for (r, (v, x)) in chains
                 .chunks_exact_mut(nv)
                 .zip(buffers.chain_visible_input.chunks_exact(nv))
                 .enumerate()
             {
-                sample_from_inputs(
-                    x,
-                    self.betas[r % rungs],
-                    &mut buffers.probabilities,
-                    v,
-                    &mut self.rng,
-                );
+                let beta = self.betas[r % rungs];
+                if gaussian {
+                    // v | h ~ N(b + Wh, 1 / beta).
+                    let deviation = beta.sqrt().recip();
+                    for (v, &x) in v.iter_mut().zip(x) {
+                        let z: f32 = rand_distr::Distribution::sample(
+                            &rand_distr::StandardNormal,
+                            &mut self.rng,
+                        );
+                        *v = x + deviation * z;
+                    }
+                } else {
+                    sample_from_inputs(x, beta, &mut buffers.probabilities, v, &mut self.rng);
+                }
             }
         }
     }
@@ -534,12 +542,22 @@ impl Trainer {
         let (nv, nh) = (self.machine.visible(), self.machine.hidden());
         let rungs = self.betas.len();
         let b = &self.parameters.visible_bias;
+        let gaussian = self.machine.is_gaussian();
+        // ln p*_beta(v) = -beta (visible term of F) + sum softplus(beta x).
         let log_weight = |beta: f64, v: &[f32], x: &[f32]| -> f64 {
-            beta * v
-                .iter()
-                .zip(b)
-                .map(|(&v, &b)| f64::from(v * b))
-                .sum::<f64>()
+            let visible: f64 = if gaussian {
+                -0.5 * v
+                    .iter()
+                    .zip(b)
+                    .map(|(&v, &b)| f64::from((v - b) * (v - b)))
+                    .sum::<f64>()
+            } else {
+                v.iter()
+                    .zip(b)
+                    .map(|(&v, &b)| f64::from(v * b))
+                    .sum::<f64>()
+            };
+            beta * visible
                 + x.iter()
                     .map(|&x| softplus(beta * f64::from(x)))
                     .sum::<f64>()
@@ -643,6 +661,7 @@ impl Trainer {
 
 /// The mean squared reconstruction error
 /// $\frac{1}{M N_v}\sum_d |v^{(d)} - \sigma(b + W\sigma(c + W^\top v^{(d)}))|^2$
+/// (Gaussian visible units: the mean $b + W\sigma(\dots)$ without the outer $\sigma$)
 /// (mean-field, no sampling): a cheap monitor, never a substitute for the likelihood.
 pub fn reconstruction_error(machine: &Rbm, data: &[f64]) -> f64 {
     let (nv, nh) = (machine.visible(), machine.hidden());
@@ -652,10 +671,11 @@ pub fn reconstruction_error(machine: &Rbm, data: &[f64]) -> f64 {
     hidden.iter_mut().for_each(|x| *x = sigmoid(*x));
     let mut visible = vec![0.0; rows * nv];
     machine.visible_input(&hidden, rows, 1.0, &mut visible);
+    let gaussian = machine.is_gaussian();
     let squares: f64 = visible
         .iter()
         .zip(data)
-        .map(|(&x, &v)| (v - sigmoid(x)).powi(2))
+        .map(|(&x, &v)| (v - if gaussian { x } else { sigmoid(x) }).powi(2))
         .sum();
     squares / data.len().max(1) as f64
 }
@@ -677,7 +697,13 @@ pub fn gibbs_samples(machine: &Rbm, count: usize, steps: usize, rng: &mut impl R
         }
         machine.visible_input(&hidden, count, 1.0, &mut visible_input);
         for (v, &x) in visible.iter_mut().zip(&visible_input) {
-            *v = if uniform(rng) < sigmoid(x) { 1.0 } else { 0.0 };
+            *v = if machine.is_gaussian() {
+                x + rand_distr::Distribution::<f64>::sample(&rand_distr::StandardNormal, rng)
+            } else if uniform(rng) < sigmoid(x) {
+                1.0
+            } else {
+                0.0
+            };
         }
     }
     visible
