@@ -270,3 +270,17 @@ fn sharded_inverse_ising_runs_merge_to_the_whole_run() {
         ],
     );
 }
+
+#[test]
+fn sharded_gaussian_rbm_runs_merge_to_the_whole_run() {
+    check(
+        "grbm-digits",
+        3,
+        &[
+            ("curves.parquet", 0xcc9d_283c_4b63_cfcc),
+            ("final.parquet", 0x1f79_2078_c85c_51dc),
+            ("ais_check.parquet", 0xa8c1_c73d_7253_2160),
+            ("samples/point-001.npy", 0x8206_6853_8cc5_6301),
+        ],
+    );
+}

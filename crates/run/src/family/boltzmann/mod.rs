@@ -176,7 +176,9 @@ fn streams(spec: &RbmSpec, point: &RbmPoint, sample: u64) -> UnitStreams {
 
 /// The AIS base: visible biases from the training marginals.
 fn base(spec: &RbmSpec, train: &[f64]) -> Vec<f64> {
-    let mut machine = Rbm::zeros(spec.visible(), 1).expect("sizes checked");
+    let mut machine = Rbm::zeros(spec.visible(), 1)
+        .expect("sizes checked")
+        .with_visible_units(spec.visible_units);
     machine.set_visible_bias_from_data(&quench_learn::boltzmann::rbm::marginals(
         train,
         spec.visible(),
@@ -246,15 +248,18 @@ fn train(
     context: &UnitContext<'_>,
 ) -> Result<TrainingSample, RunError> {
     let set = spec.data(point);
-    let train = data::rows(&set.train);
-    let test = data::rows(&set.test);
+    let (train, test) = match &set.real {
+        Some(real) => (real.train.clone(), real.test.clone()),
+        None => (data::rows(&set.train), data::rows(&set.test)),
+    };
     let streams = streams(spec, point, sample);
     let mut state = match context.load::<RunningState>()? {
         Some(state) => state,
         None => {
             let mut rng = streams.stream(Purpose::Disorder, 0);
             let mut machine =
-                Rbm::random(spec.visible(), point.hidden, spec.initial_scale, &mut rng)?;
+                Rbm::random(spec.visible(), point.hidden, spec.initial_scale, &mut rng)?
+                    .with_visible_units(spec.visible_units);
             machine.set_visible_bias_from_data(&quench_learn::boltzmann::rbm::marginals(
                 &train,
                 spec.visible(),

@@ -74,11 +74,14 @@ pub fn write_report(
     let mut md = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
     let _ = writeln!(
         md,
-        "Data: {source}; {} training and {} held-out rows of {} bits ({}). {} independent trainings per point (seed {}); {} epochs, batches of {}, learning rate {}, momentum {}, weight decay {}.\n",
+        "Data: {source}; {} training and {} held-out rows of {} values ({}). {} independent trainings per point (seed {}); {} epochs, batches of {}, learning rate {}, momentum {}, weight decay {}.\n",
         spec.datasets[0].train.len(),
         spec.datasets[0].test.len(),
         spec.visible(),
         match (&spec.data_source, spec.binarisation) {
+            _ if spec.datasets[0].real.is_some() => {
+                "Gaussian visible units: real values standardised per column by the training rows' mean and standard deviation; log-likelihoods are log-densities of the standardised values".to_string()
+            }
             (DataSource::Teacher(_), _) => "bits as sampled".to_string(),
             (DataSource::Ising(_), _) => "spin up as 1, down as 0".to_string(),
             (_, quench_data::Binarisation::Threshold { fraction }) => {
@@ -248,9 +251,22 @@ pub fn write_report(
     let (height, width) = image_shape(spec);
     let nv = spec.visible();
     for set in &spec.datasets {
-        let data: Vec<Vec<f64>> = (0..spec.shown_samples.min(set.train.len()))
-            .map(|k| set.train.row(k).iter().map(|&b| f64::from(b)).collect())
-            .collect();
+        let (data, (low, high)): (Vec<Vec<f64>>, _) = match &set.real {
+            Some(real) => (
+                real.train
+                    .chunks_exact(nv)
+                    .take(spec.shown_samples)
+                    .map(|row| real.restore(row).collect())
+                    .collect(),
+                real.range,
+            ),
+            None => (
+                (0..spec.shown_samples.min(set.train.len()))
+                    .map(|k| set.train.row(k).iter().map(|&b| f64::from(b)).collect())
+                    .collect(),
+                (0.0, 1.0),
+            ),
+        };
         let stem = if set.temperature.is_nan() {
             "data".to_string()
         } else {
@@ -268,10 +284,7 @@ pub fn write_report(
                 width,
                 columns: 10,
                 tiles: data,
-                scaling: Scaling::Shared {
-                    low: 0.0,
-                    high: 1.0,
-                },
+                scaling: Scaling::Shared { low, high },
             },
         );
         let _ = writeln!(md, "![{stem}]({stem}.png)\n");
@@ -306,17 +319,25 @@ pub fn write_report(
                 scaling: Scaling::PerTile,
             },
         );
-        let samples: ArrayD<u8> = read_npy(&out.join(format!("samples/{stem}.npy")))?;
-        let first: Array2<u8> = samples
-            .index_axis(ndarray::Axis(0), 0)
-            .to_owned()
-            .into_dimensionality()
-            .map_err(|e| RunError::Encoding(e.to_string()))?;
-        let tiles: Vec<Vec<f64>> = first
-            .rows()
-            .into_iter()
-            .map(|row| row.iter().map(|&b| f64::from(b)).collect())
-            .collect();
+        let path = out.join(format!("samples/{stem}.npy"));
+        let first_rows = |samples: ArrayD<f64>| -> Result<Vec<Vec<f64>>, RunError> {
+            let first: Array2<f64> = samples
+                .index_axis(ndarray::Axis(0), 0)
+                .to_owned()
+                .into_dimensionality()
+                .map_err(|e| RunError::Encoding(e.to_string()))?;
+            Ok(first.rows().into_iter().map(|row| row.to_vec()).collect())
+        };
+        let (tiles, (low, high)) = match &spec.data(p).real {
+            Some(real) => {
+                let samples: ArrayD<f32> = read_npy(&path)?;
+                (first_rows(samples.mapv(f64::from))?, real.range)
+            }
+            None => {
+                let samples: ArrayD<u8> = read_npy(&path)?;
+                (first_rows(samples.mapv(f64::from))?, (0.0, 1.0))
+            }
+        };
         let exact = p.hidden.min(nv) <= quench_learn::boltzmann::exact::MAX_SAMPLED_UNITS;
         report.image(
             format!("samples-{name}"),
@@ -337,10 +358,7 @@ pub fn write_report(
                 width,
                 columns: 10,
                 tiles,
-                scaling: Scaling::Shared {
-                    low: 0.0,
-                    high: 1.0,
-                },
+                scaling: Scaling::Shared { low, high },
             },
         );
         let _ = writeln!(

@@ -94,6 +94,80 @@ pub struct DataSet {
     /// Ising data: the integrated autocorrelation time of $|m|$ along the
     /// stored configurations, in configurations (NaN otherwise).
     pub autocorrelation: f64,
+    /// For Gaussian visible units: the rows' values, standardised (the
+    /// binary sets then only serve the figures).
+    pub real: Option<RealRows>,
+}
+
+/// Real-valued rows standardised by the training rows' statistics:
+/// $(x - \mu_i)/s_i$ per column ($s_i = 1$ for a constant column).
+#[derive(Debug, Clone)]
+pub struct RealRows {
+    /// Training rows, row-major.
+    pub train: Vec<f64>,
+    /// Held-out rows.
+    pub test: Vec<f64>,
+    /// $\mu_i$.
+    pub mean: Vec<f64>,
+    /// $s_i$.
+    pub scale: Vec<f64>,
+    /// The smallest and largest value of the training rows, in the data's units.
+    pub range: (f64, f64),
+}
+
+impl RealRows {
+    /// A standardised row in the data's units: $x s_i + \mu_i$.
+    pub fn restore<'a>(&'a self, row: &'a [f64]) -> impl Iterator<Item = f64> + 'a {
+        row.iter()
+            .zip(&self.mean)
+            .zip(&self.scale)
+            .map(|((x, m), s)| x * s + m)
+    }
+
+    /// Standardises `train` and `test` by the columns of `train`.
+    fn standardise(train: &quench_data::Dataset, test: &quench_data::Dataset) -> Self {
+        let columns = train.features();
+        let rows = train.len().max(1) as f64;
+        let mut mean = vec![0.0; columns];
+        for row in train.rows() {
+            for (m, x) in mean.iter_mut().zip(row) {
+                *m += x / rows;
+            }
+        }
+        let mut scale = vec![0.0; columns];
+        for row in train.rows() {
+            for ((s, x), m) in scale.iter_mut().zip(row).zip(&mean) {
+                *s += (x - m) * (x - m) / rows;
+            }
+        }
+        for s in &mut scale {
+            *s = if *s > 0.0 { s.sqrt() } else { 1.0 };
+        }
+        let apply = |set: &quench_data::Dataset| -> Vec<f64> {
+            set.rows()
+                .flat_map(|row| {
+                    row.iter()
+                        .zip(&mean)
+                        .zip(&scale)
+                        .map(|((x, m), s)| (x - m) / s)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let range = train
+            .values()
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &x| {
+                (low.min(x), high.max(x))
+            });
+        Self {
+            train: apply(train),
+            test: apply(test),
+            mean: mean.clone(),
+            scale: scale.clone(),
+            range,
+        }
+    }
 }
 
 /// The data of a spec, loaded.
@@ -111,6 +185,7 @@ fn single(train: BinaryDataset, test: BinaryDataset) -> Vec<DataSet> {
         train,
         test,
         autocorrelation: f64::NAN,
+        real: None,
     }]
 }
 
@@ -120,7 +195,29 @@ pub(super) fn load_data(
     d: &RawData,
     directory: &Path,
     seed: u64,
+    gaussian: bool,
 ) -> Result<Loaded, SpecError> {
+    if gaussian && (d.source == "teacher" || d.source == "ising") {
+        return Err(r.at(
+            "model.visible_units",
+            format!("\"gaussian\" with source = {:?}", d.source),
+            "\"gaussian\" for real-valued data: source = \"digits\", \"csv\" or \"idx\"",
+        ));
+    }
+    if gaussian {
+        for (key, present) in [
+            ("binarisation", d.binarisation.is_some()),
+            ("threshold", d.threshold.is_some()),
+        ] {
+            if present {
+                return Err(r.at(
+                    &format!("data.{key}"),
+                    "does not apply to Gaussian visible units (the values are standardised, not binarised)",
+                    "",
+                ));
+            }
+        }
+    }
     if !SOURCES.contains(&d.source.as_str()) {
         return Err(r.at(
             "data.source",
@@ -294,6 +391,32 @@ pub(super) fn load_data(
             ));
         }
     };
+    if gaussian {
+        // Split the values, then binarise each part for the figures only.
+        let (train, test) = dataset
+            .split(d.test_fraction, seed)
+            .map_err(|e| r.at("data.test_fraction", e.to_string(), ""))?;
+        if train.is_empty() {
+            return Err(r.at(
+                "data.test_fraction",
+                "leaves no training rows",
+                "a smaller fraction",
+            ));
+        }
+        let real = RealRows::standardise(&train, &test);
+        let bits = |set: &quench_data::Dataset| {
+            set.binarise(binarisation)
+                .map_err(|e| r.at("data.path", e.to_string(), ""))
+        };
+        let mut datasets = single(bits(&train)?, bits(&test)?);
+        datasets[0].real = Some(real);
+        return Ok(Loaded {
+            source,
+            binarisation,
+            datasets,
+            teacher_test_log_likelihood: None,
+        });
+    }
     let binary = dataset
         .binarise(binarisation)
         .map_err(|e| r.at("data.binarisation", e.to_string(), ""))?;
@@ -432,6 +555,7 @@ fn ising_data(r: &Reporter<'_>, d: &RawData, seed: u64) -> Result<Loaded, SpecEr
                 .subset(&test)
                 .with_name(format!("Ising configurations at T = {temperature} (test)")),
             autocorrelation,
+            real: None,
         });
     }
     Ok(Loaded {

@@ -8,6 +8,7 @@
 //! model = "rbm"
 //! hidden = [16]                 # hidden units (a grid key)
 //! initial_scale = 0.01          # weights drawn from N(0, scale^2); visible biases from the data
+//! visible_units = "binary"      # or "gaussian": real values standardised per column, v | h ~ N(b + Wh, 1)
 //! [data]
 //! source = "digits"             # "digits" (shipped), "csv", "idx" or "teacher"
 //! binarisation = "threshold"    # or "bernoulli" (pixel on with probability value / maximum)
@@ -46,7 +47,7 @@ use std::path::Path;
 
 use quench_data::Binarisation;
 use quench_learn::boltzmann::exact::{MAX_EXACT_UNITS, MAX_SAMPLED_UNITS};
-use quench_learn::boltzmann::{NegativePhase, TrainingOptions};
+use quench_learn::boltzmann::{NegativePhase, TrainingOptions, VisibleUnits};
 use serde::Deserialize;
 
 pub use super::sources::{DataSet, DataSource, SOURCES, TeacherData};
@@ -119,6 +120,8 @@ struct RawModel {
     hidden: Vec<usize>,
     #[serde(default = "default_scale")]
     initial_scale: f64,
+    #[serde(default)]
+    visible_units: Option<String>,
 }
 
 fn default_scale() -> f64 {
@@ -264,6 +267,8 @@ pub struct RbmSpec {
     pub seed: u64,
     /// Initial weights' standard deviation.
     pub initial_scale: f64,
+    /// Binary or Gaussian visible units.
+    pub visible_units: VisibleUnits,
     /// The hidden sizes, as listed.
     pub hidden: Vec<usize>,
     /// The data's source.
@@ -463,7 +468,24 @@ impl RbmSpec {
             ));
         }
         let directory = Path::new(file).parent().unwrap_or(Path::new("."));
-        let loaded = load_data(r, &raw.data, directory, raw.seed)?;
+        let visible_units = match m.visible_units.as_deref() {
+            None | Some("binary") => VisibleUnits::Binary,
+            Some("gaussian") => VisibleUnits::Gaussian,
+            Some(other) => {
+                return Err(r.at(
+                    "model.visible_units",
+                    format!("unknown visible units {other:?}"),
+                    "\"binary\" or \"gaussian\" (real values, standardised per column)",
+                ));
+            }
+        };
+        let loaded = load_data(
+            r,
+            &raw.data,
+            directory,
+            raw.seed,
+            visible_units == VisibleUnits::Gaussian,
+        )?;
         let visible = loaded.datasets[0].train.features();
         for (k, &h) in m.hidden.iter().enumerate() {
             if visible.checked_mul(h).is_none_or(|w| w > MAX_WEIGHTS) {
@@ -508,6 +530,7 @@ impl RbmSpec {
             description: raw.description,
             seed: raw.seed,
             initial_scale: m.initial_scale,
+            visible_units,
             hidden: m.hidden.clone(),
             data_source: loaded.source,
             binarisation: loaded.binarisation,

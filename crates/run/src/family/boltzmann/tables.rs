@@ -14,7 +14,8 @@
 //!   of the trained machine's samples);
 //! * `machines/point-PPP-{weights,visible-bias,hidden-bias}.npy` (one
 //!   leading axis over trainings) and `samples/point-PPP.npy` (trainings ×
-//!   shown samples × visible units, `uint8`).
+//!   shown samples × visible units, `uint8`; `float32` in the data's units for
+//!   Gaussian visible units).
 
 use ndarray::{Array2, Array3, ArrayD, IxDyn};
 use ndarray_npy::WriteNpyExt;
@@ -272,13 +273,30 @@ pub fn tables(spec: &RbmSpec, results: Vec<TrainingSample>) -> Result<Tables, Ru
             out.files.push((name, bytes));
         }
         let shown = spec.shown_samples;
-        let bits: Vec<u8> = trainings
-            .iter()
-            .flat_map(|t| t.shown.iter().map(|&x| x as u8))
-            .collect();
-        let samples = ArrayD::from_shape_vec(IxDyn(&[n, shown, nv]), bits).map_err(shape_error)?;
-        out.files
-            .push((format!("samples/{stem}.npy"), npy(&samples, "samples")?));
+        let bytes = if let Some(real) = &spec.data(point).real {
+            // Gaussian units: the samples in the data's own units, float32.
+            let values: Vec<f32> = trainings
+                .iter()
+                .flat_map(|t| {
+                    t.shown
+                        .chunks_exact(nv)
+                        .flat_map(|row| real.restore(row))
+                        .map(|x| x as f32)
+                })
+                .collect();
+            let samples =
+                ArrayD::from_shape_vec(IxDyn(&[n, shown, nv]), values).map_err(shape_error)?;
+            npy(&samples, "samples")?
+        } else {
+            let bits: Vec<u8> = trainings
+                .iter()
+                .flat_map(|t| t.shown.iter().map(|&x| x as u8))
+                .collect();
+            let samples =
+                ArrayD::from_shape_vec(IxDyn(&[n, shown, nv]), bits).map_err(shape_error)?;
+            npy(&samples, "samples")?
+        };
+        out.files.push((format!("samples/{stem}.npy"), bytes));
     }
     Ok(out)
 }
