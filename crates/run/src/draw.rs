@@ -4,6 +4,8 @@
 //! quench draw SPEC.toml --point P --sample S --out FILE
 //!   spin glass: FILE.npy a dense matrix, otherwise an edge list (an instance file)
 //!   memory:     FILE.npy the patterns, P x N int8
+//!   inverse Ising: FILE-NAME.npy the teacher sample's arrays (as a spin glass's),
+//!               "temperature" and "configurations" (the data, M x N int8)
 //! ```
 //!
 //! [`draw`] (and [`draw_file`]) reach every family through

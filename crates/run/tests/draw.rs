@@ -263,3 +263,41 @@ fn drawn_arrays_are_npy_files() {
     let body: Vec<i8> = bytes[header_end..].iter().map(|&b| b as i8).collect();
     assert_eq!(body, data);
 }
+
+/// The drawn teacher and configurations are the run's: TAP inversion of the
+/// drawn series gives the reconstruction error the run's table holds.
+#[test]
+fn inverse_ising_draws_the_teacher_and_the_data_the_run_learns_from() {
+    use quench_learn::boltzmann::visible::{FullyVisible, SpinMoments, reconstruction_error};
+    use quench_theory::inverse::{SpinStatistics, tap_inversion};
+    let spec_path = test_spec("inverse-ising.toml");
+    let (point, sample) = (1, 1);
+    let drawn = draw_file(&spec_path, point, sample, Naming::Argument).unwrap();
+    let teacher = drawn.sample.clone().expect("the teacher sample");
+    let (_, temperature) = float64(&drawn, "temperature");
+    let Some(DrawnArray::Integer8 { shape, data }) = drawn.array("configurations") else {
+        panic!("{drawn:?}")
+    };
+    assert_eq!(shape, &[2000, 8]);
+    let moments = SpinMoments::from_configurations(data, 8).unwrap();
+    let statistics =
+        SpinStatistics::new(moments.magnetisations.clone(), moments.connected()).unwrap();
+    let inferred = tap_inversion(&statistics).unwrap();
+    let truth = FullyVisible::from_sample(&teacher, 1.0 / temperature[0]).unwrap();
+    let error = reconstruction_error(&inferred.couplings, truth.couplings());
+
+    let out = std::env::temp_dir().join(format!("quench-draw-inverse-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    quench_run::runner::run(Some(&spec_path), &quench_run::runner::RunOptions::new(&out)).unwrap();
+    let table = quench_run::table::Table::read(&out.join("reconstruction.parquet")).unwrap();
+    let row = (0..table.rows())
+        .find(|&k| {
+            table.numbers("temperature")[k] == temperature[0]
+                && table.integers("sample")[k] == sample
+                && table.integers("configurations")[k] == 2000
+                && table.texts("method")[k] == "tap"
+        })
+        .unwrap();
+    assert_eq!(table.numbers("coupling_error")[row], error);
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -422,9 +422,11 @@ impl RbmSpec {
                 ..training
             }
             .validate()
-            .map_err(|e| {
-                let key = parameter_key(&e.to_string());
-                r.at(&format!("training.{key}"), e.to_string(), "")
+            .map_err(|e| match e {
+                quench_learn::LearnError::Parameter(p) => {
+                    r.at(&format!("training.{}", p.parameter), p.value, p.allowed)
+                }
+                other => r.at("training.methods", other.to_string(), ""),
             })?;
         }
         let l = &raw.likelihood;
@@ -551,20 +553,5 @@ impl RbmSpec {
             shown_samples: o.shown_samples,
             points,
         })
-    }
-}
-
-/// The spec key a `LearnError` message names (its first word).
-fn parameter_key(message: &str) -> String {
-    let word: String = message
-        .trim_start_matches("parameter ")
-        .trim_start_matches('`')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    if word.is_empty() {
-        "methods".into()
-    } else {
-        word
     }
 }

@@ -542,6 +542,53 @@ impl Family for InverseIsing {
         Ok(tables(results.into_iter().map(|(_, r)| r).collect()))
     }
 
+    /// The teacher sample of `sample` (the same at every temperature) as
+    /// [`crate::draw::sample_arrays`] writes a spin-glass sample, the
+    /// grid point's `"temperature"`, and the data the methods learn from:
+    /// `"configurations"`, the whole series ($M_\text{max}\times N$ int8).
+    fn draw(
+        &self,
+        spec: &InverseIsingSpec,
+        point: usize,
+        sample: u64,
+        naming: crate::theory::Naming,
+    ) -> Result<crate::draw::Drawn, RunError> {
+        use crate::draw::{Drawn, DrawnArray};
+        crate::draw::check_point(naming, &spec.file, point, spec.temperatures.len())?;
+        crate::draw::check_sample(naming, &spec.file, sample, spec.samples)?;
+        let teacher = spec
+            .teacher
+            .draw(spec.seed, sample)
+            .map_err(|e| RunError::Input(format!("the teacher: {e}")))?;
+        let temperature = spec.temperatures[point];
+        let series = draw_series(spec, &teacher, temperature, point, sample, spec.largest())?;
+        let mut arrays = crate::draw::sample_arrays(&teacher, spec.teacher_spec.field());
+        arrays.push((
+            "temperature".to_string(),
+            DrawnArray::Float64 {
+                shape: Vec::new(),
+                data: vec![temperature],
+            },
+        ));
+        arrays.push((
+            "configurations".to_string(),
+            DrawnArray::Integer8 {
+                shape: vec![spec.largest(), spec.n],
+                data: series.spins,
+            },
+        ));
+        Ok(Drawn {
+            description: format!(
+                "inverse-Ising teacher and data of {}, grid point {point} (T = {temperature}, {} configurations of {} spins), sample {sample}",
+                spec.file,
+                spec.largest(),
+                spec.n
+            ),
+            arrays,
+            sample: Some(teacher),
+        })
+    }
+
     fn report(
         &self,
         spec: &InverseIsingSpec,
