@@ -165,12 +165,20 @@ pub fn write_report(
             report.figure(
             &stem,
             Figure {
-                title: format!(
-                    "RBM with {hidden} hidden units{}: log-likelihood per row (test: markers; train: lines)",
-                    temperature_text(set.temperature)
-                ),
+                title: if set.real.is_some() {
+                    format!("Gaussian RBM, {hidden} hidden units: log-density (test: markers, train: lines)")
+                } else {
+                    format!(
+                        "RBM with {hidden} hidden units{}: log-likelihood per row (test: markers; train: lines)",
+                        temperature_text(set.temperature)
+                    )
+                },
                 x_label: "epoch".into(),
-                y_label: "mean log-likelihood (nats per row)".into(),
+                y_label: if set.real.is_some() {
+                    "mean log-density of the standardised rows (nats per row)".into()
+                } else {
+                    "mean log-likelihood (nats per row)".into()
+                },
                 series,
                 vertical_lines: Vec::new(),
             },
