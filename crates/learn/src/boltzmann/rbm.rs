@@ -60,7 +60,7 @@ pub(crate) fn uniform(rng: &mut impl Rng) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VisibleUnits {
-    /// $v_i \in \{0, 1\}$.
+    /// $v_i \in \\{0, 1\\}$.
     #[default]
     Binary,
     /// $v_i \in \mathbb R$, unit variance given the hidden layer.
