@@ -59,6 +59,11 @@
 //!        ──spiked_wigner::spiked_wigner_amp──> SpikedWignerAmpRun (x_hat, m_t beside SE m_t)
 //! (lambda, prior)
 //!        ──spiked_wigner::spiked_wigner_state_evolution──> SpikedWignerPoint (overlap, mmse)
+//!
+//! Two-dimensional critical points (phase-classification experiments):
+//! (J_v, J_h, J_d) ──triangular::houtappel_critical_temperature──> T_c
+//!                 ──triangular::disorder_temperature──> T_d (J_v = J_h, J_d < 0)
+//! triangular::ISING_EXPONENTS, BAXTER_WU_EXPONENTS ──> nu, alpha, beta, gamma, eta
 //! ```
 //!
 //! All result types derive `Serialize` (the command line prints them as JSON)
@@ -91,5 +96,6 @@ pub mod perceptron;
 pub mod pspin;
 pub mod sk;
 pub mod spiked_wigner;
+pub mod triangular;
 
 pub use error::TheoryError;
