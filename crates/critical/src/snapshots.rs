@@ -1,16 +1,22 @@
 //! Equilibrium snapshots with their decorrelation measured, not assumed.
 //!
 //! [`generate_snapshots`] equilibrates a chain (fixing the cluster moves per
-//! step half way, [`Kernel::calibrate_clusters`]), runs a pilot of
+//! step half way, [`Kernel::calibrate_clusters`]), runs a pilot of at least
 //! [`SnapshotOptions::pilot`] steps recording the energy and the order
 //! parameter, measures both integrated autocorrelation times
-//! $\tau_\text{int}$ (Sokal's window, `quench-stats`), and then keeps one
+//! $\tau_\text{int}$ (Sokal's window, `quench-stats`), extends the pilot
+//! until it is at least [`PILOT_LENGTH_IN_TAU`] times the larger of them
+//! (shorter series underestimate $\tau$), and then keeps one
 //! configuration every
 //! $$\Delta = \max\left(1, \left\lceil f \max(\tau_E, \tau_O) \right\rceil\right)$$
 //! steps ($f$ = [`SnapshotOptions::spacing_factor`], 2 by default, so that
 //! neighbouring snapshots are correlated by about $e^{-f}$ for an exponential
 //! decay). The autocorrelation times of the kept series are measured again
-//! and stored: for decorrelated snapshots they are $\approx 1/2$.
+//! and stored: for decorrelated snapshots they are $\approx 1/2$. When they are
+//! not (beyond three errors plus [`KEPT_TAU_SLACK`]: the pilot missed a slow
+//! mode, as it does for Baxter–Wu at $L = 48$ and $T_c$), the spacing is
+//! multiplied by $\lceil 2\tau_\text{kept}\rceil$ and the snapshots are taken
+//! again, at most [`MAX_ROUNDS`] times.
 //!
 //! Snapshots are stored one bit per spin (bit set for $s = +1$, site $i$ in
 //! bit $i \bmod 8$ of byte $\lfloor i/8\rfloor$), each with its energy and order
@@ -24,6 +30,17 @@ use quench_stats::{SokalEstimate, sokal_autocorrelation};
 use crate::chain::{Kernel, LatticeChain};
 use crate::lattice::Shape;
 use crate::model::CriticalModel;
+
+/// The shortest pilot, in measured autocorrelation times.
+pub const PILOT_LENGTH_IN_TAU: f64 = 100.0;
+
+/// A kept series counts as decorrelated when its $\tau_\text{int}$ is within
+/// three of its errors plus this slack of $1/2$.
+pub const KEPT_TAU_SLACK: f64 = 0.1;
+
+/// Rounds of stretching the spacing before the snapshots are kept as they are
+/// (their measured $\tau_\text{int}$ is stored either way).
+pub const MAX_ROUNDS: usize = 3;
 
 /// How snapshots are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -106,10 +123,15 @@ pub struct SnapshotSet {
     pub order_parameter: Vec<f64>,
     /// Steps between kept snapshots.
     pub spacing: usize,
+    /// How many times the snapshots were taken: more than one when the kept
+    /// series was still correlated and the spacing was stretched.
+    pub rounds: usize,
     /// Cluster moves per step, fixed after equilibration.
     pub clusters_per_step: usize,
     /// Mean cluster size measured in equilibration.
     pub mean_cluster: f64,
+    /// Length of the pilot in steps (grown until it is 100 autocorrelation times).
+    pub pilot_steps: usize,
     /// Autocorrelation times of the pilot, in steps.
     pub pilot: Decorrelation,
     /// Autocorrelation times of the kept series, in snapshots.
@@ -233,38 +255,76 @@ pub fn generate_snapshots(
     for _ in 0..options.equilibration - options.equilibration / 2 {
         kernel.step(chain);
     }
+    // The pilot grows until it is at least PILOT_LENGTH_IN_TAU autocorrelation
+    // times long (Sokal's estimate is biased low on shorter series), or hits
+    // PILOT_LENGTH_IN_TAU * maximum_spacing / spacing_factor steps, beyond
+    // which the spacing would be refused anyway.
+    let longest = (PILOT_LENGTH_IN_TAU * options.maximum_spacing as f64 / options.spacing_factor)
+        .ceil()
+        .max(options.pilot as f64) as usize;
     let mut energy = Vec::with_capacity(options.pilot);
     let mut order = Vec::with_capacity(options.pilot);
-    for _ in 0..options.pilot {
-        kernel.step(chain);
-        energy.push(model.energy(&lattice, &chain.spins) / n);
-        order.push(model.order_parameter(&lattice, &chain.spins));
-    }
-    let pilot = decorrelation(&energy, &order);
-    let tau = pilot.energy.tau_int.max(pilot.order_parameter.tau_int);
-    let spacing = ((options.spacing_factor * tau).ceil() as usize).max(1);
-    if spacing > options.maximum_spacing {
-        return Err(SnapshotError::TooCorrelated {
-            temperature,
-            length: lattice.width(),
-            tau,
-            factor: options.spacing_factor,
-            spacing,
-            maximum: options.maximum_spacing,
-        });
-    }
-    let mut spins = Vec::with_capacity(options.snapshots * packed_bytes(lattice.sites()));
-    energy.clear();
-    order.clear();
-    for _ in 0..options.snapshots {
-        for _ in 0..spacing {
+    let mut target = options.pilot;
+    let pilot = loop {
+        while energy.len() < target {
             kernel.step(chain);
+            energy.push(model.energy(&lattice, &chain.spins) / n);
+            order.push(model.order_parameter(&lattice, &chain.spins));
         }
-        pack(&chain.spins, &mut spins);
-        energy.push(model.energy(&lattice, &chain.spins) / n);
-        order.push(model.order_parameter(&lattice, &chain.spins));
-    }
-    let kept = decorrelation(&energy, &order);
+        let measured = decorrelation(&energy, &order);
+        let tau = measured
+            .energy
+            .tau_int
+            .max(measured.order_parameter.tau_int);
+        let needed = (PILOT_LENGTH_IN_TAU * tau).ceil() as usize;
+        if needed <= energy.len() || energy.len() >= longest {
+            break measured;
+        }
+        target = needed.min(longest);
+    };
+    let pilot_steps = energy.len();
+    let tau = pilot.energy.tau_int.max(pilot.order_parameter.tau_int);
+    let too_correlated = |tau: f64, spacing: usize| SnapshotError::TooCorrelated {
+        temperature,
+        length: lattice.width(),
+        tau,
+        factor: options.spacing_factor,
+        spacing,
+        maximum: options.maximum_spacing,
+    };
+    let mut spacing = ((options.spacing_factor * tau).ceil() as usize).max(1);
+    let mut spins = Vec::with_capacity(options.snapshots * packed_bytes(lattice.sites()));
+    let mut rounds = 0;
+    let kept = loop {
+        if spacing > options.maximum_spacing {
+            return Err(too_correlated(tau, spacing));
+        }
+        spins.clear();
+        energy.clear();
+        order.clear();
+        for _ in 0..options.snapshots {
+            for _ in 0..spacing {
+                kernel.step(chain);
+            }
+            pack(&chain.spins, &mut spins);
+            energy.push(model.energy(&lattice, &chain.spins) / n);
+            order.push(model.order_parameter(&lattice, &chain.spins));
+        }
+        let kept = decorrelation(&energy, &order);
+        rounds += 1;
+        let excess = [kept.energy, kept.order_parameter]
+            .iter()
+            .filter(|t| t.tau_int.is_finite())
+            .map(|t| t.tau_int - 0.5 - 3.0 * t.tau_int_error - KEPT_TAU_SLACK)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if excess <= 0.0 || rounds == MAX_ROUNDS {
+            break kept;
+        }
+        // Still correlated: the pilot missed a slow mode. Stretch the spacing
+        // by the kept series' own 2 tau_int and take the snapshots again.
+        let kept_tau = kept.energy.tau_int.max(kept.order_parameter.tau_int);
+        spacing *= (2.0 * kept_tau).ceil() as usize;
+    };
     Ok(SnapshotSet {
         model,
         clusters_per_step: kernel.clusters_per_step(),
@@ -275,6 +335,8 @@ pub fn generate_snapshots(
         energy,
         order_parameter: order,
         spacing,
+        rounds,
+        pilot_steps,
         pilot,
         kept,
     })
