@@ -20,6 +20,10 @@
 //! (Kernel, LatticeChain, T, SnapshotOptions) ──snapshots::generate_snapshots──>
 //!        SnapshotSet (packed spins, E and order per snapshot, tau_int of the
 //!        pilot and of the kept series, the spacing they gave)
+//! classifier outputs f[network][T][snapshot] ──scaling::bootstrap_curves──>
+//!        ClassifierCurves (P(T), V(T) with errors, bootstrap replicas of V)
+//!        ──scaling::fit_peak_with_errors──> PeakFit (mu, sigma_-, sigma_+) per L
+//!        ──scaling::fit_scaling──> ScalingFit (1/nu from sigma, sigma_-, sigma_+; T*)
 //! ```
 //!
 //! Conventions: $k_B = 1$; site $(x, y)$ has index $x + Wy$; energies per
@@ -29,6 +33,7 @@ pub mod chain;
 pub mod enumeration;
 pub mod lattice;
 pub mod model;
+pub mod scaling;
 pub mod snapshots;
 
 pub use chain::{Kernel, LatticeChain};
