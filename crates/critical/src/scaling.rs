@@ -229,11 +229,12 @@ pub fn fit_peak(
     let top = (0..n)
         .max_by(|&a, &b| values[a].total_cmp(&values[b]))
         .unwrap_or(0);
-    let span = temperatures
+    let high = temperatures
         .iter()
         .cloned()
-        .fold(f64::NEG_INFINITY, f64::max)
-        - temperatures.iter().cloned().fold(f64::INFINITY, f64::min);
+        .fold(f64::NEG_INFINITY, f64::max);
+    let low = temperatures.iter().cloned().fold(f64::INFINITY, f64::min);
+    let span = high - low;
     let mut parameters = Vector4::new(values[top], temperatures[top], span / 6.0, span / 6.0);
     let chi_squared = |p: &Vector4<f64>| -> f64 {
         (0..n)
@@ -262,7 +263,13 @@ pub fn fit_peak(
                 continue;
             };
             let trial = parameters + step;
-            if trial[2] > 0.0 && trial[3] > 0.0 && trial[0] > 0.0 {
+            // The peak must lie on the grid and be no wider than twice the
+            // grid: a curve that only rises or falls has no peak to measure,
+            // and its fit stays at the bounds instead of running away.
+            let inside = trial[1] >= low && trial[1] <= high;
+            let widths =
+                (0.0..=2.0 * span).contains(&trial[2]) && (0.0..=2.0 * span).contains(&trial[3]);
+            if trial[0] > 0.0 && inside && widths && trial[2] > 0.0 && trial[3] > 0.0 {
                 let value = chi_squared(&trial);
                 if value <= current {
                     // Converged when the step no longer moves the parameters.
@@ -309,12 +316,26 @@ pub fn fit_line(x: &[f64], y: &[f64], errors: &[f64]) -> Result<LineFit, Paramet
             "at least 2 points with values and errors",
         ));
     }
-    // Errors floored at 1e-3 of the largest (all equal when every one is
-    // zero, as for exact data), so that no point outweighs the others by
-    // more than 1e6 (a larger ratio only buys rounding error).
-    let largest = errors.iter().cloned().fold(0.0, f64::max);
+    // Errors floored at 1e-3 of the largest finite one (all equal when every
+    // one is zero, as for exact data), so that no point outweighs the others
+    // by more than 1e6 (a larger ratio only buys rounding error); an infinite
+    // or NaN error gives its point no weight.
+    let largest = errors
+        .iter()
+        .copied()
+        .filter(|e| e.is_finite())
+        .fold(0.0, f64::max);
     let errors: Vec<f64> = if largest > 0.0 {
-        errors.iter().map(|e| e.max(1e-3 * largest)).collect()
+        errors
+            .iter()
+            .map(|&e| {
+                if e.is_finite() {
+                    e.max(1e-3 * largest)
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect()
     } else {
         vec![1.0; errors.len()]
     };
@@ -338,6 +359,7 @@ pub fn fit_line(x: &[f64], y: &[f64], errors: &[f64]) -> Result<LineFit, Paramet
     let intercept = (sxx * sy - sx * sxy) / delta;
     let slope = (s * sxy - sx * sy) / delta;
     let chi: f64 = (0..x.len())
+        .filter(|&k| errors[k].is_finite())
         .map(|k| ((y[k] - intercept - slope * x[k]) / errors[k]).powi(2))
         .sum();
     Ok(LineFit {
@@ -391,6 +413,8 @@ pub struct ScalingFit {
     pub inverse_nu_above: Measured,
     /// $T^*$.
     pub critical_temperature: Measured,
+    /// Bootstrap replicas whose fits succeeded (the errors are their spread).
+    pub replicas_used: usize,
 }
 
 /// The scaling fits of one set of peaks, one per length, with the
@@ -482,7 +506,20 @@ pub fn fit_scaling(
     let mut points = Vec::with_capacity(count);
     for b in 0..count {
         let set: Vec<PeakFit> = replicas.iter().map(|r| r[b]).collect();
-        points.push(scaling_point(lengths, &set, errors)?);
+        // A replica whose fits fail (a flat curve without a peak) is left out
+        // of the spread; `replicas_used` says how many remained.
+        if let Ok(point) = scaling_point(lengths, &set, errors)
+            && [
+                point.inverse_nu,
+                point.inverse_nu_below,
+                point.inverse_nu_above,
+                point.critical_temperature,
+            ]
+            .iter()
+            .all(|v| v.is_finite())
+        {
+            points.push(point);
+        }
     }
     let measured = |value: f64, f: &dyn Fn(&ScalingPoint) -> f64| Measured {
         value,
@@ -497,6 +534,7 @@ pub fn fit_scaling(
         inverse_nu_below: measured(central.inverse_nu_below, &|p| p.inverse_nu_below),
         inverse_nu_above: measured(central.inverse_nu_above, &|p| p.inverse_nu_above),
         critical_temperature: measured(central.critical_temperature, &|p| p.critical_temperature),
+        replicas_used: points.len(),
     })
 }
 

@@ -137,7 +137,7 @@ def test_plan_and_models_reach_every_family(sk_spec, hopfield_spec):
     assert quench.plan(sk_spec)["family"] == "spin-glass"
     assert quench.plan(hopfield_spec)["family"] == "memory"
     families = {f["family"] for f in quench.models()}
-    assert {"spin-glass", "memory", "perceptron", "boltzmann", "inverse-ising"} <= families
+    assert {"spin-glass", "memory", "perceptron", "boltzmann", "inverse-ising", "phase-classifier"} <= families
 
 
 def test_report_redraws_the_figures(sk_spec, tmp_path):

@@ -78,6 +78,7 @@
 //! $\tanh(\beta h)$, run whole and sharded through the same runner.
 
 pub mod boltzmann;
+pub mod classify;
 pub mod inverse_ising;
 pub mod memory;
 pub mod perceptron;

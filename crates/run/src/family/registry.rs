@@ -9,8 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Family, FamilyInfo, boltzmann::BoltzmannMachines, inverse_ising::InverseIsing,
-    memory::Memories, perceptron::Perceptrons, spin_glass::SpinGlasses,
+    Family, FamilyInfo, boltzmann::BoltzmannMachines, classify::PhaseClassifiers,
+    inverse_ising::InverseIsing, memory::Memories, perceptron::Perceptrons,
+    spin_glass::SpinGlasses,
 };
 use crate::draw::Drawn;
 use crate::error::RunError;
@@ -27,6 +28,7 @@ pub static FAMILIES: &[&dyn Registered] = &[
     &Perceptrons,
     &BoltzmannMachines,
     &InverseIsing,
+    &PhaseClassifiers,
 ];
 
 /// A [`Family`] with its types erased: what the workflows need.
