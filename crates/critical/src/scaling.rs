@@ -10,6 +10,9 @@
 //! $$V(T) = A \exp\left(-\frac{(T - \mu)^2}{2\sigma_\pm^2}\right),\quad
 //!   \sigma_\pm = \sigma_- \text{ for } T < \mu,\ \sigma_+ \text{ for } T > \mu,$$
 //! by weighted least squares (Levenberg–Marquardt), and $\sigma = (\sigma_- + \sigma_+)/2$.
+//! A temperature whose outputs are all saturated has a vanishing bootstrap
+//! error; it is given the resolution $1/(2N)$ of its $N$ snapshots instead,
+//! or it would pin the Gaussian's tails to zero.
 //! Finite-size scaling (M. E. Fisher and A. E. Ferdinand, PRL **19**, 169
 //! (1967)) gives
 //! $$\sigma(L) \propto L^{-1/\nu}, \qquad \mu(L) - T_c \propto L^{-1/\nu},$$
@@ -50,6 +53,8 @@ pub struct ClassifierCurves {
     pub variance: Vec<Measured>,
     /// $V(T)$ of each bootstrap replica.
     pub variance_replicas: Vec<Vec<f64>>,
+    /// The fewest snapshots behind any one temperature's $V$ (its resolution).
+    pub snapshots: usize,
 }
 
 fn moments(outputs: &[f32], picks: Option<&[usize]>) -> (f64, f64) {
@@ -163,6 +168,11 @@ pub fn bootstrap_curves(
             })
             .collect(),
         variance_replicas: v_replicas,
+        snapshots: outputs
+            .iter()
+            .flat_map(|network| network.iter().map(Vec::len))
+            .min()
+            .unwrap_or(0),
     })
 }
 
@@ -207,12 +217,14 @@ impl PeakFit {
 }
 
 /// Fits the asymmetric Gaussian of the module docs to `values` at
-/// `temperatures` with standard errors `errors` (Levenberg–Marquardt,
-/// started from the largest point).
+/// `temperatures` with standard errors `errors`, none taken below
+/// `error_floor` (Levenberg–Marquardt, started from the largest point with
+/// the widths at which the curve falls to half of it).
 pub fn fit_peak(
     temperatures: &[f64],
     values: &[f64],
     errors: &[f64],
+    error_floor: f64,
 ) -> Result<PeakFit, ParameterError> {
     let n = temperatures.len();
     if n < 5 || values.len() != n || errors.len() != n {
@@ -222,9 +234,13 @@ pub fn fit_peak(
             "at least 5 temperatures, each with a value and an error, to fit a peak of 4 parameters",
         ));
     }
-    // Weights: a floor of 1e-3 of the largest error keeps a point with a zero
-    // bootstrap error from taking over the fit.
-    let floor = errors.iter().cloned().fold(0.0, f64::max) * 1e-3 + f64::MIN_POSITIVE;
+    // Weights: a point with a zero bootstrap error (every output saturated)
+    // is only known to the resolution of its sample, `error_floor`; without
+    // the floor such points would pull the tails to zero and the fit to a
+    // flat curve. A floor of 1e-3 of the largest error keeps the weights finite.
+    let floor = (errors.iter().cloned().fold(0.0, f64::max) * 1e-3)
+        .max(error_floor)
+        .max(f64::MIN_POSITIVE);
     let weights: Vec<f64> = errors.iter().map(|e| 1.0 / e.max(floor).powi(2)).collect();
     let top = (0..n)
         .max_by(|&a, &b| values[a].total_cmp(&values[b]))
@@ -235,7 +251,26 @@ pub fn fit_peak(
         .fold(f64::NEG_INFINITY, f64::max);
     let low = temperatures.iter().cloned().fold(f64::INFINITY, f64::min);
     let span = high - low;
-    let mut parameters = Vector4::new(values[top], temperatures[top], span / 6.0, span / 6.0);
+    // Start the widths where the curve first falls below half its maximum on
+    // either side (the half width at half maximum is 1.1774 sigma).
+    let half = 0.5 * values[top];
+    let below = (0..top)
+        .rev()
+        .find(|&k| values[k] < half)
+        .map_or(span / 6.0, |k| {
+            (temperatures[top] - temperatures[k]) / 1.1774
+        });
+    let above = (top + 1..n)
+        .find(|&k| values[k] < half)
+        .map_or(span / 6.0, |k| {
+            (temperatures[k] - temperatures[top]) / 1.1774
+        });
+    let mut parameters = Vector4::new(
+        values[top],
+        temperatures[top],
+        below.clamp(1e-6 * span, 2.0 * span),
+        above.clamp(1e-6 * span, 2.0 * span),
+    );
     let chi_squared = |p: &Vector4<f64>| -> f64 {
         (0..n)
             .map(|k| weights[k] * (values[k] - PeakFit::model(p, temperatures[k]).0).powi(2))
@@ -474,11 +509,13 @@ pub fn fit_peak_with_errors(
 ) -> Result<(PeakFit, PeakErrors, Vec<PeakFit>), ParameterError> {
     let errors: Vec<f64> = curves.variance.iter().map(|v| v.error).collect();
     let values: Vec<f64> = curves.variance.iter().map(|v| v.value).collect();
-    let central = fit_peak(&curves.temperatures, &values, &errors)?;
+    // One snapshot in N answering differently moves V by about 1/N.
+    let floor = 0.5 / curves.snapshots.max(1) as f64;
+    let central = fit_peak(&curves.temperatures, &values, &errors, floor)?;
     let replicas = curves
         .variance_replicas
         .iter()
-        .map(|replica| fit_peak(&curves.temperatures, replica, &errors))
+        .map(|replica| fit_peak(&curves.temperatures, replica, &errors, floor))
         .collect::<Result<Vec<_>, _>>()?;
     let spread = |f: &dyn Fn(&PeakFit) -> f64| {
         standard_deviation(&replicas.iter().map(f).collect::<Vec<_>>())
@@ -600,6 +637,7 @@ mod tests {
                         })
                         .collect(),
                     variance_replicas: (0..60).map(&mut noisy).collect(),
+                    snapshots: 1_000_000_000,
                 }
             })
             .collect();

@@ -42,7 +42,9 @@
 //! dense-memory capacity, with the AGS theory) and [`perceptron`] (storage
 //! capacity and teacher–student learning, with Gardner's and Györgyi's
 //! replica theory, GAMP and exact enumeration) and [`boltzmann`] (restricted
-//! Boltzmann machines trained on data, with exact or AIS log-likelihoods).
+//! Boltzmann machines trained on data, with exact or AIS log-likelihoods) and
+//! [`inverse_ising`] (fully visible machines learning a teacher back) and
+//! [`classify`] (neural networks trained on snapshots find $T_c$ and $\nu$).
 //! [`registry::FAMILIES`] lists them, one line each.
 //!
 //! # Adding a family
