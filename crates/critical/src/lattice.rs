@@ -3,8 +3,8 @@
 //! Site $(x, y)$, $0 \le x < W$, $0 \le y < H$, has index $i = x + W y$ and six
 //! neighbours, in the order of [`Direction`]: $(x \pm 1, y)$ (horizontal),
 //! $(x, y \pm 1)$ (vertical) and $(x \pm 1, y \pm 1)$ (diagonal), all periodic.
-//! The elementary triangles are $\{(x,y), (x+1,y), (x+1,y+1)\}$ and
-//! $\{(x,y), (x,y+1), (x+1,y+1)\}$: $2N$ triangles and $3N$ bonds for $N = WH$
+//! The elementary triangles are $\\{(x,y), (x+1,y), (x+1,y+1)\\}$ and
+//! $\\{(x,y), (x,y+1), (x+1,y+1)\\}$: $2N$ triangles and $3N$ bonds for $N = WH$
 //! sites. The colouring $c = (x + y) \bmod 3$ gives every triangle one site of
 //! each colour; it is proper on the torus only when $3$ divides $W$ and $H$,
 //! which the Baxter–Wu model needs for its ground states.
@@ -197,8 +197,8 @@ impl TriangularLattice {
         self.width.is_multiple_of(3) && self.height.is_multiple_of(3)
     }
 
-    /// The $2N$ elementary triangles, two per site: $\{i, i+\hat x, i+\hat x+\hat y\}$
-    /// and $\{i, i+\hat y, i+\hat x+\hat y\}$.
+    /// The $2N$ elementary triangles, two per site: $\\{i, i+\hat x, i+\hat x+\hat y\\}$
+    /// and $\\{i, i+\hat y, i+\hat x+\hat y\\}$.
     pub fn triangles(&self) -> impl Iterator<Item = [usize; 3]> + '_ {
         (0..self.sites()).flat_map(move |site| {
             let row = &self.neighbours[site];

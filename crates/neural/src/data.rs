@@ -7,7 +7,7 @@ use quench_core::StreamRng;
 
 use crate::error::NeuralError;
 
-/// Images of shape $C \times H \times W$ (row-major, `f32`) with labels in $\{0, 1\}$.
+/// Images of shape $C \times H \times W$ (row-major, `f32`) with labels in $\\{0, 1\\}$.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageSet {
     channels: usize,

@@ -9,7 +9,7 @@ pub enum NeuralError {
     /// A bad option (architecture size, learning rate, ...), named.
     #[error(transparent)]
     Parameter(#[from] ParameterError),
-    /// Images of the wrong size, labels outside $\{0, 1\}$, an empty set.
+    /// Images of the wrong size, labels outside $\\{0, 1\\}$, an empty set.
     #[error("{0}")]
     Data(String),
     /// An error of the tensor library (a bug if it happens: shapes are

@@ -6,7 +6,7 @@
 //! $\ell(z, y) = \ln(1 + e^{z}) - yz$ (computed as
 //! $\max(z, 0) + \ln(1 + e^{-|z|}) - yz$). Adam (Kingma and Ba, ICLR 2015):
 //! $m \leftarrow \beta_1 m + (1-\beta_1) g$, $v \leftarrow \beta_2 v + (1-\beta_2) g^2$,
-//! $w \leftarrow w - \eta\,\hat m / (\sqrt{\hat v} + \epsilon)$ with the bias
+//! $w \leftarrow w - \eta\\,\hat m / (\sqrt{\hat v} + \epsilon)$ with the bias
 //! corrections $\hat m = m/(1-\beta_1^t)$, $\hat v = v/(1-\beta_2^t)$ and
 //! $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$.
 //!
