@@ -100,26 +100,31 @@ impl CriticalModel {
 
     /// The energy $H$ of a configuration.
     pub fn energy(&self, lattice: &TriangularLattice, spins: &[i8]) -> f64 {
-        let mut local = vec![0.0; spins.len()];
-        self.local_energies(lattice, spins, &mut local);
-        local.iter().sum()
+        (0..spins.len())
+            .map(|site| self.site_energy(lattice, spins, site))
+            .sum()
     }
 
     /// The energy of the bonds (Ising) or triangles (Baxter–Wu) owned by each
     /// site (module docs); they sum to $H$.
     pub fn local_energies(&self, lattice: &TriangularLattice, spins: &[i8], out: &mut [f64]) {
         for (site, value) in out.iter_mut().enumerate() {
-            let row = lattice.neighbours(site);
-            let s = f64::from(spins[site]);
-            let right = f64::from(spins[row[0] as usize]);
-            let up = f64::from(spins[row[2] as usize]);
-            let corner = f64::from(spins[row[4] as usize]);
-            *value = match self {
-                CriticalModel::Ising(c) => {
-                    -s * (c.horizontal * right + c.vertical * up + c.diagonal * corner)
-                }
-                CriticalModel::BaxterWu { coupling } => -coupling * s * corner * (right + up),
-            };
+            *value = self.site_energy(lattice, spins, site);
+        }
+    }
+
+    /// The energy owned by one site.
+    fn site_energy(&self, lattice: &TriangularLattice, spins: &[i8], site: usize) -> f64 {
+        let row = lattice.neighbours(site);
+        let s = f64::from(spins[site]);
+        let right = f64::from(spins[row[0] as usize]);
+        let up = f64::from(spins[row[2] as usize]);
+        let corner = f64::from(spins[row[4] as usize]);
+        match self {
+            CriticalModel::Ising(c) => {
+                -s * (c.horizontal * right + c.vertical * up + c.diagonal * corner)
+            }
+            CriticalModel::BaxterWu { coupling } => -coupling * s * corner * (right + up),
         }
     }
 
