@@ -158,6 +158,30 @@ fn resume_after_kill_reproduces_the_uninterrupted_tables() {
     std::fs::remove_dir_all(&work).unwrap();
 }
 
+/// The kill-and-resume search lands a kill mid-run even when its time
+/// scale is far off: 50 times too short (every first kill lands during
+/// start-up; the old search read those as "too late", halved its delay and
+/// gave up after 16 tries) and 6 times too long (runs finish first). Guards
+/// the flaky "no kill landed" failures of the resume tests in CI.
+#[test]
+fn kill_search_lands_mid_run_from_a_wrong_time_scale() {
+    let work = scratch("kill-search");
+    let spec = work.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let reference = work.join("reference");
+    let start = Instant::now();
+    let output = run(&spec, &reference, 2, false);
+    let duration = start.elapsed();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    for (name, scale) in [("short", duration / 50), ("long", duration * 6)] {
+        let interrupted = work.join(name);
+        let mid_run_kills = interrupt_and_resume(&spec, &interrupted, scale, 1);
+        assert_eq!(mid_run_kills, 1, "{name} scale: no kill landed mid-run");
+        assert_same_tables(&reference, &interrupted, &TABLES);
+    }
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
 /// A corrupted checkpoint stops the resumed run with exit status 2 and names the file.
 #[test]
 fn corrupted_checkpoint_is_rejected() {

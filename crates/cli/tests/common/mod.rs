@@ -90,12 +90,56 @@ pub fn any_running_checkpoint(directory: &Path) -> bool {
         .any(|entry| entry.path().extension().is_some_and(|e| e == "ckpt"))
 }
 
+/// Where a SIGKILL landed in a run's life, read from what it left on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KillLanding {
+    /// The run exited on its own before the kill.
+    Finished,
+    /// No sample had saved a running state or a result yet: start-up.
+    BeforeAnySample,
+    /// Some sample had a running state (`checkpoints/*.ckpt`) on disk.
+    MidSample,
+    /// No running state, but finished units: between units, or past them all.
+    AfterSamples,
+}
+
+/// Whether `directory` holds any finished unit (`units/*.unit`).
+fn any_finished_unit(directory: &Path) -> bool {
+    std::fs::read_dir(directory.join("units"))
+        .map(|entries| entries.flatten().next().is_some())
+        .unwrap_or(false)
+}
+
+/// Starts (or resumes) a run in `out`, kills it after `delay` and says where the kill landed.
+pub fn kill_and_classify(spec: &Path, out: &Path, delay: Duration) -> KillLanding {
+    if !run_and_kill(spec, out, 2, delay) {
+        return KillLanding::Finished;
+    }
+    assert!(
+        !out.join("manifest.json").exists(),
+        "a killed run wrote its manifest"
+    );
+    if any_running_checkpoint(&out.join("checkpoints")) {
+        KillLanding::MidSample
+    } else if any_finished_unit(out) {
+        KillLanding::AfterSamples
+    } else {
+        KillLanding::BeforeAnySample
+    }
+}
+
 /// Kills runs of `spec` in `interrupted` at random moments until `kills`
-/// kills have landed while samples were mid-run (at most 16 tries; a run
-/// that finishes, or finishes its samples, before the kill is started again
-/// from nothing, with shorter delays), then resumes it to
-/// the end. `duration` is an uninterrupted run's wall time. Returns the
-/// kills that landed mid-run.
+/// kills have landed while samples were mid-run, then resumes it to the
+/// end; returns the kills that landed mid-run.
+///
+/// `duration` is an uninterrupted run's wall time, but the machine's load
+/// changes while tests run beside each other, so the delay scale adapts to
+/// where each kill lands: a kill during start-up lengthens it, a kill after
+/// the samples (or a run that finished first) shortens it and, when no kill
+/// has landed mid-run yet, starts the directory again from nothing. Once a
+/// kill has landed mid-run, a run that gets past its samples ends the
+/// search: the resume from that kill is what the caller checks. At most 48
+/// tries; a caller asserts on the count returned.
 pub fn interrupt_and_resume(
     spec: &Path,
     interrupted: &Path,
@@ -103,31 +147,28 @@ pub fn interrupt_and_resume(
     kills: usize,
 ) -> usize {
     let mut mid_run_kills = 0;
-    // The machine may be less loaded now than when `duration` was measured:
-    // every run that finishes before its kill halves the time scale.
     let mut scale = duration;
-    for salt in 0..16 {
+    for salt in 0..48 {
         if mid_run_kills == kills {
             break;
         }
         let fraction = 0.05 + 0.8 * kill_fraction(salt);
         let delay = scale.mul_f64(fraction);
-        if !run_and_kill(spec, interrupted, 2, delay) {
-            std::fs::remove_dir_all(interrupted).unwrap();
-            mid_run_kills = 0;
-            scale /= 2;
-            continue;
-        }
-        assert!(interrupted.join("checkpoints/spec.toml").exists());
-        assert!(!interrupted.join("manifest.json").exists());
-        if any_running_checkpoint(&interrupted.join("checkpoints")) {
-            eprintln!("killed mid-run after {delay:?} ({fraction:.3} of an uninterrupted run)");
-            mid_run_kills += 1;
-        } else if mid_run_kills == 0 {
-            // Killed while writing the report: every sample is done, so no
-            // later kill of this directory can land mid-run. Start again, sooner.
-            std::fs::remove_dir_all(interrupted).unwrap();
-            scale /= 2;
+        let landing = kill_and_classify(spec, interrupted, delay);
+        eprintln!("kill after {delay:?} ({fraction:.3} of the scale): {landing:?}");
+        match landing {
+            KillLanding::MidSample => mid_run_kills += 1,
+            KillLanding::BeforeAnySample => scale = scale.mul_f64(1.5),
+            KillLanding::Finished | KillLanding::AfterSamples if mid_run_kills > 0 => {
+                if landing == KillLanding::Finished {
+                    return mid_run_kills;
+                }
+                break;
+            }
+            KillLanding::Finished | KillLanding::AfterSamples => {
+                std::fs::remove_dir_all(interrupted).unwrap();
+                scale = scale.mul_f64(0.6);
+            }
         }
     }
     let output = run(spec, interrupted, 2, true);
