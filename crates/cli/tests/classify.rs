@@ -8,8 +8,10 @@ use std::time::Instant;
 
 use common::{assert_same_tables, interrupt_and_resume, quench, scratch, text};
 
-/// Every architecture, an Ising training model tested on itself and on
-/// an anisotropic model, two lattice sizes.
+/// Every architecture, an Ising training model tested on itself, on a
+/// weaker horizontal bond and on two antiferromagnetic diagonals (with
+/// the isotropic test, a sweep of J_d: the anisotropy figures), two
+/// lattice sizes.
 const SPEC: &str = r#"
 name = "classify-resume"
 seed = 11
@@ -27,6 +29,16 @@ snapshots = 30
 [[test]]
 lattice = "ising"
 couplings = [1.0, 0.5, 0.0]
+temperatures = { from = 0.8, to = 1.2, points = 7, relative = true, narrowing = 1.0 }
+snapshots = 30
+[[test]]
+lattice = "ising"
+couplings = [1.0, 1.0, -0.3]
+temperatures = { from = 0.8, to = 1.2, points = 7, relative = true }
+snapshots = 30
+[[test]]
+lattice = "ising"
+couplings = [1.0, 1.0, -0.6]
 temperatures = { from = 0.8, to = 1.2, points = 7, relative = true }
 snapshots = 30
 [data]
@@ -93,12 +105,27 @@ fn classification_runs_resume_bit_for_bit_and_do_not_depend_on_the_thread_count(
     let report = text(&std::fs::read(reference.join("report.md")).unwrap());
     assert!(report.contains("| exact | 2.2692 |"), "{report}");
     assert!(report.contains("## Transfer"), "{report}");
+    // The anisotropy table: J_d = -0.6, -0.3, 0 (not the J_h = 0.5 test), one row per architecture.
+    assert!(report.contains("## Anisotropy"), "{report}");
+    for (diagonal, exact) in [
+        ("-0.600", "1.1100"),
+        ("-0.300", "1.7493"),
+        ("0.000", "2.2692"),
+    ] {
+        let rows = report
+            .lines()
+            .filter(|l| l.starts_with(&format!("| {diagonal} | {exact} |")))
+            .count();
+        assert_eq!(rows, 3, "J_d = {diagonal}: {report}");
+    }
     for figure in [
         "probability-cnn-test0.png",
         "variance-resnet-4-test1.png",
         "scaling-width-test0.png",
         "scaling-position-test1.png",
         "transfer.png",
+        "anisotropy.png",
+        "anisotropy-exponent.png",
     ] {
         assert!(reference.join(figure).exists(), "{figure}");
     }

@@ -19,6 +19,7 @@
 //!     ──state()──> TrainerState (serde: weights, Adam moments, stream) ──> checkpoint
 //!     ──into_best()──> Network with the best validation loss
 //! Network ──outputs(&ImageSet)──> f(x) per image
+//! Backend::parse("cpu" | "cuda:N") ──device()──> the candle Device of all of the above
 //! ```
 //!
 //! Architectures ([`Architecture`]), scaled to what a laptop trains: a fully
@@ -47,11 +48,13 @@
 //! output, not the sums; a test trains with one and two threads).
 
 pub mod architecture;
+pub mod backend;
 pub mod data;
 pub mod error;
 pub mod training;
 
 pub use architecture::{Architecture, Network};
+pub use backend::Backend;
 pub use data::ImageSet;
 pub use error::NeuralError;
 pub use training::{EpochRecord, Trainer, TrainerState, TrainingOptions};

@@ -9,6 +9,7 @@ use std::path::Path;
 use quench_critical::scaling::{PeakFit, fit_line};
 
 use super::spec::ClassifySpec;
+use super::transfer;
 use crate::error::RunError;
 use crate::family::ReportBuilder;
 use crate::figure::{Figure, Series, SeriesKind};
@@ -64,7 +65,7 @@ pub fn write_report(
     let mut md = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
     let _ = writeln!(
         md,
-        "Networks trained on {} snapshots of {} ({} below T_c labelled ordered: {:?}; above, disordered: {:?}), input: {}; {} networks per architecture and L (Adam, batch {}, learning rate {}, early stopping after {} epochs without a lower validation loss, {}% held out). Errors: {} bootstrap replicas over networks and snapshots. Lengths L = {:?}; seed {}.\n",
+        "Networks trained on {} snapshots of {} ({} below T_c labelled ordered: {:?}; above, disordered: {:?}), input: {}; {} networks per architecture and L (Adam, batch {}, learning rate {}, early stopping after {} epochs without a lower validation loss, {}% held out; on the {}). Errors: {} bootstrap replicas over networks and snapshots. Lengths L = {:?}; seed {}.\n",
         spec.training_snapshots,
         spec.training_label,
         spec.ordered.len(),
@@ -76,6 +77,7 @@ pub fn write_report(
         spec.training.learning_rate,
         spec.training.patience,
         (100.0 * spec.validation).round(),
+        spec.backend.name(),
         spec.bootstrap,
         spec.lengths,
         spec.seed
@@ -368,68 +370,11 @@ pub fn write_report(
             1.0 / exponents.nu
         );
     }
-    // Transfer across the tested models.
-    if let Some(scaling) = &scaling
-        && spec.tests.len() > 1
-    {
-        let exact: Vec<f64> = spec
-            .tests
-            .iter()
-            .map(|t| t.model.critical_temperature())
-            .collect();
-        let mut series: Vec<Series> = names
-            .iter()
-            .enumerate()
-            .map(|(group, name)| Series {
-                label: name.clone(),
-                points: spec
-                    .tests
-                    .iter()
-                    .zip(&exact)
-                    .filter_map(|(test, &t)| {
-                        (0..scaling.rows())
-                            .find(|&r| {
-                                &scaling.texts("architecture")[r] == name
-                                    && scaling.texts("test")[r] == test.label
-                            })
-                            .map(|r| {
-                                (
-                                    t,
-                                    scaling.numbers("critical_temperature")[r],
-                                    scaling.numbers("critical_temperature_error")[r],
-                                )
-                            })
-                    })
-                    .collect(),
-                kind: SeriesKind::Points,
-                group: Some(group),
-            })
-            .collect();
-        let (low, high) = exact
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| {
-                (a.min(t), b.max(t))
-            });
-        series.push(Series {
-            label: "T* = exact T_c".into(),
-            points: vec![(low, low, f64::NAN), (high, high, f64::NAN)],
-            kind: SeriesKind::Theory,
-            group: Some(names.len()),
-        });
-        report.figure(
-            "transfer",
-            Figure {
-                title: format!(
-                    "Trained on {}: extrapolated T* of each tested model",
-                    spec.training_label
-                ),
-                x_label: "exact T_c of the tested model".into(),
-                y_label: "T* from the networks".into(),
-                series,
-                vertical_lines: Vec::new(),
-            },
-        );
-        let _ = writeln!(md, "## Transfer\n\n![transfer](transfer.png)\n");
+    // Across the tested models: the transfer figure and, for a sweep of the
+    // diagonal coupling, the anisotropy figures.
+    if let Some(scaling) = &scaling {
+        transfer::write_transfer(spec, scaling, &names, report, &mut md);
+        transfer::write_anisotropy(spec, scaling, &names, report, &mut md);
     }
     // Training and snapshot diagnostics.
     let _ = writeln!(

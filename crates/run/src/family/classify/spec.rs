@@ -16,6 +16,9 @@
 //! lattice = "ising"
 //! couplings = [1.0, 1.0, 0.0]
 //! temperatures = { from = 2.0, to = 2.6, points = 31 }   # relative = true: in units of the exact T_c
+//!                                  # narrowing = x: at side L the grid keeps its centre and
+//!                                  # points, its half-width times (L_min / L)^x (the peak of
+//!                                  # V narrows like L^(-1/nu): x = 1/nu keeps it resolved)
 //! snapshots = 100                  # per test temperature
 //! [data]
 //! lengths = [12, 24, 48]           # the grid: one unit per L
@@ -35,13 +38,14 @@
 //! patience = 5                     # epochs without a lower validation loss
 //! validation = 0.2                 # fraction of the training snapshots held out
 //! bootstrap = 200                  # replicas for every error bar
+//! device = "cpu"                   # or "cuda" / "cuda:N" in a build with `--features cuda`
 //! [output]
 //! checkpoint_seconds = 60
 //! ```
 
 use quench_critical::snapshots::SnapshotOptions;
 use quench_critical::{CriticalModel, TriangularLattice};
-use quench_neural::{Architecture, TrainingOptions};
+use quench_neural::{Architecture, Backend, TrainingOptions};
 use quench_theory::triangular::TriangularCouplings;
 use serde::Deserialize;
 
@@ -116,10 +120,31 @@ pub struct TestSet {
     pub model: CriticalModel,
     /// Its name in tables: `ising(J_v,J_h,J_d)` or `baxter-wu(J)`.
     pub label: String,
-    /// The temperatures.
+    /// The temperatures at the smallest side.
     pub temperatures: Vec<f64>,
+    /// The exponent $x$ by which the grid narrows with the side: at side
+    /// $L$ it keeps its centre and its points, its half-width times
+    /// $(L_{\min}/L)^x$ (0: the same grid at every side).
+    pub narrowing: f64,
+    /// $L_{\min}$, the smallest side of the spec.
+    pub smallest_length: usize,
     /// Snapshots per temperature.
     pub snapshots: usize,
+}
+
+impl TestSet {
+    /// The temperature grid at side `length`.
+    pub fn temperatures_at(&self, length: usize) -> Vec<f64> {
+        if self.narrowing == 0.0 {
+            return self.temperatures.clone();
+        }
+        let centre = 0.5 * (self.temperatures[0] + self.temperatures[self.temperatures.len() - 1]);
+        let factor = (self.smallest_length as f64 / length as f64).powf(self.narrowing);
+        self.temperatures
+            .iter()
+            .map(|t| centre + factor * (t - centre))
+            .collect()
+    }
 }
 
 /// A validated phase-classification spec.
@@ -163,6 +188,9 @@ pub struct ClassifySpec {
     pub validation: f64,
     /// Bootstrap replicas.
     pub bootstrap: usize,
+    /// Where the networks train: the CPU (bit for bit for any thread
+    /// count) or a GPU (within rounding; see [`quench_neural::backend`]).
+    pub backend: Backend,
     /// Seconds between checkpoints.
     pub checkpoint_seconds: f64,
 }
@@ -224,6 +252,8 @@ struct RawGrid {
     points: usize,
     #[serde(default)]
     relative: bool,
+    #[serde(default)]
+    narrowing: f64,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +290,8 @@ struct RawNetworks {
     validation: f64,
     #[serde(default = "default_bootstrap")]
     bootstrap: usize,
+    #[serde(default = "default_device")]
+    device: String,
 }
 
 #[derive(Deserialize)]
@@ -315,6 +347,9 @@ fn default_patience() -> usize {
 }
 fn default_validation() -> f64 {
     0.2
+}
+fn default_device() -> String {
+    "cpu".into()
 }
 fn default_bootstrap() -> usize {
     200
@@ -454,6 +489,13 @@ impl ClassifySpec {
                     "finite 0 < from < to",
                 ));
             }
+            if !(g.narrowing.is_finite() && (0.0..=3.0).contains(&g.narrowing)) {
+                return Err(r.at(
+                    &format!("{key}.temperatures.narrowing"),
+                    format!("{}", g.narrowing),
+                    "an exponent 0 <= narrowing <= 3 (0: the same grid at every side)",
+                ));
+            }
             let grid = (0..g.points)
                 .map(|p| scale * (g.from + (g.to - g.from) * p as f64 / (g.points - 1) as f64))
                 .collect();
@@ -462,6 +504,8 @@ impl ClassifySpec {
                 model,
                 label,
                 temperatures: grid,
+                narrowing: g.narrowing,
+                smallest_length: 0,
                 snapshots: test.snapshots,
             });
         }
@@ -488,6 +532,10 @@ impl ClassifySpec {
                     .check_lattice(&lattice)
                     .map_err(|e| r.at(&key, e.value, e.allowed))?;
             }
+        }
+        let smallest_length = d.lengths.iter().copied().min().expect("lengths");
+        for test in &mut tests {
+            test.smallest_length = smallest_length;
         }
         let input = match d.input.as_str() {
             "spins" => Input::Spins,
@@ -566,6 +614,8 @@ impl ClassifySpec {
                 "2 to 100000 replicas",
             ));
         }
+        let backend =
+            Backend::parse(&n.device).map_err(|e| r.at("networks.device", e.value, e.allowed))?;
         let o = &raw.output;
         if !(o.checkpoint_seconds.is_finite() && o.checkpoint_seconds > 0.0) {
             return Err(r.at(
@@ -594,6 +644,7 @@ impl ClassifySpec {
             training,
             validation: n.validation,
             bootstrap: n.bootstrap,
+            backend,
             checkpoint_seconds: o.checkpoint_seconds,
         })
     }
