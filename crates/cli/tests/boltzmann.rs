@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::time::Instant;
 
-use common::{assert_same_tables, interrupt_and_resume, run, scratch, text};
+use common::{assert_same_tables, interrupt_and_resume, reference_run, run, scratch, text};
 
 /// Samples of a teacher; one machine small enough for exact ln Z and the
 /// AIS check, one evaluated by AIS (its smaller layer of 10 units is above
@@ -60,13 +59,8 @@ const TABLES: [&str; 8] = [
 #[test]
 fn rbm_runs_resume_bit_for_bit_and_do_not_depend_on_the_thread_count() {
     let work = scratch("rbm-resume");
-    let spec = work.join("spec.toml");
-    std::fs::write(&spec, SPEC).unwrap();
+    let (spec, duration) = reference_run(&work, SPEC);
     let reference = work.join("reference");
-    let start = Instant::now();
-    let output = run(&spec, &reference, 2, false);
-    let duration = start.elapsed();
-    assert!(output.status.success(), "{}", text(&output.stderr));
     // One thread: the same bytes.
     let single = work.join("single");
     let output = run(&spec, &single, 1, false);

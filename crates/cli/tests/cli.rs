@@ -5,7 +5,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{assert_same_tables, interrupt_and_resume, quench, run, run_and_kill, scratch, text};
+use common::{
+    assert_same_tables, interrupt_and_resume, quench, reference_run, run, run_and_kill, scratch,
+    text,
+};
 
 /// Every file in `tests/bad-specs` fails with exit status 2, with each of the
 /// messages written in its `# expect:` lines, and leaves no results directory.
@@ -166,13 +169,8 @@ fn resume_after_kill_reproduces_the_uninterrupted_tables() {
 #[test]
 fn kill_search_lands_mid_run_from_a_wrong_time_scale() {
     let work = scratch("kill-search");
-    let spec = work.join("spec.toml");
-    std::fs::write(&spec, SPEC).unwrap();
+    let (spec, duration) = reference_run(&work, SPEC);
     let reference = work.join("reference");
-    let start = Instant::now();
-    let output = run(&spec, &reference, 2, false);
-    let duration = start.elapsed();
-    assert!(output.status.success(), "{}", text(&output.stderr));
     for (name, scale) in [("short", duration / 50), ("long", duration * 6)] {
         let interrupted = work.join(name);
         let mid_run_kills = interrupt_and_resume(&spec, &interrupted, scale, 1);

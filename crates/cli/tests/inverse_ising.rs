@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::time::Instant;
 
-use common::{assert_same_tables, interrupt_and_resume, run, scratch, text};
+use common::{assert_same_tables, interrupt_and_resume, reference_run, run, scratch, text};
 
 /// Monte Carlo learning (persistent tempering chains) beside the three
 /// other methods, at two temperatures and three data sizes.
@@ -44,13 +43,8 @@ const TABLES: [&str; 2] = ["reconstruction.parquet", "data.parquet"];
 #[test]
 fn inverse_ising_runs_resume_bit_for_bit_and_do_not_depend_on_the_thread_count() {
     let work = scratch("inverse-ising-resume");
-    let spec = work.join("spec.toml");
-    std::fs::write(&spec, SPEC).unwrap();
+    let (spec, duration) = reference_run(&work, SPEC);
     let reference = work.join("reference");
-    let start = Instant::now();
-    let output = run(&spec, &reference, 2, false);
-    let duration = start.elapsed();
-    assert!(output.status.success(), "{}", text(&output.stderr));
     let single = work.join("single");
     let output = run(&spec, &single, 1, false);
     assert!(output.status.success(), "{}", text(&output.stderr));

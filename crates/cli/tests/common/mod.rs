@@ -46,6 +46,19 @@ pub fn run(spec: &Path, out: &Path, threads: u32, resume: bool) -> Output {
     run_command(spec, out, threads, resume).output().unwrap()
 }
 
+/// Writes `spec_text` to `work/spec.toml` and runs it to the end in
+/// `work/reference` on two threads; returns the spec's path and the wall
+/// time (the time scale of the kill-and-resume search).
+pub fn reference_run(work: &Path, spec_text: &str) -> (PathBuf, Duration) {
+    let spec = work.join("spec.toml");
+    std::fs::write(&spec, spec_text).unwrap();
+    let start = Instant::now();
+    let output = run(&spec, &work.join("reference"), 2, false);
+    let duration = start.elapsed();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    (spec, duration)
+}
+
 /// A pseudo-random fraction in [0, 1) that differs from run to run (printed for reproduction).
 pub fn kill_fraction(salt: u64) -> f64 {
     let nanos = std::time::SystemTime::now()
