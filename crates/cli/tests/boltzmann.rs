@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::{assert_same_tables, interrupt_and_resume, reference_run, run, scratch, text};
 
 /// Samples of a teacher; one machine small enough for exact ln Z and the
