@@ -35,7 +35,7 @@ pub enum Policy {
 
 #[derive(Args)]
 #[command(
-    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096, perceptron-binary (binary-weight perceptron, N = 1000, P = 800: the vector flip kernel against the portable one), rbm-digits (an RBM trained by PCD-1 on the binarised 8x8 digits or --data: seconds per epoch and the exact log-likelihood; only when named).\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent\n  quench bench --workload rbm-digits --hidden 16 --epochs 10 --save machine.json"
+    after_help = "Workloads: ea3d-16, ea3d-32, ea2d-64, sk-2000, rrg3-4096, perceptron-binary (binary-weight perceptron, N = 1000, P = 800: the vector flip kernel against the portable one), rbm-digits (an RBM trained by PCD-1 on the binarised 8x8 digits or --data: seconds per epoch and the exact log-likelihood; only when named), deep-network (a design-space sweep of a deep perceptron network, N = c = 100, L = 10, M = 3200: every weight rotated and every hidden spin flipped once, beside a recomputation of every field; only when named).\n\nExamples:\n  quench bench --json\n  quench bench --workload ea3d-16 --threads 1 --json\n  quench bench --workload ea3d-32 --threads 2 --policy independent\n  quench bench --workload rbm-digits --hidden 16 --epochs 10 --save machine.json"
 )]
 pub struct BenchArgs {
     /// One workload (default: all).
@@ -85,6 +85,9 @@ pub struct BenchArgs {
 /// The perceptron workload's name (its kernels live in `quench-learn`).
 const PERCEPTRON_BINARY: &str = "perceptron-binary";
 
+/// The deep-network workload's name (its moves live in `quench-learn`).
+const DEEP_NETWORK: &str = "deep-network";
+
 pub fn execute(args: BenchArgs) -> Result<(), RunError> {
     if args.workload.as_deref() == Some(RBM_DIGITS) {
         if !(args.learning_rate.is_finite() && args.learning_rate > 0.0) {
@@ -107,6 +110,35 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
             println!(
                 "{}",
                 crate::print::json_text(&serde_json::json!({ "rbm": [result] }))?
+            );
+        }
+        return Ok(());
+    }
+    if args.workload.as_deref() == Some(DEEP_NETWORK) {
+        let options = quench_learn::deep::benchmark::BenchmarkOptions::default();
+        let result = quench_learn::deep::benchmark::run(&options)
+            .map_err(|e| RunError::Input(format!("{DEEP_NETWORK}: {e}")))?;
+        if args.json {
+            println!(
+                "{}",
+                crate::print::json_text(&serde_json::json!({ "deep_network": [result] }))?
+            );
+        } else {
+            println!(
+                "{DEEP_NETWORK} N {} c {} L {} M {} {} weights, one core: {:.3} s per sweep ({:.3} s weights at {:.0} ns per rotation, {:.3} s hidden spins at {:.1} ns per flip attempt); recomputing every field {:.3} s; acceptance {:.3} (weights), {:.3} (spins)",
+                result.width,
+                result.connectivity,
+                result.depth,
+                result.patterns,
+                result.weights,
+                result.seconds_per_sweep,
+                result.weight_seconds,
+                result.ns_per_weight_attempt,
+                result.spin_seconds,
+                result.ns_per_spin_attempt,
+                result.recompute_seconds,
+                result.acceptance[0],
+                result.acceptance[1],
             );
         }
         return Ok(());
@@ -135,7 +167,7 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
         Some(name) if name == PERCEPTRON_BINARY => Vec::new(),
         Some(name) => vec![Workload::from_name(name).map_err(|e| {
             RunError::Input(format!(
-                "--workload: {e}; or {PERCEPTRON_BINARY}, {RBM_DIGITS}"
+                "--workload: {e}; or {PERCEPTRON_BINARY}, {RBM_DIGITS}, {DEEP_NETWORK}"
             ))
         })?],
         None => Workload::ALL.to_vec(),

@@ -86,6 +86,7 @@
 #![warn(missing_docs)]
 
 pub mod boltzmann;
+pub mod deep;
 pub mod dense;
 pub mod dynamics;
 pub mod error;
