@@ -1,5 +1,5 @@
-//! `quench theory`: replica, cavity, p-spin, perceptron and spiked-Wigner
-//! results from the command line.
+//! `quench theory`: replica, cavity, p-spin, perceptron, deep-network and
+//! spiked-Wigner results from the command line.
 //!
 //! The flags are parsed here; the computing is [`quench_run::theory`], which
 //! the Python package calls too.
@@ -45,6 +45,11 @@ pub enum TheoryCommand {
         after_help = "Examples:\n  quench theory teacher-student --weights binary --learning bayes --alpha 1.4 --json\n  quench theory teacher-student --weights spherical --learning gibbs --alpha 3 --temperature 0.2 --label-noise 0.1"
     )]
     TeacherStudent(TeacherStudentArgs),
+    /// Deep network of perceptrons (Yoshino, replica symmetric): the overlap profile q_l, Q_l through the layers at a load, or the load alpha_glass where replica symmetry first breaks.
+    #[command(
+        after_help = "Examples:\n  quench theory deep-network --depth 10 --alpha 3 --json\n  quench theory deep-network --depth 5 --kappa 0.5"
+    )]
+    DeepNetwork(DeepNetworkArgs),
     /// Spiked Wigner matrix: the Bayes-optimal overlap and MMSE of a rank-one spike (transition at snr = 1).
     #[command(
         after_help = "Example:\n  quench theory spiked-wigner --snr 2 --prior rademacher --json"
@@ -118,6 +123,22 @@ pub struct TeacherStudentArgs {
     /// Probability that a teacher label is flipped, in [0, 1/2).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     label_noise: f64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct DeepNetworkArgs {
+    /// Number of layers L (1..=1000): the inputs feed layer 1, layer L holds the outputs.
+    #[arg(long)]
+    depth: usize,
+    /// Margin kappa of every neuron's gap, kappa >= -10.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    kappa: f64,
+    /// The layer profile at this load alpha = M/c > 0 (patterns per weight of a perceptron); without it, the first instability alpha_glass.
+    #[arg(long, allow_negative_numbers = true)]
+    alpha: Option<f64>,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -355,6 +376,14 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                 label_noise: args.label_noise,
             };
             (theory::teacher_student(&parameters, naming)?, args.json)
+        }
+        TheoryCommand::DeepNetwork(args) => {
+            let parameters = theory::DeepNetworkParameters {
+                depth: args.depth,
+                kappa: args.kappa,
+                alpha: args.alpha,
+            };
+            (theory::deep_network(&parameters, naming)?, args.json)
         }
         TheoryCommand::SpikedWigner(args) => {
             let parameters = theory::SpikedWignerParameters {

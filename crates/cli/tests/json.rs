@@ -81,6 +81,15 @@ fn theory_json_names_the_version() {
             "--json",
         ],
         &["theory", "hopfield", "--temperature", "0", "--json"],
+        &[
+            "theory",
+            "deep-network",
+            "--depth",
+            "3",
+            "--alpha",
+            "3",
+            "--json",
+        ],
     ] {
         versioned(arguments);
     }

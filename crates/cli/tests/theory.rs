@@ -388,6 +388,85 @@ fn perceptron_capacities_on_the_command_line() {
     assert!(number(&binary, "/volume/entropy") > 0.0);
 }
 
+/// `quench theory deep-network`: one layer is Gardner's perceptron (the
+/// weight overlap Q_1 is the overlap of `theory perceptron`); deeper
+/// networks lose replica symmetry at alpha_glass = 1/m(0)^4 = (pi/2)^2 in
+/// the end layers (Yoshino's full-RSB value 2.03 quoted beside it); a bad
+/// depth is bad input.
+#[test]
+fn deep_network_on_the_command_line() {
+    let one = json(&[
+        "theory",
+        "deep-network",
+        "--depth",
+        "1",
+        "--alpha",
+        "1.2",
+        "--json",
+    ]);
+    let gardner = json(&[
+        "theory",
+        "perceptron",
+        "--weights",
+        "spherical",
+        "--alpha",
+        "1.2",
+        "--json",
+    ]);
+    assert!((number(&one, "/Q/0") - number(&gardner, "/volume/q")).abs() < 1e-9);
+    assert_eq!(one["q"], serde_json::json!([1.0, 1.0]));
+    assert_eq!(one["stable"], true);
+
+    let profile = json(&[
+        "theory",
+        "deep-network",
+        "--depth",
+        "10",
+        "--alpha",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(profile["q"].as_array().unwrap().len(), 11);
+    assert_eq!(profile["Q"].as_array().unwrap().len(), 10);
+    assert_eq!(profile["stable"], false);
+    assert!(number(&profile, "/replicon") > 0.0);
+    assert!(number(&profile, "/free_entropy") < 0.0);
+    assert_eq!(
+        (number(&profile, "/alpha"), number(&profile, "/kappa")),
+        (3.0, 0.0)
+    );
+    assert_eq!(profile["depth"], 10);
+    // The end layers order, the bulk stays liquid, mirror-symmetrically.
+    assert!(number(&profile, "/q/1") > 0.01 && number(&profile, "/q/5") < 1e-12);
+    assert!((number(&profile, "/q/1") - number(&profile, "/q/9")).abs() < 1e-12);
+
+    let glass = json(&["theory", "deep-network", "--depth", "5", "--json"]);
+    let pi = std::f64::consts::PI;
+    assert!((number(&glass, "/alpha_glass") - pi * pi / 4.0).abs() < 1e-6);
+    assert_eq!(number(&glass, "/seed_alpha_glass"), 2.03);
+    assert_eq!(glass["glassy_layers"], serde_json::json!([1, 4, 5]));
+
+    for (arguments, name) in [
+        (&["theory", "deep-network", "--depth", "0"][..], "--depth"),
+        (&["theory", "deep-network", "--depth", "1001"], "--depth"),
+        (&["theory", "deep-network", "--depth", "-3"], "--depth"),
+        (
+            &["theory", "deep-network", "--depth", "3", "--alpha", "-1"],
+            "--alpha",
+        ),
+        (
+            &["theory", "deep-network", "--depth", "3", "--kappa", "nan"],
+            "--kappa",
+        ),
+    ] {
+        let output = quench().args(arguments).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "quench {arguments:?}");
+        assert!(output.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(name), "quench {arguments:?}: {stderr}");
+    }
+}
+
 /// Bayes-optimal learning sits on the Nishimori line, where the
 /// teacher–student overlap equals the student–student one; binary weights
 /// jump to perfect generalisation at alpha = 1.245 (Györgyi 1990, Phys.

@@ -3,8 +3,8 @@
 
 use pyo3::prelude::*;
 use quench_run::theory::{
-    self as library, AtLineParameters, HopfieldParameters, Naming, PerceptronParameters,
-    PspinParameters, SkParameters, SparseParameters, SpikedWignerParameters,
+    self as library, AtLineParameters, DeepNetworkParameters, HopfieldParameters, Naming,
+    PerceptronParameters, PspinParameters, SkParameters, SparseParameters, SpikedWignerParameters,
     TeacherStudentParameters,
 };
 use serde_json::{Map, Value};
@@ -126,6 +126,24 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
             };
             py.detach(|| library::teacher_student(&parameters, naming))
         }
+        "deep-network" => {
+            let depth = p.number("depth")?;
+            if depth.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&depth) {
+                return Err(errors::input(
+                    py,
+                    format!("depth: {depth}; allowed: a number of layers in 1..=1000"),
+                ));
+            }
+            let parameters = DeepNetworkParameters {
+                depth: depth as usize,
+                kappa: p.optional_number("kappa", 0.0)?,
+                alpha: match values.get("alpha") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(p.number("alpha")?),
+                },
+            };
+            py.detach(|| library::deep_network(&parameters, naming))
+        }
         "spiked-wigner" => {
             let parameters = SpikedWignerParameters {
                 snr: p.number("snr")?,
@@ -137,7 +155,7 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
             return Err(errors::input(
                 py,
                 format!(
-                    "theory: unknown command {other:?}; allowed: \"sk\", \"sk-at-line\", \"pspin\", \"hopfield\", \"sparse\", \"perceptron\", \"teacher-student\", \"spiked-wigner\""
+                    "theory: unknown command {other:?}; allowed: \"sk\", \"sk-at-line\", \"pspin\", \"hopfield\", \"sparse\", \"perceptron\", \"teacher-student\", \"deep-network\", \"spiked-wigner\""
                 ),
             ));
         }

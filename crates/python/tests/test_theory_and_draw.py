@@ -33,6 +33,10 @@ import quench
           "--temperature", "0.5"]),
         (quench.theory.spiked_wigner, dict(snr=2.0, prior="gaussian"),
          ["spiked-wigner", "--snr", "2", "--prior", "gaussian"]),
+        (quench.theory.deep_network, dict(depth=5, alpha=3.0),
+         ["deep-network", "--depth", "5", "--alpha", "3"]),
+        (quench.theory.deep_network, dict(depth=4, kappa=0.5),
+         ["deep-network", "--depth", "4", "--kappa", "0.5"]),
     ],
 )
 def test_theory_functions_return_the_command_lines_numbers(function, arguments, command, cli_json):
@@ -59,6 +63,8 @@ def test_theory_errors_name_the_parameter():
         quench.theory.sparse(2.5)
     with pytest.raises(quench.InputError, match="label_noise"):
         quench.theory.teacher_student(1.0, label_noise=0.7)
+    with pytest.raises(quench.InputError, match="depth"):
+        quench.theory.deep_network(0)
 
 
 def test_draw_gives_the_runs_sample_for_every_family(sk_spec, hopfield_spec, tmp_path, quench_bin):

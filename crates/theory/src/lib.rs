@@ -44,6 +44,11 @@
 //!                                           entropy, branch, metastable branch)
 //!        ──perceptron::binary_transition──> BinaryTransition (alpha_transition,
 //!                                           alpha_spinodal)
+//! Deep network of perceptrons (Yoshino 2020, replica symmetric), load alpha = M/c:
+//! (alpha, L, kappa) ──deep_network::deep_network_profile──> DeepNetworkPoint (q_l, Q_l, f,
+//!                                           replicon and the layers it sits in)
+//!      (L, kappa) ──deep_network::deep_network_glass_transition──> DeepNetworkGlassTransition
+//!                                           (alpha_glass = 1/m(kappa)^4, glassy layers)
 //! Inference and learning (Bayes-optimal AMP beside its state evolution):
 //! (n, alpha, prior, inputs, eta, seed)
 //!        ──perceptron::amp::draw_perceptron──> PerceptronSample (X, y, w*)
@@ -86,6 +91,7 @@
 //!   `parisi` module source.
 
 pub mod cavity;
+pub mod deep_network;
 pub mod error;
 pub mod hopfield;
 pub mod inverse;

@@ -22,6 +22,7 @@ __all__ = [
     "sparse",
     "perceptron",
     "teacher_student",
+    "deep_network",
     "spiked_wigner",
 ]
 
@@ -110,6 +111,21 @@ def teacher_student(
         learning=learning,
         temperature=float(temperature),
         label_noise=float(label_noise),
+    )
+
+
+def deep_network(depth: int, alpha: Optional[float] = None, kappa: float = 0.0) -> Dict[str, Any]:
+    """The deep network of perceptrons (Yoshino 2020), replica symmetric:
+    with ``alpha`` the overlap profile ``q`` (neurons, layers ``0..depth``)
+    and ``Q`` (weights, layers ``1..depth``), the free entropy and the
+    replicon; without it the load ``alpha_glass`` where replica symmetry
+    first breaks, beside the seed's full-RSB ``seed_alpha_glass``.
+    (``quench theory deep-network --json``.)"""
+    return _call(
+        "deep-network",
+        depth=int(depth),
+        alpha=None if alpha is None else float(alpha),
+        kappa=float(kappa),
     )
 
 

@@ -1,6 +1,7 @@
 //! Learning and inference: the perceptron's storage and teacher–student
-//! theories and the spiked Wigner model, for `quench theory perceptron`,
-//! `teacher-student` and `spiked-wigner`.
+//! theories, the deep network of perceptrons and the spiked Wigner model,
+//! for `quench theory perceptron`, `teacher-student`, `deep-network` and
+//! `spiked-wigner`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -66,6 +67,19 @@ pub struct TeacherStudentParameters {
     pub temperature: f64,
     /// Probability $\eta \in [0, 1/2)$ that a teacher label is flipped.
     pub label_noise: f64,
+}
+
+/// `quench theory deep-network`: the replica-symmetric theory of a deep
+/// network of perceptrons (Yoshino, SciPost Phys. Core 2, 005 (2020)).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeepNetworkParameters {
+    /// Number of layers $L$, in `1..=1000`.
+    pub depth: usize,
+    /// Stability threshold $\kappa \ge -10$ of the gaps.
+    pub kappa: f64,
+    /// The layer profile at this load $\alpha = M/c$ (patterns per weight
+    /// of a perceptron); without it, the first replica-symmetry-breaking load.
+    pub alpha: Option<f64>,
 }
 
 /// `quench theory spiked-wigner`: Bayes-optimal estimation of a rank-one spike.
@@ -252,6 +266,105 @@ pub fn teacher_student(
     TheoryResult::new(&document, lines)
 }
 
+/// Largest depth whose layer profile the summary prints line by line.
+const LAYERS_PRINTED: usize = 40;
+
+/// The deep network of perceptrons (Yoshino 2020), replica symmetric: with
+/// `alpha`, the overlap profile $q_l$ (neurons, $l = 0..L$) and $Q_l$
+/// (weights, $l = 1..L$), the free entropy and the replicon (document keys
+/// `q`, `Q`, `free_entropy`, `replicon`, `stable`, ...); without it, the
+/// smallest load at which replica symmetry breaks, `alpha_glass`
+/// ($1/m(\kappa)^4$; the layers in `glassy_layers`), beside the seed's
+/// full-RSB values `seed_alpha_glass` (2.03) and `seed_second_alpha_glass`
+/// (15.38).
+pub fn deep_network(
+    parameters: &DeepNetworkParameters,
+    naming: Naming,
+) -> Result<TheoryResult, RunError> {
+    use quench_theory::deep_network as theory;
+    let failure = |e| naming.failure(e);
+    let (depth, kappa) = (parameters.depth, parameters.kappa);
+    match parameters.alpha {
+        Some(alpha) => {
+            let point = theory::deep_network_profile(alpha, depth, kappa).map_err(failure)?;
+            let mut document =
+                serde_json::to_value(&point).map_err(|e| RunError::Encoding(e.to_string()))?;
+            document["liquid_instability"] =
+                serde_json::json!(theory::deep_network_liquid_instability(depth, kappa).ok());
+            let mut lines = vec![format!(
+                "deep network of perceptrons (Yoshino, replica symmetric), L = {depth}, kappa = {kappa}, \
+                 alpha = {alpha}: replica symmetry {} (replicon {:.6e}), free entropy {:.10}{}",
+                if point.stable { "stable" } else { "unstable" },
+                point.replicon,
+                point.free_entropy,
+                point
+                    .liquid_free_entropy
+                    .map(|f| format!(" (liquid {f:.10})"))
+                    .unwrap_or_default()
+            )];
+            lines.push(format!(
+                "  non-liquid hidden layers: {} from the input, {} from the output",
+                point.non_liquid_from_input, point.non_liquid_from_output
+            ));
+            if depth <= LAYERS_PRINTED {
+                lines.push("  layer  q_l           Q_l           replicon weight".to_string());
+                for l in 0..=depth {
+                    let (bond, weight) = if l == 0 {
+                        ("-".to_string(), "-".to_string())
+                    } else {
+                        (
+                            format!("{:.10}", point.bond_overlap[l - 1]),
+                            format!("{:.4}", point.replicon_profile[l - 1]),
+                        )
+                    };
+                    lines.push(format!(
+                        "  {l:>5}  {:<12.10}  {bond:<12}  {weight}",
+                        point.q[l]
+                    ));
+                }
+            } else {
+                lines.push("  use --json for the profile of every layer".to_string());
+            }
+            TheoryResult::new(&document, lines)
+        }
+        None => {
+            let transition =
+                theory::deep_network_glass_transition(depth, kappa).map_err(failure)?;
+            let document = serde_json::json!({
+                "depth": transition.depth,
+                "kappa": transition.kappa,
+                "alpha_glass": transition.alpha_glass,
+                "liquid_instability": transition.liquid_instability,
+                "glassy_layers": transition.glassy_layers,
+                "replicon_profile": transition.replicon_profile,
+                "seed_alpha_glass": theory::SEED_FIRST_GLASS_TRANSITION,
+                "seed_second_alpha_glass": theory::SEED_SECOND_GLASS_TRANSITION,
+            });
+            let layers = transition
+                .glassy_layers
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let lines = vec![
+                format!(
+                    "deep network of perceptrons (Yoshino, replica symmetric), L = {depth}, kappa = {kappa}: \
+                     replica symmetry breaks at alpha_glass = {:.10} (layers {layers})",
+                    transition.alpha_glass
+                ),
+                format!(
+                    "  = 1/m(kappa)^4{} with m the inverse Mills ratio: the liquid turns unstable; \
+                     the seed's full-RSB values are {} and {}",
+                    if depth == 2 { " / 2" } else { "" },
+                    theory::SEED_FIRST_GLASS_TRANSITION,
+                    theory::SEED_SECOND_GLASS_TRANSITION
+                ),
+            ];
+            TheoryResult::new(&document, lines)
+        }
+    }
+}
+
 /// The spiked Wigner model $Y = \frac{\sqrt\lambda}{N} x x^\top + W$ ($W$
 /// symmetric Gaussian, off-diagonal variance $1/N$): the Bayes-optimal
 /// overlap and errors from the state evolution of AMP, which for these two
@@ -340,6 +453,41 @@ mod tests {
         assert!(number(&hard["amp_state_evolution"], "generalization_error") > 0.1);
         let transition = number(&hard["binary_transition"], "alpha_transition");
         assert!((transition - 1.245).abs() < 1e-3, "{transition}");
+    }
+
+    /// One layer is Gardner's perceptron; the first RS instability of a
+    /// deeper network is $(\pi/2)^2$ at zero margin.
+    #[test]
+    fn deep_network_profile_and_glass_transition() {
+        let profile = |depth, alpha| DeepNetworkParameters {
+            depth,
+            kappa: 0.0,
+            alpha,
+        };
+        let one = deep_network(&profile(1, Some(1.2)), Naming::Argument).unwrap();
+        let gardner = perceptron(
+            &PerceptronParameters {
+                weights: PerceptronWeights::Spherical,
+                kappa: 0.0,
+                alpha: Some(1.2),
+            },
+            Naming::Argument,
+        )
+        .unwrap();
+        let q = gardner.document["volume"]["q"].as_f64().unwrap();
+        assert!((one.document["Q"][0].as_f64().unwrap() - q).abs() < 1e-9);
+        assert_eq!(one.document["stable"], true);
+        let deep = deep_network(&profile(6, Some(3.0)), Naming::Argument).unwrap();
+        assert_eq!(deep.document["q"].as_array().unwrap().len(), 7);
+        assert_eq!(deep.document["stable"], false);
+        assert_eq!(deep.summary.lines().count(), 3 + 7);
+        let glass = deep_network(&profile(5, None), Naming::Argument).unwrap();
+        let pi = std::f64::consts::PI;
+        assert!((number(&glass.document, "alpha_glass") - pi * pi / 4.0).abs() < 1e-8);
+        assert_eq!(number(&glass.document, "seed_alpha_glass"), 2.03);
+        let error = deep_network(&profile(0, None), Naming::Flag).unwrap_err();
+        assert_eq!(error.exit_status(), 2);
+        assert!(error.to_string().starts_with("--depth:"), "{error}");
     }
 
     /// Gaussian spike: overlap $1 - 1/\lambda$ above the transition.

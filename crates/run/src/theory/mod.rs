@@ -8,7 +8,7 @@
 //! AtLineParameters ──sk_at_line──> ...    PspinParameters ──pspin──> ...
 //! HopfieldParameters ──hopfield──> ...    SparseParameters ──sparse──> ...
 //! PerceptronParameters ──perceptron──> ... TeacherStudentParameters ──teacher_student──> ...
-//! SpikedWignerParameters ──spiked_wigner──> ...
+//! DeepNetworkParameters ──deep_network──> ... SpikedWignerParameters ──spiked_wigner──> ...
 //! ```
 //!
 //! The command line parses its flags into these parameters and prints the
@@ -140,8 +140,9 @@ macro_rules! choice {
 mod learning;
 
 pub use learning::{
-    Learning, PerceptronParameters, PerceptronWeights, SignalPrior, SpikedWignerParameters,
-    TeacherStudentParameters, perceptron, spiked_wigner, teacher_student,
+    DeepNetworkParameters, Learning, PerceptronParameters, PerceptronWeights, SignalPrior,
+    SpikedWignerParameters, TeacherStudentParameters, deep_network, perceptron, spiked_wigner,
+    teacher_student,
 };
 
 /// The level of replica-symmetry breaking of an SK solution.

@@ -81,7 +81,7 @@ pub fn spherical_capacity(kappa: f64) -> Result<f64, TheoryError> {
 /// The averages $\langle g(x)\rangle$, $\langle g'(x)\rangle$, $\langle g''(x)\rangle$
 /// over $t$ of $g = \ln H$ at $x = (\kappa - \sqrt q\\,t)/\sqrt w$, for $w = 1 - q$
 /// given separately (it keeps its precision near $q = 1$).
-pub(super) fn constraint_averages(kappa: f64, q: f64, w: f64) -> [f64; 3] {
+pub(crate) fn constraint_averages(kappa: f64, q: f64, w: f64) -> [f64; 3] {
     if q <= 0.0 {
         return [ln_h(kappa), -mills(kappa), ln_h_second(kappa)];
     }
@@ -99,7 +99,7 @@ pub(super) fn constraint_averages(kappa: f64, q: f64, w: f64) -> [f64; 3] {
 
 /// $-\frac{\partial E}{\partial q}\cdot 2w^2 = -\left[\kappa\sqrt w\langle g'\rangle + \langle g''\rangle\right]$,
 /// which tends to $1/\alpha_c(\kappa)$ as $q \to 1$.
-pub(super) fn constraint_force(kappa: f64, averages: &[f64; 3], w: f64) -> f64 {
+pub(crate) fn constraint_force(kappa: f64, averages: &[f64; 3], w: f64) -> f64 {
     -(kappa * w.sqrt() * averages[1] + averages[2])
 }
 

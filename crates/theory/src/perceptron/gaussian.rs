@@ -37,7 +37,7 @@ fn ln_phi(x: f64) -> f64 {
 }
 
 /// $\ln H(x)$ for any real $x$ ($\ln\Phi(x) = \ln H(-x)$).
-pub(super) fn ln_h(x: f64) -> f64 {
+pub(crate) fn ln_h(x: f64) -> f64 {
     if x < SERIES_FROM {
         (0.5 * libm::erfc(x / SQRT_2)).ln()
     } else {
@@ -46,12 +46,12 @@ pub(super) fn ln_h(x: f64) -> f64 {
 }
 
 /// $H(x)$.
-pub(super) fn h(x: f64) -> f64 {
+pub(crate) fn h(x: f64) -> f64 {
     0.5 * libm::erfc(x / SQRT_2)
 }
 
 /// The inverse Mills ratio $m(x) = \varphi(x)/H(x) = -(\ln H)'(x)$.
-pub(super) fn mills(x: f64) -> f64 {
+pub(crate) fn mills(x: f64) -> f64 {
     if x < SERIES_FROM {
         // No underflow: H(10) = 8e-24.
         (ln_phi(x).exp()) / h(x)
@@ -61,7 +61,7 @@ pub(super) fn mills(x: f64) -> f64 {
 }
 
 /// $(\ln H)''(x) = m(x)\\,(x - m(x))$, between $-1$ and $0$.
-pub(super) fn ln_h_second(x: f64) -> f64 {
+pub(crate) fn ln_h_second(x: f64) -> f64 {
     if x < SERIES_FROM {
         let m = mills(x);
         m * (x - m)
@@ -80,7 +80,7 @@ pub(super) fn ln_floor_h(ln_floor: f64, x: f64) -> f64 {
 }
 
 /// A load $\alpha = P/N$: finite and $\ge 0$.
-pub(super) fn check_alpha(alpha: f64) -> Result<f64, ParameterError> {
+pub(crate) fn check_alpha(alpha: f64) -> Result<f64, ParameterError> {
     if alpha.is_finite() && alpha >= 0.0 {
         Ok(alpha)
     } else {
@@ -94,7 +94,7 @@ pub(super) fn check_alpha(alpha: f64) -> Result<f64, ParameterError> {
 
 /// A stability threshold $\kappa$: finite (the replica-symmetric theory is
 /// exact for spherical weights at $\kappa \ge 0$ only).
-pub(super) fn check_kappa(kappa: f64) -> Result<f64, ParameterError> {
+pub(crate) fn check_kappa(kappa: f64) -> Result<f64, ParameterError> {
     if kappa.is_finite() && kappa >= -10.0 {
         Ok(kappa)
     } else {

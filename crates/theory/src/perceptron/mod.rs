@@ -33,7 +33,7 @@ pub mod amp;
 pub mod binary;
 mod channel;
 pub mod gardner;
-mod gaussian;
+pub(crate) mod gaussian;
 mod sign_channel;
 pub mod teacher_student;
 
