@@ -25,7 +25,7 @@
 //! * A hidden spin flip $S^\mu_{l,i} \to -S^\mu_{l,i}$ changes its own
 //!   gap and the fields $h^\mu_{l+1,k}$ of the perceptrons that read it by
 //!   $-2S^\mu_{l,i}J_{l+1,k,j}/\sqrt c$: $O(c)$ per attempt, through the
-//!   move seam ([`HiddenSpins`] is a [`quench_mc::LocalMoves`]).
+//!   move seam ([`HiddenSpins`] is a [`quench_mc::moves::LocalMoves`]).
 //! * A rotation of perceptron $(l, k)$'s weights on its sphere,
 //!   $J \to \sqrt c\\,(J + \varepsilon\eta)/|J + \varepsilon\eta|$ with
 //!   $\eta$ standard Gaussian: the proposal depends only on the angle

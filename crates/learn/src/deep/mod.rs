@@ -21,7 +21,7 @@
 //!   moves: spin_change/flip_spin (HiddenSpins: quench_mc::LocalMoves), rotate, flip_weight
 //!   sweep(state, Acceptance: Metropolis | Greedy, step, scratch, rng) --> SweepMoves
 //!   DesignChain (state + stream): quench_mc::tempering::Exchangeable
-//! observables: layer_overlaps (q(l)), bond_overlaps (Q(l)),
+//! observables: aligned_overlaps (gauge-fixed q(l), Q(l)), layer_overlaps, bond_overlaps,
 //!   permutation_invariant_overlap (q^2), test agreement via DesignSpace::represent
 //! ```
 //!
@@ -49,4 +49,7 @@ pub use design::{
     CountChange, DesignChain, DesignSpace, DesignState, HiddenSpins, Loss, MoveScratch,
     REFRESH_SWEEPS, SweepMoves,
 };
-pub use observables::{bond_overlaps, layer_overlaps, mean_product, permutation_invariant_overlap};
+pub use observables::{
+    AlignedOverlaps, aligned_overlaps, bond_overlaps, layer_overlaps, mean_product,
+    permutation_invariant_overlap,
+};

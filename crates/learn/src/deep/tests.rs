@@ -468,3 +468,77 @@ fn the_teacher_state_holds_its_own_representation() {
     let q = bond_overlaps(&teacher.weights, &teacher.weights, 4);
     assert!(q.iter().all(|&x| (x - 1.0).abs() < 1e-12));
 }
+
+/// Flipping hidden neurons (their spins, their weights and the weights
+/// that read them) is a gauge symmetry: the energy and every field's gap
+/// are unchanged, the plain overlap of the hidden layers with the
+/// original drops, and the aligned overlaps are 1 in every layer.
+#[test]
+fn hidden_neuron_flips_are_a_gauge_symmetry_the_aligned_overlaps_see_through() {
+    for connectivity in [7, 4] {
+        let space = space(
+            7,
+            4,
+            connectivity,
+            WeightKind::Spherical,
+            12,
+            Scenario::Random,
+            0.1,
+            Loss::Gaps,
+            31,
+        );
+        let mut rng = stream(2, Purpose::InitialState, 0, 0);
+        let state = space.random_state(&mut rng);
+        let a = *space.architecture();
+        let (n, size) = (a.width, a.width * 12);
+        let mut weights = state.weights.clone();
+        let mut hidden: Vec<Vec<f64>> = (1..a.depth)
+            .map(|l| state.spins[l * size..(l + 1) * size].to_vec())
+            .collect();
+        for (l, layer) in hidden.iter_mut().enumerate().map(|(t, x)| (t + 1, x)) {
+            for i in (0..n).filter(|i| (i + l) % 2 == 0) {
+                for mu in 0..12 {
+                    layer[mu * n + i] = -layer[mu * n + i];
+                }
+                let start = a.weight_index(l, i, 0);
+                weights[start..start + connectivity]
+                    .iter_mut()
+                    .for_each(|w| *w = -*w);
+                for k in 0..n {
+                    for (j, &input) in space.wiring().inputs(l + 1, k).iter().enumerate() {
+                        if input as usize == i {
+                            weights[a.weight_index(l + 1, k, j)] *= -1.0;
+                        }
+                    }
+                }
+            }
+        }
+        let flipped = space.state(weights, &hidden).unwrap();
+        assert_eq!(flipped.energy, state.energy, "c = {connectivity}");
+        let layers = |s: &DesignState| -> Vec<Vec<f64>> {
+            (0..=a.depth)
+                .map(|l| s.spins[l * size..(l + 1) * size].to_vec())
+                .collect()
+        };
+        let (x, y) = (layers(&state), layers(&flipped));
+        let xs: Vec<&[f64]> = x.iter().map(|v| v.as_slice()).collect();
+        let ys: Vec<&[f64]> = y.iter().map(|v| v.as_slice()).collect();
+        let aligned = aligned_overlaps(space.wiring(), &state.weights, &xs, &flipped.weights, &ys);
+        assert!(
+            aligned.spin.iter().all(|&q| (q - 1.0).abs() < 1e-12),
+            "{:?}",
+            aligned.spin
+        );
+        assert!(
+            aligned.bond.iter().all(|&q| (q - 1.0).abs() < 1e-12),
+            "{:?}",
+            aligned.bond
+        );
+        let plain = layer_overlaps(&x, &y);
+        assert!(
+            plain[1] < 0.5,
+            "the plain overlap of a flipped layer: {}",
+            plain[1]
+        );
+    }
+}

@@ -44,7 +44,9 @@
 //! replica theory, GAMP and exact enumeration) and [`boltzmann`] (restricted
 //! Boltzmann machines trained on data, with exact or AIS log-likelihoods) and
 //! [`inverse_ising`] (fully visible machines learning a teacher back) and
-//! [`classify`] (neural networks trained on snapshots find $T_c$ and $\nu$).
+//! [`classify`] (neural networks trained on snapshots find $T_c$ and $\nu$) and
+//! [`deep_network`] (the design space of deep perceptron networks, layer by
+//! layer, with the dense-limit replica theory).
 //! [`registry::FAMILIES`] lists them, one line each.
 //!
 //! # Adding a family
@@ -81,6 +83,7 @@
 
 pub mod boltzmann;
 pub mod classify;
+pub mod deep_network;
 pub mod inverse_ising;
 pub mod memory;
 pub mod perceptron;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Family, FamilyInfo, boltzmann::BoltzmannMachines, classify::PhaseClassifiers,
-    inverse_ising::InverseIsing, memory::Memories, perceptron::Perceptrons,
-    spin_glass::SpinGlasses,
+    deep_network::DeepNetworks, inverse_ising::InverseIsing, memory::Memories,
+    perceptron::Perceptrons, spin_glass::SpinGlasses,
 };
 use crate::draw::Drawn;
 use crate::error::RunError;
@@ -29,6 +29,7 @@ pub static FAMILIES: &[&dyn Registered] = &[
     &BoltzmannMachines,
     &InverseIsing,
     &PhaseClassifiers,
+    &DeepNetworks,
 ];
 
 /// A [`Family`] with its types erased: what the workflows need.
