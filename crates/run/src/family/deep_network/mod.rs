@@ -376,7 +376,7 @@ fn run_students(
                 let moves = space.sweep(
                     &mut chain.state,
                     &Metropolis { beta: betas[slot] },
-                    spec.step,
+                    spec.step_at(point),
                     &mut scratch,
                     &mut chain.rng,
                 );

@@ -158,7 +158,11 @@ pub fn write_report(
         spec.seed,
         spec.temperatures,
         spec.sweeps,
-        spec.step,
+        if spec.step_per_pattern {
+            format!("{} / M", spec.step)
+        } else {
+            format!("{}", spec.step)
+        },
     );
     let depths: Vec<usize> = {
         let mut d: Vec<usize> = spec.points.iter().map(|p| p.architecture.depth).collect();

@@ -21,6 +21,7 @@
 //! temperatures = [0.0]       # one temperature (0: accept every move with dE <= 0), or a ladder > 0 for parallel tempering (the first is measured)
 //! sweeps = 2000              # sweeps over every weight and hidden spin
 //! step = 0.1                 # rotation of a spherical weight vector per move (radians, about)
+//! step_per_pattern = 3.0     # or: the rotation step / M, so that a move changes O(1) of the M gaps at every size
 //! measurements = 16          # measurement times, logarithmically spaced up to sweeps
 //! replicas = 2               # students per sample, on the same data (at least 2)
 //! test_patterns = 1000       # fresh inputs for the test overlaps
@@ -159,8 +160,10 @@ pub struct DeepNetworkSpec {
     pub temperatures: Vec<f64>,
     /// Sweeps.
     pub sweeps: u64,
-    /// Rotation step.
+    /// Rotation step (radians), or the step times $M$ when `step_per_pattern`.
     pub step: f64,
+    /// Whether the rotation step of a point is `step` / M.
+    pub step_per_pattern: bool,
     /// Measurement times (sweeps), increasing, the last `sweeps`.
     pub times: Vec<u64>,
     /// Students per sample.
@@ -236,8 +239,10 @@ struct RawDynamics {
     temperatures: Vec<f64>,
     #[serde(default = "default_sweeps")]
     sweeps: u64,
-    #[serde(default = "default_step")]
-    step: f64,
+    #[serde(default)]
+    step: Option<f64>,
+    #[serde(default)]
+    step_per_pattern: Option<f64>,
     #[serde(default = "default_measurements")]
     measurements: usize,
     #[serde(default = "default_replicas")]
@@ -270,7 +275,8 @@ impl Default for RawDynamics {
         Self {
             temperatures: default_temperatures(),
             sweeps: default_sweeps(),
-            step: default_step(),
+            step: None,
+            step_per_pattern: None,
             measurements: default_measurements(),
             replicas: default_replicas(),
             test_patterns: default_test_patterns(),
@@ -510,11 +516,31 @@ impl DeepNetworkSpec {
                 "an integer in 1..=2^40",
             ));
         }
-        if !(d.step.is_finite() && d.step > 0.0 && d.step <= 10.0) {
+        let (step, step_per_pattern, step_key) = match (d.step, d.step_per_pattern) {
+            (Some(_), Some(_)) => {
+                return Err(r.at(
+                    "dynamics.step_per_pattern",
+                    "is given beside dynamics.step",
+                    "one of step (radians) and step_per_pattern (radians times M)",
+                ));
+            }
+            (None, Some(x)) => (x, true, "dynamics.step_per_pattern"),
+            (Some(x), None) => (x, false, "dynamics.step"),
+            (None, None) => (default_step(), false, "dynamics.step"),
+        };
+        let largest = if step_per_pattern { 1e6 } else { 10.0 };
+        if !(step.is_finite() && step > 0.0 && step <= largest) {
             return Err(r.at(
-                "dynamics.step",
-                format!("{} is out of range", d.step),
-                "a rotation in (0, 10] (radians, about)",
+                step_key,
+                format!("{step} is out of range"),
+                format!(
+                    "a number in (0, {largest}] (radians{})",
+                    if step_per_pattern {
+                        " times M"
+                    } else {
+                        ", about"
+                    }
+                ),
             ));
         }
         if d.measurements == 0 || d.measurements > 1000 {
@@ -597,7 +623,8 @@ impl DeepNetworkSpec {
             points,
             temperatures: d.temperatures.clone(),
             sweeps: d.sweeps,
-            step: d.step,
+            step,
+            step_per_pattern,
             times: measurement_times(d.sweeps, d.measurements),
             replicas: d.replicas,
             test_patterns: d.test_patterns,
@@ -611,6 +638,15 @@ impl DeepNetworkSpec {
         match self.scenario {
             Scenario::Random => 0.0,
             Scenario::Teacher { noise } => noise,
+        }
+    }
+
+    /// The rotation step at `point` (radians).
+    pub fn step_at(&self, point: &DeepPoint) -> f64 {
+        if self.step_per_pattern {
+            self.step / point.patterns as f64
+        } else {
+            self.step
         }
     }
 
