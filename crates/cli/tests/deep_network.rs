@@ -67,6 +67,9 @@ fn deep_network_runs_resume_bit_for_bit_and_do_not_depend_on_the_thread_count() 
         "teacher-profile-L4.png",
         "training-error-L4.png",
         "test-agreement-L4.png",
+        "test-agreement-alpha.png",
+        "layers-time-L4-N12-teacher.png",
+        "layers-time-L4-N12-random.png",
     ] {
         assert!(reference.join(figure).exists(), "{figure}");
     }

@@ -348,6 +348,91 @@ pub fn write_report(
             );
         }
     }
+    // Layer by layer against time, at the largest load of every depth and
+    // start: the student-teacher overlap on fresh inputs (the seed's test
+    // curves), or without a teacher the students' q(l)^2.
+    let mut by_time: BTreeMap<(usize, usize, u64), Vec<usize>> = BTreeMap::new();
+    for k in 0..layers.rows() {
+        by_time
+            .entry((point[k] as usize, layer[k] as usize, sweep[k]))
+            .or_default()
+            .push(k);
+    }
+    let (column, y_label, short) = if spec.has_teacher() {
+        (
+            "test_teacher_overlap",
+            "student–teacher overlap r(l) on fresh inputs",
+            "r(l), fresh inputs,",
+        )
+    } else {
+        ("spin_overlap_squared", "q(l)² between students", "q(l)²")
+    };
+    let largest = alphas.last().copied().unwrap_or(f64::NAN);
+    for p in (0..spec.points.len()).filter(|&p| spec.points[p].alpha == largest) {
+        let q = &spec.points[p];
+        let values = layers.numbers(column);
+        // At most eight layers (the palette's colours): both ends and the centre.
+        let depth = q.architecture.depth;
+        let mut shown: Vec<usize> = if depth <= 8 {
+            (1..=depth).collect()
+        } else {
+            vec![
+                1,
+                2,
+                3,
+                depth / 2,
+                depth / 2 + 1,
+                depth - 2,
+                depth - 1,
+                depth,
+            ]
+        };
+        shown.dedup();
+        let series = shown
+            .into_iter()
+            .map(|l| Series {
+                label: format!("l = {l}"),
+                points: spec
+                    .times
+                    .iter()
+                    .filter_map(|&t| {
+                        let rows = by_time.get(&(p, l, t))?;
+                        let (m, e) =
+                            mean_and_error(&rows.iter().map(|&k| values[k]).collect::<Vec<_>>());
+                        m.is_finite().then_some(((t as f64).log10(), m, e))
+                    })
+                    .collect(),
+                kind: SeriesKind::Data,
+                group: None,
+            })
+            .collect();
+        let stem = format!(
+            "layers-time-L{}-N{}-{}",
+            q.architecture.depth,
+            q.architecture.width,
+            q.start.name()
+        );
+        report.figure(
+            stem.clone(),
+            Figure {
+                title: format!(
+                    "{short} per layer: {}, L = {}, N = {}, α = {}",
+                    match q.start {
+                        super::Start::Random => "learning",
+                        super::Start::Teacher => "unlearning",
+                    },
+                    q.architecture.depth,
+                    q.architecture.width,
+                    q.alpha
+                ),
+                x_label: "log10(sweeps)".into(),
+                y_label: y_label.into(),
+                series,
+                vertical_lines: Vec::new(),
+            },
+        );
+        let _ = writeln!(md, "![{y_label} per layer against time]({stem}.svg)\n");
+    }
     if spec.has_teacher() && alphas.len() > 1 {
         // r_test at the last time against the load, per depth and start.
         let mut keys: Vec<(usize, super::Start, usize)> = spec
