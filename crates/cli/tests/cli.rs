@@ -725,3 +725,22 @@ checkpoint_seconds = 0.02
     );
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+/// A SIGKILL that lands after a run wrote its manifest (the last file it
+/// writes) but before the process exited counts as a finished run, not as
+/// a failure of the run (seen in CI on a short resumed deep-network run).
+#[test]
+fn a_kill_after_the_manifest_counts_as_a_finished_run() {
+    let work = scratch("kill-after-manifest");
+    std::fs::create_dir_all(work.join("checkpoints")).unwrap();
+    assert_eq!(
+        common::landing_after_kill(&work),
+        common::KillLanding::BeforeAnySample
+    );
+    std::fs::write(work.join("manifest.json"), "{}").unwrap();
+    assert_eq!(
+        common::landing_after_kill(&work),
+        common::KillLanding::Finished
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}

@@ -128,11 +128,17 @@ pub fn kill_and_classify(spec: &Path, out: &Path, delay: Duration) -> KillLandin
     if !run_and_kill(spec, out, 2, delay) {
         return KillLanding::Finished;
     }
-    assert!(
-        !out.join("manifest.json").exists(),
-        "a killed run wrote its manifest"
-    );
-    if any_running_checkpoint(&out.join("checkpoints")) {
+    landing_after_kill(out)
+}
+
+/// Where a kill landed, from what the killed run left in `out`. The
+/// manifest is the last thing a run writes: a kill between that write and
+/// the process's exit found the run finished (a short resumed run on a
+/// loaded machine can be caught there).
+pub fn landing_after_kill(out: &Path) -> KillLanding {
+    if out.join("manifest.json").exists() {
+        KillLanding::Finished
+    } else if any_running_checkpoint(&out.join("checkpoints")) {
         KillLanding::MidSample
     } else if any_finished_unit(out) {
         KillLanding::AfterSamples
