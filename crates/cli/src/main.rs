@@ -12,6 +12,7 @@ use quench_run::{ProgressMode, RunError, RunOptions};
 
 mod bench;
 mod bench_rbm;
+mod dimension;
 mod print;
 mod theory;
 
@@ -64,6 +65,11 @@ enum Command {
     Theory(theory::TheoryArgs),
     /// Measure the throughput of the Monte Carlo kernels on standard workloads.
     Bench(bench::BenchArgs),
+    /// The intrinsic dimension of a data set (TwoNN, Levina-Bickel, correlation dimension), with its error.
+    #[command(
+        after_help = "Examples:\n  quench dimension --data digits --json\n  quench dimension --data digits --class 3 --estimator mle --k 10\n  quench dimension --data points.npy --estimator correlation --scaling\n  quench dimension --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz --class 1 --points 5000\n\nJSON: dimension, error (and where it comes from), points used, the scale it holds at; --scaling adds the estimate on 2, 4, 8, ... disjoint subsets."
+    )]
+    Dimension(dimension::DimensionArgs),
 }
 
 #[derive(Args)]
@@ -516,6 +522,7 @@ fn execute(command: Command) -> Result<(), RunError> {
         }
         Command::Theory(command) => theory::execute(command),
         Command::Bench(args) => bench::execute(args),
+        Command::Dimension(args) => dimension::execute(args),
     }
 }
 

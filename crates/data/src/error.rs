@@ -91,6 +91,14 @@ pub enum DataError {
         /// What is wrong and what is allowed.
         problem: String,
     },
+    /// The header of a NumPy `.npy` file is malformed or of an unsupported kind.
+    #[error("`{file}` is not a readable NumPy .npy file: {problem}")]
+    BadNpy {
+        /// The file.
+        file: String,
+        /// What is wrong and what is allowed.
+        problem: String,
+    },
     /// A file holds fewer data bytes than its header declares.
     #[error(
         "`{file}` is truncated: its header declares {expected} bytes of data but the file holds \
@@ -130,7 +138,7 @@ pub enum DataError {
     /// A header declares more values than the caller allows; nothing was allocated.
     #[error(
         "`{file}` declares {} values, more than the limit of {limit}; raise \
-         `IdxOptions::max_values` if the file is genuine",
+         `IdxOptions::max_values` (IDX and .npy files) if the file is genuine",
         describe_count(*.values)
     )]
     TooLarge {

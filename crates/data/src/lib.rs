@@ -6,7 +6,8 @@
 //! ```text
 //!  digits()          embedded 8×8 digits ─┐
 //!  load_csv(path)    delimited text ──────┼─► Dataset ── subset / of_class / split / scaled_to_unit
-//!  load_idx(images)  MNIST's IDX (.gz) ───┘      │       (f64, row-major, labels?, image shape?,
+//!  load_idx(images)  MNIST's IDX (.gz) ───┤
+//!  load_npy(path)    numpy.save arrays ───┘      │       (f64, row-major, labels?, image shape?,
 //!                                                │        value range)
 //!                                   binarise(Threshold | Bernoulli)
 //!                                                ▼
@@ -47,6 +48,9 @@
 //!   with an optional labels file. Sizes declared by a header are checked
 //!   (overflow, [`IdxOptions::max_values`], file length) before anything is
 //!   allocated.
+//! - [`load_npy`] / [`load_npy_with`]: arrays saved by `numpy.save`, of
+//!   shape (points, coordinates) or (points, height, width), checked the
+//!   same way.
 //!
 //! # Example
 //!
@@ -75,6 +79,7 @@ mod dataset;
 mod digits;
 mod error;
 mod idx;
+mod npy;
 mod table;
 
 pub use binary::{Binarisation, BinaryDataset};
@@ -83,3 +88,4 @@ pub use dataset::Dataset;
 pub use digits::{DIGITS_CITATION, DIGITS_CSV, digits};
 pub use error::DataError;
 pub use idx::{DEFAULT_MAX_VALUES, IdxOptions, load_idx, load_idx_with};
+pub use npy::{load_npy, load_npy_with};
