@@ -30,6 +30,9 @@
 //!   the scale, on nested disjoint subsets.
 //! - [`Manifold`], [`Embedding`], [`sample`]: cubes, spheres, tori, Gaussians
 //!   and the Swiss roll, rotated into $D$ dimensions, with noise.
+//! - [`HiddenManifold`]: the hidden manifold model of Goldt, Mézard, Krzakala
+//!   and Zdeborová, inputs $x = f(F^\top c/\sqrt D)$ of $N$ coordinates on a
+//!   $D$-dimensional manifold, labels from a teacher acting on $c$.
 //!
 //! # Example
 //!
@@ -51,6 +54,7 @@
 pub mod correlation;
 mod error;
 pub mod estimate;
+pub mod hidden_manifold;
 pub mod levina_bickel;
 pub mod manifolds;
 pub mod neighbours;
@@ -62,6 +66,7 @@ pub use error::GeometryError;
 pub use estimate::{
     DimensionEstimate, ErrorSource, Estimator, Options, ScaleEstimate, decimation, estimate,
 };
+pub use hidden_manifold::{Activation, HiddenManifold, HiddenManifoldData, Teacher};
 pub use manifolds::{Embedding, Manifold, sample};
 pub use neighbours::{MEMORY_LIMIT, Neighbours, nearest_neighbours};
 pub use points::Points;

@@ -101,15 +101,25 @@ pub(crate) fn two_nn(points: Points<'_>, fit: TwoNnFit, seed: u64) -> Result<Raw
             (dimension, dimension / (used as f64 - 2.0).sqrt())
         }
         TwoNnFit::Regression { discard } => {
-            let dimension = regression(&mut ratios.clone(), discard);
+            let mut sorted = ratios.clone();
+            sorted.sort_by(f64::total_cmp);
+            let dimension = regression(&sorted, discard);
+            // A resample drawn as counts over the sorted ratios is sorted
+            // already: no sort per resample.
             let mut rng = stream(seed, Purpose::Named("two-nn bootstrap"), 0, 0);
-            let mut resample = vec![0.0; used];
+            let mut counts = vec![0u32; used];
+            let mut resample = Vec::with_capacity(used);
             let mut slopes = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
             for _ in 0..BOOTSTRAP_RESAMPLES {
-                for slot in resample.iter_mut() {
-                    *slot = ratios[rng.random_range(0..used)];
+                counts.iter_mut().for_each(|c| *c = 0);
+                for _ in 0..used {
+                    counts[rng.random_range(0..used)] += 1;
                 }
-                slopes.push(regression(&mut resample, discard));
+                resample.clear();
+                for (&mu, &count) in sorted.iter().zip(&counts) {
+                    resample.extend(std::iter::repeat_n(mu, count as usize));
+                }
+                slopes.push(regression(&resample, discard));
             }
             let mean = slopes.iter().sum::<f64>() / slopes.len() as f64;
             let variance = slopes.iter().map(|s| (s - mean).powi(2)).sum::<f64>()
@@ -127,13 +137,12 @@ pub(crate) fn two_nn(points: Points<'_>, fit: TwoNnFit, seed: u64) -> Result<Raw
 }
 
 /// The least-squares slope through the origin of $-\ln(1 - i/m)$ on
-/// $\ln \mu_{(i)}$ over the kept ratios (sorts `ratios`).
-fn regression(ratios: &mut [f64], discard: f64) -> f64 {
-    ratios.sort_by(f64::total_cmp);
-    let m = ratios.len();
+/// $\ln \mu_{(i)}$ over the kept ratios (`sorted` ascending).
+fn regression(sorted: &[f64], discard: f64) -> f64 {
+    let m = sorted.len();
     let kept = (((1.0 - discard) * m as f64).floor() as usize).clamp(1, m - 1);
     let (mut xy, mut xx) = (0.0, 0.0);
-    for (i, mu) in ratios[..kept].iter().enumerate() {
+    for (i, mu) in sorted[..kept].iter().enumerate() {
         let x = mu.ln();
         let y = -(1.0 - (i + 1) as f64 / m as f64).ln();
         xy += x * y;

@@ -244,3 +244,30 @@ fn the_curvature_bias_shrinks_with_the_number_of_points() {
         );
     }
 }
+
+/// The hidden manifold model's inputs fill a manifold of the latent
+/// dimension D, far below the N = 200 input coordinates (smooth f); with
+/// f = identity they span a D-dimensional subspace exactly.
+#[test]
+fn hidden_manifold_inputs_have_the_latent_dimension() {
+    use quench_geometry::{Activation, HiddenManifold, Teacher};
+    for (activation, latent) in [
+        (Activation::Linear, 3),
+        (Activation::Linear, 6),
+        (Activation::Tanh, 2),
+        (Activation::Tanh, 4),
+    ] {
+        let model = HiddenManifold {
+            latent,
+            inputs: 200,
+            activation,
+            teacher: Teacher::Perceptron,
+        };
+        let data = model.draw(4000, 12, 0).unwrap();
+        let points = Points::new(&data.inputs, 200).unwrap();
+        let found = estimate(points, LIKELIHOOD, Options::default()).unwrap();
+        let z = (found.dimension - latent as f64) / found.error;
+        assert!(z.abs() < 3.0, "{activation:?}, D = {latent}: {found:?}");
+        assert!(data.labels.iter().all(|&y| y == 1.0 || y == -1.0));
+    }
+}
