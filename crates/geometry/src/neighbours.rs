@@ -2,13 +2,13 @@
 //! products, in single precision with an exact recheck.
 //!
 //! For a query block $Q$ and a reference block $R$ the squared distances are
-//! $$\lVert q - r \rVert^2 = \lVert q \rVert^2 + \lVert r \rVert^2 - 2\, q \cdot r,$$
+//! $$\lVert q - r \rVert^2 = \lVert q \rVert^2 + \lVert r \rVert^2 - 2\\, q \cdot r,$$
 //! with all the products $q \cdot r$ of the two blocks from one `sgemm`
 //! (the `matrixmultiply` crate, vectorised for the machine it runs on),
 //! twice the throughput of `dgemm`. The points are centred and scaled by a
 //! power of two (exactly) so that no coordinate exceeds one; then every
 //! single-precision squared distance $\tilde d^2$ is within
-//! $$\delta = 1.1\, (D + 16)\, 2^{-24} \left(\lVert q \rVert^2 + \max_r \lVert r \rVert^2\right)$$
+//! $$\delta = 1.1\\, (D + 16)\\, 2^{-24} \left(\lVert q \rVert^2 + \max_r \lVert r \rVert^2\right)$$
 //! of the exact one (the rounding of the coordinates, of a $D$-term dot
 //! product in any order, and of the sum). If $A_k$ is the $k$-th smallest
 //! $\tilde d^2$, every one of the $k$ exact nearest neighbours has
