@@ -169,8 +169,11 @@ pub fn execute(args: DimensionArgs) -> Result<(), RunError> {
                 data.len()
             )));
         }
-        let order = quench_geometry::estimate::random_order(data.len(), args.seed);
-        data = data.subset(&order[..count]);
+        data = data.subset(&quench_geometry::estimate::random_subset(
+            data.len(),
+            count,
+            args.seed,
+        ));
     }
     let options = Options {
         subsets: args.subsets,

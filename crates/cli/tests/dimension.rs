@@ -126,3 +126,38 @@ fn bad_input_is_refused_with_exit_status_2() {
         assert!(message.contains(expected), "{arguments:?}: {message}");
     }
 }
+
+/// TwoNN on the shipped digits equals the reference libraries' on the same
+/// data. Fixtures from `bench/dimension-peers.sh`'s environment, 2026-12-05:
+/// dadapy 0.3.4, `Data(coordinates=x, maxk=3, n_jobs=1).compute_id_2NN(
+/// algorithm=...)` with `x` the 64 pixel columns of
+/// `crates/data/data/digits.csv`; scikit-dimension 0.5.0,
+/// `skdim.id.TwoNN(discard_fraction=0.1).fit(x).dimension_`.
+#[test]
+fn two_nn_on_the_digits_equals_dadapy_and_scikit_dimension() {
+    const DADAPY_BASE: f64 = 8.908172764854688;
+    const DADAPY_ML: f64 = 9.044249492474107;
+    const SKDIM_TWO_NN: f64 = 8.908172764810413;
+    const DADAPY_BASE_ONES: f64 = 6.619943702792906;
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-8 * b;
+    let regression = json(&["--data", "digits", "--fit", "regression", "--json"]);
+    let regression = regression["dimension"].as_f64().unwrap();
+    assert!(close(regression, DADAPY_BASE), "{regression}");
+    assert!(close(regression, SKDIM_TWO_NN), "{regression}");
+    let likelihood = json(&["--data", "digits", "--json"])["dimension"]
+        .as_f64()
+        .unwrap();
+    assert!(close(likelihood, DADAPY_ML), "{likelihood}");
+    let ones = json(&[
+        "--data",
+        "digits",
+        "--class",
+        "1",
+        "--fit",
+        "regression",
+        "--json",
+    ])["dimension"]
+        .as_f64()
+        .unwrap();
+    assert!(close(ones, DADAPY_BASE_ONES), "{ones}");
+}

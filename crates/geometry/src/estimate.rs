@@ -221,7 +221,18 @@ fn evaluate(points: Points<'_>, estimator: Estimator, seed: u64) -> Result<Raw, 
 /// subsets`): the split of [`estimate()`] and [`decimation`] into disjoint
 /// subsets takes consecutive runs of it.
 pub fn random_order(n: usize, seed: u64) -> Vec<usize> {
-    let mut rng = stream(seed, Purpose::Named("dimension subsets"), 0, 0);
+    shuffled(n, stream(seed, Purpose::Named("dimension subsets"), 0, 0))
+}
+
+/// `count` of `n` points chosen at random from the seed (the stream
+/// `dimension points`, apart from the subsets' split), in random order.
+pub fn random_subset(n: usize, count: usize, seed: u64) -> Vec<usize> {
+    let mut order = shuffled(n, stream(seed, Purpose::Named("dimension points"), 0, 0));
+    order.truncate(count);
+    order
+}
+
+fn shuffled(n: usize, mut rng: quench_core::rng::StreamRng) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         order.swap(i, rng.random_range(0..=i));

@@ -13,7 +13,8 @@
 //!  quench_data::Dataset::values() ───────────┼─► Points (n × D, checked view)
 //!                                            │      │
 //!                    nearest_neighbours(points, k)  │  correlation_integral(points)
-//!                           │  (blocked dgemm)      │        │ (all pairs, blocked)
+//!                           │ (blocked sgemm +      │        │ (all pairs, blocked dgemm)
+//!                           │  exact recheck)       │        │
 //!                           ▼                       ▼        ▼
 //!   estimate(points, Estimator, Options) ─► DimensionEstimate { dimension, error, scale, .. }
 //!   decimation(points, Estimator, Options, smallest) ─► Vec<ScaleEstimate> (d against scale)
@@ -21,7 +22,8 @@
 //!
 //! - [`Points`]: the view every function reads (finite coordinates, whole rows).
 //! - [`nearest_neighbours`] → [`Neighbours`]: blocked brute force through
-//!   matrix products, exact distances, independent of the thread count.
+//!   single-precision matrix products with an exact recheck, exact
+//!   distances, independent of the thread count.
 //! - [`Estimator`]: [TwoNN](two_nn) (likelihood or regression),
 //!   [Levina–Bickel](levina_bickel) with $k$ neighbours, and the
 //!   [correlation dimension](correlation) of Grassberger and Procaccia.

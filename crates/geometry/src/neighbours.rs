@@ -132,35 +132,7 @@ impl Centred {
         references: Range<usize>,
         out: &mut [f64],
     ) {
-        let (m, n, d) = (queries.len(), references.len(), self.dimension);
-        debug_assert!(out.len() >= m * n);
-        if m == 0 || n == 0 {
-            return;
-        }
-        let a = &self.values[queries.start * d..queries.end * d];
-        let b = &self.values[references.start * d..references.end * d];
-        // SAFETY: `a` holds m rows of d values (row stride d), `b` read as a
-        // d × n matrix with row stride 1 and column stride d is the n rows of
-        // d values it holds, and `out` holds at least m × n values written
-        // with row stride n; the slices do not overlap.
-        unsafe {
-            matrixmultiply::dgemm(
-                m,
-                d,
-                n,
-                1.0,
-                a.as_ptr(),
-                d as isize,
-                1,
-                b.as_ptr(),
-                1,
-                d as isize,
-                0.0,
-                out.as_mut_ptr(),
-                n as isize,
-                1,
-            );
-        }
+        block_products(&self.values, self.dimension, queries, references, out);
     }
 
     /// The exact squared distance between points `a` and `b`.
@@ -349,33 +321,65 @@ impl Single {
     /// `out[i * references.len() + j]` = $x_{q_i} \cdot x_{r_j}$ in single
     /// precision.
     fn products(&self, queries: Range<usize>, references: Range<usize>, out: &mut [f32]) {
-        let (m, n, d) = (queries.len(), references.len(), self.dimension);
-        debug_assert!(out.len() >= m * n);
-        if m == 0 || n == 0 {
-            return;
-        }
-        let a = &self.values[queries.start * d..queries.end * d];
-        let b = &self.values[references.start * d..references.end * d];
-        // SAFETY: as in `Centred::products`, in single precision.
+        block_products(&self.values, self.dimension, queries, references, out);
+    }
+}
+
+/// The element types `matrixmultiply` multiplies.
+trait Gemm: Copy {
+    /// $C = A B$ for row-major $A$ ($m \times d$) and $B$ given by its
+    /// strides; see [`block_products`].
+    ///
+    /// # Safety
+    ///
+    /// The pointers and strides must describe matrices inside their
+    /// allocations, as `matrixmultiply`'s `sgemm` and `dgemm` require.
+    unsafe fn gemm(m: usize, d: usize, n: usize, a: *const Self, b: *const Self, c: *mut Self);
+}
+
+impl Gemm for f32 {
+    unsafe fn gemm(m: usize, d: usize, n: usize, a: *const f32, b: *const f32, c: *mut f32) {
+        // SAFETY: forwarded from the caller.
         unsafe {
             matrixmultiply::sgemm(
-                m,
-                d,
-                n,
-                1.0,
-                a.as_ptr(),
-                d as isize,
-                1,
-                b.as_ptr(),
-                1,
-                d as isize,
-                0.0,
-                out.as_mut_ptr(),
-                n as isize,
-                1,
-            );
+                m, d, n, 1.0, a, d as isize, 1, b, 1, d as isize, 0.0, c, n as isize, 1,
+            )
         }
     }
+}
+
+impl Gemm for f64 {
+    unsafe fn gemm(m: usize, d: usize, n: usize, a: *const f64, b: *const f64, c: *mut f64) {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            matrixmultiply::dgemm(
+                m, d, n, 1.0, a, d as isize, 1, b, 1, d as isize, 0.0, c, n as isize, 1,
+            )
+        }
+    }
+}
+
+/// `out[i * references.len() + j]` = $x_{q_i} \cdot x_{r_j}$ for rows of
+/// `dimension` values.
+fn block_products<T: Gemm>(
+    values: &[T],
+    dimension: usize,
+    queries: Range<usize>,
+    references: Range<usize>,
+    out: &mut [T],
+) {
+    let (m, n, d) = (queries.len(), references.len(), dimension);
+    assert!(out.len() >= m * n);
+    if m == 0 || n == 0 {
+        return;
+    }
+    let a = &values[queries.start * d..queries.end * d];
+    let b = &values[references.start * d..references.end * d];
+    // SAFETY: `a` holds m rows of d values (row stride d), `b` read as a
+    // d × n matrix with row stride 1 and column stride d is the n rows of d
+    // values it holds, and `out` holds at least m × n values written with row
+    // stride n; the slices do not overlap.
+    unsafe { T::gemm(m, d, n, a.as_ptr(), b.as_ptr(), out.as_mut_ptr()) }
 }
 
 /// Inserts `d2` into the ascending list `top`, dropping its last entry.

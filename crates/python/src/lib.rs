@@ -12,6 +12,7 @@
 //!   draw(spec) ────── draw ───────────────── Family::draw through the registry
 //!   temper / anneal / sweep / exact ──────── quench_mc, quench_exact on a Sample built from numpy
 //!   theory.* ──────── theory ─────────────── quench_run::theory (what `quench theory --json` prints)
+//!   dimension / manifold ── geometry ─────── quench_geometry (what `quench dimension --json` prints)
 //! ```
 //!
 //! Errors cross as the Python classes of `quench.errors`: bad input
@@ -26,6 +27,7 @@ use pyo3::prelude::*;
 
 mod arrays;
 mod errors;
+mod geometry;
 mod run;
 mod sampling;
 mod theory;
@@ -37,5 +39,6 @@ fn _quench(module: &Bound<'_, PyModule>) -> PyResult<()> {
     run::register(module)?;
     sampling::register(module)?;
     theory::register(module)?;
+    geometry::register(module)?;
     Ok(())
 }

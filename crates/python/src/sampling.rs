@@ -28,7 +28,7 @@ use crate::arrays::{CouplingArrays, array};
 use crate::errors;
 
 /// A rayon pool of `threads` workers (all logical CPUs with `None`).
-fn pool(py: Python<'_>, threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
+pub(crate) fn pool(py: Python<'_>, threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
     if threads == Some(0) {
         return Err(errors::input(
             py,

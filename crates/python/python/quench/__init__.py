@@ -19,6 +19,10 @@ Exact enumeration and theory::
     quench.exact(sample["couplings"][:12, :12], [0.5, 1.0])["thermal"]
     quench.theory.sk(temperature=0.5, rsb="full")
 
+The intrinsic dimension of data::
+
+    quench.dimension(points, "two-nn")["dimension"]   # points: (n, D) array
+
 Errors: bad input raises :class:`InputError` or :class:`SpecError` (both
 ``ValueError`` s) naming the file, line, key or parameter; Ctrl-C during
 :func:`run` leaves a directory that ``run(..., resume=True)`` continues.
@@ -31,6 +35,7 @@ from ._quench import __version__
 from ._runs import Result, Tables, load, merge, models, plan, read_table, report, run, validate
 from ._sampling import anneal, energy, exact, exact_ensemble, sweep, temper
 from ._draw import draw
+from ._geometry import dimension, manifold
 from .errors import InputError, QuenchError, SpecError
 
 __all__ = [
@@ -53,6 +58,8 @@ __all__ = [
     "exact",
     "exact_ensemble",
     "theory",
+    "dimension",
+    "manifold",
     "QuenchError",
     "InputError",
     "SpecError",

@@ -85,3 +85,28 @@ def exact(
 def exact_ensemble(
     model: str, *, samples: int, temperatures: List[float], seed: int, threads: Optional[int] = None
 ) -> str: ...
+
+def dimension(
+    points: npt.NDArray[np.float64],
+    estimator_name: str,
+    *,
+    fit: str = "likelihood",
+    discard: float = 0.1,
+    k: int = 10,
+    low: float = 1e-4,
+    high: float = 1e-2,
+    subsets: int = 8,
+    seed: int = 1,
+    scaling: bool = False,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]: ...
+def manifold(
+    name: str,
+    dimension: int,
+    count: int,
+    ambient: int,
+    *,
+    rotate: bool = True,
+    noise: float = 0.0,
+    seed: int = 1,
+) -> npt.NDArray[np.float64]: ...
