@@ -94,7 +94,7 @@ pub fn correlation_integral(points: Points<'_>) -> Result<CorrelationIntegral, G
         if count > 0 && key + 1 < KEYS {
             // Every pair counted so far has d² below the next key's edge.
             let edge = f64::from_bits(((key + 1) as u64) << 48);
-            radii.push(edge.sqrt());
+            radii.push(edge.sqrt() / centred.scale());
             fractions.push(below as f64 / pairs as f64);
         }
     }

@@ -71,12 +71,14 @@ impl Neighbours {
     }
 }
 
-/// The points centred on their mean, with their squared norms: what the
-/// blocked products work on.
+/// The points centred on their mean and scaled by a power of two (largest
+/// coordinate in $[1/2, 1)$), with their squared norms: what the blocked
+/// products work on.
 pub(crate) struct Centred {
     values: Vec<f64>,
     norms: Vec<f64>,
     dimension: usize,
+    scale: f64,
 }
 
 impl Centred {
@@ -90,29 +92,44 @@ impl Centred {
                 limit: MEMORY_LIMIT,
             });
         }
+        // The mean as a sum of x/n, which cannot overflow.
         let mut mean = vec![0.0; dimension];
+        let count = n.max(1) as f64;
         for row in points.values().chunks_exact(dimension) {
             for (m, x) in mean.iter_mut().zip(row) {
-                *m += x;
+                *m += x / count;
             }
         }
-        mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
         let mut values = Vec::with_capacity(n * dimension);
-        let mut norms = Vec::with_capacity(n);
         for row in points.values().chunks_exact(dimension) {
-            let mut norm = 0.0;
-            for (x, m) in row.iter().zip(&mean) {
-                let y = x - m;
-                values.push(y);
-                norm += y * y;
-            }
-            norms.push(norm);
+            values.extend(row.iter().zip(&mean).map(|(x, m)| x - m));
         }
+        // Scaled by 2^-e so that the largest coordinate is in [0.5, 1):
+        // exact, and neither squares nor single-precision copies underflow
+        // or overflow (e clamped so that 2^-e stays finite).
+        let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let scale = if largest > 0.0 && largest.is_finite() {
+            2f64.powi(-(largest.log2().floor() as i32 + 1).clamp(-1000, 1000))
+        } else {
+            1.0
+        };
+        values.iter_mut().for_each(|v| *v *= scale);
+        let norms = values
+            .chunks_exact(dimension)
+            .map(|row| row.iter().map(|y| y * y).sum())
+            .collect();
         Ok(Self {
             values,
             norms,
             dimension,
+            scale,
         })
+    }
+
+    /// The power of two the centred coordinates were multiplied by: a
+    /// distance between them divided by it is a distance between the points.
+    pub(crate) fn scale(&self) -> f64 {
+        self.scale
     }
 
     pub(crate) fn norms(&self) -> &[f64] {
@@ -260,7 +277,7 @@ pub fn nearest_neighbours(points: Points<'_>, k: usize) -> Result<Neighbours, Ge
                     .collect();
                 exact.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 for (slot, &(d2, j)) in exact[..k].iter().enumerate() {
-                    distances[row * k + slot] = d2.sqrt();
+                    distances[row * k + slot] = d2.sqrt() / centred.scale();
                     indices[row * k + slot] = j;
                 }
             }
@@ -272,8 +289,8 @@ pub fn nearest_neighbours(points: Points<'_>, k: usize) -> Result<Neighbours, Ge
     })
 }
 
-/// The centred points in single precision, scaled by a power of two so that
-/// no coordinate exceeds one, with their squared norms and the error bound.
+/// The centred, scaled points in single precision (no coordinate above
+/// one), with their squared norms and the error bound.
 struct Single {
     values: Vec<f32>,
     norms: Vec<f32>,
@@ -285,14 +302,7 @@ struct Single {
 
 impl Single {
     fn new(centred: &Centred) -> Self {
-        let largest = centred.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        // 2^-e with largest · 2^-e in [0.5, 1): exact in both precisions.
-        let scale = if largest > 0.0 {
-            2f64.powi(-(largest.log2().floor() as i32 + 1))
-        } else {
-            1.0
-        };
-        let values: Vec<f32> = centred.values.iter().map(|&v| (v * scale) as f32).collect();
+        let values: Vec<f32> = centred.values.iter().map(|&v| v as f32).collect();
         let norms: Vec<f32> = values
             .chunks_exact(centred.dimension)
             .map(|row| {
@@ -457,6 +467,28 @@ mod tests {
         let (distances, indices) = naive(&values, d, k);
         assert_eq!(found.indices, indices);
         assert_eq!(found.distances, distances);
+    }
+
+    /// Coordinates near the ends of the double-precision range: the
+    /// power-of-two scaling keeps the single-precision pass finite.
+    #[test]
+    fn extreme_scales_give_the_naive_neighbours() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(8);
+        for scale in [1e-305, 1e300] {
+            let values: Vec<f64> = (0..200 * 4).map(|_| scale * rng.random::<f64>()).collect();
+            let found = nearest_neighbours(Points::new(&values, 4).unwrap(), 3).unwrap();
+            // The naive search on values of order one (its squares would
+            // underflow or overflow at the extreme scales).
+            let unit: Vec<f64> = values.iter().map(|v| v / scale).collect();
+            let (distances, indices) = naive(&unit, 4, 3);
+            assert_eq!(found.indices, indices, "scale {scale}");
+            for (a, b) in found.distances.iter().zip(&distances) {
+                assert!(
+                    (a / scale - b).abs() <= 1e-12 * b,
+                    "{a} against {b} × {scale}"
+                );
+            }
+        }
     }
 
     #[test]

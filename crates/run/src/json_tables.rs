@@ -8,6 +8,11 @@
 //! the elements are not expanded; an empty array gives no table), and every
 //! array of numbers a table with one column `value`. A column holds numbers (booleans as 0 and 1, NaN where
 //! a row lacks the field) unless some row holds text.
+//!
+//! Table names become file names, and file systems that ignore case
+//! (macOS, Windows) would store `q` and `Q` (the deep network's layer
+//! overlaps) in one file: a name equal to an earlier one but for case gets
+//! `-2` (then `-3`, ...) appended.
 
 use std::collections::BTreeMap;
 
@@ -24,11 +29,20 @@ pub fn tables_from_json(document: &Value) -> Vec<(String, Table)> {
     let mut arrays: Vec<(String, Vec<Row>)> = Vec::new();
     flatten(document, "", &mut summary, &mut arrays, true);
     let mut tables = vec![("summary".to_string(), table_of(&[summary]))];
-    tables.extend(
-        arrays
-            .into_iter()
-            .map(|(name, rows)| (name.clone(), table_of(&rows))),
-    );
+    for (name, rows) in arrays {
+        let taken = |candidate: &str| {
+            tables
+                .iter()
+                .any(|(other, _): &(String, Table)| other.eq_ignore_ascii_case(candidate))
+        };
+        let mut unique = name.clone();
+        let mut suffix = 2;
+        while taken(&unique) {
+            unique = format!("{name}-{suffix}");
+            suffix += 1;
+        }
+        tables.push((unique, table_of(&rows)));
+    }
     tables
 }
 
@@ -158,5 +172,16 @@ mod tests {
         let steps = &tables[2].1;
         assert_eq!(steps.numbers("overlap"), [0.1, 0.4]);
         assert_eq!(steps.texts("note"), ["", "plateau"]);
+    }
+
+    /// `quench theory deep-network --out` wrote `q.parquet` and `Q.parquet`,
+    /// one file on a file system that ignores case.
+    #[test]
+    fn table_names_equal_but_for_case_do_not_share_a_file() {
+        let document = json!({"q": [1.0, 0.5], "Q": [1.0, 0.7], "SUMMARY": [2.0]});
+        let tables = tables_from_json(&document);
+        let names: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(names, ["summary", "Q", "SUMMARY-2", "q-2"]);
+        assert_eq!(tables[3].1.numbers("value"), [1.0, 0.5]);
     }
 }
