@@ -88,6 +88,7 @@ pub mod inverse_ising;
 pub mod memory;
 pub mod perceptron;
 pub mod registry;
+mod sections;
 pub mod spin_glass;
 
 use std::path::{Path, PathBuf};

@@ -50,6 +50,7 @@ use quench_theory::triangular::TriangularCouplings;
 use serde::Deserialize;
 
 use crate::error::SpecError;
+use crate::family::sections::RawOutput;
 use crate::family::spin_glass::spec::Reporter;
 use crate::family::{ModelInfo, ParameterInfo};
 
@@ -294,21 +295,6 @@ struct RawNetworks {
     device: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOutput {
-    #[serde(default = "default_checkpoint")]
-    checkpoint_seconds: f64,
-}
-
-impl Default for RawOutput {
-    fn default() -> Self {
-        Self {
-            checkpoint_seconds: default_checkpoint(),
-        }
-    }
-}
-
 fn default_lattice() -> String {
     "ising".into()
 }
@@ -353,9 +339,6 @@ fn default_device() -> String {
 }
 fn default_bootstrap() -> usize {
     200
-}
-fn default_checkpoint() -> f64 {
-    60.0
 }
 
 /// The model and its label from `lattice` and `couplings` at `key`.

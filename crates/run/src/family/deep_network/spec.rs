@@ -36,6 +36,7 @@ use quench_learn::perceptron::WeightKind;
 use serde::Deserialize;
 
 use crate::error::SpecError;
+use crate::family::sections::{RawEnsemble, RawOutput};
 use crate::family::spin_glass::spec::Reporter;
 use crate::family::{ModelInfo, ParameterInfo};
 
@@ -280,44 +281,6 @@ impl Default for RawDynamics {
             measurements: default_measurements(),
             replicas: default_replicas(),
             test_patterns: default_test_patterns(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEnsemble {
-    #[serde(default = "default_samples")]
-    samples: u64,
-}
-
-fn default_samples() -> u64 {
-    4
-}
-
-impl Default for RawEnsemble {
-    fn default() -> Self {
-        Self {
-            samples: default_samples(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOutput {
-    #[serde(default = "default_checkpoint")]
-    checkpoint_seconds: f64,
-}
-
-fn default_checkpoint() -> f64 {
-    60.0
-}
-
-impl Default for RawOutput {
-    fn default() -> Self {
-        Self {
-            checkpoint_seconds: default_checkpoint(),
         }
     }
 }
