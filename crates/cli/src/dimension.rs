@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use quench_data::{CsvOptions, Dataset, LabelColumn};
+use quench_data::{Dataset, LabelColumn};
 use quench_geometry::{Estimator, Options, Points, TwoNnFit};
 use quench_run::RunError;
 use serde_json::json;
@@ -97,33 +97,12 @@ fn load(args: &DimensionArgs) -> Result<Dataset, RunError> {
     if args.data == "digits" {
         return Ok(quench_data::digits());
     }
-    let path = Path::new(&args.data);
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if args.labels.is_some() && (extension == "npy" || extension == "csv") {
-        return Err(input(
-            "--labels is for IDX data files; a CSV file carries its labels in a column (--label-column)",
-        ));
-    }
-    match extension.as_str() {
-        "npy" => quench_data::load_npy(path).map_err(input),
-        "csv" | "txt" | "tsv" => {
-            let options = CsvOptions {
-                label: match args.label_column {
-                    LabelChoice::None => LabelColumn::None,
-                    LabelChoice::First => LabelColumn::First,
-                    LabelChoice::Last => LabelColumn::Last,
-                },
-                delimiter: if extension == "tsv" { b'\t' } else { b',' },
-                ..CsvOptions::default()
-            };
-            quench_data::load_csv(path, options).map_err(input)
-        }
-        _ => quench_data::load_idx(path, args.labels.as_deref()).map_err(input),
-    }
+    let label = match args.label_column {
+        LabelChoice::None => LabelColumn::None,
+        LabelChoice::First => LabelColumn::First,
+        LabelChoice::Last => LabelColumn::Last,
+    };
+    quench_data::load_file(Path::new(&args.data), args.labels.as_deref(), label).map_err(input)
 }
 
 pub fn execute(args: DimensionArgs) -> Result<(), RunError> {

@@ -51,6 +51,7 @@
 //! - [`load_npy`] / [`load_npy_with`]: arrays saved by `numpy.save`, of
 //!   shape (points, coordinates) or (points, height, width), checked the
 //!   same way.
+//! - [`load_file`]: any of the three by the file's extension.
 //!
 //! # Example
 //!
@@ -78,6 +79,7 @@ mod csv;
 mod dataset;
 mod digits;
 mod error;
+mod file;
 mod idx;
 mod npy;
 mod table;
@@ -87,5 +89,6 @@ pub use csv::{CsvOptions, Header, LabelColumn, load_csv, parse_csv};
 pub use dataset::Dataset;
 pub use digits::{DIGITS_CITATION, DIGITS_CSV, digits};
 pub use error::DataError;
+pub use file::load_file;
 pub use idx::{DEFAULT_MAX_VALUES, IdxOptions, load_idx, load_idx_with};
 pub use npy::{load_npy, load_npy_with};

@@ -20,6 +20,8 @@
 //!     ──into_best()──> Network with the best validation loss
 //! Network ──outputs(&ImageSet)──> f(x) per image
 //! Backend::parse("cpu" | "cuda:N") ──device()──> the candle Device of all of the above
+//! (N, K, g, init stream) ──TwoLayer::new──> TwoLayer ──step(x, y, eta)──> online SGD
+//!     (the soft committee machine of the hidden-manifold experiments, in plain loops)
 //! ```
 //!
 //! Architectures ([`Architecture`]), scaled to what a laptop trains: a fully
@@ -49,12 +51,14 @@
 
 pub mod architecture;
 pub mod backend;
+pub mod committee;
 pub mod data;
 pub mod error;
 pub mod training;
 
 pub use architecture::{Architecture, Network};
 pub use backend::Backend;
+pub use committee::TwoLayer;
 pub use data::ImageSet;
 pub use error::NeuralError;
 pub use training::{EpochRecord, Trainer, TrainerState, TrainingOptions};

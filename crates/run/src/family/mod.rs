@@ -46,7 +46,11 @@
 //! [`inverse_ising`] (fully visible machines learning a teacher back) and
 //! [`classify`] (neural networks trained on snapshots find $T_c$ and $\nu$) and
 //! [`deep_network`] (the design space of deep perceptron networks, layer by
-//! layer, with the dense-limit replica theory).
+//! layer, with the dense-limit replica theory) and [`intrinsic_dimension`]
+//! (the intrinsic dimension of data: benchmark manifolds, the hidden
+//! manifold model, Ising snapshots, digits and files) and
+//! [`hidden_manifold`] (two-layer networks trained by online SGD on
+//! structured and on i.i.d. data).
 //! [`registry::FAMILIES`] lists them, one line each.
 //!
 //! # Adding a family
@@ -84,6 +88,8 @@
 pub mod boltzmann;
 pub mod classify;
 pub mod deep_network;
+pub mod hidden_manifold;
+pub mod intrinsic_dimension;
 pub mod inverse_ising;
 pub mod memory;
 pub mod perceptron;

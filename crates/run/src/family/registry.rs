@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Family, FamilyInfo, boltzmann::BoltzmannMachines, classify::PhaseClassifiers,
-    deep_network::DeepNetworks, inverse_ising::InverseIsing, memory::Memories,
+    deep_network::DeepNetworks, hidden_manifold::HiddenManifolds,
+    intrinsic_dimension::IntrinsicDimensions, inverse_ising::InverseIsing, memory::Memories,
     perceptron::Perceptrons, spin_glass::SpinGlasses,
 };
 use crate::draw::Drawn;
@@ -30,6 +31,8 @@ pub static FAMILIES: &[&dyn Registered] = &[
     &InverseIsing,
     &PhaseClassifiers,
     &DeepNetworks,
+    &IntrinsicDimensions,
+    &HiddenManifolds,
 ];
 
 /// A [`Family`] with its types erased: what the workflows need.
