@@ -47,7 +47,8 @@ fn check(name: &str, shards: usize, recorded: &[(&str, u64)]) {
         assert_eq!(
             hash(&whole.join(file)),
             *expected,
-            "{name}/{file} changed: the runner no longer reproduces the recorded results (if a change of the physics is meant, record the new hashes and say why in the commit)"
+            "{name}/{file} changed (now {:#x}): the runner no longer reproduces the recorded results (if a change of the physics is meant, record the new hashes and say why in the commit)",
+            hash(&whole.join(file))
         );
     }
 
@@ -281,6 +282,30 @@ fn sharded_gaussian_rbm_runs_merge_to_the_whole_run() {
             ("final.parquet", 0x1f79_2078_c85c_51dc),
             ("ais_check.parquet", 0xa8c1_c73d_7253_2160),
             ("samples/point-001.npy", 0x8206_6853_8cc5_6301),
+        ],
+    );
+}
+
+#[test]
+fn sharded_intrinsic_dimension_runs_merge_to_the_whole_run() {
+    check(
+        "intrinsic-dimension",
+        3,
+        &[
+            ("estimates.parquet", 0x395c_1606_dbee_a3a5),
+            ("scaling.parquet", 0xcee0_3f9d_a31a_0578),
+        ],
+    );
+}
+
+#[test]
+fn sharded_hidden_manifold_runs_merge_to_the_whole_run() {
+    check(
+        "hidden-manifold",
+        3,
+        &[
+            ("curves.parquet", 0xe628_a416_214b_85fa),
+            ("data.parquet", 0x9372_3539_355c_810a),
         ],
     );
 }

@@ -227,7 +227,12 @@ struct Running {
 }
 
 /// Signs and losses of `network` on `inputs`.
-fn classify(network: &TwoLayer, inputs: &[f64], labels: &[f64], fields: &mut [f64]) -> (Vec<bool>, f64) {
+fn classify(
+    network: &TwoLayer,
+    inputs: &[f64],
+    labels: &[f64],
+    fields: &mut [f64],
+) -> (Vec<bool>, f64) {
     let n = network.inputs();
     let mut loss = 0.0;
     let signs = inputs
@@ -401,7 +406,12 @@ impl Family for HiddenManifolds {
             Ok(d) => (d.dimension, d.error),
             Err(_) => (f64::NAN, f64::NAN),
         };
-        let positive = examples.training_labels.iter().filter(|&&y| y > 0.0).count() as f64 / p as f64;
+        let positive = examples
+            .training_labels
+            .iter()
+            .filter(|&&y| y > 0.0)
+            .count() as f64
+            / p as f64;
         let streams = UnitStreams::new(spec.seed, STREAMS, point.index as u64, unit.first);
         let net = spec.network;
         let mut running = context.load::<Running>()?.unwrap_or_else(|| Running {
@@ -473,8 +483,9 @@ impl Family for HiddenManifolds {
             .flat_map(|s| s.measurements.iter().map(move |m| (s, m)))
             .collect();
         let label = |s: &LearningSample| spec.points[s.point].label.clone();
-        let number =
-            |f: &dyn Fn(&LearningMeasure) -> f64| Column::Number(rows.iter().map(|r| f(r.1)).collect());
+        let number = |f: &dyn Fn(&LearningMeasure) -> f64| {
+            Column::Number(rows.iter().map(|r| f(r.1)).collect())
+        };
         out.table(
             "curves.parquet",
             Table::new(vec![
@@ -482,17 +493,25 @@ impl Family for HiddenManifolds {
                     "point",
                     Column::Integer(rows.iter().map(|r| r.0.point as u64).collect()),
                 ),
-                ("data", Column::Text(rows.iter().map(|r| label(r.0)).collect())),
+                (
+                    "data",
+                    Column::Text(rows.iter().map(|r| label(r.0)).collect()),
+                ),
                 (
                     "sample",
                     Column::Integer(rows.iter().map(|r| r.0.sample).collect()),
                 ),
-                ("step", Column::Integer(rows.iter().map(|r| r.1.step).collect())),
+                (
+                    "step",
+                    Column::Integer(rows.iter().map(|r| r.1.step).collect()),
+                ),
                 (
                     "time",
                     Column::Number(
                         rows.iter()
-                            .map(|r| r.1.step as f64 / spec.points[r.0.point].source.inputs() as f64)
+                            .map(|r| {
+                                r.1.step as f64 / spec.points[r.0.point].source.inputs() as f64
+                            })
                             .collect(),
                     ),
                 ),

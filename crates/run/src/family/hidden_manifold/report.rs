@@ -29,7 +29,10 @@ fn curve(table: &Table, point: usize, column: &str) -> Vec<(f64, f64, f64)> {
     let mut by_time: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
     for i in 0..table.rows() {
         if points[i] as usize == point && values[i].is_finite() {
-            by_time.entry(time[i].to_bits()).or_default().push(values[i]);
+            by_time
+                .entry(time[i].to_bits())
+                .or_default()
+                .push(values[i]);
         }
     }
     by_time

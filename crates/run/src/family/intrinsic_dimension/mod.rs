@@ -183,7 +183,8 @@ pub fn points_of(
             manifold,
             embedding,
         } => Ok(DataSetPoints {
-            values: quench_geometry::sample(*manifold, count, *embedding, mixed).map_err(geometry)?,
+            values: quench_geometry::sample(*manifold, count, *embedding, mixed)
+                .map_err(geometry)?,
             coordinates: embedding.ambient,
             energy: f64::NAN,
             order_parameter: f64::NAN,
@@ -403,16 +404,17 @@ impl Family for IntrinsicDimensions {
             // An estimator that cannot measure these data (too few distinct
             // distances in a fit range, too few points left) leaves a row
             // saying why, and the other estimators go on.
-            let row = |dimension, error, error_source: String, points, discarded, scale| EstimateRow {
-                estimator: estimator.name().to_string(),
-                k: k_of(estimator),
-                dimension,
-                error,
-                error_source,
-                points,
-                discarded,
-                scale,
-            };
+            let row =
+                |dimension, error, error_source: String, points, discarded, scale| EstimateRow {
+                    estimator: estimator.name().to_string(),
+                    k: k_of(estimator),
+                    dimension,
+                    error,
+                    error_source,
+                    points,
+                    discarded,
+                    scale,
+                };
             match estimate(points, *estimator, options) {
                 Ok(found) => running.estimates.push(row(
                     found.dimension,
@@ -437,8 +439,8 @@ impl Family for IntrinsicDimensions {
             }
             if spec.scaling {
                 // Levels the estimator cannot measure end the decimation.
-                let levels = decimation(points, *estimator, options, spec.smallest)
-                    .unwrap_or_default();
+                let levels =
+                    decimation(points, *estimator, options, spec.smallest).unwrap_or_default();
                 running
                     .scaling
                     .extend(levels.into_iter().map(|level| ScaleRow {
@@ -480,9 +482,8 @@ impl Family for IntrinsicDimensions {
             .flat_map(|s| s.estimates.iter().map(move |e| (s, e)))
             .collect();
         let mut columns = point_columns(spec, rows.iter().map(|r| r.0));
-        let number = |f: &dyn Fn(&EstimateRow) -> f64| {
-            Column::Number(rows.iter().map(|r| f(r.1)).collect())
-        };
+        let number =
+            |f: &dyn Fn(&EstimateRow) -> f64| Column::Number(rows.iter().map(|r| f(r.1)).collect());
         columns.extend([
             (
                 "points",
@@ -528,10 +529,12 @@ impl Family for IntrinsicDimensions {
                 .flat_map(|s| s.scaling.iter().map(move |e| (s, e)))
                 .collect();
             let mut columns = point_columns(spec, rows.iter().map(|r| r.0));
-            let integer =
-                |f: &dyn Fn(&ScaleRow) -> u64| Column::Integer(rows.iter().map(|r| f(r.1)).collect());
-            let number =
-                |f: &dyn Fn(&ScaleRow) -> f64| Column::Number(rows.iter().map(|r| f(r.1)).collect());
+            let integer = |f: &dyn Fn(&ScaleRow) -> u64| {
+                Column::Integer(rows.iter().map(|r| f(r.1)).collect())
+            };
+            let number = |f: &dyn Fn(&ScaleRow) -> f64| {
+                Column::Number(rows.iter().map(|r| f(r.1)).collect())
+            };
             columns.extend([
                 (
                     "estimator",

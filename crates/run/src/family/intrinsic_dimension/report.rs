@@ -113,9 +113,10 @@ pub fn write_report(
             .entry((point[i] as usize, estimator[i].clone(), k[i]))
             .or_default()
             .push((dimension[i], error[i]));
-        let entry = sizes
-            .entry(point[i] as usize)
-            .or_insert((sizes_column[i], coordinates[i], None));
+        let entry =
+            sizes
+                .entry(point[i] as usize)
+                .or_insert((sizes_column[i], coordinates[i], None));
         if estimator[i] == "two-nn" && dimension[i].is_finite() {
             entry.2 = Some(used[i]);
         }
@@ -138,7 +139,10 @@ pub fn write_report(
         let _ = writeln!(report.markdown, "## {label}\n");
         if points.len() > 1 {
             let (x_label, title) = match &first.source {
-                Source::Manifold { manifold, embedding } => (
+                Source::Manifold {
+                    manifold,
+                    embedding,
+                } => (
                     "true dimension d".to_string(),
                     format!(
                         "{label}: {}s in {} coordinates{}",
@@ -154,8 +158,9 @@ pub fn write_report(
                 Source::HiddenManifold(m) => (
                     "latent dimension D".to_string(),
                     format!(
-                        "{label}: hidden manifold model, N = {} inputs, f = {:?}",
-                        m.inputs, m.activation
+                        "{label}: hidden manifold model, N = {} inputs, f = {}",
+                        m.inputs,
+                        format!("{:?}", m.activation).to_lowercase()
                     ),
                 ),
                 Source::Ising { length, .. } => (
@@ -248,8 +253,7 @@ pub fn write_report(
         }
         report.markdown.push('\n');
         for p in &points {
-            let (n, coordinates, distinct) =
-                sizes.get(&p.index).copied().unwrap_or((0, 0, None));
+            let (n, coordinates, distinct) = sizes.get(&p.index).copied().unwrap_or((0, 0, None));
             let distinct = distinct.map_or("?".to_string(), |d| d.to_string());
             let _ = write!(
                 report.markdown,

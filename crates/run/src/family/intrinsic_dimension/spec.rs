@@ -508,9 +508,7 @@ fn parse_estimators(r: &Reporter, e: &RawEstimators) -> Result<Vec<Estimator>, S
             "two-nn" => {
                 let fit = match e.fit.as_str() {
                     "likelihood" => TwoNnFit::Likelihood,
-                    "regression" => TwoNnFit::Regression {
-                        discard: e.discard,
-                    },
+                    "regression" => TwoNnFit::Regression { discard: e.discard },
                     other => {
                         return Err(r.at(
                             "estimators.fit",
@@ -796,9 +794,29 @@ fn parse_entry(
                             "a .npy, .csv or IDX file, relative to the spec",
                         )
                     })?;
+                    let path = folder.join(path);
+                    let labels = d.labels.as_deref().map(|l| folder.join(l));
+                    // Read now, so that a bad file stops the run before its
+                    // results directory is made.
+                    let data = quench_data::load_file(
+                        &path,
+                        labels.as_deref(),
+                        quench_data::LabelColumn::None,
+                    )
+                    .map_err(|e| r.at(&key("path"), e.to_string(), ""))?;
+                    if let Some(c) = class {
+                        let present = data.labels().is_some_and(|l| l.contains(&c));
+                        if !present {
+                            return Err(r.at(
+                                &key("classes"),
+                                format!("`{}` has no row of class {c}", path.display()),
+                                "classes the file's labels hold (an IDX file needs labels = \"...\")",
+                            ));
+                        }
+                    }
                     Ok(Source::File {
-                        path: folder.join(path),
-                        labels: d.labels.as_deref().map(|l| folder.join(l)),
+                        path,
+                        labels,
                         class,
                     })
                 }
@@ -886,7 +904,9 @@ points = 100
     #[test]
     fn a_key_of_another_source_is_refused_with_its_place() {
         let bad = SPEC.replace("classes = [0, 7]", "classes = [0, 7]\nlength = 3");
-        let error = DimensionSpec::parse("x.toml", &bad).unwrap_err().to_string();
+        let error = DimensionSpec::parse("x.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("data[1].length"), "{error}");
         assert!(error.contains("does not apply"), "{error}");
     }
