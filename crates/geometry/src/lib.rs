@@ -22,8 +22,9 @@
 //!
 //! - [`Points`]: the view every function reads (finite coordinates, whole rows).
 //! - [`nearest_neighbours`] → [`Neighbours`]: blocked brute force through
-//!   single-precision matrix products with an exact recheck, exact
-//!   distances, independent of the thread count.
+//!   single-precision matrix products with an exact recheck, or a k-d tree
+//!   ([`tree`], `kiddo`) in up to [`tree::TREE_DIMENSIONS`] coordinates;
+//!   exact distances, ties by index, independent of the thread count.
 //! - [`Estimator`]: [TwoNN](two_nn) (likelihood or regression),
 //!   [Levina–Bickel](levina_bickel) with $k$ neighbours, and the
 //!   [correlation dimension](correlation) of Grassberger and Procaccia.
@@ -61,6 +62,7 @@ pub mod levina_bickel;
 pub mod manifolds;
 pub mod neighbours;
 mod points;
+pub mod tree;
 pub mod two_nn;
 
 pub use correlation::{CorrelationIntegral, correlation_integral};
@@ -70,6 +72,8 @@ pub use estimate::{
 };
 pub use hidden_manifold::{Activation, HiddenManifold, HiddenManifoldData, Teacher};
 pub use manifolds::{Embedding, Manifold, sample};
-pub use neighbours::{MEMORY_LIMIT, Neighbours, nearest_neighbours};
+pub use neighbours::{
+    MEMORY_LIMIT, Neighbours, Search, nearest_neighbours, nearest_neighbours_with,
+};
 pub use points::Points;
 pub use two_nn::TwoNnFit;

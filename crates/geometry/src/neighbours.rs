@@ -19,7 +19,9 @@
 //!
 //! The cost is $n^2 D$ multiply-adds and $n^2$ comparisons; it is the right
 //! method in the dimensions where the estimators are used (tens to
-//! thousands of coordinates), where trees lose their advantage. Query blocks
+//! thousands of coordinates), where trees lose their advantage. In up to
+//! [`crate::tree::TREE_DIMENSIONS`] coordinates a k-d tree answers instead
+//! ([`crate::tree`]), with the same exact distances and tie-breaking. Query blocks
 //! run in parallel (rayon); each point's neighbours depend on nothing but the
 //! data, so the result does not depend on the number of threads.
 
@@ -136,6 +138,16 @@ impl Centred {
         &self.norms
     }
 
+    /// The centred, scaled coordinates, row after row.
+    pub(crate) fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Coordinates per point.
+    pub(crate) fn dimension(&self) -> usize {
+        self.dimension
+    }
+
     /// How many reference points one block holds: about a megabyte of them.
     pub(crate) fn reference_block(&self) -> usize {
         (131_072 / self.dimension).clamp(64, 2048)
@@ -169,11 +181,32 @@ const QUERY_BLOCK: usize = 128;
 /// Products tested at once for a candidate.
 const CHUNK: usize = 16;
 
-/// The `k` nearest neighbours of every point of `points`.
+/// The `k` nearest neighbours of every point of `points`: by a k-d tree in
+/// up to [`crate::tree::TREE_DIMENSIONS`] coordinates, by the blocked brute
+/// force above (the same answer, bit for bit).
 ///
 /// Refuses `k = 0`, fewer than `k + 1` points, more than $2^{32} - 1$ points
 /// and tables larger than [`MEMORY_LIMIT`], before allocating them.
 pub fn nearest_neighbours(points: Points<'_>, k: usize) -> Result<Neighbours, GeometryError> {
+    nearest_neighbours_with(points, k, Search::Automatic)
+}
+
+/// How [`nearest_neighbours_with`] searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// The tree in few coordinates, the brute force otherwise.
+    Automatic,
+    /// The blocked brute force in any dimension.
+    BruteForce,
+}
+
+/// [`nearest_neighbours`] with the search chosen (for tests and benchmarks:
+/// both give the same neighbours and distances).
+pub fn nearest_neighbours_with(
+    points: Points<'_>,
+    k: usize,
+    search: Search,
+) -> Result<Neighbours, GeometryError> {
     let n = points.len();
     if k == 0 {
         return Err(parameter("k", k, "at least 1 neighbour"));
@@ -204,6 +237,14 @@ pub fn nearest_neighbours(points: Points<'_>, k: usize) -> Result<Neighbours, Ge
         });
     }
     let centred = Centred::new(points)?;
+    if search == Search::Automatic && centred.dimension() <= crate::tree::TREE_DIMENSIONS {
+        let (distances, indices) = crate::tree::tree_neighbours(&centred, k);
+        return Ok(Neighbours {
+            k,
+            distances,
+            indices,
+        });
+    }
     let single = Single::new(&centred);
     let mut distances = vec![0.0; n * k];
     let mut indices = vec![0u32; n * k];
@@ -440,17 +481,45 @@ mod tests {
             let mut values: Vec<f64> = (0..n * d).map(|_| 1e3 + rng.random::<f64>()).collect();
             values.copy_within(0..d, 5 * d);
             let points = Points::new(&values, d).unwrap();
-            let found = nearest_neighbours(points, k).unwrap();
             let (distances, indices) = naive(&values, d, k);
-            assert_eq!(found.indices, indices, "n = {n}, d = {d}");
-            for (a, b) in found.distances.iter().zip(&distances) {
-                assert!((a - b).abs() <= 1e-12 * b.max(1.0), "{a} against {b}");
+            for search in [Search::Automatic, Search::BruteForce] {
+                let found = nearest_neighbours_with(points, k, search).unwrap();
+                assert_eq!(found.indices, indices, "n = {n}, d = {d}, {search:?}");
+                for (a, b) in found.distances.iter().zip(&distances) {
+                    assert!((a - b).abs() <= 1e-12 * b.max(1.0), "{a} against {b}");
+                }
+                assert_eq!(
+                    found.distances(0)[0],
+                    0.0,
+                    "the copied point is at distance 0"
+                );
             }
-            assert_eq!(
-                found.distances(0)[0],
-                0.0,
-                "the copied point is at distance 0"
-            );
+        }
+    }
+
+    /// The tree and the brute force give the same neighbours and the same
+    /// distances, bit for bit, in every dimension the tree serves, on
+    /// continuous data and on an integer grid full of ties and duplicates.
+    #[test]
+    fn the_tree_and_the_brute_force_agree_bit_for_bit() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(12);
+        for d in 1..=crate::tree::TREE_DIMENSIONS {
+            for grid in [false, true] {
+                let n = 1500;
+                let values: Vec<f64> = (0..n * d)
+                    .map(|_| {
+                        if grid {
+                            f64::from(rng.random_range(0..5u32))
+                        } else {
+                            rng.random::<f64>() - 0.3
+                        }
+                    })
+                    .collect();
+                let points = Points::new(&values, d).unwrap();
+                let tree = nearest_neighbours(points, 4).unwrap();
+                let brute = nearest_neighbours_with(points, 4, Search::BruteForce).unwrap();
+                assert_eq!(tree, brute, "d = {d}, grid = {grid}");
+            }
         }
     }
 
@@ -463,10 +532,13 @@ mod tests {
         let values: Vec<f64> = (0..n * d)
             .map(|_| f64::from(rng.random_range(0..12u32)))
             .collect();
-        let found = nearest_neighbours(Points::new(&values, d).unwrap(), k).unwrap();
         let (distances, indices) = naive(&values, d, k);
-        assert_eq!(found.indices, indices);
-        assert_eq!(found.distances, distances);
+        for search in [Search::Automatic, Search::BruteForce] {
+            let found =
+                nearest_neighbours_with(Points::new(&values, d).unwrap(), k, search).unwrap();
+            assert_eq!(found.indices, indices, "{search:?}");
+            assert_eq!(found.distances, distances, "{search:?}");
+        }
     }
 
     /// Coordinates near the ends of the double-precision range: the
