@@ -3,11 +3,11 @@
 //! and Zdeborová 2020 for the hidden manifold model).
 //!
 //! A network of $K$ hidden units reads $N$ inputs:
-//! $$\hat y(x) = \sum_{k=1}^K v_k\, g(\lambda_k), \qquad \lambda_k = \frac{w_k \cdot x}{\sqrt N},$$
+//! $$\hat y(x) = \sum_{k=1}^K v_k\\, g(\lambda_k), \qquad \lambda_k = \frac{w_k \cdot x}{\sqrt N},$$
 //! and one step of stochastic gradient descent on the quadratic loss
 //! $\tfrac12 (y - \hat y)^2$ of the example $(x, y)$, with $\Delta = y - \hat y$, is
-//! $$w_k \leftarrow w_k + \frac{\eta}{\sqrt N}\, \Delta\, v_k\, g'(\lambda_k)\, x, \qquad
-//!   v_k \leftarrow v_k + \frac{\eta}{N}\, \Delta\, g(\lambda_k),$$
+//! $$w_k \leftarrow w_k + \frac{\eta}{\sqrt N}\\, \Delta\\, v_k\\, g'(\lambda_k)\\, x, \qquad
+//!   v_k \leftarrow v_k + \frac{\eta}{N}\\, \Delta\\, g(\lambda_k),$$
 //! the scaling under which $N$ steps (one unit of the time $\alpha = t/N$)
 //! change the order parameters $w_k \cdot w_l / N$ by $O(1)$ as $N \to \infty$.
 //!
@@ -17,7 +17,7 @@
 //!
 //! A linear student with one unit and $v = 1$ fixed learning a linear teacher
 //! $y = w^* \cdot x / \sqrt N$ ($|w^*|^2 = N$) from Gaussian inputs has the
-//! exact mean-field error $\epsilon(\alpha) = \epsilon(0)\, e^{-\eta(2-\eta)\alpha}$,
+//! exact mean-field error $\epsilon(\alpha) = \epsilon(0)\\, e^{-\eta(2-\eta)\alpha}$,
 //! $\epsilon = \tfrac12 \mathbb E (y - \hat y)^2$: the test of this module.
 
 use quench_core::rng::StreamRng;

@@ -137,7 +137,55 @@ def test_plan_and_models_reach_every_family(sk_spec, hopfield_spec):
     assert quench.plan(sk_spec)["family"] == "spin-glass"
     assert quench.plan(hopfield_spec)["family"] == "memory"
     families = {f["family"] for f in quench.models()}
-    assert {"spin-glass", "memory", "perceptron", "boltzmann", "inverse-ising", "phase-classifier"} <= families
+    assert {
+        "spin-glass",
+        "memory",
+        "perceptron",
+        "boltzmann",
+        "inverse-ising",
+        "phase-classifier",
+        "deep-network",
+        "intrinsic-dimension",
+        "hidden-manifold",
+    } <= families
+
+
+def test_the_shape_of_data_families_run_from_dicts(tmp_path):
+    dimension = quench.run(
+        {
+            "name": "id-from-python",
+            "seed": 3,
+            "model": {"model": "intrinsic-dimension"},
+            "data": [
+                {"name": "spheres", "source": "manifold", "manifold": "sphere",
+                 "dimension": [2, 4], "ambient": 10, "points": 1500},
+            ],
+            "estimators": {"use": ["two-nn", "mle"], "k": [10]},
+            "ensemble": {"samples": 2},
+        },
+        tmp_path / "dimension",
+        progress=False,
+    )
+    estimates = dimension.tables["estimates"]
+    assert set(estimates["estimator"]) == {"two-nn", "mle"}
+    for truth, group in estimates.groupby("truth"):
+        assert abs(group["dimension"].mean() - truth) < 0.1 * truth, group
+    learning = quench.run(
+        {
+            "name": "hm-from-python",
+            "seed": 4,
+            "model": {"model": "hidden-manifold"},
+            "data": [{"source": "hidden-manifold", "inputs": 100, "latent": 5}],
+            "training": {"examples": 400, "time": 30, "measurements": 5},
+            "ensemble": {"samples": 2},
+        },
+        tmp_path / "learning",
+        progress=False,
+    )
+    curves = learning.tables["curves"]
+    assert len(curves) == 2 * 5
+    last = curves[curves["step"] == curves["step"].max()]
+    assert (last["test_error"] < 0.4).all(), last
 
 
 def test_report_redraws_the_figures(sk_spec, tmp_path):

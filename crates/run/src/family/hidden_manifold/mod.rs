@@ -168,7 +168,13 @@ pub fn examples(
                 let values = digits.subset(rows).values().to_vec();
                 let y = rows
                     .iter()
-                    .map(|&r| if labels[r] % 2 == 0 { 1.0 } else { -1.0 })
+                    .map(|&r| {
+                        if labels[r].is_multiple_of(2) {
+                            1.0
+                        } else {
+                            -1.0
+                        }
+                    })
                     .collect();
                 (values, y)
             };

@@ -749,7 +749,7 @@ fn parse_entry(
         }
         "ising" => {
             let length = d.length.unwrap_or(16);
-            if !(4..=MAX_LENGTH).contains(&length) || length % 2 != 0 {
+            if !(4..=MAX_LENGTH).contains(&length) || !length.is_multiple_of(2) {
                 return Err(r.at(
                     &key("length"),
                     format!("{length}"),
