@@ -106,6 +106,29 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (low - pad, high + pad)
 }
 
+/// A tick's label with the fewest decimals that show its value: `2` for
+/// 2.0 (a layer, a dimension, a class), `0.15` for 0.15000000000000002.
+fn tick_label(value: f64) -> String {
+    let tolerance = 1e-9 * value.abs().max(1.0);
+    let decimals = (0..=8)
+        .find(|&d| {
+            let scale = 10f64.powi(d);
+            ((value * scale).round() / scale - value).abs() <= tolerance
+        })
+        .unwrap_or(8) as usize;
+    let label = format!("{value:.decimals$}");
+    if label
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        // No "-0".
+        label.trim_start_matches('-').to_string()
+    } else {
+        label
+    }
+}
+
 /// Height of one legend row, in pixels.
 const LEGEND_ROW: u32 = 22;
 /// Labels up to this many characters share a legend row with a second one.
@@ -272,6 +295,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
         .y_desc(&figure.y_label)
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 18))
+        .x_label_formatter(&|v| tick_label(*v))
+        .y_label_formatter(&|v| tick_label(*v))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -433,4 +458,20 @@ pub fn write_figure(
     figure: &Figure,
 ) -> Result<Vec<String>, RunError> {
     write_svg_and_png(directory, stem, figure)
+}
+
+#[cfg(test)]
+mod tick_tests {
+    use super::tick_label;
+
+    #[test]
+    fn tick_labels_show_the_value_with_the_fewest_decimals() {
+        assert_eq!(tick_label(2.0), "2");
+        assert_eq!(tick_label(0.15000000000000002), "0.15");
+        assert_eq!(tick_label(-0.0), "0");
+        assert_eq!(tick_label(-2.5), "-2.5");
+        assert_eq!(tick_label(1e-3), "0.001");
+        assert_eq!(tick_label(2000.0), "2000");
+        assert_eq!(tick_label(2.269), "2.269");
+    }
 }

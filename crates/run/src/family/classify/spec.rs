@@ -62,11 +62,7 @@ const MAX_SNAPSHOTS: usize = 1_000_000;
 
 /// Whether a spec is a phase-classification experiment.
 pub fn claims(document: &toml::Table) -> bool {
-    document
-        .get("model")
-        .and_then(|t| t.get("model"))
-        .and_then(|v| v.as_str())
-        == Some("phase-classifier")
+    crate::family::sections::names_model(document, "phase-classifier")
 }
 
 /// The model of phase-classification experiments, for `quench models`.
@@ -599,14 +595,7 @@ impl ClassifySpec {
         }
         let backend =
             Backend::parse(&n.device).map_err(|e| r.at("networks.device", e.value, e.allowed))?;
-        let o = &raw.output;
-        if !(o.checkpoint_seconds.is_finite() && o.checkpoint_seconds > 0.0) {
-            return Err(r.at(
-                "output.checkpoint_seconds",
-                format!("{} is out of range", o.checkpoint_seconds),
-                "a number of seconds > 0",
-            ));
-        }
+        let checkpoint_seconds = raw.output.checkpoint_seconds(r)?;
         Ok(Self {
             file: file.to_string(),
             source: source.to_string(),
@@ -628,7 +617,7 @@ impl ClassifySpec {
             validation: n.validation,
             bootstrap: n.bootstrap,
             backend,
-            checkpoint_seconds: o.checkpoint_seconds,
+            checkpoint_seconds,
         })
     }
 

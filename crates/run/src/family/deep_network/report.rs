@@ -201,7 +201,10 @@ pub fn write_report(
             .collect();
         for (column, stem, y_label, from, theory_kind) in observables {
             let mut series = Vec::new();
-            for (index, &p) in points.iter().enumerate() {
+            // Theory curves after every data series, so that the legend
+            // lists the loads in order and the theory once, last.
+            let mut theories = Vec::new();
+            for &p in &points {
                 let (kind, group) = style(spec, p);
                 series.push(Series {
                     label: point_label(spec, p),
@@ -232,8 +235,8 @@ pub fn write_report(
                             .map(|(l, &q)| ((l + 1) as f64, q * q, f64::NAN))
                             .collect()
                     };
-                    series.push(Series {
-                        label: if index == 0 {
+                    theories.push(Series {
+                        label: if theories.is_empty() {
                             "replica-symmetric theory, dense limit (dashed)".into()
                         } else {
                             String::new()
@@ -244,6 +247,7 @@ pub fn write_report(
                     });
                 }
             }
+            series.extend(theories);
             report.figure(
                 format!("profile-{stem}-L{depth}"),
                 Figure {

@@ -49,11 +49,7 @@ const MAX_LADDER: usize = 32;
 
 /// Whether a spec is a deep-network experiment: `model = "deep-network"`.
 pub fn claims(document: &toml::Table) -> bool {
-    document
-        .get("model")
-        .and_then(|t| t.get("model"))
-        .and_then(|v| v.as_str())
-        == Some("deep-network")
+    crate::family::sections::names_model(document, "deep-network")
 }
 
 /// The model of deep-network experiments, for `quench models`.
@@ -527,14 +523,7 @@ impl DeepNetworkSpec {
                 format!("an integer in 1..={MAX_PATTERNS}"),
             ));
         }
-        let o = &raw.output;
-        if !(o.checkpoint_seconds.is_finite() && o.checkpoint_seconds > 0.0) {
-            return Err(r.at(
-                "output.checkpoint_seconds",
-                format!("{} is out of range", o.checkpoint_seconds),
-                "a number of seconds > 0",
-            ));
-        }
+        let checkpoint_seconds = raw.output.checkpoint_seconds(r)?;
         let mut points = Vec::new();
         let mut data_key = 0u64;
         for &width in &g.width {
@@ -592,7 +581,7 @@ impl DeepNetworkSpec {
             replicas: d.replicas,
             test_patterns: d.test_patterns,
             samples: raw.ensemble.samples,
-            checkpoint_seconds: o.checkpoint_seconds,
+            checkpoint_seconds,
         })
     }
 

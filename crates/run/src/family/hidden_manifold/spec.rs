@@ -50,11 +50,7 @@ pub const DIGITS: usize = 1797;
 
 /// Whether a spec is a hidden-manifold experiment.
 pub fn claims(document: &toml::Table) -> bool {
-    document
-        .get("model")
-        .and_then(|t| t.get("model"))
-        .and_then(|v| v.as_str())
-        == Some("hidden-manifold")
+    crate::family::sections::names_model(document, "hidden-manifold")
 }
 
 /// The model of the family, for `quench models`.
@@ -505,14 +501,7 @@ impl HiddenManifoldSpec {
                 ));
             }
         }
-        let o = &raw.output;
-        if !(o.checkpoint_seconds.is_finite() && o.checkpoint_seconds > 0.0) {
-            return Err(r.at(
-                "output.checkpoint_seconds",
-                format!("{} is out of range", o.checkpoint_seconds),
-                "a number of seconds > 0",
-            ));
-        }
+        let checkpoint_seconds = raw.output.checkpoint_seconds(r)?;
         Ok(Self {
             file: file.to_string(),
             source: source.to_string(),
@@ -532,7 +521,7 @@ impl HiddenManifoldSpec {
             measurements: t.measurements,
             students: t.students,
             samples: raw.ensemble.samples,
-            checkpoint_seconds: o.checkpoint_seconds,
+            checkpoint_seconds,
         })
     }
 }

@@ -7,7 +7,7 @@
 //! SPEC.toml (model = "intrinsic-dimension") ──DimensionSpec::parse──> DimensionSpec
 //!   unit = (point: one data set, e.g. a sphere of dimension d, the digits of one class,
 //!           Ising snapshots at one T; sample)
-//!     ──points_of (keyed streams; files and digits read as they are)──> n × D points
+//!     ──sources::points_of (keyed streams; files and digits read as they are)──> n × D points
 //!     ──quench_geometry::estimate / decimation, one estimator after another,
 //!       checkpointed between them──> DimensionSample
 //! units ──tables──> estimates.parquet (one row per sample and estimator)
@@ -20,22 +20,23 @@
 //! the estimators' bootstrap and subsets from the same unit's seed. Every
 //! estimate is independent of the thread count (exact neighbours).
 
+mod entries;
 pub mod report;
+pub mod sources;
 pub mod spec;
 
 use std::path::Path;
 
-use quench_core::rng::{Purpose, splitmix64};
+use quench_core::rng::splitmix64;
 use quench_core::{FamilyStreams, UnitStreams};
-use quench_critical::{CriticalModel, Kernel, LatticeChain, TriangularLattice, generate_snapshots};
-use quench_data::{Dataset, LabelColumn};
-use quench_geometry::estimate::random_subset;
 use quench_geometry::{ErrorSource, Estimator, Options, Points, decimation, estimate};
 use serde::{Deserialize, Serialize};
 
 use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
 use crate::error::RunError;
 use crate::table::{Column, Table};
+use sources::input;
+pub use sources::{DataSetPoints, points_of};
 pub use spec::{DataPoint, DimensionSpec, Source};
 
 /// The intrinsic-dimension family.
@@ -110,146 +111,6 @@ pub struct DimensionSample {
 struct Running {
     estimates: Vec<EstimateRow>,
     scaling: Vec<ScaleRow>,
-}
-
-/// A data set's points with what the tables record of it.
-pub struct DataSetPoints {
-    /// Row after row.
-    pub values: Vec<f64>,
-    /// Coordinates per point.
-    pub coordinates: usize,
-    /// Ising: mean energy per site (NaN otherwise).
-    pub energy: f64,
-    /// Ising: mean $|m|$ (NaN otherwise).
-    pub order_parameter: f64,
-}
-
-fn input(file: &str, key: String, error: impl std::fmt::Display) -> RunError {
-    RunError::Input(format!("{file}: {key}: {error}"))
-}
-
-/// A fixed data set, one class of it, and a random subset of `count` rows.
-fn fixed_points(
-    spec: &DimensionSpec,
-    point: &DataPoint,
-    dataset: Dataset,
-    class: Option<u32>,
-    seed: u64,
-) -> Result<DataSetPoints, RunError> {
-    let key = format!("data[{}]", point.entry);
-    let dataset = match class {
-        None => dataset,
-        Some(c) => dataset
-            .of_class(c)
-            .map_err(|e| input(&spec.file, format!("{key}.classes"), e))?,
-    };
-    if dataset.is_empty() {
-        return Err(input(
-            &spec.file,
-            format!("{key}.classes"),
-            format!("no row has the class {}", class.unwrap_or(0)),
-        ));
-    }
-    let coordinates = dataset.features();
-    let values = match point.count {
-        Some(count) if count < dataset.len() => {
-            let rows = random_subset(dataset.len(), count, seed);
-            dataset.subset(&rows).values().to_vec()
-        }
-        _ => dataset.values().to_vec(),
-    };
-    Ok(DataSetPoints {
-        values,
-        coordinates,
-        energy: f64::NAN,
-        order_parameter: f64::NAN,
-    })
-}
-
-/// The points of sample `sample` at `point`, as the unit measures them.
-pub fn points_of(
-    spec: &DimensionSpec,
-    point: &DataPoint,
-    sample: u64,
-) -> Result<DataSetPoints, RunError> {
-    let streams = UnitStreams::new(spec.seed, STREAMS, point.index as u64, sample);
-    let (seed, index) = streams.seed_and_sample();
-    let mixed = splitmix64(seed ^ splitmix64(index));
-    let key = format!("data[{}]", point.entry);
-    let geometry = |e: quench_geometry::GeometryError| input(&spec.file, key.clone(), e);
-    let count = point.count.unwrap_or(0);
-    match &point.source {
-        Source::Manifold {
-            manifold,
-            embedding,
-        } => Ok(DataSetPoints {
-            values: quench_geometry::sample(*manifold, count, *embedding, mixed)
-                .map_err(geometry)?,
-            coordinates: embedding.ambient,
-            energy: f64::NAN,
-            order_parameter: f64::NAN,
-        }),
-        Source::HiddenManifold(model) => Ok(DataSetPoints {
-            values: model.draw(count, seed, index).map_err(geometry)?.inputs,
-            coordinates: model.inputs,
-            energy: f64::NAN,
-            order_parameter: f64::NAN,
-        }),
-        Source::Ising {
-            length,
-            temperature,
-        } => {
-            let lattice = TriangularLattice::square(*length)
-                .map_err(|e| input(&spec.file, format!("{key}.length"), e))?;
-            let model = CriticalModel::square_ising();
-            let mut kernel = Kernel::new(model, &lattice, 1.0 / temperature);
-            let rng = streams.stream(Purpose::InitialState, 0);
-            let mut chain = if *temperature < model.critical_temperature() {
-                LatticeChain::ordered(&lattice, rng)
-            } else {
-                LatticeChain::random(&lattice, rng)
-            };
-            let options = quench_critical::SnapshotOptions {
-                snapshots: count,
-                ..spec.snapshot_options
-            };
-            let set = generate_snapshots(&mut kernel, &mut chain, *temperature, &options)
-                .map_err(|e| input(&spec.file, key.clone(), e))?;
-            let sites = set.sites();
-            let mut values = Vec::with_capacity(set.len() * sites);
-            for index in 0..set.len() {
-                values.extend(set.snapshot(index).into_iter().map(f64::from));
-            }
-            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-            let order: Vec<f64> = set.order_parameter.iter().map(|m| m.abs()).collect();
-            Ok(DataSetPoints {
-                values,
-                coordinates: sites,
-                energy: mean(&set.energy),
-                order_parameter: mean(&order),
-            })
-        }
-        Source::Digits { class } => fixed_points(spec, point, quench_data::digits(), *class, mixed),
-        Source::File {
-            path,
-            labels,
-            class,
-        } => {
-            let dataset = quench_data::load_file(path, labels.as_deref(), LabelColumn::None)
-                .map_err(|e| input(&spec.file, format!("{key}.path"), e))?;
-            if class.is_some() && dataset.labels().is_none() {
-                return Err(input(
-                    &spec.file,
-                    format!("{key}.classes"),
-                    format!(
-                        "`{}` has no labels (give an IDX labels file as labels = \"...\")",
-                        path.display()
-                    ),
-                ));
-            }
-            fixed_points(spec, point, dataset, *class, mixed)
-        }
-    }
 }
 
 fn error_source_name(source: ErrorSource) -> &'static str {

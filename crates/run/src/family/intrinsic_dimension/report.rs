@@ -174,15 +174,22 @@ pub fn write_report(
             let per_class = matches!(first.source, Source::Digits { .. } | Source::File { .. });
             let mut series = Vec::new();
             for (g, e) in spec.estimators.iter().enumerate() {
+                let values: Vec<(f64, f64, f64)> = points
+                    .iter()
+                    .map(|p| {
+                        let (d, err) = result(p.index, e);
+                        (p.x, d, err)
+                    })
+                    .filter(|v| v.1.is_finite())
+                    .collect();
+                // An estimator that measured none of the points gets no
+                // legend entry (the report's list says why).
+                if values.is_empty() {
+                    continue;
+                }
                 series.push(Series {
                     label: legend(e),
-                    points: points
-                        .iter()
-                        .map(|p| {
-                            let (d, err) = result(p.index, e);
-                            (p.x, d, err)
-                        })
-                        .collect(),
+                    points: values,
                     kind: if per_class {
                         SeriesKind::Points
                     } else {
@@ -213,6 +220,9 @@ pub fn write_report(
                 if let Some(whole) = whole {
                     for (g, e) in spec.estimators.iter().enumerate() {
                         let (d, _) = result(whole.index, e);
+                        if !d.is_finite() {
+                            continue;
+                        }
                         series.push(Series {
                             label: format!("{}, all classes ({})", legend(e), whole.label),
                             points: vec![(low, d, f64::NAN), (high, d, f64::NAN)],

@@ -53,11 +53,7 @@ const MAX_CONFIGURATIONS: usize = 10_000_000;
 
 /// Whether a spec is an inverse-Ising experiment: `model = "fully-visible"`.
 pub fn claims(document: &toml::Table) -> bool {
-    document
-        .get("model")
-        .and_then(|t| t.get("model"))
-        .and_then(|v| v.as_str())
-        == Some("fully-visible")
+    crate::family::sections::names_model(document, "fully-visible")
 }
 
 /// The model of inverse-Ising experiments, for `quench models`.
@@ -447,14 +443,7 @@ impl InverseIsingSpec {
                 "a number >= 0",
             ));
         }
-        let o = &raw.output;
-        if !(o.checkpoint_seconds.is_finite() && o.checkpoint_seconds > 0.0) {
-            return Err(r.at(
-                "output.checkpoint_seconds",
-                format!("{} is out of range", o.checkpoint_seconds),
-                "a number of seconds > 0",
-            ));
-        }
+        let checkpoint_seconds = raw.output.checkpoint_seconds(r)?;
         Ok(Self {
             file: file.to_string(),
             source: source.to_string(),
@@ -476,7 +465,7 @@ impl InverseIsingSpec {
             learning,
             pseudo_likelihood,
             samples: raw.ensemble.samples,
-            checkpoint_seconds: o.checkpoint_seconds,
+            checkpoint_seconds,
         })
     }
 }
