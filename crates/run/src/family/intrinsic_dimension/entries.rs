@@ -3,6 +3,7 @@
 //! dimension, latent dimension, temperature or class).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use quench_geometry::{Activation, Embedding, HiddenManifold, Manifold, Teacher};
 use serde::Deserialize;
@@ -320,40 +321,43 @@ pub(super) fn parse_entry(
             }
         }
         "digits" | "file" => {
-            let source = |class| {
-                if d.source == "digits" {
-                    Ok(Source::Digits { class })
-                } else {
-                    let path = d.path.as_deref().ok_or_else(|| {
-                        r.at(
-                            &key("path"),
-                            "is missing",
-                            "a .npy, .csv or IDX file, relative to the spec",
-                        )
-                    })?;
-                    let path = folder.join(path);
-                    let labels = d.labels.as_deref().map(|l| folder.join(l));
-                    // Read now, so that a bad file stops the run before its
-                    // results directory is made.
-                    let data = quench_data::load_file(
-                        &path,
-                        labels.as_deref(),
-                        quench_data::LabelColumn::None,
+            // A file is read once, now, so that a bad file stops the run
+            // before its results directory is made; its points share it.
+            let file = if d.source == "file" {
+                let path = d.path.as_deref().ok_or_else(|| {
+                    r.at(
+                        &key("path"),
+                        "is missing",
+                        "a .npy, .csv or IDX file, relative to the spec",
                     )
-                    .map_err(|e| r.at(&key("path"), e.to_string(), ""))?;
-                    if let Some(c) = class {
-                        let present = data.labels().is_some_and(|l| l.contains(&c));
-                        if !present {
-                            return Err(r.at(
-                                &key("classes"),
-                                format!("`{}` has no row of class {c}", path.display()),
-                                "classes the file's labels hold (an IDX file needs labels = \"...\")",
-                            ));
-                        }
+                })?;
+                let path = folder.join(path);
+                let labels = d.labels.as_deref().map(|l| folder.join(l));
+                let data = quench_data::load_file(
+                    &path,
+                    labels.as_deref(),
+                    quench_data::LabelColumn::None,
+                )
+                .map_err(|e| r.at(&key("path"), e.to_string(), ""))?;
+                Some((path, Arc::new(data)))
+            } else {
+                None
+            };
+            let source = |class: Option<u32>| match &file {
+                None => Ok(Source::Digits { class }),
+                Some((path, data)) => {
+                    if let Some(c) = class
+                        && !data.labels().is_some_and(|l| l.contains(&c))
+                    {
+                        return Err(r.at(
+                            &key("classes"),
+                            format!("`{}` has no row of class {c}", path.display()),
+                            "classes the file's labels hold (an IDX file needs labels = \"...\")",
+                        ));
                     }
                     Ok(Source::File {
-                        path,
-                        labels,
+                        path: path.clone(),
+                        data: Arc::clone(data),
                         class,
                     })
                 }

@@ -202,13 +202,7 @@ impl Family for IntrinsicDimensions {
                     Source::HiddenManifold(m) => bytes(count, m.inputs + m.latent),
                     Source::Ising { length, .. } => bytes(count, length * length),
                     Source::Digits { .. } => bytes(1797, 64),
-                    // A file's values, read as f64, take at most eight times
-                    // its bytes (one-byte pixels); its rows are counted as
-                    // if each held 64 one-byte coordinates.
-                    Source::File { path, .. } => {
-                        let size = std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
-                        3.0 * size * 8.0 + size * 64.0 * 12.0 / 64.0
-                    }
+                    Source::File { data, .. } => bytes(data.len(), data.features()),
                 }
             })
             .fold(0.0, f64::max);

@@ -5,7 +5,7 @@
 use quench_core::UnitStreams;
 use quench_core::rng::{Purpose, splitmix64};
 use quench_critical::{CriticalModel, Kernel, LatticeChain, TriangularLattice, generate_snapshots};
-use quench_data::{Dataset, LabelColumn};
+use quench_data::Dataset;
 use quench_geometry::estimate::random_subset;
 
 use super::STREAMS;
@@ -32,16 +32,20 @@ pub(super) fn input(file: &str, key: String, error: impl std::fmt::Display) -> R
 fn fixed_points(
     spec: &DimensionSpec,
     point: &DataPoint,
-    dataset: Dataset,
+    dataset: &Dataset,
     class: Option<u32>,
     seed: u64,
 ) -> Result<DataSetPoints, RunError> {
     let key = format!("data[{}]", point.entry);
+    let one_class;
     let dataset = match class {
         None => dataset,
-        Some(c) => dataset
-            .of_class(c)
-            .map_err(|e| input(&spec.file, format!("{key}.classes"), e))?,
+        Some(c) => {
+            one_class = dataset
+                .of_class(c)
+                .map_err(|e| input(&spec.file, format!("{key}.classes"), e))?;
+            &one_class
+        }
     };
     if dataset.is_empty() {
         return Err(input(
@@ -129,25 +133,9 @@ pub fn points_of(
                 order_parameter: mean(&order),
             })
         }
-        Source::Digits { class } => fixed_points(spec, point, quench_data::digits(), *class, mixed),
-        Source::File {
-            path,
-            labels,
-            class,
-        } => {
-            let dataset = quench_data::load_file(path, labels.as_deref(), LabelColumn::None)
-                .map_err(|e| input(&spec.file, format!("{key}.path"), e))?;
-            if class.is_some() && dataset.labels().is_none() {
-                return Err(input(
-                    &spec.file,
-                    format!("{key}.classes"),
-                    format!(
-                        "`{}` has no labels (give an IDX labels file as labels = \"...\")",
-                        path.display()
-                    ),
-                ));
-            }
-            fixed_points(spec, point, dataset, *class, mixed)
+        Source::Digits { class } => {
+            fixed_points(spec, point, &quench_data::digits(), *class, mixed)
         }
+        Source::File { data, class, .. } => fixed_points(spec, point, data, *class, mixed),
     }
 }

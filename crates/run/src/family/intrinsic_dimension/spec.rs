@@ -47,8 +47,10 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use quench_critical::snapshots::SnapshotOptions;
+use quench_data::Dataset;
 use quench_geometry::{Embedding, Estimator, HiddenManifold, Manifold, TwoNnFit};
 use serde::Deserialize;
 
@@ -122,8 +124,8 @@ pub enum Source {
     File {
         /// The file (resolved against the spec's folder).
         path: PathBuf,
-        /// IDX labels, if any.
-        labels: Option<PathBuf>,
+        /// Its contents, read once when the spec is validated.
+        data: Arc<Dataset>,
         /// The class, or every row.
         class: Option<u32>,
     },
