@@ -47,7 +47,7 @@ pub enum TheoryCommand {
     TeacherStudent(TeacherStudentArgs),
     /// Deep network of perceptrons (Yoshino, replica symmetric): the overlap profile q_l, Q_l through the layers at a load, or the load alpha_glass where replica symmetry first breaks.
     #[command(
-        after_help = "Examples:\n  quench theory deep-network --depth 10 --alpha 3 --json\n  quench theory deep-network --depth 5 --kappa 0.5"
+        after_help = "Examples:\n  quench theory deep-network --depth 10 --alpha 3 --json\n  quench theory deep-network --depth 5 --kappa 0.5\n  quench theory deep-network --scenario teacher --depth 5 --alpha 8"
     )]
     DeepNetwork(DeepNetworkArgs),
     /// Spiked Wigner matrix: the Bayes-optimal overlap and MMSE of a rank-one spike (transition at snr = 1).
@@ -72,6 +72,14 @@ impl Weights {
             Weights::Binary => theory::PerceptronWeights::Binary,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DeepNetworkScenario {
+    /// Random inputs with random outputs.
+    Random,
+    /// Labels of a teacher network of the same architecture.
+    Teacher,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,6 +141,9 @@ pub struct DeepNetworkArgs {
     /// Number of layers L (1..=1000): the inputs feed layer 1, layer L holds the outputs.
     #[arg(long)]
     depth: usize,
+    /// random: random outputs (replica symmetric, its instability); teacher: a teacher network's labels, the student drawn from the Gardner volume (the Nishimori line, kappa = 0): the informed and uninformed branches.
+    #[arg(long, value_enum, default_value = "random")]
+    scenario: DeepNetworkScenario,
     /// Margin kappa of every neuron's gap, kappa >= -10.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     kappa: f64,
@@ -379,6 +390,10 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
         }
         TheoryCommand::DeepNetwork(args) => {
             let parameters = theory::DeepNetworkParameters {
+                scenario: match args.scenario {
+                    DeepNetworkScenario::Random => theory::DeepNetworkScenario::Random,
+                    DeepNetworkScenario::Teacher => theory::DeepNetworkScenario::Teacher,
+                },
                 depth: args.depth,
                 kappa: args.kappa,
                 alpha: args.alpha,

@@ -135,6 +135,7 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
                 ));
             }
             let parameters = DeepNetworkParameters {
+                scenario: p.choice("scenario", "random")?,
                 depth: depth as usize,
                 kappa: p.optional_number("kappa", 0.0)?,
                 alpha: match values.get("alpha") {

@@ -37,6 +37,8 @@ import quench
          ["deep-network", "--depth", "5", "--alpha", "3"]),
         (quench.theory.deep_network, dict(depth=4, kappa=0.5),
          ["deep-network", "--depth", "4", "--kappa", "0.5"]),
+        (quench.theory.deep_network, dict(depth=5, alpha=16.0, scenario="teacher"),
+         ["deep-network", "--depth", "5", "--alpha", "16", "--scenario", "teacher"]),
     ],
 )
 def test_theory_functions_return_the_command_lines_numbers(function, arguments, command, cli_json):
@@ -65,6 +67,8 @@ def test_theory_errors_name_the_parameter():
         quench.theory.teacher_student(1.0, label_noise=0.7)
     with pytest.raises(quench.InputError, match="depth"):
         quench.theory.deep_network(0)
+    with pytest.raises(quench.InputError, match="scenario"):
+        quench.theory.deep_network(3, scenario="student")
 
 
 def test_draw_gives_the_runs_sample_for_every_family(sk_spec, hopfield_spec, tmp_path, quench_bin):

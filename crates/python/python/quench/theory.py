@@ -114,17 +114,28 @@ def teacher_student(
     )
 
 
-def deep_network(depth: int, alpha: Optional[float] = None, kappa: float = 0.0) -> Dict[str, Any]:
-    """The deep network of perceptrons (Yoshino 2020), replica symmetric:
-    with ``alpha`` the overlap profile ``q`` (neurons, layers ``0..depth``)
-    and ``Q`` (weights, layers ``1..depth``), the free entropy and the
-    replicon; without it the load ``alpha_glass`` where replica symmetry
-    first breaks, beside the seed's full-RSB ``seed_alpha_glass``.
-    (``quench theory deep-network --json``.)"""
+def deep_network(
+    depth: int, alpha: Optional[float] = None, kappa: float = 0.0, scenario: str = "random"
+) -> Dict[str, Any]:
+    """The deep network of perceptrons (Yoshino 2020), replica symmetric.
+
+    ``scenario="random"`` (random outputs): with ``alpha`` the overlap
+    profile ``q`` (neurons, layers ``0..depth``) and ``Q`` (weights, layers
+    ``1..depth``), the free entropy and the replicon; without it the load
+    ``alpha_glass`` where replica symmetry first breaks, beside the seed's
+    full-RSB ``seed_alpha_glass``.
+
+    ``scenario="teacher"`` (a teacher network's labels, the Nishimori line,
+    ``kappa`` 0): with ``alpha`` the equilibrium ``q`` = r, ``Q`` = R,
+    ``test_overlap`` (fresh inputs) and ``generalization_error``, and the
+    ``informed``, ``uninformed`` and ``intermediate`` solutions; without it
+    ``alpha_learning``, ``alpha_spinodal``, ``alpha_transition`` and
+    ``alpha_merge``. (``quench theory deep-network --json``.)"""
     return _call(
         "deep-network",
         depth=int(depth),
         alpha=None if alpha is None else float(alpha),
+        scenario=str(scenario),
         kappa=float(kappa),
     )
 

@@ -69,10 +69,25 @@ pub struct TeacherStudentParameters {
     pub label_noise: f64,
 }
 
+/// Which data a deep network learns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeepNetworkScenario {
+    /// Random inputs with random outputs (`"random"`): a random constraint
+    /// satisfaction problem.
+    Random,
+    /// Labels of a teacher network of the same architecture (`"teacher"`),
+    /// the student drawn from the Gardner volume: the Nishimori line.
+    Teacher,
+}
+
+choice!(DeepNetworkScenario, "scenario", Random => "random", Teacher => "teacher");
+
 /// `quench theory deep-network`: the replica-symmetric theory of a deep
 /// network of perceptrons (Yoshino, SciPost Phys. Core 2, 005 (2020)).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DeepNetworkParameters {
+    /// Random outputs or a teacher's labels.
+    pub scenario: DeepNetworkScenario,
     /// Number of layers $L$, in `1..=1000`.
     pub depth: usize,
     /// Stability threshold $\kappa \ge -10$ of the gaps.
@@ -284,6 +299,9 @@ pub fn deep_network(
     use quench_theory::deep_network as theory;
     let failure = |e| naming.failure(e);
     let (depth, kappa) = (parameters.depth, parameters.kappa);
+    if parameters.scenario == DeepNetworkScenario::Teacher {
+        return deep_network_teacher(parameters, naming);
+    }
     match parameters.alpha {
         Some(alpha) => {
             let point = theory::deep_network_profile(alpha, depth, kappa).map_err(failure)?;
@@ -363,6 +381,115 @@ pub fn deep_network(
             TheoryResult::new(&document, lines)
         }
     }
+}
+
+/// The teacher scenario of [`deep_network`]: the Nishimori line, $\kappa = 0$.
+fn deep_network_teacher(
+    parameters: &DeepNetworkParameters,
+    naming: Naming,
+) -> Result<TheoryResult, RunError> {
+    use quench_theory::deep_network as theory;
+    let failure = |e| naming.failure(e);
+    let depth = parameters.depth;
+    if parameters.kappa != 0.0 {
+        return Err(failure(
+            quench_core::ParameterError::new(
+                "kappa",
+                parameters.kappa,
+                "0 in the teacher scenario (a teacher's own gaps are only >= 0)",
+            )
+            .into(),
+        ));
+    }
+    let threshold = theory::deep_network_teacher_threshold(depth).ok();
+    let Some(alpha) = parameters.alpha else {
+        let t = theory::deep_network_teacher_transitions(depth).map_err(failure)?;
+        let document = serde_json::json!({
+            "scenario": "teacher",
+            "depth": depth,
+            "kappa": 0.0,
+            "alpha_learning": t.alpha_learning,
+            "alpha_spinodal": t.alpha_spinodal,
+            "alpha_transition": t.alpha_transition,
+            "alpha_merge": t.alpha_merge,
+        });
+        let show = |x: Option<f64>| x.map_or("none".to_string(), |a| format!("{a:.6}"));
+        let lines = vec![
+            format!(
+                "deep network of perceptrons learning a teacher (Nishimori line, replica symmetric), L = {depth}:"
+            ),
+            format!(
+                "  the uninformed student starts to learn (end layers) at alpha = {}",
+                show(t.alpha_learning)
+            ),
+            format!(
+                "  a teacher-like solution exists from alpha = {} (spinodal), is the equilibrium from {} \
+                 (first order), and the uninformed branch joins it at {}",
+                show(t.alpha_spinodal),
+                show(t.alpha_transition),
+                show(t.alpha_merge)
+            ),
+        ];
+        return TheoryResult::new(&document, lines);
+    };
+    let point = theory::deep_network_teacher_profile(alpha, depth).map_err(failure)?;
+    let equilibrium = point.equilibrium_branch();
+    let document = serde_json::json!({
+        "scenario": "teacher",
+        "alpha": alpha,
+        "depth": depth,
+        "kappa": 0.0,
+        "q": equilibrium.q,
+        "Q": equilibrium.bond_overlap,
+        "test_overlap": equilibrium.test_overlap,
+        "generalization_error": equilibrium.generalization_error,
+        "free_entropy": equilibrium.free_entropy,
+        "stable": true,
+        "equilibrium": point.equilibrium,
+        "informed": point.informed,
+        "uninformed": point.uninformed,
+        "intermediate": point.intermediate,
+        "alpha_learning": threshold,
+    });
+    let mut lines = vec![format!(
+        "deep network of perceptrons learning a teacher (Nishimori line: r = q, R = Q), L = {depth}, \
+         alpha = {alpha}: equilibrium on the {} branch, generalisation error {:.8}, free entropy {:.10}",
+        match point.equilibrium {
+            theory::TeacherBranchKind::Informed => "informed",
+            theory::TeacherBranchKind::Uninformed => "uninformed",
+            theory::TeacherBranchKind::Intermediate => "an intermediate",
+        },
+        equilibrium.generalization_error,
+        equilibrium.free_entropy
+    )];
+    if depth <= LAYERS_PRINTED {
+        lines.push(
+            "  layer  informed: r_l        R_l           r_test      uninformed: r_l   R_l           r_test"
+                .to_string(),
+        );
+        let (a, b) = (&point.informed, &point.uninformed);
+        for l in 0..=depth {
+            let bond = |branch: &theory::DeepNetworkTeacherBranch| {
+                if l == 0 {
+                    "-".to_string()
+                } else {
+                    format!("{:.10}", branch.bond_overlap[l - 1])
+                }
+            };
+            lines.push(format!(
+                "  {l:>5}  {:<12.10}  {:<12}  {:<10.8}  {:<12.10}  {:<12}  {:.8}",
+                a.q[l],
+                bond(a),
+                a.test_overlap[l],
+                b.q[l],
+                bond(b),
+                b.test_overlap[l]
+            ));
+        }
+    } else {
+        lines.push("  use --json for the profile of every layer".to_string());
+    }
+    TheoryResult::new(&document, lines)
 }
 
 /// The spiked Wigner model $Y = \frac{\sqrt\lambda}{N} x x^\top + W$ ($W$
@@ -460,6 +587,7 @@ mod tests {
     #[test]
     fn deep_network_profile_and_glass_transition() {
         let profile = |depth, alpha| DeepNetworkParameters {
+            scenario: DeepNetworkScenario::Random,
             depth,
             kappa: 0.0,
             alpha,
@@ -488,6 +616,44 @@ mod tests {
         let error = deep_network(&profile(0, None), Naming::Flag).unwrap_err();
         assert_eq!(error.exit_status(), 2);
         assert!(error.to_string().starts_with("--depth:"), "{error}");
+    }
+
+    /// The teacher scenario: one layer is the perceptron learning its
+    /// teacher in the version space; a margin is refused (status 2).
+    #[test]
+    fn deep_network_teacher_scenario() {
+        let teacher = |depth, kappa, alpha| DeepNetworkParameters {
+            scenario: DeepNetworkScenario::Teacher,
+            depth,
+            kappa,
+            alpha,
+        };
+        let one = deep_network(&teacher(1, 0.0, Some(2.0)), Naming::Argument).unwrap();
+        let perceptron = teacher_student(
+            &TeacherStudentParameters {
+                weights: PerceptronWeights::Spherical,
+                learning: Learning::Gibbs,
+                alpha: 2.0,
+                temperature: 0.0,
+                label_noise: 0.0,
+            },
+            Naming::Argument,
+        )
+        .unwrap();
+        let r = number(&perceptron.document, "teacher_overlap");
+        assert!((one.document["Q"][0].as_f64().unwrap() - r).abs() < 1e-9);
+        assert_eq!(one.document["stable"], true);
+        assert_eq!(one.document["scenario"], "teacher");
+        let deep = deep_network(&teacher(4, 0.0, Some(16.0)), Naming::Argument).unwrap();
+        assert_eq!(deep.document["equilibrium"], "intermediate");
+        assert_eq!(deep.document["test_overlap"].as_array().unwrap().len(), 5);
+        let error = deep_network(&teacher(3, 0.5, Some(4.0)), Naming::Flag).unwrap_err();
+        assert_eq!(error.exit_status(), 2);
+        assert!(error.to_string().starts_with("--kappa:"), "{error}");
+        assert_eq!(
+            "teacher".parse::<DeepNetworkScenario>(),
+            Ok(DeepNetworkScenario::Teacher)
+        );
     }
 
     /// Gaussian spike: overlap $1 - 1/\lambda$ above the transition.

@@ -140,7 +140,7 @@ macro_rules! choice {
 mod learning;
 
 pub use learning::{
-    DeepNetworkParameters, Learning, PerceptronParameters, PerceptronWeights, SignalPrior,
+    DeepNetworkParameters, DeepNetworkScenario, Learning, PerceptronParameters, PerceptronWeights, SignalPrior,
     SpikedWignerParameters, TeacherStudentParameters, deep_network, perceptron, spiked_wigner,
     teacher_student,
 };

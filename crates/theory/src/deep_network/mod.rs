@@ -128,6 +128,7 @@
 mod band;
 mod solve;
 mod stability;
+mod teacher;
 mod terms;
 
 #[cfg(test)]
@@ -139,6 +140,11 @@ use serde::Serialize;
 use crate::error::TheoryError;
 use crate::perceptron::gaussian::{check_kappa, ln_h, mills};
 use solve::{Profile, Solution, solve};
+pub use teacher::{
+    DeepNetworkTeacherBranch, DeepNetworkTeacherPoint, DeepNetworkTeacherTransitions, TeacherBranchKind,
+    deep_network_teacher_profile, deep_network_teacher_transitions,
+    deep_network_teacher_threshold, test_overlaps,
+};
 
 /// The first glass transition of the seed, $\alpha_g = 2.03$, in layers 1
 /// and $L - 1$: Yoshino, SciPost Phys. Core 2, 005 (2020), from full-RSB

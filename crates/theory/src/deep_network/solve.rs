@@ -85,7 +85,7 @@ impl Profile {
 
 /// $p = abc$ and $1 - p$ from three (value, gap) pairs, with $1 - p$
 /// precise when all three are near 1.
-fn product(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> (f64, f64) {
+pub(super) fn product(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> (f64, f64) {
     let p = a.0 * b.0 * c.0;
     let gap = if p < 0.5 {
         1.0 - p
