@@ -458,6 +458,23 @@ fn deep_network_on_the_command_line() {
             &["theory", "deep-network", "--depth", "3", "--kappa", "nan"],
             "--kappa",
         ),
+        (
+            &[
+                "theory",
+                "deep-network",
+                "--depth",
+                "3",
+                "--scenario",
+                "teacher",
+                "--kappa",
+                "0.5",
+            ],
+            "--kappa",
+        ),
+        (
+            &["theory", "deep-network", "--depth", "3", "--scenario", "noise"],
+            "--scenario",
+        ),
     ] {
         let output = quench().args(arguments).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "quench {arguments:?}");
@@ -465,6 +482,53 @@ fn deep_network_on_the_command_line() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(name), "quench {arguments:?}: {stderr}");
     }
+}
+
+/// The teacher scenario (the Nishimori line): one layer is the perceptron
+/// learning its teacher; a deep profile has r_test and both branches; and
+/// without a load the transitions, in order.
+#[test]
+fn deep_network_teacher_on_the_command_line() {
+    let teacher = |extra: &[&str]| {
+        let mut arguments = vec!["theory", "deep-network", "--scenario", "teacher", "--json"];
+        arguments.extend_from_slice(extra);
+        json(&arguments)
+    };
+    let one = teacher(&["--depth", "1", "--alpha", "3"]);
+    let perceptron = json(&[
+        "theory",
+        "teacher-student",
+        "--weights",
+        "spherical",
+        "--learning",
+        "gibbs",
+        "--alpha",
+        "3",
+        "--json",
+    ]);
+    assert!((number(&one, "/Q/0") - number(&perceptron, "/teacher_overlap")).abs() < 1e-9);
+    assert!(
+        (number(&one, "/generalization_error") - number(&perceptron, "/generalization_error"))
+            .abs()
+            < 1e-9
+    );
+    let deep = teacher(&["--depth", "5", "--alpha", "32"]);
+    assert_eq!(deep["q"].as_array().unwrap().len(), 6);
+    assert_eq!(deep["test_overlap"].as_array().unwrap().len(), 6);
+    assert_eq!(deep["stable"], true);
+    // The informed branch is close to the teacher in every layer, the
+    // uninformed one only at the ends.
+    assert!(number(&deep, "/informed/Q/2") > 0.99);
+    assert!(number(&deep, "/uninformed/Q/2") < 1e-9);
+    let transitions = teacher(&["--depth", "3"]);
+    let pi = std::f64::consts::PI;
+    let learning = number(&transitions, "/alpha_learning");
+    assert!((learning - pi * pi / 4.0).abs() < 1e-12);
+    let (spinodal, transition) = (
+        number(&transitions, "/alpha_spinodal"),
+        number(&transitions, "/alpha_transition"),
+    );
+    assert!(learning < spinodal && spinodal < transition, "{transitions}");
 }
 
 /// Bayes-optimal learning sits on the Nishimori line, where the

@@ -20,6 +20,7 @@
 pub mod report;
 pub mod spec;
 mod tables;
+mod teacher_theory;
 
 use std::path::Path;
 

@@ -446,7 +446,7 @@ pub fn write_report(
             .collect();
         keys.sort_by_key(|&(d, s, w)| (d, s == super::Start::Teacher, w));
         keys.dedup();
-        let series = keys
+        let mut series: Vec<Series> = keys
             .iter()
             .enumerate()
             .map(|(group, &(depth, start, width))| Series {
@@ -479,6 +479,20 @@ pub fn write_report(
                 group: Some(group),
             })
             .collect();
+        if super::teacher_theory::applies(spec) {
+            for &depth in &depths {
+                let group_of = |start| {
+                    keys.iter()
+                        .position(|&(d, s, _)| d == depth && s == start)
+                };
+                series.extend(super::teacher_theory::test_agreement_curves(
+                    spec,
+                    depth,
+                    group_of(super::Start::Random),
+                    group_of(super::Start::Teacher),
+                ));
+            }
+        }
         report.figure(
             "test-agreement-alpha",
             Figure {
@@ -559,6 +573,9 @@ pub fn write_report(
             md,
             "\nDashed: the replica-symmetric profile of the dense limit $N \\gg c \\gg 1$ (hard-core gaps, zero temperature) at the same α = M/c and κ (`quench theory deep-network`), $q(l)^2$ and $Q(l)^2$ beside the measured mean squared overlaps; the simulated networks are finite and sampled at the temperature above, so the comparison is qualitative. Replica symmetry holds only in the liquid: above α_glass = 1/m(κ)⁴ ((π/2)² ≈ 2.467 at κ = 0, L ≥ 3) the ordered RS profile drawn has a positive replicon (the boundary layers break replica symmetry), and the seed's full-RSB calculation puts this first glass transition at α_g ≈ 2.03.\n"
         );
+    }
+    if super::teacher_theory::applies(spec) {
+        md.push_str(&super::teacher_theory::markdown(spec));
     }
     report.markdown.push_str(&md);
     Ok(())
