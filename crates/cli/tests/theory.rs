@@ -472,7 +472,14 @@ fn deep_network_on_the_command_line() {
             "--kappa",
         ),
         (
-            &["theory", "deep-network", "--depth", "3", "--scenario", "noise"],
+            &[
+                "theory",
+                "deep-network",
+                "--depth",
+                "3",
+                "--scenario",
+                "noise",
+            ],
             "--scenario",
         ),
     ] {
@@ -528,7 +535,10 @@ fn deep_network_teacher_on_the_command_line() {
         number(&transitions, "/alpha_spinodal"),
         number(&transitions, "/alpha_transition"),
     );
-    assert!(learning < spinodal && spinodal < transition, "{transitions}");
+    assert!(
+        learning < spinodal && spinodal < transition,
+        "{transitions}"
+    );
 }
 
 /// Bayes-optimal learning sits on the Nishimori line, where the

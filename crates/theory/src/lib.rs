@@ -49,6 +49,10 @@
 //!                                           replicon and the layers it sits in)
 //!      (L, kappa) ──deep_network::deep_network_glass_transition──> DeepNetworkGlassTransition
 //!                                           (alpha_glass = 1/m(kappa)^4, glassy layers)
+//!      (alpha, L) ──deep_network::deep_network_teacher_profile──> DeepNetworkTeacherPoint
+//!                                           (teacher-student, Nishimori line: informed,
+//!                                           uninformed, intermediate solutions, r_test)
+//!           (L) ──deep_network::deep_network_teacher_transitions──> DeepNetworkTeacherTransitions
 //! Inference and learning (Bayes-optimal AMP beside its state evolution):
 //! (n, alpha, prior, inputs, eta, seed)
 //!        ──perceptron::amp::draw_perceptron──> PerceptronSample (X, y, w*)

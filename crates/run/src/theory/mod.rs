@@ -140,9 +140,9 @@ macro_rules! choice {
 mod learning;
 
 pub use learning::{
-    DeepNetworkParameters, DeepNetworkScenario, Learning, PerceptronParameters, PerceptronWeights, SignalPrior,
-    SpikedWignerParameters, TeacherStudentParameters, deep_network, perceptron, spiked_wigner,
-    teacher_student,
+    DeepNetworkParameters, DeepNetworkScenario, Learning, PerceptronParameters, PerceptronWeights,
+    SignalPrior, SpikedWignerParameters, TeacherStudentParameters, deep_network, perceptron,
+    spiked_wigner, teacher_student,
 };
 
 /// The level of replica-symmetry breaking of an SK solution.

@@ -124,11 +124,14 @@
 //! * [`deep_network_liquid_instability`]: its closed form at the liquid.
 //! * [`deep_network_liquid_boundary`]: the load above which hidden layer $l$
 //!   is no longer liquid.
+//! * [`deep_network_teacher_profile`], [`deep_network_teacher_transitions`],
+//!   [`deep_network_teacher_threshold`]: the teacher–student scenario on the
+//!   Nishimori line ([`teacher`]: the seed's $V^{1+n}$).
 
 mod band;
 mod solve;
 mod stability;
-mod teacher;
+pub mod teacher;
 mod terms;
 
 #[cfg(test)]
@@ -141,9 +144,9 @@ use crate::error::TheoryError;
 use crate::perceptron::gaussian::{check_kappa, ln_h, mills};
 use solve::{Profile, Solution, solve};
 pub use teacher::{
-    DeepNetworkTeacherBranch, DeepNetworkTeacherPoint, DeepNetworkTeacherTransitions, TeacherBranchKind,
-    deep_network_teacher_profile, deep_network_teacher_transitions,
-    deep_network_teacher_threshold, test_overlaps,
+    DeepNetworkTeacherBranch, DeepNetworkTeacherPoint, DeepNetworkTeacherTransitions,
+    TeacherBranchKind, deep_network_teacher_profile, deep_network_teacher_threshold,
+    deep_network_teacher_transitions, test_overlaps,
 };
 
 /// The first glass transition of the seed, $\alpha_g = 2.03$, in layers 1

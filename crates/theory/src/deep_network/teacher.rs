@@ -33,7 +33,7 @@
 //!
 //! $q_0 = q_L = 1$. For $L = 1$ this is the Bayes-optimal spherical
 //! perceptron (Györgyi; Engel & Van den Broeck eq. 2.42), and $\alpha f$ its
-//! free entropy ([`teacher_student`](crate::perceptron::teacher_student);
+//! free entropy ([`teacher_student`](crate::perceptron::teacher_student());
 //! tested).
 //!
 //! # Two branches: learning and unlearning
@@ -560,7 +560,12 @@ pub fn deep_network_teacher_transitions(
             let overtaken = if met {
                 // Whether the informed branch overtook before the meeting.
                 let merge = bisect_load(together, low, high)?;
-                wins(&solve_branches(merge * (1.0 - 1e-4), depth, MAX_ITERATIONS, true)?)
+                wins(&solve_branches(
+                    merge * (1.0 - 1e-4),
+                    depth,
+                    MAX_ITERATIONS,
+                    true,
+                )?)
             } else {
                 true
             };
@@ -594,7 +599,8 @@ pub(super) fn free_entropy_at(alpha: f64, profile: &Profile) -> f64 {
         // s(q) at the field that gives q: extr over the field of the bracket.
         let field = v.exp();
         let root = field.sqrt();
-        let log_cosh = GaussianRule::compact(-root, 1.0 / root).expect(|z| log_two_cosh(field + root * z));
+        let log_cosh =
+            GaussianRule::compact(-root, 1.0 / root).expect(|z| log_two_cosh(field + root * z));
         f += log_cosh - 0.5 * field * (1.0 + q);
     }
     f

@@ -9,7 +9,8 @@ use crate::perceptron::{Learning, Weights, teacher_student};
 fn one_layer_is_the_bayes_optimal_perceptron() {
     for alpha in [0.1, 0.7, 2.0, 5.0, 20.0, 80.0] {
         let point = deep_network_teacher_profile(alpha, 1).unwrap();
-        let perceptron = teacher_student(Weights::Spherical, Learning::Gibbs, alpha, 0.0, 0.0).unwrap();
+        let perceptron =
+            teacher_student(Weights::Spherical, Learning::Gibbs, alpha, 0.0, 0.0).unwrap();
         for branch in [&point.informed, &point.uninformed] {
             let r = branch.bond_overlap[0];
             assert!(
@@ -47,7 +48,8 @@ fn spin_term_obeys_the_nishimori_identity() {
         // s'(q_hat) = 0 at fixed q: the field extremises the bracket.
         let bracket = |a: f64| {
             let r = a.sqrt();
-            GaussianRule::compact(-r, 1.0 / r).expect(|z| log_two_cosh(a + r * z)) - 0.5 * a * (1.0 + overlap)
+            GaussianRule::compact(-r, 1.0 / r).expect(|z| log_two_cosh(a + r * z))
+                - 0.5 * a * (1.0 + overlap)
         };
         let h = 1e-4 * field;
         let slope = (bracket(field + h) - bracket(field - h)) / (2.0 * h);
@@ -68,7 +70,8 @@ fn force_is_twice_the_derivative_of_the_energy() {
     for p in [1e-3, 0.05, 0.4, 0.8, 0.99, 0.9999] {
         let (_, force) = constraint(p, 1.0 - p);
         let h = 1e-4 * p.min(1.0 - p);
-        let derivative = (constraint(p + h, 1.0 - p - h).0 - constraint(p - h, 1.0 - p + h).0) / (2.0 * h);
+        let derivative =
+            (constraint(p + h, 1.0 - p - h).0 - constraint(p - h, 1.0 - p + h).0) / (2.0 * h);
         assert!(
             (force - 2.0 * derivative).abs() < 1e-6 * force,
             "p {p}: F = {force}, 2E' = {}",
@@ -137,7 +140,8 @@ fn the_uninformed_branch_learns_above_the_threshold() {
         );
         let above = deep_network_teacher_profile(1.1 * threshold, depth).unwrap();
         assert!(
-            above.uninformed.bond_overlap[0] > 1e-3 && above.uninformed.bond_overlap[depth - 1] > 1e-3,
+            above.uninformed.bond_overlap[0] > 1e-3
+                && above.uninformed.bond_overlap[depth - 1] > 1e-3,
             "L {depth}: {:?}",
             above.uninformed
         );
@@ -208,8 +212,12 @@ fn three_layers_learn_the_teacher_at_a_first_order_transition() {
     assert_ne!(below.equilibrium, TeacherBranchKind::Informed, "{below:?}");
     assert_eq!(above.equilibrium, TeacherBranchKind::Informed, "{above:?}");
     assert!(!same_branches(&below) && !same_branches(&above));
-    assert!(same_branches(&deep_network_teacher_profile(merge * 1.01, 3).unwrap()));
-    assert!(same_branches(&deep_network_teacher_profile(spinodal * 0.99, 3).unwrap()));
+    assert!(same_branches(
+        &deep_network_teacher_profile(merge * 1.01, 3).unwrap()
+    ));
+    assert!(same_branches(
+        &deep_network_teacher_profile(spinodal * 0.99, 3).unwrap()
+    ));
     // Two layers never part.
     let two = deep_network_teacher_transitions(2).unwrap();
     assert!(two.alpha_spinodal.is_none() && two.alpha_transition.is_none());

@@ -481,10 +481,7 @@ pub fn write_report(
             .collect();
         if super::teacher_theory::applies(spec) {
             for &depth in &depths {
-                let group_of = |start| {
-                    keys.iter()
-                        .position(|&(d, s, _)| d == depth && s == start)
-                };
+                let group_of = |start| keys.iter().position(|&(d, s, _)| d == depth && s == start);
                 series.extend(super::teacher_theory::test_agreement_curves(
                     spec,
                     depth,

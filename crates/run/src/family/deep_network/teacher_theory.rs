@@ -64,7 +64,9 @@ pub fn test_agreement_curves(
         .iter()
         .filter_map(|&alpha| Some((alpha, deep_network_teacher_profile(alpha, depth).ok()?)))
         .collect();
-    let curve = |pick: &dyn Fn(&quench_theory::deep_network::DeepNetworkTeacherPoint) -> &DeepNetworkTeacherBranch| {
+    let curve = |pick: &dyn Fn(
+        &quench_theory::deep_network::DeepNetworkTeacherPoint,
+    ) -> &DeepNetworkTeacherBranch| {
         points
             .iter()
             .map(|(alpha, point)| (alpha.log2(), pick(point).test_overlap[depth], f64::NAN))
@@ -132,11 +134,7 @@ pub fn markdown(spec: &DeepNetworkSpec) -> String {
                     let _ = writeln!(
                         md,
                         "| {depth} | {alpha} | {} | {} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} |",
-                        if one {
-                            1
-                        } else {
-                            2 + point.intermediate.len()
-                        },
+                        if one { 1 } else { 2 + point.intermediate.len() },
                         if one {
                             "the one solution"
                         } else {
