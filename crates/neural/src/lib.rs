@@ -53,6 +53,7 @@ pub mod architecture;
 pub mod backend;
 pub mod committee;
 pub mod data;
+pub mod dense;
 pub mod error;
 pub mod training;
 
@@ -60,6 +61,7 @@ pub use architecture::{Architecture, Network};
 pub use backend::Backend;
 pub use committee::TwoLayer;
 pub use data::ImageSet;
+pub use dense::{DenseNetwork, Evaluation, Loss, Workspace};
 pub use error::NeuralError;
 pub use training::{EpochRecord, Trainer, TrainerState, TrainingOptions};
 

@@ -1,0 +1,426 @@
+//! Fully connected networks trained by gradient descent on a whole data
+//! set: the networks of the interpolation (jamming) transition.
+//!
+//! A network of depth $L$ (hidden layers) and width $h$ reads $d$ inputs,
+//! without biases, in the "neural tangent" scaling where every weight is
+//! drawn from $\mathcal N(0, 1)$ and every pre-activation is divided by the
+//! square root of its fan-in:
+//! $$ z^{(1)} = \frac{W^{(1)}x}{\sqrt d}, \qquad z^{(l)} = \frac{W^{(l)}g(z^{(l-1)})}{\sqrt h}, \qquad f(x) = z^{(L+1)} \in \mathbb R, $$
+//! so that $L = 0$ is the perceptron $f = w\cdot x/\sqrt d$. It has
+//! $N = dh + (L-1)h^2 + h$ parameters ($N = d$ at $L = 0$).
+//!
+//! The loss of a data set $\{(x_\mu, y_\mu = \pm1)\}_{\mu \le P}$ is the mean
+//! $\frac1P\sum_\mu\ell(y_\mu f(x_\mu))$ of ([`Loss`])
+//! * the hinge $\ell = \max(0, \Delta_\mu)$, $\Delta_\mu = 1 - y_\mu f(x_\mu)$,
+//! * the quadratic hinge $\ell = \tfrac12\max(0, \Delta_\mu)^2$ (Geiger,
+//!   Spigler, d'Ascoli, Sagun, Baity-Jesi, Biroli and Wyart, Phys. Rev. E
+//!   100, 012115 (2019)),
+//! * the quadratic loss $\ell = \tfrac12(y_\mu - f(x_\mu))^2$.
+//!
+//! With the hinge losses example $\mu$ is an *unsatisfied constraint* when
+//! $\Delta_\mu > 10^{-6}$ ([`GAP_TOLERANCE`]); the network *interpolates*
+//! the data when none is, which is what "reaching zero training error"
+//! means at the interpolation transition (the margin 1 is arbitrary: the
+//! output scales with the weights). With the quadratic loss, interpolation
+//! is read as zero sign errors.
+//!
+//! The gradient is back-propagated by hand through the layers, the batch
+//! products by `matrixmultiply`'s single-threaded `dgemm`, so that a
+//! network's training is the same, bit for bit, on any number of threads;
+//! it is tested against finite differences. The networks here have
+//! $10^2$–$10^4$ weights and are trained by thousands of full-batch steps;
+//! candle's per-operation overhead would be most of each step, and the
+//! parallelism is across networks (the runner's units), not inside one.
+
+use matrixmultiply::dgemm;
+use quench_core::rng::StreamRng;
+use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
+
+use crate::committee::Activation;
+
+/// An example counts as unsatisfied when its gap $\Delta = 1 - yf$ exceeds
+/// this: gradient descent on the quadratic hinge approaches the boundary
+/// $\Delta = 0$ of the satisfied region only exponentially in time, so an
+/// exact zero would never be reached in the phase where interpolation is
+/// possible, while where it is not the unsatisfied gaps stay of order one
+/// over the number of constraints.
+pub const GAP_TOLERANCE: f64 = 1e-6;
+
+/// The loss of one example as a function of $y f$ (module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    /// $\max(0, 1 - yf)$.
+    Hinge,
+    /// $\tfrac12\max(0, 1 - yf)^2$.
+    QuadraticHinge,
+    /// $\tfrac12(y - f)^2$.
+    Quadratic,
+}
+
+impl Loss {
+    /// $\ell$ and $\partial\ell/\partial f$ at output `f` and label `y`.
+    #[inline]
+    pub fn value_and_slope(self, f: f64, y: f64) -> (f64, f64) {
+        match self {
+            Loss::Hinge => {
+                let gap = 1.0 - y * f;
+                if gap > 0.0 { (gap, -y) } else { (0.0, 0.0) }
+            }
+            Loss::QuadraticHinge => {
+                let gap = 1.0 - y * f;
+                if gap > 0.0 {
+                    (0.5 * gap * gap, -y * gap)
+                } else {
+                    (0.0, 0.0)
+                }
+            }
+            Loss::Quadratic => {
+                let difference = f - y;
+                (0.5 * difference * difference, difference)
+            }
+        }
+    }
+
+    /// The name a spec gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::Hinge => "hinge",
+            Loss::QuadraticHinge => "quadratic-hinge",
+            Loss::Quadratic => "quadratic",
+        }
+    }
+}
+
+/// What one pass over a data set measured.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// The mean loss.
+    pub loss: f64,
+    /// Examples with $1 - yf > 10^{-6}$ (hinge losses) or a wrong sign (quadratic loss).
+    pub unsatisfied: usize,
+    /// Examples with $yf \le 0$.
+    pub errors: usize,
+}
+
+impl Evaluation {
+    /// Whether the network interpolates the data: no unsatisfied example.
+    pub fn interpolates(&self) -> bool {
+        self.unsatisfied == 0
+    }
+}
+
+/// A fully connected network (module docs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DenseNetwork {
+    /// Layer sizes $d, h, \dots, h, 1$.
+    sizes: Vec<usize>,
+    activation: Activation,
+    /// Layer $l$'s weights, `sizes[l + 1]` rows of `sizes[l]`.
+    weights: Vec<Vec<f64>>,
+}
+
+/// Buffers for the passes over a batch, reused between steps.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    /// Pre-activations of every layer, batch-major.
+    fields: Vec<Vec<f64>>,
+    /// Activations of every hidden layer, batch-major.
+    activations: Vec<Vec<f64>>,
+    /// Back-propagated derivatives, two buffers.
+    deltas: [Vec<f64>; 2],
+    /// The gradient, shaped as the weights.
+    gradient: Vec<Vec<f64>>,
+}
+
+/// $C \mathrel{+}= \alpha A B$ for row-major $A$ ($m \times k$, or its
+/// transpose when `a_transposed`) and $B$ ($k \times n$, or transposed),
+/// into a zeroed or accumulated row-major $C$ ($m \times n$).
+#[allow(clippy::too_many_arguments)]
+fn product(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f64,
+    a: &[f64],
+    a_transposed: bool,
+    b: &[f64],
+    b_transposed: bool,
+    c: &mut [f64],
+) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(b.len(), k * n);
+    debug_assert_eq!(c.len(), m * n);
+    let (rsa, csa) = if a_transposed {
+        (1, m as isize)
+    } else {
+        (k as isize, 1)
+    };
+    let (rsb, csb) = if b_transposed {
+        (1, k as isize)
+    } else {
+        (n as isize, 1)
+    };
+    // SAFETY: the slices hold m k, k n and m n values (checked above in
+    // debug builds, and by construction in every caller), laid out with the
+    // strides given.
+    unsafe {
+        dgemm(
+            m,
+            k,
+            n,
+            alpha,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+}
+
+impl DenseNetwork {
+    /// A network on `inputs` coordinates with `hidden_layers` layers of
+    /// `width` units (0 layers: the perceptron), weights from $\mathcal N(0,1)$
+    /// drawn from `rng` layer by layer, row by row.
+    pub fn new(
+        inputs: usize,
+        width: usize,
+        hidden_layers: usize,
+        activation: Activation,
+        rng: &mut StreamRng,
+    ) -> Self {
+        let mut sizes = vec![inputs];
+        sizes.extend(std::iter::repeat_n(width, hidden_layers));
+        sizes.push(1);
+        let weights = sizes
+            .windows(2)
+            .map(|pair| {
+                (0..pair[0] * pair[1])
+                    .map(|_| StandardNormal.sample(rng))
+                    .collect()
+            })
+            .collect();
+        Self {
+            sizes,
+            activation,
+            weights,
+        }
+    }
+
+    /// Number of inputs $d$.
+    pub fn inputs(&self) -> usize {
+        self.sizes[0]
+    }
+
+    /// Number of hidden layers $L$.
+    pub fn hidden_layers(&self) -> usize {
+        self.sizes.len() - 2
+    }
+
+    /// Number of weights $N$.
+    pub fn parameters(&self) -> usize {
+        Self::parameter_count(self.sizes[0], self.sizes[1], self.hidden_layers())
+    }
+
+    /// $N = dh + (L-1)h^2 + h$ ($d$ for $L = 0$), without building the network.
+    pub fn parameter_count(inputs: usize, width: usize, hidden_layers: usize) -> usize {
+        if hidden_layers == 0 {
+            inputs
+        } else {
+            inputs * width + (hidden_layers - 1) * width * width + width
+        }
+    }
+
+    /// The weights, layer by layer.
+    pub fn weights(&self) -> &[Vec<f64>] {
+        &self.weights
+    }
+
+    /// Every weight in one vector, layer by layer.
+    pub fn flat_weights(&self) -> Vec<f64> {
+        self.weights.iter().flatten().copied().collect()
+    }
+
+    /// Forward pass of `count` examples (`inputs` batch-major): the
+    /// pre-activations of every layer in `work.fields`.
+    fn forward(&self, inputs: &[f64], count: usize, work: &mut Workspace) {
+        let layers = self.weights.len();
+        work.fields.resize(layers, Vec::new());
+        work.activations
+            .resize(layers.saturating_sub(1), Vec::new());
+        for l in 0..layers {
+            let (n_in, n_out) = (self.sizes[l], self.sizes[l + 1]);
+            let mut fields = std::mem::take(&mut work.fields[l]);
+            fields.clear();
+            fields.resize(count * n_out, 0.0);
+            let source: &[f64] = if l == 0 {
+                inputs
+            } else {
+                &work.activations[l - 1]
+            };
+            product(
+                count,
+                n_in,
+                n_out,
+                1.0 / (n_in as f64).sqrt(),
+                source,
+                false,
+                &self.weights[l],
+                true,
+                &mut fields,
+            );
+            if l + 1 < layers {
+                let activations = &mut work.activations[l];
+                activations.clear();
+                activations.extend(fields.iter().map(|&z| self.activation.value_and_slope(z).0));
+            }
+            work.fields[l] = fields;
+        }
+    }
+
+    /// The outputs $f(x)$ of `inputs` (batch-major, $d$ per example).
+    pub fn outputs(&self, inputs: &[f64], work: &mut Workspace) -> Vec<f64> {
+        let count = inputs.len() / self.inputs();
+        self.forward(inputs, count, work);
+        work.fields.last().expect("an output layer").clone()
+    }
+
+    /// The loss, unsatisfied examples and errors on a data set.
+    pub fn evaluate(
+        &self,
+        inputs: &[f64],
+        labels: &[f64],
+        loss: Loss,
+        work: &mut Workspace,
+    ) -> Evaluation {
+        self.forward(inputs, labels.len(), work);
+        let outputs = work.fields.last().expect("an output layer");
+        tally(outputs, labels, loss).0
+    }
+
+    /// The evaluation at the current weights and the gradient of the mean
+    /// loss in `work` (read it with [`DenseNetwork::gradient`]).
+    pub fn evaluate_with_gradient(
+        &self,
+        inputs: &[f64],
+        labels: &[f64],
+        loss: Loss,
+        work: &mut Workspace,
+    ) -> Evaluation {
+        let count = labels.len();
+        self.forward(inputs, count, work);
+        let layers = self.weights.len();
+        let (evaluation, slopes) = tally(work.fields.last().expect("output"), labels, loss);
+        work.gradient.resize(layers, Vec::new());
+        let mut delta = std::mem::take(&mut work.deltas[0]);
+        let mut next = std::mem::take(&mut work.deltas[1]);
+        delta.clear();
+        delta.extend(slopes.iter().map(|s| s / count as f64));
+        for l in (0..layers).rev() {
+            let (n_in, n_out) = (self.sizes[l], self.sizes[l + 1]);
+            let scale = 1.0 / (n_in as f64).sqrt();
+            let source: &[f64] = if l == 0 {
+                inputs
+            } else {
+                &work.activations[l - 1]
+            };
+            let gradient = &mut work.gradient[l];
+            gradient.clear();
+            gradient.resize(n_out * n_in, 0.0);
+            // dW = delta^T source / sqrt(n_in).
+            product(
+                n_out, count, n_in, scale, &delta, true, source, false, gradient,
+            );
+            if l > 0 {
+                // delta' = (delta W / sqrt(n_in)) g'(z).
+                next.clear();
+                next.resize(count * n_in, 0.0);
+                product(
+                    count,
+                    n_out,
+                    n_in,
+                    scale,
+                    &delta,
+                    false,
+                    &self.weights[l],
+                    false,
+                    &mut next,
+                );
+                for (d, &z) in next.iter_mut().zip(&work.fields[l - 1]) {
+                    *d *= self.activation.value_and_slope(z).1;
+                }
+                std::mem::swap(&mut delta, &mut next);
+            }
+        }
+        work.deltas = [delta, next];
+        evaluation
+    }
+
+    /// The gradient the last [`DenseNetwork::evaluate_with_gradient`] left in `work`.
+    pub fn gradient<'a>(&self, work: &'a Workspace) -> &'a [Vec<f64>] {
+        &work.gradient
+    }
+
+    /// One step of gradient descent with rate `rate` on the examples given:
+    /// the evaluation before the step.
+    pub fn descend(
+        &mut self,
+        inputs: &[f64],
+        labels: &[f64],
+        loss: Loss,
+        rate: f64,
+        work: &mut Workspace,
+    ) -> Evaluation {
+        let evaluation = self.evaluate_with_gradient(inputs, labels, loss, work);
+        for (w, g) in self.weights.iter_mut().zip(&work.gradient) {
+            for (w, g) in w.iter_mut().zip(g) {
+                *w -= rate * g;
+            }
+        }
+        evaluation
+    }
+}
+
+/// The evaluation of `outputs` against `labels` and $\partial\ell/\partial f$ per example.
+fn tally(outputs: &[f64], labels: &[f64], loss: Loss) -> (Evaluation, Vec<f64>) {
+    let mut total = 0.0;
+    let (mut unsatisfied, mut errors) = (0, 0);
+    let slopes = outputs
+        .iter()
+        .zip(labels)
+        .map(|(&f, &y)| {
+            let (value, slope) = loss.value_and_slope(f, y);
+            total += value;
+            let margin = y * f;
+            if margin <= 0.0 {
+                errors += 1;
+            }
+            let bad = match loss {
+                Loss::Hinge | Loss::QuadraticHinge => margin < 1.0 - GAP_TOLERANCE,
+                Loss::Quadratic => margin <= 0.0,
+            };
+            if bad {
+                unsatisfied += 1;
+            }
+            slope
+        })
+        .collect();
+    (
+        Evaluation {
+            loss: total / labels.len() as f64,
+            unsatisfied,
+            errors,
+        },
+        slopes,
+    )
+}
+
+#[cfg(test)]
+#[path = "dense_tests.rs"]
+mod tests;
