@@ -367,6 +367,16 @@ impl DenseNetwork {
         &work.gradient
     }
 
+    /// Moves every weight by `-rate` times the gradient the last
+    /// [`DenseNetwork::evaluate_with_gradient`] left in `work`.
+    pub fn apply_gradient(&mut self, rate: f64, work: &Workspace) {
+        for (w, g) in self.weights.iter_mut().zip(&work.gradient) {
+            for (w, g) in w.iter_mut().zip(g) {
+                *w -= rate * g;
+            }
+        }
+    }
+
     /// One step of gradient descent with rate `rate` on the examples given:
     /// the evaluation before the step.
     pub fn descend(
@@ -378,12 +388,57 @@ impl DenseNetwork {
         work: &mut Workspace,
     ) -> Evaluation {
         let evaluation = self.evaluate_with_gradient(inputs, labels, loss, work);
-        for (w, g) in self.weights.iter_mut().zip(&work.gradient) {
-            for (w, g) in w.iter_mut().zip(g) {
-                *w -= rate * g;
+        self.apply_gradient(rate, work);
+        evaluation
+    }
+}
+
+/// Adam's moments for a [`DenseNetwork`] (Kingma and Ba 2015, with
+/// $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$ and bias correction):
+/// serialisable, so that a checkpoint resumes the same steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Adam {
+    first: Vec<Vec<f64>>,
+    second: Vec<Vec<f64>>,
+    steps: u64,
+}
+
+impl Adam {
+    const BETA1: f64 = 0.9;
+    const BETA2: f64 = 0.999;
+    const EPSILON: f64 = 1e-8;
+
+    /// Zero moments for `network`.
+    pub fn new(network: &DenseNetwork) -> Self {
+        let zeros: Vec<Vec<f64>> = network.weights.iter().map(|w| vec![0.0; w.len()]).collect();
+        Self {
+            first: zeros.clone(),
+            second: zeros,
+            steps: 0,
+        }
+    }
+
+    /// One Adam step of `network` at rate `rate` with the gradient the last
+    /// [`DenseNetwork::evaluate_with_gradient`] left in `work`.
+    pub fn apply(&mut self, network: &mut DenseNetwork, rate: f64, work: &Workspace) {
+        self.steps += 1;
+        let t = self.steps as i32;
+        let correction1 = 1.0 - Self::BETA1.powi(t);
+        let correction2 = 1.0 - Self::BETA2.powi(t);
+        for ((w, g), (m, v)) in network
+            .weights
+            .iter_mut()
+            .zip(&work.gradient)
+            .zip(self.first.iter_mut().zip(self.second.iter_mut()))
+        {
+            for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+                *m = Self::BETA1 * *m + (1.0 - Self::BETA1) * g;
+                *v = Self::BETA2 * *v + (1.0 - Self::BETA2) * g * g;
+                let m_hat = *m / correction1;
+                let v_hat = *v / correction2;
+                *w -= rate * m_hat / (v_hat.sqrt() + Self::EPSILON);
             }
         }
-        evaluation
     }
 }
 

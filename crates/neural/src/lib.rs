@@ -61,7 +61,7 @@ pub use architecture::{Architecture, Network};
 pub use backend::Backend;
 pub use committee::TwoLayer;
 pub use data::ImageSet;
-pub use dense::{DenseNetwork, Evaluation, Loss, Workspace};
+pub use dense::{Adam, DenseNetwork, Evaluation, Loss, Workspace};
 pub use error::NeuralError;
 pub use training::{EpochRecord, Trainer, TrainerState, TrainingOptions};
 

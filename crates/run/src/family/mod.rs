@@ -50,7 +50,9 @@
 //! (the intrinsic dimension of data: benchmark manifolds, the hidden
 //! manifold model, Ising snapshots, digits and files) and
 //! [`hidden_manifold`] (two-layer networks trained by online SGD on
-//! structured and on i.i.d. data).
+//! structured and on i.i.d. data) and [`trained_network`] (fully connected
+//! networks trained by gradient descent across sizes: the interpolation
+//! transition).
 //! [`registry::FAMILIES`] lists them, one line each.
 //!
 //! # Adding a family
@@ -96,6 +98,7 @@ pub mod perceptron;
 pub mod registry;
 mod sections;
 pub mod spin_glass;
+pub mod trained_network;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

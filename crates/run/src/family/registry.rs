@@ -12,7 +12,7 @@ use super::{
     Family, FamilyInfo, boltzmann::BoltzmannMachines, classify::PhaseClassifiers,
     deep_network::DeepNetworks, hidden_manifold::HiddenManifolds,
     intrinsic_dimension::IntrinsicDimensions, inverse_ising::InverseIsing, memory::Memories,
-    perceptron::Perceptrons, spin_glass::SpinGlasses,
+    perceptron::Perceptrons, spin_glass::SpinGlasses, trained_network::TrainedNetworks,
 };
 use crate::draw::Drawn;
 use crate::error::RunError;
@@ -33,6 +33,7 @@ pub static FAMILIES: &[&dyn Registered] = &[
     &DeepNetworks,
     &IntrinsicDimensions,
     &HiddenManifolds,
+    &TrainedNetworks,
 ];
 
 /// A [`Family`] with its types erased: what the workflows need.

@@ -34,7 +34,7 @@ fn sign(x: f64) -> f64 {
 
 /// Centres and scales every coordinate by the training set's mean and
 /// standard deviation (a constant coordinate is only centred).
-fn standardise(examples: &mut Examples) {
+pub(crate) fn standardise(examples: &mut Examples) {
     let n = examples.inputs;
     let rows = examples.training.len() / n;
     let mut mean = vec![0.0; n];

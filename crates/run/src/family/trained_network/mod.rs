@@ -1,0 +1,544 @@
+//! The trained-network family: fully connected networks trained by
+//! gradient descent on P examples, across a grid of sizes, to see the
+//! interpolation (jamming) transition of training (seeds `000`, `001`,
+//! `002`): below a number of parameters $N^*$ of order $P$ the networks
+//! cannot fit the data and stop with unsatisfied constraints; above it
+//! they reach zero training error; near it training takes longest.
+//!
+//! ```text
+//! SPEC.toml (model = "trained-network") ──TrainedNetworkSpec::parse──> TrainedNetworkSpec
+//!   unit = (point: d, P, L, h; sample)
+//!     ──data::examples (keyed by d, P and the sample: every size learns the same data)──>
+//!       P training and the test examples
+//!     ──replicas (DenseNetwork, independent starts) trained one after the other, full-batch
+//!       gradient descent or SGD, until they interpolate or the steps run out; measured at
+//!       logarithmic times; checkpointed mid-training──> TrainedSample
+//! units ──tables──> runs.parquet (per replica: interpolated, steps, final loss, unsatisfied
+//!                   constraints, errors, test error), curves.parquet (against time),
+//!                   pairs.parquet (agreement of two replicas on the test inputs)
+//!       ──report──> fraction interpolating, unsatisfied constraints, training time, test error
+//!                   and replica agreement against N/P; the transition N* per (L, P) with its
+//!                   bootstrap error; Gardner's P = 2N for the perceptron
+//! ```
+//!
+//! Streams: the data of sample `s` from
+//! `UnitStreams::new(seed, FamilyStreams::Named("trained-network"), d << 32 | P, s)`,
+//! replica `r`'s start from the point's unit streams (`InitialState`, chain
+//! `r`), and SGD's batches from a hash of the step, so a resumed run repeats
+//! every step.
+
+pub mod data;
+pub mod report;
+pub mod spec;
+
+use std::path::Path;
+
+use quench_core::rng::{Purpose, splitmix64};
+use quench_core::{FamilyStreams, UnitStreams};
+use quench_neural::{Adam, DenseNetwork, Evaluation, Workspace};
+use serde::{Deserialize, Serialize};
+
+use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
+use crate::error::RunError;
+use crate::family::hidden_manifold::examples::Examples;
+use crate::table::{Column, Table};
+pub use spec::{DataKind, Method, TrainedNetworkSpec, TrainedPoint};
+
+/// The trained-network family.
+pub struct TrainedNetworks;
+
+const STREAMS: FamilyStreams = FamilyStreams::Named("trained-network");
+
+/// Steps between checks of the checkpoint clock.
+const CHECK_EVERY: u64 = 64;
+
+/// One network at one time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    /// Steps done.
+    pub step: u64,
+    /// Mean training loss.
+    pub loss: f64,
+    /// Unsatisfied training examples.
+    pub unsatisfied: u64,
+    /// Misclassified training examples.
+    pub errors: u64,
+    /// Fraction of test examples misclassified (NaN for random labels).
+    pub test_error: f64,
+}
+
+/// One replica's training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplicaRun {
+    /// Which replica.
+    pub replica: usize,
+    /// Whether it reached zero unsatisfied constraints.
+    pub interpolated: bool,
+    /// The step at which it did, or the steps done.
+    pub steps: u64,
+    /// The state at the end.
+    pub last: CurvePoint,
+    /// The state at the measurement times (after it stopped, its final state).
+    pub curve: Vec<CurvePoint>,
+    /// The signs of its outputs on the test inputs.
+    pub test_signs: Vec<bool>,
+}
+
+/// One sample's replicas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedSample {
+    /// Grid point.
+    pub point: usize,
+    /// Sample.
+    pub sample: u64,
+    /// The replicas.
+    pub runs: Vec<ReplicaRun>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Running {
+    replica: usize,
+    step: u64,
+    network: DenseNetwork,
+    /// Adam's moments (method "adam").
+    adam: Option<Adam>,
+    curve: Vec<CurvePoint>,
+    done: Vec<ReplicaRun>,
+}
+
+/// The fraction of `inputs` the network misclassifies, and its output signs.
+fn test(network: &DenseNetwork, examples: &Examples, work: &mut Workspace) -> (f64, Vec<bool>) {
+    let outputs = network.outputs(&examples.test, work);
+    let signs: Vec<bool> = outputs.iter().map(|&f| f >= 0.0).collect();
+    let wrong = signs
+        .iter()
+        .zip(&examples.test_labels)
+        .filter(|(s, y)| **s != (**y > 0.0))
+        .count();
+    (wrong as f64 / outputs.len().max(1) as f64, signs)
+}
+
+fn curve_point(
+    step: u64,
+    evaluation: Evaluation,
+    network: &DenseNetwork,
+    examples: &Examples,
+    labelled: bool,
+    work: &mut Workspace,
+) -> CurvePoint {
+    CurvePoint {
+        step,
+        loss: evaluation.loss,
+        unsatisfied: evaluation.unsatisfied as u64,
+        errors: evaluation.errors as u64,
+        test_error: if labelled {
+            test(network, examples, work).0
+        } else {
+            f64::NAN
+        },
+    }
+}
+
+impl TrainedNetworks {
+    /// Trains `running.network` from `running.step` until it interpolates
+    /// or the steps run out, saving when due.
+    fn train(
+        spec: &TrainedNetworkSpec,
+        examples: &Examples,
+        order: u64,
+        running: &mut Running,
+        context: &UnitContext<'_>,
+    ) -> Result<ReplicaRun, RunError> {
+        let labelled = spec.data.has_test_labels();
+        let (x, y) = (&examples.training, &examples.training_labels);
+        let (d, p) = (examples.inputs, y.len());
+        let mut work = Workspace::default();
+        let mut batch_inputs = Vec::new();
+        let mut batch_labels = Vec::new();
+        let epoch = match spec.method {
+            Method::GradientDescent | Method::Adam => 1,
+            Method::Sgd { batch } => p.div_ceil(batch) as u64,
+        };
+        loop {
+            let step = running.step;
+            let measure = spec.times.binary_search(&step).is_ok();
+            let check = step % epoch == 0 || measure || step == spec.steps;
+            // Full-batch gradient descent evaluates every step with its gradient.
+            let evaluation = match spec.method {
+                Method::GradientDescent | Method::Adam => Some(
+                    running
+                        .network
+                        .evaluate_with_gradient(x, y, spec.loss, &mut work),
+                ),
+                Method::Sgd { .. } if check => {
+                    Some(running.network.evaluate(x, y, spec.loss, &mut work))
+                }
+                Method::Sgd { .. } => None,
+            };
+            if let Some(e) = evaluation {
+                if measure || e.interpolates() || step == spec.steps {
+                    let point =
+                        curve_point(step, e, &running.network, examples, labelled, &mut work);
+                    if measure {
+                        running.curve.push(point);
+                    }
+                    if e.interpolates() || step == spec.steps {
+                        // Progress was counted in blocks of CHECK_EVERY steps.
+                        context.advance(spec.steps - step / CHECK_EVERY * CHECK_EVERY);
+                        let (_, test_signs) = test(&running.network, examples, &mut work);
+                        // After it stops, the network keeps its final state.
+                        let mut curve = std::mem::take(&mut running.curve);
+                        for &t in spec.times.iter().filter(|&&t| t > step) {
+                            curve.push(CurvePoint { step: t, ..point });
+                        }
+                        return Ok(ReplicaRun {
+                            replica: running.replica,
+                            interpolated: e.interpolates(),
+                            steps: step,
+                            last: point,
+                            curve,
+                            test_signs,
+                        });
+                    }
+                }
+            }
+            match spec.method {
+                Method::GradientDescent => running.network.apply_gradient(spec.rate, &work),
+                Method::Adam => running.adam.as_mut().expect("Adam's moments").apply(
+                    &mut running.network,
+                    spec.rate,
+                    &work,
+                ),
+                Method::Sgd { batch } => {
+                    batch_inputs.clear();
+                    batch_labels.clear();
+                    let key = splitmix64(order ^ splitmix64(step));
+                    for k in 0..batch as u64 {
+                        let example = (splitmix64(key ^ k) % p as u64) as usize;
+                        batch_inputs.extend_from_slice(&x[example * d..(example + 1) * d]);
+                        batch_labels.push(y[example]);
+                    }
+                    running.network.descend(
+                        &batch_inputs,
+                        &batch_labels,
+                        spec.loss,
+                        spec.rate,
+                        &mut work,
+                    );
+                }
+            }
+            running.step += 1;
+            if running.step % CHECK_EVERY == 0 {
+                context.advance(CHECK_EVERY);
+                if context.due() {
+                    context.save(&*running)?;
+                }
+            }
+        }
+    }
+}
+
+impl Family for TrainedNetworks {
+    type Spec = TrainedNetworkSpec;
+    type UnitResult = TrainedSample;
+
+    fn name(&self) -> &'static str {
+        "trained-network"
+    }
+
+    fn describe(&self) -> FamilyInfo {
+        FamilyInfo {
+            family: "trained-network",
+            description: "fully connected networks trained by gradient descent on P examples across a grid of sizes: the interpolation (jamming) transition, training times, test errors, agreement between replicas",
+            methods: vec![
+                MethodInfo {
+                    name: "gradient-descent",
+                    description: "full-batch gradient descent at a constant rate until no example is unsatisfied (gap 1 - y f <= 1e-6) or the steps run out",
+                },
+                MethodInfo {
+                    name: "adam",
+                    description: "full-batch Adam (beta1 = 0.9, beta2 = 0.999, eps = 1e-8, bias-corrected) at a constant rate, its moments checkpointed",
+                },
+                MethodInfo {
+                    name: "sgd",
+                    description: "stochastic gradient descent on batches drawn with replacement by a hash of the step, at a constant rate; interpolation checked once per epoch",
+                },
+            ],
+            models: spec::catalogue(),
+        }
+    }
+
+    fn claims(&self, document: &toml::Table) -> bool {
+        spec::claims(document)
+    }
+
+    fn parse(&self, file: &str, source: &str) -> Result<TrainedNetworkSpec, RunError> {
+        Ok(TrainedNetworkSpec::parse(file, source)?)
+    }
+
+    fn header<'a>(&self, spec: &'a TrainedNetworkSpec) -> Header<'a> {
+        Header {
+            file: &spec.file,
+            source: &spec.source,
+            name: &spec.name,
+            description: &spec.description,
+            seed: spec.seed,
+            checkpoint_seconds: spec.checkpoint_seconds,
+        }
+    }
+
+    fn memory(&self, spec: &TrainedNetworkSpec) -> crate::memory::MemoryEstimate {
+        let batch = |p: usize| match spec.method {
+            Method::GradientDescent | Method::Adam => p,
+            Method::Sgd { batch } => batch.max(p.min(4096)),
+        };
+        let per_unit = spec
+            .points
+            .iter()
+            .map(|p| {
+                let rows = (p.examples + p.test_examples) as f64;
+                let width = p.width.max(1) as f64;
+                // Examples; weights, gradient and a checkpoint's copy; the
+                // fields, activations and deltas of the largest batch.
+                rows * (p.inputs + 1) as f64 * 8.0
+                    + 4.0 * p.parameters as f64 * 8.0
+                    + batch(p.examples).max(p.test_examples) as f64
+                        * width
+                        * (3 * p.depth.max(1) + 2) as f64
+                        * 8.0
+                    + spec.replicas as f64 * p.test_examples as f64
+            })
+            .fold(0.0, f64::max);
+        crate::memory::MemoryEstimate {
+            per_unit,
+            per_result: spec.replicas as f64 * (spec.times.len() as f64 * 40.0 + 1024.0),
+            units: spec.points.len() as f64 * spec.samples as f64,
+        }
+    }
+
+    fn plan(&self, spec: &TrainedNetworkSpec) -> Vec<Unit> {
+        spec.points
+            .iter()
+            .flat_map(|p| (0..spec.samples).map(move |s| Unit::sample(p.index, s)))
+            .collect()
+    }
+
+    fn work(&self, spec: &TrainedNetworkSpec, _unit: &Unit) -> u64 {
+        spec.steps * spec.replicas as u64
+    }
+
+    fn work_done(
+        &self,
+        spec: &TrainedNetworkSpec,
+        _unit: &Unit,
+        context: &UnitContext<'_>,
+    ) -> Result<u64, RunError> {
+        Ok(context.load::<Running>()?.map_or(0, |r| {
+            r.replica as u64 * spec.steps + r.step / CHECK_EVERY * CHECK_EVERY
+        }))
+    }
+
+    fn run_unit(
+        &self,
+        spec: &TrainedNetworkSpec,
+        unit: &Unit,
+        context: &UnitContext<'_>,
+    ) -> Result<TrainedSample, RunError> {
+        let point = &spec.points[unit.point];
+        let examples = data::examples(spec, point, unit.first);
+        let streams = UnitStreams::new(spec.seed, STREAMS, point.index as u64, unit.first);
+        let start = |replica: usize| {
+            let network = DenseNetwork::new(
+                point.inputs,
+                point.width,
+                point.depth,
+                spec.activation,
+                &mut streams.stream(Purpose::InitialState, replica as u64),
+            );
+            Running {
+                replica,
+                step: 0,
+                adam: (spec.method == Method::Adam).then(|| Adam::new(&network)),
+                network,
+                curve: Vec::new(),
+                done: Vec::new(),
+            }
+        };
+        let mut running = context.load::<Running>()?.unwrap_or_else(|| start(0));
+        let (seed, index) = streams.seed_and_sample();
+        loop {
+            let order = splitmix64(splitmix64(seed ^ 0x6261_7463_6865_73) ^ index)
+                ^ splitmix64(running.replica as u64);
+            let run = Self::train(spec, &examples, order, &mut running, context)?;
+            let mut done = std::mem::take(&mut running.done);
+            done.push(run);
+            if done.len() == spec.replicas {
+                return Ok(TrainedSample {
+                    point: point.index,
+                    sample: unit.first,
+                    runs: done,
+                });
+            }
+            running = Running {
+                done,
+                ..start(running.replica + 1)
+            };
+            if context.due() {
+                context.save(&running)?;
+            }
+        }
+    }
+
+    fn tables(
+        &self,
+        spec: &TrainedNetworkSpec,
+        results: Vec<(Unit, TrainedSample)>,
+    ) -> Result<Tables, RunError> {
+        let samples: Vec<TrainedSample> = results.into_iter().map(|(_, s)| s).collect();
+        let mut out = Tables::default();
+        let runs: Vec<(&TrainedSample, &ReplicaRun)> = samples
+            .iter()
+            .flat_map(|s| s.runs.iter().map(move |r| (s, r)))
+            .collect();
+        let point_columns = |rows: &[&TrainedSample]| -> Vec<(&'static str, Column)> {
+            let p = |f: &dyn Fn(&TrainedPoint) -> u64| {
+                Column::Integer(rows.iter().map(|s| f(&spec.points[s.point])).collect())
+            };
+            vec![
+                ("point", p(&|q| q.index as u64)),
+                ("inputs", p(&|q| q.inputs as u64)),
+                ("examples", p(&|q| q.examples as u64)),
+                ("depth", p(&|q| q.depth as u64)),
+                ("width", p(&|q| q.width as u64)),
+                ("parameters", p(&|q| q.parameters as u64)),
+                (
+                    "sample",
+                    Column::Integer(rows.iter().map(|s| s.sample).collect()),
+                ),
+            ]
+        };
+        let owners: Vec<&TrainedSample> = runs.iter().map(|r| r.0).collect();
+        let mut columns = point_columns(&owners);
+        let integer =
+            |f: &dyn Fn(&ReplicaRun) -> u64| Column::Integer(runs.iter().map(|r| f(r.1)).collect());
+        let number =
+            |f: &dyn Fn(&ReplicaRun) -> f64| Column::Number(runs.iter().map(|r| f(r.1)).collect());
+        columns.extend([
+            ("replica", integer(&|r| r.replica as u64)),
+            ("interpolated", integer(&|r| u64::from(r.interpolated))),
+            ("steps", integer(&|r| r.steps)),
+            ("loss", number(&|r| r.last.loss)),
+            ("unsatisfied", integer(&|r| r.last.unsatisfied)),
+            ("errors", integer(&|r| r.last.errors)),
+            ("test_error", number(&|r| r.last.test_error)),
+        ]);
+        out.table("runs.parquet", Table::new(columns));
+        let rows: Vec<(&TrainedSample, &ReplicaRun, &CurvePoint)> = runs
+            .iter()
+            .flat_map(|&(s, r)| r.curve.iter().map(move |c| (s, r, c)))
+            .collect();
+        let owners: Vec<&TrainedSample> = rows.iter().map(|r| r.0).collect();
+        let mut columns = point_columns(&owners);
+        columns.extend([
+            (
+                "replica",
+                Column::Integer(rows.iter().map(|r| r.1.replica as u64).collect()),
+            ),
+            (
+                "step",
+                Column::Integer(rows.iter().map(|r| r.2.step).collect()),
+            ),
+            (
+                "loss",
+                Column::Number(rows.iter().map(|r| r.2.loss).collect()),
+            ),
+            (
+                "unsatisfied",
+                Column::Integer(rows.iter().map(|r| r.2.unsatisfied).collect()),
+            ),
+            (
+                "errors",
+                Column::Integer(rows.iter().map(|r| r.2.errors).collect()),
+            ),
+            (
+                "test_error",
+                Column::Number(rows.iter().map(|r| r.2.test_error).collect()),
+            ),
+        ]);
+        out.table("curves.parquet", Table::new(columns));
+        // Pairs of replicas: the fraction of test inputs on which they agree.
+        let mut owners = Vec::new();
+        let (mut first, mut second, mut agreement) = (Vec::new(), Vec::new(), Vec::new());
+        for s in &samples {
+            for a in 0..s.runs.len() {
+                for b in a + 1..s.runs.len() {
+                    let (x, y) = (&s.runs[a].test_signs, &s.runs[b].test_signs);
+                    let same = x.iter().zip(y).filter(|(u, v)| u == v).count();
+                    owners.push(s);
+                    first.push(a as u64);
+                    second.push(b as u64);
+                    agreement.push(same as f64 / x.len().max(1) as f64);
+                }
+            }
+        }
+        let mut columns = point_columns(&owners);
+        columns.extend([
+            ("first", Column::Integer(first)),
+            ("second", Column::Integer(second)),
+            ("test_agreement", Column::Number(agreement)),
+        ]);
+        out.table("pairs.parquet", Table::new(columns));
+        Ok(out)
+    }
+
+    fn report(
+        &self,
+        spec: &TrainedNetworkSpec,
+        out: &Path,
+        report: &mut ReportBuilder,
+    ) -> Result<(), RunError> {
+        report::write_report(spec, out, report)
+    }
+
+    /// The examples of `point`, sample `sample`, as the networks see them:
+    /// `"training_inputs"`, `"training_labels"`, `"test_inputs"`,
+    /// `"test_labels"` (float64).
+    fn draw(
+        &self,
+        spec: &TrainedNetworkSpec,
+        point: usize,
+        sample: u64,
+        naming: crate::theory::Naming,
+    ) -> Result<crate::draw::Drawn, RunError> {
+        use crate::draw::{Drawn, DrawnArray};
+        crate::draw::check_point(naming, &spec.file, point, spec.points.len())?;
+        crate::draw::check_sample(naming, &spec.file, sample, spec.samples)?;
+        let p = &spec.points[point];
+        let e = data::examples(spec, p, sample);
+        let n = e.inputs;
+        let array = |values: Vec<f64>, columns: usize| DrawnArray::Float64 {
+            shape: if columns == 1 {
+                vec![values.len()]
+            } else {
+                vec![values.len() / columns, columns]
+            },
+            data: values,
+        };
+        Ok(Drawn {
+            description: format!(
+                "trained-network examples ({}) of {}, grid point {point}, sample {sample}: {} training and {} test examples of {n} inputs",
+                spec.data.name(),
+                spec.file,
+                e.training_labels.len(),
+                e.test_labels.len()
+            ),
+            arrays: vec![
+                ("training_inputs".to_string(), array(e.training, n)),
+                ("training_labels".to_string(), array(e.training_labels, 1)),
+                ("test_inputs".to_string(), array(e.test, n)),
+                ("test_labels".to_string(), array(e.test_labels, 1)),
+            ],
+            sample: None,
+        })
+    }
+}

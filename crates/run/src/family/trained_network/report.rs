@@ -1,0 +1,383 @@
+//! The report of a trained-network run: against the number of weights per
+//! example $N/P$, for every depth and data size, the fraction of networks
+//! that interpolate their training set, the unsatisfied constraints left,
+//! the steps to interpolate, the test error and the agreement of two
+//! replicas; and the transition $N^*$ where half of the networks
+//! interpolate, with a bootstrap error over the data sets.
+//!
+//! Every number is a mean over samples (data sets) of the mean over the
+//! replicas trained on that sample, with the standard error of the spread
+//! over samples: replicas of one sample share its data and are not
+//! independent.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use quench_core::rng::splitmix64;
+use quench_learn::perceptron::data::{Inputs, TrainingSet};
+use quench_learn::perceptron::spherical::{cover_separable_fraction, maximal_stability};
+use quench_stats::mean_and_standard_error;
+
+use super::spec::{DataKind, Method, TrainedNetworkSpec, TrainedPoint};
+use crate::error::RunError;
+use crate::family::ReportBuilder;
+use crate::figure::{Figure, Series, SeriesKind};
+use crate::table::Table;
+
+/// Bootstrap resamples of the data sets for the error of $N^*$.
+const BOOTSTRAP: usize = 400;
+
+/// A curve: one depth, input dimension and data size, across widths (a
+/// perceptron's across input dimensions, recorded as 0).
+type Key = (u64, u64, u64);
+
+/// Per point, per sample: the mean over that sample's rows of `value`
+/// (rows where it is not finite are left out).
+fn per_sample(table: &Table, value: &dyn Fn(usize) -> f64) -> BTreeMap<u64, BTreeMap<u64, f64>> {
+    let (point, sample) = (table.integers("point"), table.integers("sample"));
+    let mut sums: BTreeMap<u64, BTreeMap<u64, (f64, usize)>> = BTreeMap::new();
+    for row in 0..table.rows() {
+        let v = value(row);
+        if v.is_finite() {
+            let entry = sums
+                .entry(point[row])
+                .or_default()
+                .entry(sample[row])
+                .or_insert((0.0, 0));
+            entry.0 += v;
+            entry.1 += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(p, samples)| {
+            (
+                p,
+                samples
+                    .into_iter()
+                    .map(|(s, (sum, n))| (s, sum / n as f64))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The point where `fractions` (increasing $N$) first crosses 1/2 from
+/// below, interpolated linearly in $\ln N$.
+fn crossing(curve: &[(f64, f64)]) -> Option<f64> {
+    curve.windows(2).find_map(|pair| {
+        let ((n0, f0), (n1, f1)) = (pair[0], pair[1]);
+        (f0 < 0.5 && f1 >= 0.5).then(|| {
+            let t = (0.5 - f0) / (f1 - f0);
+            (n0.ln() + t * (n1.ln() - n0.ln())).exp()
+        })
+    })
+}
+
+/// Whether sample `sample` of the perceptron point `point` is linearly
+/// separable through the origin: the maximal-stability programme of
+/// quench-learn on the very examples the networks were trained on (none
+/// if the solver fails).
+fn separable(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) -> Option<bool> {
+    let examples = super::data::examples(spec, point, sample);
+    let labels = examples
+        .training_labels
+        .iter()
+        .map(|&y| if y > 0.0 { 1 } else { -1 })
+        .collect();
+    let set = TrainingSet::from_parts(
+        examples.inputs,
+        Inputs::Real(examples.training),
+        labels,
+        None,
+    )
+    .ok()?;
+    Some(maximal_stability(&set).ok()?.separable)
+}
+
+/// Figures and `report.md` of the run in `out`.
+pub fn write_report(
+    spec: &TrainedNetworkSpec,
+    out: &Path,
+    report: &mut ReportBuilder,
+) -> Result<(), RunError> {
+    let runs = Table::read(&out.join("runs.parquet"))?;
+    let pairs = Table::read(&out.join("pairs.parquet"))?;
+    let mut md = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
+    let _ = writeln!(
+        md,
+        "Fully connected networks ({} hidden units, no biases, weights N(0, 1), pre-activations divided by √fan-in) on {} data, {} loss, {} at rate {} for at most {} steps, stopped once no training example is unsatisfied (gap 1 − y f ≤ 10⁻⁶); {} replicas from independent starts per data set, {} data sets (seed {}). N counts the weights; every number is a mean over data sets ± the standard error of their spread.\n",
+        spec.activation.name(),
+        spec.data.name(),
+        spec.loss.name(),
+        match spec.method {
+            Method::GradientDescent => "full-batch gradient descent".to_string(),
+            Method::Adam => "full-batch Adam".to_string(),
+            Method::Sgd { batch } => format!("SGD with batches of {batch}"),
+        },
+        spec.rate,
+        spec.steps,
+        spec.replicas,
+        spec.samples,
+        spec.seed
+    );
+    let examples_of = |p: u64| spec.points[p as usize].examples as f64;
+    let parameters_of = |p: u64| spec.points[p as usize].parameters as f64;
+    let (interpolated, unsatisfied, steps, test_error) = (
+        runs.integers("interpolated"),
+        runs.integers("unsatisfied"),
+        runs.integers("steps"),
+        runs.numbers("test_error"),
+    );
+    let run_point = runs.integers("point");
+    let fraction = per_sample(&runs, &|r| interpolated[r] as f64);
+    let left = per_sample(&runs, &|r| {
+        unsatisfied[r] as f64 / examples_of(run_point[r])
+    });
+    let time = per_sample(&runs, &|r| {
+        if interpolated[r] == 1 {
+            (steps[r].max(1) as f64).log10()
+        } else {
+            f64::NAN
+        }
+    });
+    let tested = per_sample(&runs, &|r| test_error[r]);
+    let agreement_values = pairs.numbers("test_agreement");
+    let agreement = per_sample(&pairs, &|r| agreement_values[r]);
+    // Curves: (depth, inputs, examples) -> points in increasing N.
+    let mut curves: BTreeMap<Key, Vec<u64>> = BTreeMap::new();
+    for p in &spec.points {
+        // A perceptron's size is its input dimension: its curve runs across them.
+        let inputs = if p.depth == 0 { 0 } else { p.inputs as u64 };
+        curves
+            .entry((p.depth as u64, inputs, p.examples as u64))
+            .or_default()
+            .push(p.index as u64);
+    }
+    for points in curves.values_mut() {
+        points.sort_by(|&a, &b| parameters_of(a).total_cmp(&parameters_of(b)));
+    }
+    let several_inputs = spec
+        .points
+        .iter()
+        .any(|p| p.inputs != spec.points[0].inputs);
+    let label = |&(depth, inputs, examples): &Key| {
+        let mut text = if depth == 0 {
+            "perceptron".to_string()
+        } else {
+            format!("L = {depth}")
+        };
+        if several_inputs && depth > 0 {
+            let _ = write!(text, ", d = {inputs}");
+        }
+        let _ = write!(text, ", P = {examples}");
+        text
+    };
+    let series_of = |values: &BTreeMap<u64, BTreeMap<u64, f64>>| -> Vec<Series> {
+        curves
+            .iter()
+            .enumerate()
+            .map(|(group, (key, points))| Series {
+                label: label(key),
+                points: points
+                    .iter()
+                    .filter_map(|&p| {
+                        let samples: Vec<f64> = values.get(&p)?.values().copied().collect();
+                        let (mean, error) = mean_and_standard_error(&samples);
+                        Some((parameters_of(p) / examples_of(p), mean, error))
+                    })
+                    .collect(),
+                kind: SeriesKind::Data,
+                group: Some(group),
+            })
+            .collect()
+    };
+    let gardner = if spec.points.iter().any(|p| p.depth == 0) {
+        vec![(0.5, "Gardner: P = 2N (perceptron)".to_string())]
+    } else {
+        Vec::new()
+    };
+    let figures: Vec<(&str, &str, &BTreeMap<u64, BTreeMap<u64, f64>>, bool)> = vec![
+        (
+            "interpolation-fraction",
+            "fraction of networks that interpolate",
+            &fraction,
+            true,
+        ),
+        (
+            "unsatisfied",
+            "unsatisfied constraints at the end / P",
+            &left,
+            true,
+        ),
+        ("training-time", "log10(steps to interpolate)", &time, false),
+        ("test-error", "test error at the end", &tested, false),
+        (
+            "replica-agreement",
+            "agreement of two replicas on test inputs",
+            &agreement,
+            false,
+        ),
+    ];
+    // Cover's exact fraction of separable dichotomies beside the
+    // perceptron curves: the truth the trained perceptrons approach.
+    let cover: Vec<Series> = curves
+        .iter()
+        .enumerate()
+        .filter(|(_, (key, _))| key.0 == 0)
+        .map(|(group, (key, points))| {
+            let p = key.2 as usize;
+            let (low, high) = (
+                spec.points[points[0] as usize].inputs,
+                spec.points[*points.last().expect("a point") as usize].inputs,
+            );
+            Series {
+                label: format!("Cover's exact fraction, P = {p} (dashed)"),
+                points: (low..=high)
+                    .filter_map(|n| {
+                        let f = cover_separable_fraction(p, n).ok()?;
+                        Some((n as f64 / p as f64, f, f64::NAN))
+                    })
+                    .collect(),
+                kind: SeriesKind::Theory,
+                group: Some(group),
+            }
+        })
+        .collect();
+    // The same data sets decided exactly: is there a separating plane at all?
+    let exact: Vec<Series> = curves
+        .iter()
+        .enumerate()
+        .filter(|(_, (key, _))| key.0 == 0)
+        .map(|(group, (key, points))| Series {
+            label: format!("separable (exact, the same data sets), P = {}", key.2),
+            points: points
+                .iter()
+                .filter_map(|&p| {
+                    let point = &spec.points[p as usize];
+                    let decided: Vec<f64> = (0..spec.samples)
+                        .filter_map(|sample| separable(spec, point, sample))
+                        .map(f64::from)
+                        .collect();
+                    let (mean, error) = mean_and_standard_error(&decided);
+                    (!decided.is_empty()).then_some((
+                        point.parameters as f64 / point.examples as f64,
+                        mean,
+                        error,
+                    ))
+                })
+                .collect(),
+            kind: SeriesKind::Points,
+            group: Some(curves.len() + group),
+        })
+        .collect();
+    for (stem, y_label, values, with_gardner) in figures {
+        if (stem == "test-error" && !spec.data.has_test_labels())
+            || (stem == "replica-agreement" && spec.replicas < 2)
+        {
+            continue;
+        }
+        let mut series = series_of(values);
+        if stem == "interpolation-fraction" {
+            series.extend(exact.iter().cloned());
+            series.extend(cover.iter().cloned());
+        }
+        report.figure(
+            stem,
+            Figure {
+                title: format!("{}: {y_label}", spec.name),
+                x_label: "N / P (weights per example)".into(),
+                y_label: y_label.into(),
+                series,
+                vertical_lines: if with_gardner {
+                    gardner.clone()
+                } else {
+                    Vec::new()
+                },
+            },
+        );
+        let _ = writeln!(md, "![{y_label} against N/P]({stem}.svg)\n");
+    }
+    // The transition per curve, with a bootstrap over the data sets.
+    let _ = writeln!(
+        md,
+        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths); its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width).\n\n| curve | N* | error | N*/P | resamples that cross |\n|---|---|---|---|---|"
+    );
+    for (key, points) in &curves {
+        let samples: Vec<u64> = (0..spec.samples).collect();
+        let curve_for = |chosen: &[u64]| -> Vec<(f64, f64)> {
+            points
+                .iter()
+                .filter_map(|&p| {
+                    let by_sample = fraction.get(&p)?;
+                    let values: Vec<f64> = chosen
+                        .iter()
+                        .filter_map(|s| by_sample.get(s).copied())
+                        .collect();
+                    (!values.is_empty()).then(|| {
+                        (
+                            parameters_of(p),
+                            values.iter().sum::<f64>() / values.len() as f64,
+                        )
+                    })
+                })
+                .collect()
+        };
+        let estimate = crossing(&curve_for(&samples));
+        let mut state = splitmix64(spec.seed ^ key.0 ^ (key.1 << 20) ^ (key.2 << 40));
+        let mut resampled = Vec::new();
+        for _ in 0..BOOTSTRAP {
+            let chosen: Vec<u64> = (0..samples.len())
+                .map(|_| {
+                    state = splitmix64(state);
+                    samples[(state % samples.len() as u64) as usize]
+                })
+                .collect();
+            if let Some(n) = crossing(&curve_for(&chosen)) {
+                resampled.push(n);
+            }
+        }
+        let p = key.2 as f64;
+        match estimate {
+            Some(n) => {
+                let (_, spread) = if resampled.len() > 1 {
+                    let mean = resampled.iter().sum::<f64>() / resampled.len() as f64;
+                    let variance = resampled.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+                        / (resampled.len() - 1) as f64;
+                    (mean, variance.sqrt())
+                } else {
+                    (n, f64::NAN)
+                };
+                let _ = writeln!(
+                    md,
+                    "| {} | {n:.1} | {spread:.1} | {:.3} ± {:.3} | {}/{BOOTSTRAP} |",
+                    label(key),
+                    n / p,
+                    spread / p,
+                    resampled.len()
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    md,
+                    "| {} | not bracketed by the widths run | | | |",
+                    label(key)
+                );
+            }
+        }
+    }
+    if !gardner.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nThe perceptron (L = 0, N = d) stores random labels up to P = 2N at zero margin (Gardner 1988; the margin 1 of the hinge is free, the output scaling with the weights): for homogeneous separators of points in general position Cover (1965) gives the exact fraction of separable label sets, $2^{{1-P}}\\sum_{{k<N}}\\binom{{P-1}}{{k}}$, exactly 1/2 at P = 2N for every N: drawn dashed beside the trained perceptrons, with the vertical line at N/P = 1/2. The squares decide the very data sets trained on exactly (maximal-stability quadratic programme, `quench_learn::perceptron::spherical::maximal_stability`): where the trained fraction lies below them, data sets that are separable were not separated within the steps given."
+        );
+    }
+    if spec.data == DataKind::RandomLabels {
+        let _ = writeln!(
+            md,
+            "\nRandom labels carry no rule: the test error is not measured, and the replicas' agreement on fresh inputs says how much two fits of the same data share beyond chance (1/2)."
+        );
+    }
+    report.markdown.push_str(&md);
+    Ok(())
+}
