@@ -1,68 +1,47 @@
-//! Training and evaluation throughput of the three architectures on random
-//! L x L spin images, for bench/RESULTS.md:
+//! Training throughput of `DenseNetwork`: examples per second of full-batch
+//! gradient descent (forward, back-propagation, update) on one core, for a
+//! few architectures of the interpolation experiments.
 //!
-//! ```text
-//! cargo run --release -p quench-neural --example throughput
-//! RAYON_NUM_THREADS=1 cargo run --release -p quench-neural --example throughput
-//! ```
-//!
-//! "train" counts snapshots through one epoch (forward, backward, Adam) plus
-//! the validation pass over the same set; "eval" is the forward pass alone.
+//! `cargo run --release -p quench-neural --example throughput`
 
 use std::time::Instant;
 
-use candle_core::Device;
-use quench_core::{Purpose, stream};
-use quench_neural::{Architecture, ImageSet, Network, Trainer, TrainingOptions};
-use rand::RngExt;
+use quench_core::rng::{Purpose, stream};
+use quench_neural::committee::Activation;
+use quench_neural::{DenseNetwork, Loss, Workspace};
+use rand_distr::{Distribution, StandardNormal};
 
 fn main() {
-    let mut rng = stream(1, Purpose::Named("images"), 0, 0);
-    let images = 512;
-    for side in [12usize, 24, 48] {
-        let mut set = ImageSet::new(1, side, side);
-        for k in 0..images {
-            let image: Vec<f32> = (0..side * side)
-                .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
-                .collect();
-            set.push(&image, (k % 2) as f32).unwrap();
+    println!("d     P     L  h     weights  steps  examples/s   ns per example-weight");
+    for (d, p, depth, width) in [
+        (20, 400, 0, 0),
+        (20, 400, 1, 8),
+        (20, 400, 1, 32),
+        (20, 400, 2, 32),
+        (64, 1000, 1, 64),
+        (64, 1000, 3, 64),
+    ] {
+        let mut rng = stream(1, Purpose::Disorder, 0, 0);
+        let x: Vec<f64> = (0..d * p)
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect();
+        let y: Vec<f64> = (0..p)
+            .map(|k| if k % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let mut network = DenseNetwork::new(d, width, depth, Activation::Relu, &mut rng);
+        let mut work = Workspace::default();
+        let steps = (2e8 / (p * network.parameters()) as f64).clamp(20.0, 20000.0) as usize;
+        network.descend(&x, &y, Loss::QuadraticHinge, 1e-3, &mut work);
+        let start = Instant::now();
+        for _ in 0..steps {
+            network.descend(&x, &y, Loss::QuadraticHinge, 1e-3, &mut work);
         }
-        for architecture in [
-            Architecture::FullyConnected {
-                width: 64,
-                layers: 2,
-            },
-            Architecture::Convolutional {
-                channels: 8,
-                layers: 3,
-            },
-            Architecture::Residual {
-                channels: 8,
-                blocks: 2,
-            },
-        ] {
-            let mut init = stream(1, Purpose::Named("init"), 0, 0);
-            let network = Network::new(architecture, set.shape(), &mut init, &Device::Cpu).unwrap();
-            let options = TrainingOptions {
-                epochs: 2,
-                batch_size: 32,
-                learning_rate: 1e-3,
-                patience: 5,
-            };
-            let mut trainer =
-                Trainer::new(network, options, stream(1, Purpose::Named("order"), 0, 0)).unwrap();
-            let start = Instant::now();
-            trainer.run(&set, &set).unwrap();
-            let training = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            let _ = trainer.network().outputs(&set, 256).unwrap();
-            let evaluation = start.elapsed().as_secs_f64();
-            println!(
-                "L = {side:>2}  {:<9} train {:>8.0} snapshots/s   eval {:>8.0} snapshots/s",
-                architecture.name(),
-                2.0 * images as f64 / training,
-                images as f64 / evaluation
-            );
-        }
+        let seconds = start.elapsed().as_secs_f64();
+        let rate = (steps * p) as f64 / seconds;
+        println!(
+            "{d:<5} {p:<5} {depth:<2} {width:<5} {:<8} {steps:<6} {rate:<12.3e} {:.2}",
+            network.parameters(),
+            1e9 / (rate * network.parameters() as f64)
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! # quench-neural: neural networks that classify lattice snapshots
+//! # quench-neural: neural networks that classify lattice snapshots, and networks trained as disordered systems
 //!
 //! Binary classifiers $f(x) = \sigma(z(x)) \in (0, 1)$ of images
 //! $x \in \mathbb R^{C \times H \times W}$ (spins, or local energies, on a periodic
@@ -22,6 +22,10 @@
 //! Backend::parse("cpu" | "cuda:N") ──device()──> the candle Device of all of the above
 //! (N, K, g, init stream) ──TwoLayer::new──> TwoLayer ──step(x, y, eta)──> online SGD
 //!     (the soft committee machine of the hidden-manifold experiments, in plain loops)
+//! (d, h, L, g, init stream) ──DenseNetwork::new──> DenseNetwork
+//!     ──evaluate_with_gradient(x, y, Loss, &mut Workspace)──> Evaluation (loss,
+//!       unsatisfied, errors) and the gradient ──apply_gradient / Adam::apply──> one step
+//!     (the networks of the interpolation transition, full batch, in matrixmultiply's dgemm)
 //! ```
 //!
 //! Architectures ([`Architecture`]), scaled to what a laptop trains: a fully

@@ -184,7 +184,7 @@ pub fn write_report(
                     .filter_map(|&p| {
                         let samples: Vec<f64> = values.get(&p)?.values().copied().collect();
                         let (mean, error) = mean_and_standard_error(&samples);
-                        Some((parameters_of(p) / examples_of(p), mean, error))
+                        Some(((parameters_of(p) / examples_of(p)).log2(), mean, error))
                     })
                     .collect(),
                 kind: SeriesKind::Data,
@@ -193,7 +193,7 @@ pub fn write_report(
             .collect()
     };
     let gardner = if spec.points.iter().any(|p| p.depth == 0) {
-        vec![(0.5, "Gardner: P = 2N (perceptron)".to_string())]
+        vec![(-1.0, "Gardner: P = 2N (perceptron)".to_string())]
     } else {
         Vec::new()
     };
@@ -236,7 +236,7 @@ pub fn write_report(
                 points: (low..=high)
                     .filter_map(|n| {
                         let f = cover_separable_fraction(p, n).ok()?;
-                        Some((n as f64 / p as f64, f, f64::NAN))
+                        Some(((n as f64 / p as f64).log2(), f, f64::NAN))
                     })
                     .collect(),
                 kind: SeriesKind::Theory,
@@ -261,7 +261,7 @@ pub fn write_report(
                         .collect();
                     let (mean, error) = mean_and_standard_error(&decided);
                     (!decided.is_empty()).then_some((
-                        point.parameters as f64 / point.examples as f64,
+                        (point.parameters as f64 / point.examples as f64).log2(),
                         mean,
                         error,
                     ))
@@ -286,7 +286,7 @@ pub fn write_report(
             stem,
             Figure {
                 title: format!("{}: {y_label}", spec.name),
-                x_label: "N / P (weights per example)".into(),
+                x_label: "log2(N / P), N weights, P examples".into(),
                 y_label: y_label.into(),
                 series,
                 vertical_lines: if with_gardner {
@@ -369,7 +369,7 @@ pub fn write_report(
     if !gardner.is_empty() {
         let _ = writeln!(
             md,
-            "\nThe perceptron (L = 0, N = d) stores random labels up to P = 2N at zero margin (Gardner 1988; the margin 1 of the hinge is free, the output scaling with the weights): for homogeneous separators of points in general position Cover (1965) gives the exact fraction of separable label sets, $2^{{1-P}}\\sum_{{k<N}}\\binom{{P-1}}{{k}}$, exactly 1/2 at P = 2N for every N: drawn dashed beside the trained perceptrons, with the vertical line at N/P = 1/2. The squares decide the very data sets trained on exactly (maximal-stability quadratic programme, `quench_learn::perceptron::spherical::maximal_stability`): where the trained fraction lies below them, data sets that are separable were not separated within the steps given."
+            "\nThe perceptron (L = 0, N = d) stores random labels up to P = 2N at zero margin (Gardner 1988; the margin 1 of the hinge is free, the output scaling with the weights): for homogeneous separators of points in general position Cover (1965) gives the exact fraction of separable label sets, $2^{{1-P}}\\sum_{{k<N}}\\binom{{P-1}}{{k}}$, exactly 1/2 at P = 2N for every N: drawn dashed beside the trained perceptrons, with the vertical line at N/P = 1/2 (log2 = −1). The squares decide the very data sets trained on exactly (maximal-stability quadratic programme, `quench_learn::perceptron::spherical::maximal_stability`): where the trained fraction lies below them, data sets that are separable were not separated within the steps given."
         );
     }
     if spec.data == DataKind::RandomLabels {
