@@ -188,6 +188,29 @@ def test_the_shape_of_data_families_run_from_dicts(tmp_path):
     assert (last["test_error"] < 0.4).all(), last
 
 
+def test_trained_networks_run_from_a_dict(tmp_path):
+    # Perceptrons far below and far above P = 2N on a teacher network's labels.
+    result = quench.run(
+        {
+            "name": "trained-from-python",
+            "seed": 5,
+            "model": {"model": "trained-network", "data": "teacher", "activation": "tanh"},
+            "grid": {"inputs": [5, 60], "examples": [40], "depth": [0]},
+            "training": {"method": "adam", "rate": 0.1, "steps": 3000, "replicas": 2},
+            "ensemble": {"samples": 3},
+        },
+        tmp_path / "trained",
+        progress=False,
+    )
+    runs = result.tables["runs"]
+    assert len(runs) == 2 * 3 * 2
+    assert set(runs.columns) >= {"parameters", "interpolated", "steps", "unsatisfied", "test_error"}
+    # With d = 60 > P = 40 any labels of Gaussian inputs are separable: every
+    # perceptron there interpolates.
+    assert (runs[runs["inputs"] == 60]["interpolated"] == 1).all()
+    assert set(result.tables["pairs"]["test_agreement"].between(0.0, 1.0)) == {True}
+
+
 def test_report_redraws_the_figures(sk_spec, tmp_path):
     result = quench.run(sk_spec, tmp_path / "run", progress=False)
     files = quench.report(result.directory)

@@ -17,7 +17,8 @@ fn sign(x: f64) -> f64 {
 }
 
 /// The training and test examples of `point`, sample `sample`: Gaussian
-/// inputs (random labels, or a teacher's), or the digits split by the
+/// inputs (random labels, or a teacher's, the training labels flipped with
+/// the spec's probability), or the digits split by the
 /// sample's stream and standardised by the training set. The data depend
 /// on the inputs, examples and sample, not on the network's size, so every
 /// width of a sweep learns the same data sets.
@@ -50,7 +51,11 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
                 test_labels,
             }
         }
-        DataKind::Teacher { width, depth } => {
+        DataKind::Teacher {
+            width,
+            depth,
+            noise,
+        } => {
             let teacher = DenseNetwork::new(
                 d,
                 width,
@@ -63,9 +68,18 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
             let label = |x: &[f64], work: &mut Workspace| -> Vec<f64> {
                 teacher.outputs(x, work).into_iter().map(sign).collect()
             };
+            let mut training_labels = label(&training, &mut work);
+            if noise > 0.0 {
+                let mut rng = streams.stream(Purpose::Named("trained-network label noise"), 0);
+                for y in &mut training_labels {
+                    if rng.random::<f64>() < noise {
+                        *y = -*y;
+                    }
+                }
+            }
             Examples {
                 inputs: d,
-                training_labels: label(&training, &mut work),
+                training_labels,
                 test_labels: label(&test_inputs, &mut work),
                 training,
                 test: test_inputs,

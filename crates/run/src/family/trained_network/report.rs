@@ -74,6 +74,78 @@ fn crossing(curve: &[(f64, f64)]) -> Option<f64> {
     })
 }
 
+/// Where half of the networks of one curve interpolate, with the spread
+/// of its bootstrap resamples and how many of them cross.
+struct Transition {
+    estimate: Option<f64>,
+    spread: f64,
+    crossed: usize,
+}
+
+/// [`Transition`] of every curve: the crossing of the mean fraction, and
+/// [`BOOTSTRAP`] resamples of the data sets (the same at every width).
+fn transitions(
+    spec: &TrainedNetworkSpec,
+    curves: &BTreeMap<Key, Vec<u64>>,
+    fraction: &BTreeMap<u64, BTreeMap<u64, f64>>,
+) -> BTreeMap<Key, Transition> {
+    let parameters_of = |p: u64| spec.points[p as usize].parameters as f64;
+    let samples: Vec<u64> = (0..spec.samples).collect();
+    curves
+        .iter()
+        .map(|(key, points)| {
+            let curve_for = |chosen: &[u64]| -> Vec<(f64, f64)> {
+                points
+                    .iter()
+                    .filter_map(|&p| {
+                        let by_sample = fraction.get(&p)?;
+                        let values: Vec<f64> = chosen
+                            .iter()
+                            .filter_map(|s| by_sample.get(s).copied())
+                            .collect();
+                        (!values.is_empty()).then(|| {
+                            (
+                                parameters_of(p),
+                                values.iter().sum::<f64>() / values.len() as f64,
+                            )
+                        })
+                    })
+                    .collect()
+            };
+            let estimate = crossing(&curve_for(&samples));
+            let mut state = splitmix64(spec.seed ^ key.0 ^ (key.1 << 20) ^ (key.2 << 40));
+            let mut resampled = Vec::new();
+            for _ in 0..BOOTSTRAP {
+                let chosen: Vec<u64> = (0..samples.len())
+                    .map(|_| {
+                        state = splitmix64(state);
+                        samples[(state % samples.len() as u64) as usize]
+                    })
+                    .collect();
+                if let Some(n) = crossing(&curve_for(&chosen)) {
+                    resampled.push(n);
+                }
+            }
+            let spread = if resampled.len() > 1 {
+                let mean = resampled.iter().sum::<f64>() / resampled.len() as f64;
+                (resampled.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+                    / (resampled.len() - 1) as f64)
+                    .sqrt()
+            } else {
+                f64::NAN
+            };
+            (
+                *key,
+                Transition {
+                    estimate,
+                    spread,
+                    crossed: resampled.len(),
+                },
+            )
+        })
+        .collect()
+}
+
 /// Whether sample `sample` of the perceptron point `point` is linearly
 /// separable through the origin: the maximal-stability programme of
 /// quench-learn on the very examples the networks were trained on (none
@@ -192,6 +264,16 @@ pub fn write_report(
             })
             .collect()
     };
+    let transitions = transitions(spec, &curves, &fraction);
+    // Uncoloured lines: drawn only where they cannot be confused (three curves at most).
+    let transition_lines: Vec<(f64, String)> = transitions
+        .iter()
+        .filter(|_| curves.len() <= 3)
+        .filter_map(|(key, t)| {
+            let n = t.estimate?;
+            Some(((n / key.2 as f64).log2(), format!("N*, {}", label(key))))
+        })
+        .collect();
     let gardner = if spec.points.iter().any(|p| p.depth == 0) {
         vec![(-1.0, "Gardner: P = 2N (perceptron)".to_string())]
     } else {
@@ -292,69 +374,28 @@ pub fn write_report(
                 vertical_lines: if with_gardner {
                     gardner.clone()
                 } else {
-                    Vec::new()
+                    transition_lines.clone()
                 },
             },
         );
         let _ = writeln!(md, "![{y_label} against N/P]({stem}.svg)\n");
     }
-    // The transition per curve, with a bootstrap over the data sets.
     let _ = writeln!(
         md,
-        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths); its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width).\n\n| curve | N* | error | N*/P | resamples that cross |\n|---|---|---|---|---|"
+        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width).\n\n| curve | N* | error | N*/P | resamples that cross |\n|---|---|---|---|---|"
     );
-    for (key, points) in &curves {
-        let samples: Vec<u64> = (0..spec.samples).collect();
-        let curve_for = |chosen: &[u64]| -> Vec<(f64, f64)> {
-            points
-                .iter()
-                .filter_map(|&p| {
-                    let by_sample = fraction.get(&p)?;
-                    let values: Vec<f64> = chosen
-                        .iter()
-                        .filter_map(|s| by_sample.get(s).copied())
-                        .collect();
-                    (!values.is_empty()).then(|| {
-                        (
-                            parameters_of(p),
-                            values.iter().sum::<f64>() / values.len() as f64,
-                        )
-                    })
-                })
-                .collect()
-        };
-        let estimate = crossing(&curve_for(&samples));
-        let mut state = splitmix64(spec.seed ^ key.0 ^ (key.1 << 20) ^ (key.2 << 40));
-        let mut resampled = Vec::new();
-        for _ in 0..BOOTSTRAP {
-            let chosen: Vec<u64> = (0..samples.len())
-                .map(|_| {
-                    state = splitmix64(state);
-                    samples[(state % samples.len() as u64) as usize]
-                })
-                .collect();
-            if let Some(n) = crossing(&curve_for(&chosen)) {
-                resampled.push(n);
-            }
-        }
+    for (key, transition) in &transitions {
         let p = key.2 as f64;
-        match estimate {
+        match transition.estimate {
             Some(n) => {
-                let (_, spread) = if resampled.len() > 1 {
-                    let mean = resampled.iter().sum::<f64>() / resampled.len() as f64;
-                    let variance = resampled.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
-                        / (resampled.len() - 1) as f64;
-                    (mean, variance.sqrt())
-                } else {
-                    (n, f64::NAN)
-                };
                 let _ = writeln!(
                     md,
-                    "| {} | {n:.1} | {spread:.1} | {:.3} ± {:.3} | {}/{BOOTSTRAP} |",
+                    "| {} | {n:.1} | {:.1} | {:.3} ± {:.3} | {}/{BOOTSTRAP} |",
                     label(key),
+                    transition.spread,
                     n / p,
-                    spread / p,
-                    resampled.len()
+                    transition.spread / p,
+                    transition.crossed
                 );
             }
             None => {

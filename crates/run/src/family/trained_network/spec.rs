@@ -12,6 +12,7 @@
 //! loss = "quadratic-hinge"    # "hinge", "quadratic-hinge", "quadratic"
 //! teacher_width = 4           # (teacher) the teacher's hidden width
 //! teacher_depth = 1           # (teacher) its hidden layers, 0 a perceptron
+//! label_noise = 0.0           # (teacher) probability that a training label is flipped
 //! [grid]
 //! inputs = [20]               # d (not with digits: 64)
 //! examples = [100, 200]       # P
@@ -98,6 +99,8 @@ pub enum DataKind {
         width: usize,
         /// Its hidden layers.
         depth: usize,
+        /// Probability that a training label is flipped (test labels are the teacher's).
+        noise: f64,
     },
     /// The 8×8 digits, $+1$ for even, standardised by the training set.
     Digits,
@@ -216,6 +219,7 @@ struct RawModel {
     loss: Option<String>,
     teacher_width: Option<usize>,
     teacher_depth: Option<usize>,
+    label_noise: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -368,7 +372,19 @@ impl TrainedNetworkSpec {
                         format!("an integer in 0..={MAX_DEPTH}"),
                     ));
                 }
-                DataKind::Teacher { width, depth }
+                let noise = m.label_noise.unwrap_or(0.0);
+                if !(0.0..=0.5).contains(&noise) {
+                    return Err(r.at(
+                        "model.label_noise",
+                        format!("{noise} is out of range"),
+                        "a probability in [0, 0.5]",
+                    ));
+                }
+                DataKind::Teacher {
+                    width,
+                    depth,
+                    noise,
+                }
             }
             "digits" => DataKind::Digits,
             other => {
@@ -388,6 +404,11 @@ impl TrainedNetworkSpec {
             refuse(
                 "model.teacher_depth",
                 m.teacher_depth.is_some(),
+                "without a teacher (data = \"teacher\")",
+            )?;
+            refuse(
+                "model.label_noise",
+                m.label_noise.is_some(),
                 "without a teacher (data = \"teacher\")",
             )?;
         }
