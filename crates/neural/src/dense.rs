@@ -9,7 +9,7 @@
 //! so that $L = 0$ is the perceptron $f = w\cdot x/\sqrt d$. It has
 //! $N = dh + (L-1)h^2 + h$ parameters ($N = d$ at $L = 0$).
 //!
-//! The loss of a data set $\{(x_\mu, y_\mu = \pm1)\}_{\mu \le P}$ is the mean
+//! The loss of a data set $\\{(x_\mu, y_\mu = \pm1)\\}_{\mu \le P}$ is the mean
 //! $\frac1P\sum_\mu\ell(y_\mu f(x_\mu))$ of ([`Loss`])
 //! * the hinge $\ell = \max(0, \Delta_\mu)$, $\Delta_\mu = 1 - y_\mu f(x_\mu)$,
 //! * the quadratic hinge $\ell = \tfrac12\max(0, \Delta_\mu)^2$ (Geiger,

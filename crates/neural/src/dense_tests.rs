@@ -34,8 +34,8 @@ fn gradient_equals_finite_differences() {
                 let mut work = Workspace::default();
                 network.evaluate_with_gradient(&x, &y, loss, &mut work);
                 let gradient = network.gradient(&work).to_vec();
-                for l in 0..network.weights.len() {
-                    for i in 0..network.weights[l].len() {
+                for (l, layer) in gradient.iter().enumerate() {
+                    for (i, &analytic) in layer.iter().enumerate() {
                         let at = |delta: f64| {
                             let mut shifted = network.clone();
                             shifted.weights[l][i] += delta;
@@ -45,7 +45,6 @@ fn gradient_equals_finite_differences() {
                         };
                         let step = 1e-6;
                         let numerical = (at(step) - at(-step)) / (2.0 * step);
-                        let analytic = gradient[l][i];
                         assert!(
                             (numerical - analytic).abs() < 1e-6 * (1.0 + analytic.abs()),
                             "{activation:?}, {loss:?}, depth {depth}, layer {l}, weight {i}: \

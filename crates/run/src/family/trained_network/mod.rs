@@ -162,7 +162,7 @@ impl TrainedNetworks {
         loop {
             let step = running.step;
             let measure = spec.times.binary_search(&step).is_ok();
-            let check = step % epoch == 0 || measure || step == spec.steps;
+            let check = step.is_multiple_of(epoch) || measure || step == spec.steps;
             // Full-batch gradient descent evaluates every step with its gradient.
             let evaluation = match spec.method {
                 Method::GradientDescent | Method::Adam => Some(
@@ -175,31 +175,30 @@ impl TrainedNetworks {
                 }
                 Method::Sgd { .. } => None,
             };
-            if let Some(e) = evaluation {
-                if measure || e.interpolates() || step == spec.steps {
-                    let point =
-                        curve_point(step, e, &running.network, examples, labelled, &mut work);
-                    if measure {
-                        running.curve.push(point);
+            if let Some(e) = evaluation
+                && (measure || e.interpolates() || step == spec.steps)
+            {
+                let point = curve_point(step, e, &running.network, examples, labelled, &mut work);
+                if measure {
+                    running.curve.push(point);
+                }
+                if e.interpolates() || step == spec.steps {
+                    // Progress was counted in blocks of CHECK_EVERY steps.
+                    context.advance(spec.steps - step / CHECK_EVERY * CHECK_EVERY);
+                    let (_, test_signs) = test(&running.network, examples, &mut work);
+                    // After it stops, the network keeps its final state.
+                    let mut curve = std::mem::take(&mut running.curve);
+                    for &t in spec.times.iter().filter(|&&t| t > step) {
+                        curve.push(CurvePoint { step: t, ..point });
                     }
-                    if e.interpolates() || step == spec.steps {
-                        // Progress was counted in blocks of CHECK_EVERY steps.
-                        context.advance(spec.steps - step / CHECK_EVERY * CHECK_EVERY);
-                        let (_, test_signs) = test(&running.network, examples, &mut work);
-                        // After it stops, the network keeps its final state.
-                        let mut curve = std::mem::take(&mut running.curve);
-                        for &t in spec.times.iter().filter(|&&t| t > step) {
-                            curve.push(CurvePoint { step: t, ..point });
-                        }
-                        return Ok(ReplicaRun {
-                            replica: running.replica,
-                            interpolated: e.interpolates(),
-                            steps: step,
-                            last: point,
-                            curve,
-                            test_signs,
-                        });
-                    }
+                    return Ok(ReplicaRun {
+                        replica: running.replica,
+                        interpolated: e.interpolates(),
+                        steps: step,
+                        last: point,
+                        curve,
+                        test_signs,
+                    });
                 }
             }
             match spec.method {
@@ -228,7 +227,7 @@ impl TrainedNetworks {
                 }
             }
             running.step += 1;
-            if running.step % CHECK_EVERY == 0 {
+            if running.step.is_multiple_of(CHECK_EVERY) {
                 context.advance(CHECK_EVERY);
                 if context.due() {
                     context.save(&*running)?;
@@ -367,7 +366,7 @@ impl Family for TrainedNetworks {
         let mut running = context.load::<Running>()?.unwrap_or_else(|| start(0));
         let (seed, index) = streams.seed_and_sample();
         loop {
-            let order = splitmix64(splitmix64(seed ^ 0x6261_7463_6865_73) ^ index)
+            let order = splitmix64(splitmix64(seed ^ 0x0062_6174_6368_6573) ^ index)
                 ^ splitmix64(running.replica as u64);
             let run = Self::train(spec, &examples, order, &mut running, context)?;
             let mut done = std::mem::take(&mut running.done);

@@ -28,6 +28,9 @@ use crate::table::Table;
 /// Bootstrap resamples of the data sets for the error of $N^*$.
 const BOOTSTRAP: usize = 400;
 
+/// Per point, per sample: a mean over that sample's rows.
+type PerSample = BTreeMap<u64, BTreeMap<u64, f64>>;
+
 /// A curve: one depth, input dimension and data size, across widths (a
 /// perceptron's across input dimensions, recorded as 0).
 type Key = (u64, u64, u64);
@@ -279,7 +282,7 @@ pub fn write_report(
     } else {
         Vec::new()
     };
-    let figures: Vec<(&str, &str, &BTreeMap<u64, BTreeMap<u64, f64>>, bool)> = vec![
+    let figures: Vec<(&str, &str, &PerSample, bool)> = vec![
         (
             "interpolation-fraction",
             "fraction of networks that interpolate",
