@@ -85,6 +85,45 @@ struct Transition {
     crossed: usize,
 }
 
+/// Weighted least squares of `y = a + b x` through `(x, y, error)`: $b$,
+/// its standard error (scaled by $\sqrt{\chi^2/\nu}$ when that exceeds 1)
+/// and $\chi^2/\nu$; none with fewer than three points.
+fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
+    if points.len() < 3 {
+        return None;
+    }
+    // Errors of zero (every sample equal) weigh as the smallest positive one.
+    let floor = points
+        .iter()
+        .map(|p| p.2)
+        .filter(|e| e.is_finite() && *e > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let floor = if floor.is_finite() { floor } else { 1.0 };
+    let weight = |e: f64| 1.0 / if e.is_finite() && e > 0.0 { e * e } else { floor * floor };
+    let (mut sw, mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(x, y, e) in points {
+        let w = weight(e);
+        sw += w;
+        sx += w * x;
+        sy += w * y;
+        sxx += w * x * x;
+        sxy += w * x * y;
+    }
+    let determinant = sw * sxx - sx * sx;
+    if determinant <= 0.0 {
+        return None;
+    }
+    let slope = (sw * sxy - sx * sy) / determinant;
+    let intercept = (sy - slope * sx) / sw;
+    let chi2: f64 = points
+        .iter()
+        .map(|&(x, y, e)| (y - intercept - slope * x).powi(2) * weight(e))
+        .sum();
+    let reduced = chi2 / (points.len() - 2) as f64;
+    let error = (sw / determinant).sqrt() * reduced.max(1.0).sqrt();
+    Some((slope, error, reduced))
+}
+
 /// [`Transition`] of every curve: the crossing of the mean fraction, and
 /// [`BOOTSTRAP`] resamples of the data sets (the same at every width).
 fn transitions(
@@ -385,15 +424,41 @@ pub fn write_report(
     }
     let _ = writeln!(
         md,
-        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width).\n\n| curve | N* | error | N*/P | resamples that cross |\n|---|---|---|---|---|"
+        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width). The steps to interpolate diverge towards N* from above; θ fits $t \\propto (N/N^* - 1)^{{-\\theta}}$ (weighted least squares of log10 t against log10(N/N* − 1), N* held fixed) over the widths between 1.02 N* and 3 N* at which every network interpolated; its error leaves out that of N* (the seed's Hertz reports a time growing like 1/(w − w_c), θ = 1).\n\n| curve | N* | error | N*/P | resamples that cross | time exponent θ |\n|---|---|---|---|---|---|"
     );
     for (key, transition) in &transitions {
         let p = key.2 as f64;
         match transition.estimate {
             Some(n) => {
+                // The training time above N*, where every network interpolates.
+                let above: Vec<(f64, f64, f64)> = curves[key]
+                    .iter()
+                    .filter(|&&q| {
+                        let size = parameters_of(q);
+                        size > 1.02 * n
+                            && size <= 3.0 * n
+                            && fraction
+                                .get(&q)
+                                .is_some_and(|f| f.values().all(|&v| v == 1.0))
+                    })
+                    .filter_map(|&q| {
+                        let samples: Vec<f64> = time.get(&q)?.values().copied().collect();
+                        let (mean, error) = mean_and_standard_error(&samples);
+                        Some(((parameters_of(q) / n - 1.0).log10(), mean, error))
+                    })
+                    .collect();
+                let exponent = match fit_line(&above) {
+                    Some((slope, error, reduced)) => format!(
+                        "{:.2} ± {:.2} ({} widths, χ²/ν = {reduced:.1})",
+                        -slope,
+                        error,
+                        above.len()
+                    ),
+                    None => "fewer than 3 widths".to_string(),
+                };
                 let _ = writeln!(
                     md,
-                    "| {} | {n:.1} | {:.1} | {:.3} ± {:.3} | {}/{BOOTSTRAP} |",
+                    "| {} | {n:.1} | {:.1} | {:.3} ± {:.3} | {}/{BOOTSTRAP} | {exponent} |",
                     label(key),
                     transition.spread,
                     n / p,
@@ -404,7 +469,7 @@ pub fn write_report(
             None => {
                 let _ = writeln!(
                     md,
-                    "| {} | not bracketed by the widths run | | | |",
+                    "| {} | not bracketed by the widths run | | | | |",
                     label(key)
                 );
             }
@@ -424,4 +489,32 @@ pub fn write_report(
     }
     report.markdown.push_str(&md);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A noiseless line is recovered exactly; noise of known size gives a
+    /// slope error of the size least squares predicts.
+    #[test]
+    fn fit_line_recovers_a_line() {
+        let points: Vec<(f64, f64, f64)> = (0..6)
+            .map(|k| (k as f64, 2.0 - 0.7 * k as f64, 0.1))
+            .collect();
+        let (slope, error, reduced) = fit_line(&points).unwrap();
+        assert!((slope + 0.7).abs() < 1e-12 && reduced < 1e-20, "{slope} {reduced}");
+        // sigma_b = sigma / sqrt(sum (x - mean)^2) = 0.1 / sqrt(17.5).
+        assert!((error - 0.1 / 17.5f64.sqrt()).abs() < 1e-12, "{error}");
+        assert!(fit_line(&points[..2]).is_none());
+    }
+
+    /// The crossing of 1/2 is interpolated in ln N, and none without one.
+    #[test]
+    fn crossing_interpolates_in_the_logarithm() {
+        let n = crossing(&[(10.0, 0.0), (40.0, 1.0)]).unwrap();
+        assert!((n - 20.0).abs() < 1e-12, "{n}");
+        assert_eq!(crossing(&[(10.0, 0.6), (40.0, 1.0)]), None);
+        assert_eq!(crossing(&[(10.0, 0.0), (40.0, 0.4)]), None);
+    }
 }
