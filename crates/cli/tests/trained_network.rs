@@ -94,6 +94,7 @@ fn adam_on_a_teacher_resumes_bit_for_bit_and_does_not_depend_on_the_thread_count
             "training-time.png",
             "test-error.png",
             "replica-agreement.png",
+            "weight-overlap.png",
         ],
     );
 }

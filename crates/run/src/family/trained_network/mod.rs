@@ -15,7 +15,8 @@
 //!       logarithmic times; checkpointed mid-training──> TrainedSample
 //! units ──tables──> runs.parquet (per replica: interpolated, steps, final loss, unsatisfied
 //!                   constraints, errors, test error), curves.parquet (against time),
-//!                   pairs.parquet (agreement of two replicas on the test inputs)
+//!                   pairs.parquet (agreement of two replicas on the test inputs, the
+//!                   permutation-invariant overlap of their first layers)
 //!       ──report──> fraction interpolating, unsatisfied constraints, training time, test error
 //!                   and replica agreement against N/P; the transition N* per (L, P) with its
 //!                   bootstrap error; Gardner's P = 2N for the perceptron
@@ -82,6 +83,8 @@ pub struct ReplicaRun {
     pub curve: Vec<CurvePoint>,
     /// The signs of its outputs on the test inputs.
     pub test_signs: Vec<bool>,
+    /// Its first layer's weights (the units reading the inputs), row by row.
+    pub first_layer: Vec<f64>,
 }
 
 /// One sample's replicas.
@@ -137,6 +140,39 @@ fn curve_point(
             f64::NAN
         },
     }
+}
+
+/// The permutation-invariant overlap of two first layers ($h$ rows of $d$
+/// weights each): with $Q_{ij}$ the cosine between unit $i$ of one network
+/// and unit $j$ of the other,
+/// $$ q^2 = \frac1h\sum_{i,j=1}^hQ_{ij}^2 - \frac hd, $$
+/// blind to relabelling the hidden units and to flipping a unit's sign with
+/// the weights out of it (which leaves an odd activation's network
+/// unchanged), about 0 for unrelated layers ($E\,Q_{ij}^2 = 1/d$ for random
+/// directions); for one layer against itself in another order $1 - h/d$ when
+/// its units are orthogonal, about $1 - 1/d$ when they point at random. For
+/// a perceptron ($h = 1$) the squared cosine less $1/d$.
+pub fn permutation_invariant_overlap(a: &[f64], b: &[f64], inputs: usize) -> f64 {
+    let unit = |w: &[f64]| -> Vec<Vec<f64>> {
+        w.chunks_exact(inputs)
+            .map(|row| {
+                let norm = row.iter().map(|x| x * x).sum::<f64>().sqrt();
+                row.iter()
+                    .map(|x| x / norm.max(f64::MIN_POSITIVE))
+                    .collect()
+            })
+            .collect()
+    };
+    let (a, b) = (unit(a), unit(b));
+    let h = a.len();
+    let mut sum = 0.0;
+    for x in &a {
+        for y in &b {
+            let cosine: f64 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+            sum += cosine * cosine;
+        }
+    }
+    sum / h as f64 - h as f64 / inputs as f64
 }
 
 impl TrainedNetworks {
@@ -198,6 +234,7 @@ impl TrainedNetworks {
                         last: point,
                         curve,
                         test_signs,
+                        first_layer: running.network.weights()[0].clone(),
                     });
                 }
             }
@@ -310,7 +347,17 @@ impl Family for TrainedNetworks {
             .fold(0.0, f64::max);
         crate::memory::MemoryEstimate {
             per_unit,
-            per_result: spec.replicas as f64 * (spec.times.len() as f64 * 40.0 + 1024.0),
+            per_result: spec
+                .points
+                .iter()
+                .map(|p| {
+                    spec.replicas as f64
+                        * (spec.times.len() as f64 * 40.0
+                            + p.test_examples as f64
+                            + (p.inputs * p.width.max(1)) as f64 * 8.0
+                            + 1024.0)
+                })
+                .fold(0.0, f64::max),
             units: spec.points.len() as f64 * spec.samples as f64,
         }
     }
@@ -468,7 +515,9 @@ impl Family for TrainedNetworks {
         // Pairs of replicas: the fraction of test inputs on which they agree.
         let mut owners = Vec::new();
         let (mut first, mut second, mut agreement) = (Vec::new(), Vec::new(), Vec::new());
+        let mut weight_overlap = Vec::new();
         for s in &samples {
+            let inputs = spec.points[s.point].inputs;
             for a in 0..s.runs.len() {
                 for b in a + 1..s.runs.len() {
                     let (x, y) = (&s.runs[a].test_signs, &s.runs[b].test_signs);
@@ -477,6 +526,11 @@ impl Family for TrainedNetworks {
                     first.push(a as u64);
                     second.push(b as u64);
                     agreement.push(same as f64 / x.len().max(1) as f64);
+                    weight_overlap.push(permutation_invariant_overlap(
+                        &s.runs[a].first_layer,
+                        &s.runs[b].first_layer,
+                        inputs,
+                    ));
                 }
             }
         }
@@ -485,6 +539,7 @@ impl Family for TrainedNetworks {
             ("first", Column::Integer(first)),
             ("second", Column::Integer(second)),
             ("test_agreement", Column::Number(agreement)),
+            ("weight_overlap", Column::Number(weight_overlap)),
         ]);
         out.table("pairs.parquet", Table::new(columns));
         Ok(out)
@@ -539,5 +594,52 @@ impl Family for TrainedNetworks {
             ],
             sample: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quench_core::rng::stream;
+    use rand_distr::{Distribution, StandardNormal};
+
+    /// Relabelling units and flipping their signs leaves the overlap
+    /// unchanged; orthonormal units give $1 - h/d$ exactly; independent
+    /// random layers give 0 on average.
+    #[test]
+    fn the_weight_overlap_is_blind_to_permutations_and_signs() {
+        let (h, d) = (5, 12);
+        let mut rng = stream(4, Purpose::Disorder, 0, 0);
+        let mut draw = || -> Vec<f64> {
+            (0..h * d)
+                .map(|_| StandardNormal.sample(&mut rng))
+                .collect()
+        };
+        let (a, b) = (draw(), draw());
+        let mut shuffled = vec![0.0; h * d];
+        for i in 0..h {
+            let target = (3 * i + 1) % h;
+            let sign = if i % 2 == 0 { -1.0 } else { 2.5 };
+            for k in 0..d {
+                shuffled[target * d + k] = sign * b[i * d + k];
+            }
+        }
+        let (x, y) = (
+            permutation_invariant_overlap(&a, &b, d),
+            permutation_invariant_overlap(&a, &shuffled, d),
+        );
+        assert!((x - y).abs() < 1e-12, "{x} {y}");
+        let mut identity = vec![0.0; h * d];
+        for i in 0..h {
+            identity[i * d + i] = 1.0;
+        }
+        let own = permutation_invariant_overlap(&identity, &identity, d);
+        assert!((own - (1.0 - h as f64 / d as f64)).abs() < 1e-12, "{own}");
+        let values: Vec<f64> = (0..400)
+            .map(|_| permutation_invariant_overlap(&draw(), &draw(), d))
+            .collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 399.0).sqrt();
+        assert!(mean.abs() < 4.0 * sd / 20.0, "mean {mean}, sd {sd}");
     }
 }

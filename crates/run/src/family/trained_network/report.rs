@@ -1,8 +1,9 @@
 //! The report of a trained-network run: against the number of weights per
 //! example $N/P$, for every depth and data size, the fraction of networks
 //! that interpolate their training set, the unsatisfied constraints left,
-//! the steps to interpolate, the test error and the agreement of two
-//! replicas; and the transition $N^*$ where half of the networks
+//! the steps to interpolate, the test error, the agreement of two
+//! replicas on fresh inputs and the permutation-invariant overlap of their
+//! first layers; and the transition $N^*$ where half of the networks
 //! interpolate, with a bootstrap error over the data sets.
 //!
 //! Every number is a mean over samples (data sets) of the mean over the
@@ -99,7 +100,13 @@ fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
         .filter(|e| e.is_finite() && *e > 0.0)
         .fold(f64::INFINITY, f64::min);
     let floor = if floor.is_finite() { floor } else { 1.0 };
-    let weight = |e: f64| 1.0 / if e.is_finite() && e > 0.0 { e * e } else { floor * floor };
+    let weight = |e: f64| {
+        1.0 / if e.is_finite() && e > 0.0 {
+            e * e
+        } else {
+            floor * floor
+        }
+    };
     let (mut sw, mut sx, mut sy, mut sxx, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for &(x, y, e) in points {
         let w = weight(e);
@@ -258,6 +265,8 @@ pub fn write_report(
     let tested = per_sample(&runs, &|r| test_error[r]);
     let agreement_values = pairs.numbers("test_agreement");
     let agreement = per_sample(&pairs, &|r| agreement_values[r]);
+    let overlap_values = pairs.numbers("weight_overlap");
+    let overlap = per_sample(&pairs, &|r| overlap_values[r]);
     // Curves: (depth, inputs, examples) -> points in increasing N.
     let mut curves: BTreeMap<Key, Vec<u64>> = BTreeMap::new();
     for p in &spec.points {
@@ -342,6 +351,12 @@ pub fn write_report(
             &agreement,
             false,
         ),
+        (
+            "weight-overlap",
+            "first-layer overlap of two replicas, permutation-invariant",
+            &overlap,
+            false,
+        ),
     ];
     // Cover's exact fraction of separable dichotomies beside the
     // perceptron curves: the truth the trained perceptrons approach.
@@ -397,7 +412,7 @@ pub fn write_report(
         .collect();
     for (stem, y_label, values, with_gardner) in figures {
         if (stem == "test-error" && !spec.data.has_test_labels())
-            || (stem == "replica-agreement" && spec.replicas < 2)
+            || ((stem == "replica-agreement" || stem == "weight-overlap") && spec.replicas < 2)
         {
             continue;
         }
@@ -503,7 +518,10 @@ mod tests {
             .map(|k| (k as f64, 2.0 - 0.7 * k as f64, 0.1))
             .collect();
         let (slope, error, reduced) = fit_line(&points).unwrap();
-        assert!((slope + 0.7).abs() < 1e-12 && reduced < 1e-20, "{slope} {reduced}");
+        assert!(
+            (slope + 0.7).abs() < 1e-12 && reduced < 1e-20,
+            "{slope} {reduced}"
+        );
         // sigma_b = sigma / sqrt(sum (x - mean)^2) = 0.1 / sqrt(17.5).
         assert!((error - 0.1 / 17.5f64.sqrt()).abs() < 1e-12, "{error}");
         assert!(fit_line(&points[..2]).is_none());
