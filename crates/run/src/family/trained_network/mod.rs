@@ -85,6 +85,9 @@ pub struct ReplicaRun {
     pub test_signs: Vec<bool>,
     /// Its first layer's weights (the units reading the inputs), row by row.
     pub first_layer: Vec<f64>,
+    /// The displacement of its weights between every two measurement times
+    /// while it trained.
+    pub ageing: Vec<Ageing>,
 }
 
 /// One sample's replicas.
@@ -106,7 +109,25 @@ struct Running {
     /// Adam's moments (method "adam").
     adam: Option<Adam>,
     curve: Vec<CurvePoint>,
+    /// The weights at every measurement time so far (for the ageing).
+    snapshots: Vec<(u64, Vec<f64>)>,
+    /// $\Delta(t_w, t)$ so far.
+    ageing: Vec<Ageing>,
     done: Vec<ReplicaRun>,
+}
+
+/// The mean squared displacement of the weights between two times.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Ageing {
+    /// The earlier time $t_w$ (steps).
+    pub waiting: u64,
+    /// The later time $t$.
+    pub time: u64,
+    /// $\Delta(t_w, t) = \frac1N\sum_i\big(w_i(t) - w_i(t_w)\big)^2$.
+    pub displacement: f64,
+    /// $C(t_w, t) = w(t)\cdot w(t_w)/(|w(t)|\\,|w(t_w)|)$: the correlation of
+    /// the directions, blind to the growth of the norm.
+    pub correlation: f64,
 }
 
 /// The fraction of `inputs` the network misclassifies, and its output signs.
@@ -217,6 +238,22 @@ impl TrainedNetworks {
                 let point = curve_point(step, e, &running.network, examples, labelled, &mut work);
                 if measure {
                     running.curve.push(point);
+                    let weights = running.network.flat_weights();
+                    let norm = |w: &[f64]| w.iter().map(|x| x * x).sum::<f64>().sqrt();
+                    for (waiting, earlier) in &running.snapshots {
+                        let (mut squared, mut dot) = (0.0, 0.0);
+                        for (a, b) in weights.iter().zip(earlier) {
+                            squared += (a - b) * (a - b);
+                            dot += a * b;
+                        }
+                        running.ageing.push(Ageing {
+                            waiting: *waiting,
+                            time: step,
+                            displacement: squared / weights.len() as f64,
+                            correlation: dot / (norm(&weights) * norm(earlier)),
+                        });
+                    }
+                    running.snapshots.push((step, weights));
                 }
                 if e.interpolates() || step == spec.steps {
                     // Progress was counted in blocks of CHECK_EVERY steps.
@@ -235,6 +272,7 @@ impl TrainedNetworks {
                         curve,
                         test_signs,
                         first_layer: running.network.weights()[0].clone(),
+                        ageing: std::mem::take(&mut running.ageing),
                     });
                 }
             }
@@ -335,9 +373,10 @@ impl Family for TrainedNetworks {
                 let rows = (p.examples + p.test_examples) as f64;
                 let width = p.width.max(1) as f64;
                 // Examples; weights, gradient and a checkpoint's copy; the
-                // fields, activations and deltas of the largest batch.
+                // snapshots of the ageing; the fields, activations and
+                // deltas of the largest batch.
                 rows * (p.inputs + 1) as f64 * 8.0
-                    + 4.0 * p.parameters as f64 * 8.0
+                    + (4 + spec.times.len()) as f64 * p.parameters as f64 * 8.0
                     + batch(p.examples).max(p.test_examples) as f64
                         * width
                         * (3 * p.depth.max(1) + 2) as f64
@@ -355,6 +394,7 @@ impl Family for TrainedNetworks {
                         * (spec.times.len() as f64 * 40.0
                             + p.test_examples as f64
                             + (p.inputs * p.width.max(1)) as f64 * 8.0
+                            + (spec.times.len() * spec.times.len()) as f64 * 12.0
                             + 1024.0)
                 })
                 .fold(0.0, f64::max),
@@ -407,6 +447,8 @@ impl Family for TrainedNetworks {
                 adam: (spec.method == Method::Adam).then(|| Adam::new(&network)),
                 network,
                 curve: Vec::new(),
+                snapshots: Vec::new(),
+                ageing: Vec::new(),
                 done: Vec::new(),
             }
         };
@@ -512,6 +554,35 @@ impl Family for TrainedNetworks {
             ),
         ]);
         out.table("curves.parquet", Table::new(columns));
+        let rows: Vec<(&TrainedSample, &ReplicaRun, &Ageing)> = runs
+            .iter()
+            .flat_map(|&(s, r)| r.ageing.iter().map(move |a| (s, r, a)))
+            .collect();
+        let owners: Vec<&TrainedSample> = rows.iter().map(|r| r.0).collect();
+        let mut columns = point_columns(&owners);
+        columns.extend([
+            (
+                "replica",
+                Column::Integer(rows.iter().map(|r| r.1.replica as u64).collect()),
+            ),
+            (
+                "waiting",
+                Column::Integer(rows.iter().map(|r| r.2.waiting).collect()),
+            ),
+            (
+                "time",
+                Column::Integer(rows.iter().map(|r| r.2.time).collect()),
+            ),
+            (
+                "displacement",
+                Column::Number(rows.iter().map(|r| r.2.displacement).collect()),
+            ),
+            (
+                "correlation",
+                Column::Number(rows.iter().map(|r| r.2.correlation).collect()),
+            ),
+        ]);
+        out.table("ageing.parquet", Table::new(columns));
         // Pairs of replicas: the fraction of test inputs on which they agree.
         let mut owners = Vec::new();
         let (mut first, mut second, mut agreement) = (Vec::new(), Vec::new(), Vec::new());

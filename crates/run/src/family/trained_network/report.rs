@@ -78,6 +78,106 @@ fn crossing(curve: &[(f64, f64)]) -> Option<f64> {
     })
 }
 
+/// The ageing of training below the transition: for the largest curve
+/// (the most examples, the shallowest depth), at its largest size at which
+/// no network interpolated, the correlation of the weights' directions
+/// $C(t_w, t_w + \tau)$ against $\tau/t_w$, one series per waiting time.
+fn ageing_figure(
+    spec: &TrainedNetworkSpec,
+    out: &Path,
+    curves: &BTreeMap<Key, Vec<u64>>,
+    fraction: &PerSample,
+    report: &mut ReportBuilder,
+    md: &mut String,
+) -> Result<(), RunError> {
+    let Some((key, points)) = curves
+        .iter()
+        .filter(|(key, _)| key.0 > 0)
+        .max_by_key(|(key, _)| (key.2, std::cmp::Reverse(key.0)))
+    else {
+        return Ok(());
+    };
+    let Some(&chosen) = points
+        .iter()
+        .filter(|p| {
+            fraction
+                .get(p)
+                .is_some_and(|f| f.values().all(|&v| v == 0.0))
+        })
+        .max_by(|&&a, &&b| {
+            spec.points[a as usize]
+                .parameters
+                .cmp(&spec.points[b as usize].parameters)
+        })
+    else {
+        return Ok(());
+    };
+    let ageing = Table::read(&out.join("ageing.parquet"))?;
+    let (point, waiting, time, correlation) = (
+        ageing.integers("point"),
+        ageing.integers("waiting"),
+        ageing.integers("time"),
+        ageing.numbers("correlation"),
+    );
+    // waiting -> time -> values over samples and replicas.
+    let mut by: BTreeMap<u64, BTreeMap<u64, Vec<f64>>> = BTreeMap::new();
+    for row in 0..ageing.rows() {
+        if point[row] == chosen && waiting[row] >= 8 && correlation[row].is_finite() {
+            by.entry(waiting[row])
+                .or_default()
+                .entry(time[row])
+                .or_default()
+                .push(correlation[row]);
+        }
+    }
+    // At most five waiting times, spread over those measured.
+    let waits: Vec<u64> = by.keys().copied().collect();
+    let step = waits.len().div_ceil(5).max(1);
+    let series: Vec<Series> = waits
+        .iter()
+        .step_by(step)
+        .enumerate()
+        .map(|(group, &tw)| Series {
+            label: format!("t_w = {tw}"),
+            points: by[&tw]
+                .iter()
+                .map(|(&t, values)| {
+                    let (mean, error) = mean_and_standard_error(values);
+                    (((t - tw) as f64 / tw as f64).log10(), mean, error)
+                })
+                .collect(),
+            kind: SeriesKind::Data,
+            group: Some(group),
+        })
+        .collect();
+    if series.iter().all(|s| s.points.is_empty()) {
+        return Ok(());
+    }
+    let p = &spec.points[chosen as usize];
+    report.figure(
+        "ageing",
+        Figure {
+            title: format!(
+                "{}: ageing below the transition, L = {}, h = {}, P = {} (N/P = {:.2})",
+                spec.name,
+                p.depth,
+                p.width,
+                key.2,
+                p.parameters as f64 / p.examples as f64
+            ),
+            x_label: "log10(τ / t_w)".into(),
+            y_label: "C(t_w, t_w + τ), correlation of the weight directions".into(),
+            series,
+            vertical_lines: Vec::new(),
+        },
+    );
+    let _ = writeln!(
+        md,
+        "Ageing below the transition: at the largest size of the largest curve where no network interpolates, the correlation of the directions of the weights $C(t_w, t_w + \\tau) = w(t_w)\\cdot w(t_w + \\tau)/(|w(t_w)|\\,|w(t_w + \\tau)|)$ against $\\tau/t_w$, one curve per waiting time $t_w$ (means over data sets and replicas; `ageing.parquet` also holds the mean squared displacement, which the growth of the norm dominates): a decay that slows with $t_w$ is ageing, and curves that fall on one another depend on $\\tau/t_w$ alone, as in a spin glass after a quench.\n\n![ageing](ageing.svg)\n"
+    );
+    Ok(())
+}
+
 /// Where half of the networks of one curve interpolate, with the spread
 /// of its bootstrap resamples and how many of them cross.
 struct Transition {
@@ -437,6 +537,7 @@ pub fn write_report(
         );
         let _ = writeln!(md, "![{y_label} against N/P]({stem}.svg)\n");
     }
+    ageing_figure(spec, out, &curves, &fraction, report, &mut md)?;
     let _ = writeln!(
         md,
         "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width). The steps to interpolate diverge towards N* from above; θ fits $t \\propto (N/N^* - 1)^{{-\\theta}}$ (weighted least squares of log10 t against log10(N/N* − 1), N* held fixed) over the widths between 1.02 N* and 3 N* at which every network interpolated; its error leaves out that of N* (the seed's Hertz reports a time growing like 1/(w − w_c), θ = 1).\n\n| curve | N* | error | N*/P | resamples that cross | time exponent θ |\n|---|---|---|---|---|---|"
