@@ -169,7 +169,7 @@ fn curve_point(
 /// $$ q^2 = \frac1h\sum_{i,j=1}^hQ_{ij}^2 - \frac hd, $$
 /// blind to relabelling the hidden units and to flipping a unit's sign with
 /// the weights out of it (which leaves an odd activation's network
-/// unchanged), about 0 for unrelated layers ($E\,Q_{ij}^2 = 1/d$ for random
+/// unchanged), about 0 for unrelated layers ($E\\,Q_{ij}^2 = 1/d$ for random
 /// directions); for one layer against itself in another order $1 - h/d$ when
 /// its units are orthogonal, about $1 - 1/d$ when they point at random. For
 /// a perceptron ($h = 1$) the squared cosine less $1/d$.
