@@ -521,68 +521,65 @@ impl Family for TrainedNetworks {
             ("test_error", number(&|r| r.last.test_error)),
         ]);
         out.table("runs.parquet", Table::new(columns));
-        let rows: Vec<(&TrainedSample, &ReplicaRun, &CurvePoint)> = runs
-            .iter()
-            .flat_map(|&(s, r)| r.curve.iter().map(move |c| (s, r, c)))
-            .collect();
-        let owners: Vec<&TrainedSample> = rows.iter().map(|r| r.0).collect();
-        let mut columns = point_columns(&owners);
-        columns.extend([
-            (
+        // One row per item of every replica: its point, sample and replica,
+        // then the item's own columns (integers, or numbers).
+        fn per_item<T>(
+            runs: &[(&TrainedSample, &ReplicaRun)],
+            point_columns: &dyn Fn(&[&TrainedSample]) -> Vec<(&'static str, Column)>,
+            items: fn(&ReplicaRun) -> &[T],
+            fields: &[(&'static str, bool, fn(&T) -> f64)],
+        ) -> Table {
+            let rows: Vec<(&TrainedSample, &ReplicaRun, &T)> = runs
+                .iter()
+                .flat_map(|&(s, r)| items(r).iter().map(move |item| (s, r, item)))
+                .collect();
+            let owners: Vec<&TrainedSample> = rows.iter().map(|r| r.0).collect();
+            let mut columns = point_columns(&owners);
+            columns.push((
                 "replica",
                 Column::Integer(rows.iter().map(|r| r.1.replica as u64).collect()),
+            ));
+            for &(name, integer, value) in fields {
+                columns.push((
+                    name,
+                    if integer {
+                        Column::Integer(rows.iter().map(|r| value(r.2) as u64).collect())
+                    } else {
+                        Column::Number(rows.iter().map(|r| value(r.2)).collect())
+                    },
+                ));
+            }
+            Table::new(columns)
+        }
+        out.table(
+            "curves.parquet",
+            per_item(
+                &runs,
+                &point_columns,
+                |r| &r.curve,
+                &[
+                    ("step", true, |c: &CurvePoint| c.step as f64),
+                    ("loss", false, |c| c.loss),
+                    ("unsatisfied", true, |c| c.unsatisfied as f64),
+                    ("errors", true, |c| c.errors as f64),
+                    ("test_error", false, |c| c.test_error),
+                ],
             ),
-            (
-                "step",
-                Column::Integer(rows.iter().map(|r| r.2.step).collect()),
+        );
+        out.table(
+            "ageing.parquet",
+            per_item(
+                &runs,
+                &point_columns,
+                |r| &r.ageing,
+                &[
+                    ("waiting", true, |a: &Ageing| a.waiting as f64),
+                    ("time", true, |a| a.time as f64),
+                    ("displacement", false, |a| a.displacement),
+                    ("correlation", false, |a| a.correlation),
+                ],
             ),
-            (
-                "loss",
-                Column::Number(rows.iter().map(|r| r.2.loss).collect()),
-            ),
-            (
-                "unsatisfied",
-                Column::Integer(rows.iter().map(|r| r.2.unsatisfied).collect()),
-            ),
-            (
-                "errors",
-                Column::Integer(rows.iter().map(|r| r.2.errors).collect()),
-            ),
-            (
-                "test_error",
-                Column::Number(rows.iter().map(|r| r.2.test_error).collect()),
-            ),
-        ]);
-        out.table("curves.parquet", Table::new(columns));
-        let rows: Vec<(&TrainedSample, &ReplicaRun, &Ageing)> = runs
-            .iter()
-            .flat_map(|&(s, r)| r.ageing.iter().map(move |a| (s, r, a)))
-            .collect();
-        let owners: Vec<&TrainedSample> = rows.iter().map(|r| r.0).collect();
-        let mut columns = point_columns(&owners);
-        columns.extend([
-            (
-                "replica",
-                Column::Integer(rows.iter().map(|r| r.1.replica as u64).collect()),
-            ),
-            (
-                "waiting",
-                Column::Integer(rows.iter().map(|r| r.2.waiting).collect()),
-            ),
-            (
-                "time",
-                Column::Integer(rows.iter().map(|r| r.2.time).collect()),
-            ),
-            (
-                "displacement",
-                Column::Number(rows.iter().map(|r| r.2.displacement).collect()),
-            ),
-            (
-                "correlation",
-                Column::Number(rows.iter().map(|r| r.2.correlation).collect()),
-            ),
-        ]);
-        out.table("ageing.parquet", Table::new(columns));
+        );
         // Pairs of replicas: the fraction of test inputs on which they agree.
         let mut owners = Vec::new();
         let (mut first, mut second, mut agreement) = (Vec::new(), Vec::new(), Vec::new());
