@@ -523,11 +523,14 @@ impl Family for TrainedNetworks {
         out.table("runs.parquet", Table::new(columns));
         // One row per item of every replica: its point, sample and replica,
         // then the item's own columns (integers, or numbers).
+        type Columns = Vec<(&'static str, Column)>;
+        /// A column of an item: its name, whether it holds integers, its value.
+        type Field<T> = (&'static str, bool, fn(&T) -> f64);
         fn per_item<T>(
             runs: &[(&TrainedSample, &ReplicaRun)],
-            point_columns: &dyn Fn(&[&TrainedSample]) -> Vec<(&'static str, Column)>,
+            point_columns: &dyn Fn(&[&TrainedSample]) -> Columns,
             items: fn(&ReplicaRun) -> &[T],
-            fields: &[(&'static str, bool, fn(&T) -> f64)],
+            fields: &[Field<T>],
         ) -> Table {
             let rows: Vec<(&TrainedSample, &ReplicaRun, &T)> = runs
                 .iter()
