@@ -52,6 +52,9 @@
 //!   shape (points, coordinates) or (points, height, width), checked the
 //!   same way.
 //! - [`load_file`]: any of the three by the file's extension.
+//! - [`reber_string`]: strings of the (embedded) Reber grammar, generated
+//!   from a caller's stream, with the set of symbols that may follow each
+//!   prefix ([`ReberString`]): the symbolic sequences of recurrent networks.
 //!
 //! # Example
 //!
@@ -82,6 +85,7 @@ mod error;
 mod file;
 mod idx;
 mod npy;
+mod reber;
 mod table;
 
 pub use binary::{Binarisation, BinaryDataset};
@@ -92,3 +96,4 @@ pub use error::DataError;
 pub use file::load_file;
 pub use idx::{DEFAULT_MAX_VALUES, IdxOptions, load_idx, load_idx_with};
 pub use npy::{load_npy, load_npy_with};
+pub use reber::{REBER_SYMBOLS, ReberString, reber_length_distribution, reber_string};

@@ -32,12 +32,12 @@
 //! candle's per-operation overhead would be most of each step, and the
 //! parallelism is across networks (the runner's units), not inside one.
 
-use matrixmultiply::dgemm;
 use quench_core::rng::StreamRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use crate::committee::Activation;
+use crate::linear::product;
 
 /// An example counts as unsatisfied when its gap $\Delta = 1 - yf$ exceeds
 /// this: gradient descent on the quadratic hinge approaches the boundary
@@ -133,57 +133,6 @@ pub struct Workspace {
     gradient: Vec<Vec<f64>>,
 }
 
-/// $C \mathrel{+}= \alpha A B$ for row-major $A$ ($m \times k$, or its
-/// transpose when `a_transposed`) and $B$ ($k \times n$, or transposed),
-/// into a zeroed or accumulated row-major $C$ ($m \times n$).
-#[allow(clippy::too_many_arguments)]
-fn product(
-    m: usize,
-    k: usize,
-    n: usize,
-    alpha: f64,
-    a: &[f64],
-    a_transposed: bool,
-    b: &[f64],
-    b_transposed: bool,
-    c: &mut [f64],
-) {
-    debug_assert_eq!(a.len(), m * k);
-    debug_assert_eq!(b.len(), k * n);
-    debug_assert_eq!(c.len(), m * n);
-    let (rsa, csa) = if a_transposed {
-        (1, m as isize)
-    } else {
-        (k as isize, 1)
-    };
-    let (rsb, csb) = if b_transposed {
-        (1, k as isize)
-    } else {
-        (n as isize, 1)
-    };
-    // SAFETY: the slices hold m k, k n and m n values (checked above in
-    // debug builds, and by construction in every caller), laid out with the
-    // strides given.
-    unsafe {
-        dgemm(
-            m,
-            k,
-            n,
-            alpha,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            0.0,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        );
-    }
-}
-
 impl DenseNetwork {
     /// A network on `inputs` coordinates with `hidden_layers` layers of
     /// `width` units (0 layers: the perceptron), weights from $\mathcal N(0,1)$
@@ -206,6 +155,20 @@ impl DenseNetwork {
                     .collect()
             })
             .collect();
+        Self {
+            sizes,
+            activation,
+            weights,
+        }
+    }
+
+    /// The network with these layer sizes ($d, h, \dots, h, 1$) and weights.
+    #[cfg(test)]
+    pub(crate) fn from_parts(
+        sizes: Vec<usize>,
+        activation: Activation,
+        weights: Vec<Vec<f64>>,
+    ) -> Self {
         Self {
             sizes,
             activation,
@@ -410,7 +373,12 @@ impl Adam {
 
     /// Zero moments for `network`.
     pub fn new(network: &DenseNetwork) -> Self {
-        let zeros: Vec<Vec<f64>> = network.weights.iter().map(|w| vec![0.0; w.len()]).collect();
+        Self::for_weights(&network.weights)
+    }
+
+    /// Zero moments for weights shaped as `weights`.
+    pub fn for_weights(weights: &[Vec<f64>]) -> Self {
+        let zeros: Vec<Vec<f64>> = weights.iter().map(|w| vec![0.0; w.len()]).collect();
         Self {
             first: zeros.clone(),
             second: zeros,
@@ -421,14 +389,19 @@ impl Adam {
     /// One Adam step of `network` at rate `rate` with the gradient the last
     /// [`DenseNetwork::evaluate_with_gradient`] left in `work`.
     pub fn apply(&mut self, network: &mut DenseNetwork, rate: f64, work: &Workspace) {
+        self.step(&mut network.weights, &work.gradient, rate);
+    }
+
+    /// One Adam step of `weights` at rate `rate` along `gradient` (shaped as
+    /// the weights this was made for).
+    pub fn step(&mut self, weights: &mut [Vec<f64>], gradient: &[Vec<f64>], rate: f64) {
         self.steps += 1;
         let t = self.steps as i32;
         let correction1 = 1.0 - Self::BETA1.powi(t);
         let correction2 = 1.0 - Self::BETA2.powi(t);
-        for ((w, g), (m, v)) in network
-            .weights
+        for ((w, g), (m, v)) in weights
             .iter_mut()
-            .zip(&work.gradient)
+            .zip(gradient)
             .zip(self.first.iter_mut().zip(self.second.iter_mut()))
         {
             for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
@@ -442,38 +415,65 @@ impl Adam {
     }
 }
 
+/// The running sums of an [`Evaluation`], one constraint at a time.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    total: f64,
+    constraints: usize,
+    unsatisfied: usize,
+    errors: usize,
+}
+
+impl Tally {
+    /// Counts output `f` against label `y` and returns $\partial\ell/\partial f$;
+    /// a label 0 is no constraint (a position past the end of a sequence):
+    /// it counts for nothing and its slope is 0.
+    #[inline]
+    pub(crate) fn add(&mut self, f: f64, y: f64, loss: Loss) -> f64 {
+        if y == 0.0 {
+            return 0.0;
+        }
+        let (value, slope) = loss.value_and_slope(f, y);
+        self.total += value;
+        self.constraints += 1;
+        let margin = y * f;
+        if margin <= 0.0 {
+            self.errors += 1;
+        }
+        let bad = match loss {
+            Loss::Hinge | Loss::QuadraticHinge => margin < 1.0 - GAP_TOLERANCE,
+            Loss::Quadratic => margin <= 0.0,
+        };
+        if bad {
+            self.unsatisfied += 1;
+        }
+        slope
+    }
+
+    /// The constraints counted so far.
+    pub(crate) fn constraints(&self) -> usize {
+        self.constraints
+    }
+
+    /// The mean loss over the constraints, and the counts.
+    pub(crate) fn finish(self) -> Evaluation {
+        Evaluation {
+            loss: self.total / self.constraints.max(1) as f64,
+            unsatisfied: self.unsatisfied,
+            errors: self.errors,
+        }
+    }
+}
+
 /// The evaluation of `outputs` against `labels` and $\partial\ell/\partial f$ per example.
 fn tally(outputs: &[f64], labels: &[f64], loss: Loss) -> (Evaluation, Vec<f64>) {
-    let mut total = 0.0;
-    let (mut unsatisfied, mut errors) = (0, 0);
+    let mut tally = Tally::default();
     let slopes = outputs
         .iter()
         .zip(labels)
-        .map(|(&f, &y)| {
-            let (value, slope) = loss.value_and_slope(f, y);
-            total += value;
-            let margin = y * f;
-            if margin <= 0.0 {
-                errors += 1;
-            }
-            let bad = match loss {
-                Loss::Hinge | Loss::QuadraticHinge => margin < 1.0 - GAP_TOLERANCE,
-                Loss::Quadratic => margin <= 0.0,
-            };
-            if bad {
-                unsatisfied += 1;
-            }
-            slope
-        })
+        .map(|(&f, &y)| tally.add(f, y, loss))
         .collect();
-    (
-        Evaluation {
-            loss: total / labels.len() as f64,
-            unsatisfied,
-            errors,
-        },
-        slopes,
-    )
+    (tally.finish(), slopes)
 }
 
 #[cfg(test)]

@@ -26,6 +26,9 @@
 //!     ──evaluate_with_gradient(x, y, Loss, &mut Workspace)──> Evaluation (loss,
 //!       unsatisfied, errors) and the gradient ──apply_gradient / Adam::apply──> one step
 //!     (the networks of the interpolation transition, full batch, in matrixmultiply's dgemm)
+//! (d, h, L, K, g, init stream) ──RecurrentNetwork::new──> RecurrentNetwork
+//!     ──evaluate_with_gradient(sequences, labels, T, Loss, &mut RecurrentWorkspace)──>
+//!       the same, back-propagated through time (layers with recurrence, seed 002)
 //! ```
 //!
 //! Architectures ([`Architecture`]), scaled to what a laptop trains: a fully
@@ -59,6 +62,8 @@ pub mod committee;
 pub mod data;
 pub mod dense;
 pub mod error;
+mod linear;
+pub mod recurrent;
 pub mod training;
 
 pub use architecture::{Architecture, Network};
@@ -67,6 +72,7 @@ pub use committee::TwoLayer;
 pub use data::ImageSet;
 pub use dense::{Adam, DenseNetwork, Evaluation, Loss, Workspace};
 pub use error::NeuralError;
+pub use recurrent::{RecurrentNetwork, RecurrentWorkspace};
 pub use training::{EpochRecord, Trainer, TrainerState, TrainingOptions};
 
 #[cfg(test)]
