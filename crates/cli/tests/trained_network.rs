@@ -1,7 +1,7 @@
 //! The trained-network family end to end: killed with SIGKILL and resumed,
-//! and on one or two threads, full-batch Adam on a teacher's labels and
-//! SGD on random labels give the same tables byte for byte; the reports
-//! hold their figures.
+//! and on one or two threads, full-batch Adam on a teacher's labels, SGD on
+//! random labels, and recurrent networks trained by SGD on Reber strings
+//! give the same tables byte for byte; the reports hold their figures.
 
 mod common;
 
@@ -60,6 +60,33 @@ samples = 2
 checkpoint_seconds = 0.01
 "#;
 
+const RECURRENT_SPEC: &str = r#"
+name = "trained-network-recurrent"
+seed = 10
+[model]
+model = "trained-network"
+architecture = "recurrent"
+data = "reber"
+length = 12
+activation = "tanh"
+[grid]
+examples = [40]
+depth = [1, 2]
+width = [3, 8]
+[training]
+method = "sgd"
+batch = 8
+rate = 0.5
+steps = 1500
+measurements = 6
+replicas = 2
+test_examples = 50
+[ensemble]
+samples = 2
+[output]
+checkpoint_seconds = 0.01
+"#;
+
 const TABLES: [&str; 3] = ["runs.parquet", "curves.parquet", "pairs.parquet"];
 
 fn resumes_and_ignores_threads(name: &str, spec_text: &str, figures: &[&str]) {
@@ -105,5 +132,19 @@ fn sgd_on_random_labels_resumes_bit_for_bit_and_does_not_depend_on_the_thread_co
         "trained-network-sgd",
         SGD_SPEC,
         &["interpolation-fraction.png", "replica-agreement.png"],
+    );
+}
+
+#[test]
+fn recurrent_networks_on_reber_strings_resume_bit_for_bit_and_do_not_depend_on_the_thread_count()
+{
+    resumes_and_ignores_threads(
+        "trained-network-recurrent",
+        RECURRENT_SPEC,
+        &[
+            "interpolation-fraction.png",
+            "test-error.png",
+            "replica-agreement.png",
+        ],
     );
 }

@@ -1,6 +1,7 @@
-//! Training throughput of `DenseNetwork`: examples per second of full-batch
+//! Training throughput of `DenseNetwork` and `RecurrentNetwork`: examples
+//! (sequence steps for the recurrent networks) per second of full-batch
 //! gradient descent (forward, back-propagation, update) on one core, for a
-//! few architectures of the interpolation experiments.
+//! few architectures of the interpolation and recurrent-learning experiments.
 //!
 //! `cargo run --release -p quench-neural --example throughput`
 
@@ -8,7 +9,7 @@ use std::time::Instant;
 
 use quench_core::rng::{Purpose, stream};
 use quench_neural::committee::Activation;
-use quench_neural::{DenseNetwork, Loss, Workspace};
+use quench_neural::{DenseNetwork, Loss, RecurrentNetwork, RecurrentWorkspace, Workspace};
 use rand_distr::{Distribution, StandardNormal};
 
 fn main() {
@@ -40,6 +41,38 @@ fn main() {
         let rate = (steps * p) as f64 / seconds;
         println!(
             "{d:<5} {p:<5} {depth:<2} {width:<5} {:<8} {steps:<6} {rate:<12.3e} {:.2}",
+            network.parameters(),
+            1e9 / (rate * network.parameters() as f64)
+        );
+    }
+    println!();
+    println!("recurrent: d   P   T   L  h     weights  steps  steps/s      ns per step-weight");
+    for (d, p, length, layers, width) in [
+        (8, 80, 10, 1, 8),
+        (8, 80, 10, 1, 24),
+        (8, 80, 10, 2, 16),
+        (7, 200, 20, 1, 16),
+    ] {
+        let mut rng = stream(2, Purpose::Disorder, 0, 0);
+        let x: Vec<f64> = (0..d * p * length)
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect();
+        let y: Vec<f64> = (0..p * length)
+            .map(|k| if k % 3 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let mut network = RecurrentNetwork::new(d, width, layers, 1, Activation::Tanh, &mut rng);
+        let mut work = RecurrentWorkspace::default();
+        let positions = p * length;
+        let steps = (2e8 / (positions * network.parameters()) as f64).clamp(20.0, 20000.0) as usize;
+        network.descend(&x, &y, length, Loss::QuadraticHinge, 1e-3, &mut work);
+        let start = Instant::now();
+        for _ in 0..steps {
+            network.descend(&x, &y, length, Loss::QuadraticHinge, 1e-3, &mut work);
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        let rate = (steps * positions) as f64 / seconds;
+        println!(
+            "           {d:<3} {p:<3} {length:<3} {layers:<2} {width:<5} {:<8} {steps:<6} {rate:<12.3e} {:.2}",
             network.parameters(),
             1e9 / (rate * network.parameters() as f64)
         );

@@ -3,13 +3,13 @@
 
 use quench_core::UnitStreams;
 use quench_core::rng::Purpose;
-use quench_neural::{DenseNetwork, Workspace};
+use quench_neural::{DenseNetwork, RecurrentNetwork, RecurrentWorkspace, Workspace};
 use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::STREAMS;
-use super::spec::{DataKind, TrainedNetworkSpec, TrainedPoint};
+use super::spec::{Architecture, DataKind, TrainedNetworkSpec, TrainedPoint};
 use crate::family::hidden_manifold::examples::{Examples, standardise};
 
 fn sign(x: f64) -> f64 {
@@ -22,14 +22,21 @@ fn sign(x: f64) -> f64 {
 /// sample's stream and standardised by the training set. The data depend
 /// on the inputs, examples and sample, not on the network's size, so every
 /// width of a sweep learns the same data sets.
+///
+/// For recurrent networks an example is a sequence: $T$ steps of $d$
+/// inputs (sequence-major) and $T \times K$ labels, from a recurrent
+/// teacher of the spec's width and depth, or random, or a Reber string
+/// (one-hot symbols; labels $+1$ for the symbols that may come next, $-1$
+/// for the others, 0 past the end of the string, padded with zero inputs).
 pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) -> Examples {
     // Keyed by (d, P) rather than the point: the same data for every network size.
     let key = (point.inputs as u64) << 32 | point.examples as u64;
     let streams = UnitStreams::new(spec.seed, STREAMS, key, sample);
     let (d, p, test) = (point.inputs, point.examples, point.test_examples);
+    let (length, outputs) = (spec.architecture.length(), spec.architecture.outputs());
     let gaussian = |count: usize, chain: u64| -> Vec<f64> {
         let mut rng = streams.stream(Purpose::Named("trained-network inputs"), chain);
-        (0..count * d)
+        (0..count * length * d)
             .map(|_| StandardNormal.sample(&mut rng))
             .collect()
     };
@@ -41,8 +48,8 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
                     .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
                     .collect()
             };
-            let training_labels = labels(p);
-            let test_labels = labels(test);
+            let training_labels = labels(p * length * outputs);
+            let test_labels = labels(test * length * outputs);
             Examples {
                 inputs: d,
                 training: gaussian(p, 0),
@@ -56,19 +63,27 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
             depth,
             noise,
         } => {
-            let teacher = DenseNetwork::new(
-                d,
-                width,
-                depth,
-                spec.activation,
-                &mut streams.stream(Purpose::Named("trained-network teacher"), 0),
-            );
-            let mut work = Workspace::default();
-            let (training, test_inputs) = (gaussian(p, 0), gaussian(test, 1));
-            let label = |x: &[f64], work: &mut Workspace| -> Vec<f64> {
-                teacher.outputs(x, work).into_iter().map(sign).collect()
+            let rng = &mut streams.stream(Purpose::Named("trained-network teacher"), 0);
+            let label: Box<dyn Fn(&[f64]) -> Vec<f64>> = match spec.architecture {
+                Architecture::Dense => {
+                    let teacher = DenseNetwork::new(d, width, depth, spec.activation, rng);
+                    Box::new(move |x| {
+                        let outputs = teacher.outputs(x, &mut Workspace::default());
+                        outputs.into_iter().map(sign).collect()
+                    })
+                }
+                Architecture::Recurrent { length, outputs } => {
+                    let teacher =
+                        RecurrentNetwork::new(d, width, depth, outputs, spec.activation, rng);
+                    Box::new(move |x| {
+                        let outputs =
+                            teacher.outputs(x, length, &mut RecurrentWorkspace::default());
+                        outputs.into_iter().map(sign).collect()
+                    })
+                }
             };
-            let mut training_labels = label(&training, &mut work);
+            let (training, test_inputs) = (gaussian(p, 0), gaussian(test, 1));
+            let mut training_labels = label(&training);
             if noise > 0.0 {
                 let mut rng = streams.stream(Purpose::Named("trained-network label noise"), 0);
                 for y in &mut training_labels {
@@ -80,9 +95,45 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
             Examples {
                 inputs: d,
                 training_labels,
-                test_labels: label(&test_inputs, &mut work),
+                test_labels: label(&test_inputs),
                 training,
                 test: test_inputs,
+            }
+        }
+        DataKind::Reber { embedded } => {
+            let symbols = quench_data::REBER_SYMBOLS.len();
+            let strings = |count: usize, chain: u64| -> (Vec<f64>, Vec<f64>) {
+                let mut rng = streams.stream(Purpose::Named("trained-network reber"), chain);
+                let mut inputs = vec![0.0; count * length * symbols];
+                let mut labels = vec![0.0; count * length * symbols];
+                for b in 0..count {
+                    // The grammar's strings of at most T symbols, each with
+                    // its probability given that length.
+                    let string = loop {
+                        let s = quench_data::reber_string(embedded, &mut rng);
+                        if s.len() <= length {
+                            break s;
+                        }
+                    };
+                    for (t, &symbol) in string.symbols().iter().enumerate() {
+                        let at = (b * length + t) * symbols;
+                        inputs[at + symbol as usize] = 1.0;
+                        let next = string.successors(t);
+                        for k in 0..symbols {
+                            labels[at + k] = if next & (1 << k) != 0 { 1.0 } else { -1.0 };
+                        }
+                    }
+                }
+                (inputs, labels)
+            };
+            let (training, training_labels) = strings(p, 0);
+            let (test, test_labels) = strings(test, 1);
+            Examples {
+                inputs: symbols,
+                training,
+                training_labels,
+                test,
+                test_labels,
             }
         }
         DataKind::Digits => {

@@ -29,6 +29,7 @@
 //! every step.
 
 pub mod data;
+pub mod learner;
 pub mod report;
 pub mod spec;
 
@@ -36,14 +37,15 @@ use std::path::Path;
 
 use quench_core::rng::{Purpose, splitmix64};
 use quench_core::{FamilyStreams, UnitStreams};
-use quench_neural::{Adam, DenseNetwork, Evaluation, Workspace};
+use quench_neural::{Adam, Evaluation};
 use serde::{Deserialize, Serialize};
 
 use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
 use crate::error::RunError;
 use crate::family::hidden_manifold::examples::Examples;
 use crate::table::{Column, Table};
-pub use spec::{DataKind, Method, TrainedNetworkSpec, TrainedPoint};
+pub use learner::{Learner, Work};
+pub use spec::{Architecture, DataKind, Method, TrainedNetworkSpec, TrainedPoint};
 
 /// The trained-network family.
 pub struct TrainedNetworks;
@@ -105,7 +107,7 @@ pub struct TrainedSample {
 struct Running {
     replica: usize,
     step: u64,
-    network: DenseNetwork,
+    network: Learner,
     /// Adam's moments (method "adam").
     adam: Option<Adam>,
     curve: Vec<CurvePoint>,
@@ -130,25 +132,28 @@ pub struct Ageing {
     pub correlation: f64,
 }
 
-/// The fraction of `inputs` the network misclassifies, and its output signs.
-fn test(network: &DenseNetwork, examples: &Examples, work: &mut Workspace) -> (f64, Vec<bool>) {
+/// The fraction of the test labels the network gets wrong, and the signs of
+/// its outputs there (positions with label 0, past the end of a sequence,
+/// are left out of both).
+fn test(network: &Learner, examples: &Examples, work: &mut Work) -> (f64, Vec<bool>) {
     let outputs = network.outputs(&examples.test, work);
-    let signs: Vec<bool> = outputs.iter().map(|&f| f >= 0.0).collect();
-    let wrong = signs
+    let (signs, labels): (Vec<bool>, Vec<bool>) = outputs
         .iter()
         .zip(&examples.test_labels)
-        .filter(|(s, y)| **s != (**y > 0.0))
-        .count();
-    (wrong as f64 / outputs.len().max(1) as f64, signs)
+        .filter(|(_, y)| **y != 0.0)
+        .map(|(&f, &y)| (f >= 0.0, y > 0.0))
+        .unzip();
+    let wrong = signs.iter().zip(&labels).filter(|(s, y)| s != y).count();
+    (wrong as f64 / signs.len().max(1) as f64, signs)
 }
 
 fn curve_point(
     step: u64,
     evaluation: Evaluation,
-    network: &DenseNetwork,
+    network: &Learner,
     examples: &Examples,
     labelled: bool,
-    work: &mut Workspace,
+    work: &mut Work,
 ) -> CurvePoint {
     CurvePoint {
         step,
@@ -208,8 +213,14 @@ impl TrainedNetworks {
     ) -> Result<ReplicaRun, RunError> {
         let labelled = spec.data.has_test_labels();
         let (x, y) = (&examples.training, &examples.training_labels);
-        let (d, p) = (examples.inputs, y.len());
-        let mut work = Workspace::default();
+        // One example: T steps of d inputs and of K labels.
+        let length = spec.architecture.length();
+        let (row, labels_per_row) = (
+            length * examples.inputs,
+            length * spec.architecture.outputs(),
+        );
+        let p = y.len() / labels_per_row;
+        let mut work = Work::default();
         let mut batch_inputs = Vec::new();
         let mut batch_labels = Vec::new();
         let epoch = match spec.method {
@@ -271,15 +282,15 @@ impl TrainedNetworks {
                         last: point,
                         curve,
                         test_signs,
-                        first_layer: running.network.weights()[0].clone(),
+                        first_layer: running.network.first_layer().to_vec(),
                         ageing: std::mem::take(&mut running.ageing),
                     });
                 }
             }
             match spec.method {
                 Method::GradientDescent => running.network.apply_gradient(spec.rate, &work),
-                Method::Adam => running.adam.as_mut().expect("Adam's moments").apply(
-                    &mut running.network,
+                Method::Adam => running.network.apply_adam(
+                    running.adam.as_mut().expect("Adam's moments"),
                     spec.rate,
                     &work,
                 ),
@@ -289,16 +300,18 @@ impl TrainedNetworks {
                     let key = splitmix64(order ^ splitmix64(step));
                     for k in 0..batch as u64 {
                         let example = (splitmix64(key ^ k) % p as u64) as usize;
-                        batch_inputs.extend_from_slice(&x[example * d..(example + 1) * d]);
-                        batch_labels.push(y[example]);
+                        batch_inputs.extend_from_slice(&x[example * row..(example + 1) * row]);
+                        batch_labels.extend_from_slice(
+                            &y[example * labels_per_row..(example + 1) * labels_per_row],
+                        );
                     }
-                    running.network.descend(
+                    running.network.evaluate_with_gradient(
                         &batch_inputs,
                         &batch_labels,
                         spec.loss,
-                        spec.rate,
                         &mut work,
                     );
+                    running.network.apply_gradient(spec.rate, &work);
                 }
             }
             running.step += 1;
@@ -366,22 +379,27 @@ impl Family for TrainedNetworks {
             Method::GradientDescent | Method::Adam => p,
             Method::Sgd { batch } => batch.max(p.min(4096)),
         };
+        let (length, outputs) = (
+            spec.architecture.length() as f64,
+            spec.architecture.outputs() as f64,
+        );
         let per_unit = spec
             .points
             .iter()
             .map(|p| {
                 let rows = (p.examples + p.test_examples) as f64;
                 let width = p.width.max(1) as f64;
-                // Examples; weights, gradient and a checkpoint's copy; the
-                // snapshots of the ageing; the fields, activations and
-                // deltas of the largest batch.
-                rows * (p.inputs + 1) as f64 * 8.0
+                // Examples (T steps of d inputs and K labels); weights,
+                // gradient and a checkpoint's copy; the snapshots of the
+                // ageing; the fields, activations and deltas of the largest
+                // batch at every step; the test signs.
+                rows * length * (p.inputs as f64 + outputs) * 8.0
                     + (4 + spec.times.len()) as f64 * p.parameters as f64 * 8.0
                     + batch(p.examples).max(p.test_examples) as f64
-                        * width
-                        * (3 * p.depth.max(1) + 2) as f64
+                        * length
+                        * (width * (3 * p.depth.max(1) + 2) as f64 + 3.0 * outputs)
                         * 8.0
-                    + spec.replicas as f64 * p.test_examples as f64
+                    + spec.replicas as f64 * p.test_examples as f64 * length * outputs
             })
             .fold(0.0, f64::max);
         crate::memory::MemoryEstimate {
@@ -392,7 +410,7 @@ impl Family for TrainedNetworks {
                 .map(|p| {
                     spec.replicas as f64
                         * (spec.times.len() as f64 * 40.0
-                            + p.test_examples as f64
+                            + p.test_examples as f64 * length * outputs
                             + (p.inputs * p.width.max(1)) as f64 * 8.0
                             + (spec.times.len() * spec.times.len()) as f64 * 12.0
                             + 1024.0)
@@ -434,17 +452,16 @@ impl Family for TrainedNetworks {
         let examples = data::examples(spec, point, unit.first);
         let streams = UnitStreams::new(spec.seed, STREAMS, point.index as u64, unit.first);
         let start = |replica: usize| {
-            let network = DenseNetwork::new(
-                point.inputs,
-                point.width,
-                point.depth,
+            let network = Learner::new(
+                spec.architecture,
+                point,
                 spec.activation,
                 &mut streams.stream(Purpose::InitialState, replica as u64),
             );
             Running {
                 replica,
                 step: 0,
-                adam: (spec.method == Method::Adam).then(|| Adam::new(&network)),
+                adam: (spec.method == Method::Adam).then(|| Adam::for_weights(network.weights())),
                 network,
                 curve: Vec::new(),
                 snapshots: Vec::new(),
@@ -499,6 +516,14 @@ impl Family for TrainedNetworks {
                 ("depth", p(&|q| q.depth as u64)),
                 ("width", p(&|q| q.width as u64)),
                 ("parameters", p(&|q| q.parameters as u64)),
+                (
+                    "constraints",
+                    Column::Number(
+                        rows.iter()
+                            .map(|s| spec.points[s.point].constraints)
+                            .collect(),
+                    ),
+                ),
                 (
                     "sample",
                     Column::Integer(rows.iter().map(|s| s.sample).collect()),
@@ -641,27 +666,41 @@ impl Family for TrainedNetworks {
         let p = &spec.points[point];
         let e = data::examples(spec, p, sample);
         let n = e.inputs;
-        let array = |values: Vec<f64>, columns: usize| DrawnArray::Float64 {
-            shape: if columns == 1 {
-                vec![values.len()]
+        // Dense: (examples, d) and (examples,); sequences: (examples, T, d) and (examples, T, K).
+        let (length, outputs) = (spec.architecture.length(), spec.architecture.outputs());
+        let array = |values: Vec<f64>, per_step: usize, scalar: bool| DrawnArray::Float64 {
+            shape: if !spec.architecture.is_recurrent() {
+                if scalar {
+                    vec![values.len()]
+                } else {
+                    vec![values.len() / per_step, per_step]
+                }
             } else {
-                vec![values.len() / columns, columns]
+                vec![values.len() / (length * per_step), length, per_step]
             },
             data: values,
         };
         Ok(Drawn {
             description: format!(
-                "trained-network examples ({}) of {}, grid point {point}, sample {sample}: {} training and {} test examples of {n} inputs",
+                "trained-network examples ({}) of {}, grid point {point}, sample {sample}: {} training and {} test examples of {}{n} inputs",
                 spec.data.name(),
                 spec.file,
-                e.training_labels.len(),
-                e.test_labels.len()
+                e.training_labels.len() / (length * outputs),
+                e.test_labels.len() / (length * outputs),
+                if spec.architecture.is_recurrent() {
+                    format!("{length} steps of ")
+                } else {
+                    String::new()
+                }
             ),
             arrays: vec![
-                ("training_inputs".to_string(), array(e.training, n)),
-                ("training_labels".to_string(), array(e.training_labels, 1)),
-                ("test_inputs".to_string(), array(e.test, n)),
-                ("test_labels".to_string(), array(e.test_labels, 1)),
+                ("training_inputs".to_string(), array(e.training, n, false)),
+                (
+                    "training_labels".to_string(),
+                    array(e.training_labels, outputs, true),
+                ),
+                ("test_inputs".to_string(), array(e.test, n, false)),
+                ("test_labels".to_string(), array(e.test_labels, outputs, true)),
             ],
             sample: None,
         })

@@ -20,7 +20,7 @@ use quench_learn::perceptron::data::{Inputs, TrainingSet};
 use quench_learn::perceptron::spherical::{cover_separable_fraction, maximal_stability};
 use quench_stats::mean_and_standard_error;
 
-use super::spec::{DataKind, Method, TrainedNetworkSpec, TrainedPoint};
+use super::spec::{Architecture, DataKind, Method, TrainedNetworkSpec, TrainedPoint};
 use crate::error::RunError;
 use crate::family::ReportBuilder;
 use crate::figure::{Figure, Series, SeriesKind};
@@ -158,12 +158,17 @@ fn ageing_figure(
         "ageing",
         Figure {
             title: format!(
-                "{}: ageing below the transition, L = {}, h = {}, P = {} (N/P = {:.2})",
+                "{}: ageing below the transition, L = {}, h = {}, P = {} (N/{} = {:.2})",
                 spec.name,
                 p.depth,
                 p.width,
                 key.2,
-                p.parameters as f64 / p.examples as f64
+                if spec.architecture.is_recurrent() {
+                    "C"
+                } else {
+                    "P"
+                },
+                p.parameters as f64 / p.constraints
             ),
             x_label: "log10(τ / t_w)".into(),
             y_label: "C(t_w, t_w + τ), correlation of the weight directions".into(),
@@ -325,9 +330,32 @@ pub fn write_report(
     let runs = Table::read(&out.join("runs.parquet"))?;
     let pairs = Table::read(&out.join("pairs.parquet"))?;
     let mut md = format!("# {}\n\n{}\n\n", spec.name, spec.description.trim());
+    let recurrent = spec.architecture.is_recurrent();
+    let (networks, x_label) = match spec.architecture {
+        Architecture::Dense => (
+            "Fully connected networks".to_string(),
+            "log2(N / P), N weights, P examples",
+        ),
+        Architecture::Recurrent { length, outputs } => (
+            format!(
+                "Deep recurrent networks (L layers of h units, each fed by the layer below at the same step and by itself one step earlier, read out by {outputs} linear unit(s) at every step; sequences of {length} steps{}; trained by back-propagation through time; C = P T K constraints per data set{})",
+                if matches!(spec.data, DataKind::Reber { .. }) {
+                    " at most, padded past the end"
+                } else {
+                    ""
+                },
+                if matches!(spec.data, DataKind::Reber { .. }) {
+                    ", T the grammar's mean length among strings of at most that many symbols"
+                } else {
+                    ""
+                }
+            ),
+            "log2(N / C), N weights, C constraints (P sequences × T steps × K read-outs)",
+        ),
+    };
     let _ = writeln!(
         md,
-        "Fully connected networks ({} hidden units, no biases, weights N(0, 1), pre-activations divided by √fan-in) on {} data, {} loss, {} at rate {} for at most {} steps, stopped once no training example is unsatisfied (gap 1 − y f ≤ 10⁻⁶); {} replicas from independent starts per data set, {} data sets (seed {}). N counts the weights; every number is a mean over data sets ± the standard error of their spread.\n",
+        "{networks} ({} hidden units, no biases, weights N(0, 1), pre-activations divided by √fan-in) on {} data, {} loss, {} at rate {} for at most {} steps, stopped once no training constraint is unsatisfied (gap 1 − y f ≤ 10⁻⁶); {} replicas from independent starts per data set, {} data sets (seed {}). N counts the weights; every number is a mean over data sets ± the standard error of their spread.\n",
         spec.activation.name(),
         spec.data.name(),
         spec.loss.name(),
@@ -342,7 +370,8 @@ pub fn write_report(
         spec.samples,
         spec.seed
     );
-    let examples_of = |p: u64| spec.points[p as usize].examples as f64;
+    // C, the constraints of a data set: P for dense networks.
+    let constraints_of = |p: u64| spec.points[p as usize].constraints;
     let parameters_of = |p: u64| spec.points[p as usize].parameters as f64;
     let (interpolated, unsatisfied, steps, test_error) = (
         runs.integers("interpolated"),
@@ -353,7 +382,7 @@ pub fn write_report(
     let run_point = runs.integers("point");
     let fraction = per_sample(&runs, &|r| interpolated[r] as f64);
     let left = per_sample(&runs, &|r| {
-        unsatisfied[r] as f64 / examples_of(run_point[r])
+        unsatisfied[r] as f64 / constraints_of(run_point[r])
     });
     let time = per_sample(&runs, &|r| {
         if interpolated[r] == 1 {
@@ -407,7 +436,7 @@ pub fn write_report(
                     .filter_map(|&p| {
                         let samples: Vec<f64> = values.get(&p)?.values().copied().collect();
                         let (mean, error) = mean_and_standard_error(&samples);
-                        Some(((parameters_of(p) / examples_of(p)).log2(), mean, error))
+                        Some(((parameters_of(p) / constraints_of(p)).log2(), mean, error))
                     })
                     .collect(),
                 kind: SeriesKind::Data,
@@ -422,10 +451,11 @@ pub fn write_report(
         .filter(|_| curves.len() <= 3)
         .filter_map(|(key, t)| {
             let n = t.estimate?;
-            Some(((n / key.2 as f64).log2(), format!("N*, {}", label(key))))
+            let c = constraints_of(*curves[key].first()?);
+            Some(((n / c).log2(), format!("N*, {}", label(key))))
         })
         .collect();
-    let gardner = if spec.points.iter().any(|p| p.depth == 0) {
+    let gardner = if !recurrent && spec.points.iter().any(|p| p.depth == 0) {
         vec![(-1.0, "Gardner: P = 2N (perceptron)".to_string())]
     } else {
         Vec::new()
@@ -439,7 +469,11 @@ pub fn write_report(
         ),
         (
             "unsatisfied",
-            "unsatisfied constraints at the end / P",
+            if recurrent {
+                "unsatisfied constraints at the end / C"
+            } else {
+                "unsatisfied constraints at the end / P"
+            },
             &left,
             true,
         ),
@@ -525,7 +559,7 @@ pub fn write_report(
             stem,
             Figure {
                 title: format!("{}: {y_label}", spec.name),
-                x_label: "log2(N / P), N weights, P examples".into(),
+                x_label: x_label.into(),
                 y_label: y_label.into(),
                 series,
                 vertical_lines: if with_gardner {
@@ -535,15 +569,16 @@ pub fn write_report(
                 },
             },
         );
-        let _ = writeln!(md, "![{y_label} against N/P]({stem}.svg)\n");
+        let _ = writeln!(md, "![{y_label} against N/C]({stem}.svg)\n");
     }
     ageing_figure(spec, out, &curves, &fraction, report, &mut md)?;
     let _ = writeln!(
         md,
-        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width). The steps to interpolate diverge towards N* from above; θ fits $t \\propto (N/N^* - 1)^{{-\\theta}}$ (weighted least squares of log10 t against log10(N/N* − 1), N* held fixed) over the widths between 1.02 N* and 3 N* at which every network interpolated; its error leaves out that of N* (the seed's Hertz reports a time growing like 1/(w − w_c), θ = 1).\n\n| curve | N* | error | N*/P | resamples that cross | time exponent θ |\n|---|---|---|---|---|---|"
+        "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width). The steps to interpolate diverge towards N* from above; θ fits $t \\propto (N/N^* - 1)^{{-\\theta}}$ (weighted least squares of log10 t against log10(N/N* − 1), N* held fixed) over the widths between 1.02 N* and 3 N* at which every network interpolated; its error leaves out that of N* (the seed's Hertz reports a time growing like 1/(w − w_c), θ = 1).\n\n| curve | N* | error | N*/{} | resamples that cross | time exponent θ |\n|---|---|---|---|---|---|",
+        if recurrent { "C" } else { "P" }
     );
     for (key, transition) in &transitions {
-        let p = key.2 as f64;
+        let p = constraints_of(curves[key][0]);
         match transition.estimate {
             Some(n) => {
                 // The training time above N*, where every network interpolates.

@@ -7,14 +7,18 @@
 //! seed = 2019
 //! [model]
 //! model = "trained-network"
-//! data = "random-labels"      # "random-labels", "teacher" (a random network labels Gaussian inputs) or "digits" (even against odd)
+//! architecture = "dense"      # or "recurrent": L layers with recurrence within each, read out at every step of a sequence
+//! data = "random-labels"      # "random-labels", "teacher" (a random network labels Gaussian inputs) or "digits" (even against odd);
+//!                             # recurrent: "random-labels", "teacher" (a random recurrent network), "reber" or "embedded-reber"
 //! activation = "relu"         # of the hidden units: "relu", "tanh", "erf", "linear"
 //! loss = "quadratic-hinge"    # "hinge", "quadratic-hinge", "quadratic"
 //! teacher_width = 4           # (teacher) the teacher's hidden width
 //! teacher_depth = 1           # (teacher) its hidden layers, 0 a perceptron
 //! label_noise = 0.0           # (teacher) probability that a training label is flipped
+//! length = 10                 # (recurrent) T, steps per sequence (Reber: the longest string, default 20)
+//! outputs = 1                 # (recurrent) K read-outs per step (Reber: 7, the symbols that may come next)
 //! [grid]
-//! inputs = [20]               # d (not with digits: 64)
+//! inputs = [20]               # d (not with digits: 64; nor with Reber: 7, one-hot symbols)
 //! examples = [100, 200]       # P
 //! depth = [1]                 # hidden layers L; 0 is the perceptron (no width)
 //! width = [2, 3, 4, 6, 8]     # h
@@ -46,6 +50,8 @@ const MAX_INPUTS: usize = 1 << 14;
 const MAX_EXAMPLES: usize = 1 << 20;
 const MAX_WIDTH: usize = 1 << 12;
 const MAX_DEPTH: usize = 16;
+const MAX_LENGTH: usize = 1 << 12;
+const MAX_OUTPUTS: usize = 1 << 10;
 const MAX_PARAMETERS: usize = 1 << 24;
 /// The 8×8 digits shipped with quench.
 const DIGITS: usize = 1797;
@@ -66,15 +72,33 @@ pub fn catalogue() -> Vec<ModelInfo> {
     vec![ModelInfo {
         name: "trained-network",
         aliases: &[],
-        description: "fully connected networks (L hidden layers of width h, no biases, 1/sqrt(fan-in) scaling) trained by full-batch gradient descent or SGD on P examples: random labels, a teacher network's labels, or the 8x8 digits (even against odd); whether they interpolate, how long it takes, what they learn",
+        description: "fully connected networks (L hidden layers of width h, no biases, 1/sqrt(fan-in) scaling), or deep recurrent networks (L layers with recurrence within each, read out at every step), trained by full-batch gradient descent or SGD on P examples: random labels, a teacher network's labels, the 8x8 digits (even against odd), or sequences (a recurrent teacher's, random, Reber strings); whether they interpolate, how long it takes, what they learn",
         hamiltonian: "mean over examples of the hinge max(0, 1 - y f(x)), its square / 2, or (y - f(x))^2 / 2",
         size_key: "grid.width",
         parameters: vec![
             parameter(
                 "model.data",
                 "the examples",
-                "\"random-labels\", \"teacher\" or \"digits\"",
+                "\"random-labels\", \"teacher\" or \"digits\"; recurrent: \"random-labels\", \"teacher\", \"reber\" or \"embedded-reber\"",
                 Some("random-labels"),
+            ),
+            parameter(
+                "model.architecture",
+                "the networks",
+                "\"dense\" or \"recurrent\"",
+                Some("dense"),
+            ),
+            parameter(
+                "model.length",
+                "(recurrent) T, steps per sequence; Reber: the longest string",
+                "1..=4096 (Reber: from the shortest string, 5 or 9)",
+                Some("10 (Reber: 20)"),
+            ),
+            parameter(
+                "model.outputs",
+                "(recurrent) K read-outs per step",
+                "1..=1024 (Reber: 7, fixed)",
+                Some("1"),
             ),
             parameter("grid.width", "h, hidden units per layer", "1..=4096", None),
             parameter(
@@ -86,6 +110,44 @@ pub fn catalogue() -> Vec<ModelInfo> {
             parameter("grid.examples", "P training examples", "1..=1048576", None),
         ],
     }]
+}
+
+/// The networks trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    /// Fully connected feed-forward networks ([`quench_neural::DenseNetwork`]).
+    Dense,
+    /// Layers with recurrence within each, read out at every step of a
+    /// sequence ([`quench_neural::RecurrentNetwork`]).
+    Recurrent {
+        /// $T$, steps per sequence (the longest string for Reber).
+        length: usize,
+        /// $K$, read-outs per step.
+        outputs: usize,
+    },
+}
+
+impl Architecture {
+    /// Steps per example: 1 for a dense network.
+    pub fn length(&self) -> usize {
+        match self {
+            Architecture::Dense => 1,
+            Architecture::Recurrent { length, .. } => *length,
+        }
+    }
+
+    /// Labels per step: 1 for a dense network.
+    pub fn outputs(&self) -> usize {
+        match self {
+            Architecture::Dense => 1,
+            Architecture::Recurrent { outputs, .. } => *outputs,
+        }
+    }
+
+    /// Whether the networks are recurrent.
+    pub fn is_recurrent(&self) -> bool {
+        matches!(self, Architecture::Recurrent { .. })
+    }
 }
 
 /// Where the examples come from.
@@ -104,6 +166,13 @@ pub enum DataKind {
     },
     /// The 8×8 digits, $+1$ for even, standardised by the training set.
     Digits,
+    /// Strings of the Reber grammar (embedded, or not) read one symbol at a
+    /// time, labelled with the symbols that may come next
+    /// ([`quench_data::reber_string`]).
+    Reber {
+        /// The embedded grammar.
+        embedded: bool,
+    },
 }
 
 impl DataKind {
@@ -113,6 +182,8 @@ impl DataKind {
             DataKind::RandomLabels => "random-labels",
             DataKind::Teacher { .. } => "teacher",
             DataKind::Digits => "digits",
+            DataKind::Reber { embedded: false } => "reber",
+            DataKind::Reber { embedded: true } => "embedded-reber",
         }
     }
 
@@ -151,6 +222,10 @@ pub struct TrainedPoint {
     pub width: usize,
     /// $N$.
     pub parameters: usize,
+    /// $C$, the constraints of a data set: $P$ for a dense network, $PTK$
+    /// for sequences (Reber: $PK\langle\ell\rangle$, with $\langle\ell\rangle$ the
+    /// grammar's mean length among strings of at most $T$ symbols).
+    pub constraints: f64,
     /// Test examples.
     pub test_examples: usize,
 }
@@ -168,6 +243,8 @@ pub struct TrainedNetworkSpec {
     pub description: String,
     /// Master seed.
     pub seed: u64,
+    /// The networks.
+    pub architecture: Architecture,
     /// The examples.
     pub data: DataKind,
     /// Hidden units' activation.
@@ -214,6 +291,9 @@ struct RawSpec {
 struct RawModel {
     #[allow(dead_code)]
     model: String,
+    architecture: Option<String>,
+    length: Option<usize>,
+    outputs: Option<usize>,
     data: Option<String>,
     activation: Option<String>,
     loss: Option<String>,
@@ -353,8 +433,43 @@ impl TrainedNetworkSpec {
                 ));
             }
         };
+        let recurrent = match m.architecture.as_deref().unwrap_or("dense") {
+            "dense" => {
+                refuse(
+                    "model.length",
+                    m.length.is_some(),
+                    "to a dense network (architecture = \"recurrent\")",
+                )?;
+                refuse(
+                    "model.outputs",
+                    m.outputs.is_some(),
+                    "to a dense network (architecture = \"recurrent\")",
+                )?;
+                false
+            }
+            "recurrent" => true,
+            other => {
+                return Err(r.at(
+                    "model.architecture",
+                    format!("unknown architecture {other:?}"),
+                    "\"dense\" or \"recurrent\"",
+                ));
+            }
+        };
         let data = match m.data.as_deref().unwrap_or("random-labels") {
             "random-labels" => DataKind::RandomLabels,
+            name @ ("reber" | "embedded-reber") => {
+                if !recurrent {
+                    return Err(r.at(
+                        "model.data",
+                        format!("{name:?} is a set of sequences"),
+                        "architecture = \"recurrent\", or the data \"random-labels\", \"teacher\" or \"digits\"",
+                    ));
+                }
+                DataKind::Reber {
+                    embedded: name == "embedded-reber",
+                }
+            }
             "teacher" => {
                 let width = m.teacher_width.unwrap_or(4);
                 let depth = m.teacher_depth.unwrap_or(1);
@@ -365,11 +480,12 @@ impl TrainedNetworkSpec {
                         format!("an integer in 1..={MAX_WIDTH}"),
                     ));
                 }
-                if depth > MAX_DEPTH {
+                let lowest = usize::from(recurrent);
+                if !(lowest..=MAX_DEPTH).contains(&depth) {
                     return Err(r.at(
                         "model.teacher_depth",
                         format!("{depth}"),
-                        format!("an integer in 0..={MAX_DEPTH}"),
+                        format!("an integer in {lowest}..={MAX_DEPTH} (layers of the teacher)"),
                     ));
                 }
                 let noise = m.label_noise.unwrap_or(0.0);
@@ -386,14 +502,63 @@ impl TrainedNetworkSpec {
                     noise,
                 }
             }
+            "digits" if recurrent => {
+                return Err(r.at(
+                    "model.data",
+                    "the digits are not sequences",
+                    "for recurrent networks \"random-labels\", \"teacher\", \"reber\" or \"embedded-reber\"",
+                ));
+            }
             "digits" => DataKind::Digits,
             other => {
                 return Err(r.at(
                     "model.data",
                     format!("unknown data {other:?}"),
-                    "\"random-labels\", \"teacher\" or \"digits\"",
+                    "\"random-labels\", \"teacher\" or \"digits\"; for recurrent networks also \"reber\" or \"embedded-reber\"",
                 ));
             }
+        };
+        let architecture = if recurrent {
+            let reber = matches!(data, DataKind::Reber { .. });
+            let shortest = match data {
+                DataKind::Reber { embedded: true } => 9,
+                DataKind::Reber { embedded: false } => 5,
+                _ => 1,
+            };
+            let length = m.length.unwrap_or(if reber { 20 } else { 10 });
+            if !(shortest..=MAX_LENGTH).contains(&length) {
+                return Err(r.at(
+                    "model.length",
+                    format!("{length}"),
+                    if reber {
+                        format!(
+                            "an integer in {shortest}..={MAX_LENGTH}: the longest string, at least the grammar's shortest"
+                        )
+                    } else {
+                        format!("an integer in 1..={MAX_LENGTH}")
+                    },
+                ));
+            }
+            let outputs = if reber {
+                refuse(
+                    "model.outputs",
+                    m.outputs.is_some(),
+                    "to Reber strings (7 read-outs, one per symbol)",
+                )?;
+                quench_data::REBER_SYMBOLS.len()
+            } else {
+                m.outputs.unwrap_or(1)
+            };
+            if !(1..=MAX_OUTPUTS).contains(&outputs) {
+                return Err(r.at(
+                    "model.outputs",
+                    format!("{outputs}"),
+                    format!("an integer in 1..={MAX_OUTPUTS}"),
+                ));
+            }
+            Architecture::Recurrent { length, outputs }
+        } else {
+            Architecture::Dense
         };
         if !matches!(data, DataKind::Teacher { .. }) {
             refuse(
@@ -422,6 +587,14 @@ impl TrainedNetworkSpec {
                 ));
             }
             (None, DataKind::Digits) => vec![64],
+            (Some(_), DataKind::Reber { .. }) => {
+                return Err(r.at(
+                    "grid.inputs",
+                    "does not apply to Reber strings (7 symbols, one-hot)",
+                    "leave it out",
+                ));
+            }
+            (None, DataKind::Reber { .. }) => vec![quench_data::REBER_SYMBOLS.len()],
             (Some(values), _) => {
                 list(r, "grid.inputs", values, 1, MAX_INPUTS)?;
                 values.clone()
@@ -432,7 +605,7 @@ impl TrainedNetworkSpec {
         };
         list(r, "grid.examples", &g.examples, 1, MAX_EXAMPLES)?;
         let depths = g.depth.clone().unwrap_or_else(|| vec![1]);
-        list(r, "grid.depth", &depths, 0, MAX_DEPTH)?;
+        list(r, "grid.depth", &depths, usize::from(recurrent), MAX_DEPTH)?;
         let widths = g.width.clone().unwrap_or_default();
         if depths.iter().any(|&l| l > 0) {
             if g.width.is_none() {
@@ -514,6 +687,22 @@ impl TrainedNetworkSpec {
                 format!("an integer in 1..={MAX_EXAMPLES}"),
             ));
         }
+        // Constraints per example: T K steps and read-outs (Reber: K times
+        // the mean length of the strings of at most T symbols).
+        let per_example = match (architecture, data) {
+            (Architecture::Recurrent { length, outputs }, DataKind::Reber { embedded }) => {
+                let distribution = quench_data::reber_length_distribution(embedded, length);
+                let total: f64 = distribution.iter().sum();
+                let mean: f64 = distribution
+                    .iter()
+                    .enumerate()
+                    .map(|(n, p)| n as f64 * p)
+                    .sum::<f64>()
+                    / total;
+                mean * outputs as f64
+            }
+            (architecture, _) => (architecture.length() * architecture.outputs()) as f64,
+        };
         let mut points = Vec::new();
         for &d in &inputs {
             for &p in &g.examples {
@@ -527,8 +716,16 @@ impl TrainedNetworkSpec {
                 for &depth in &depths {
                     let layer_widths = if depth == 0 { vec![0] } else { widths.clone() };
                     for width in layer_widths {
-                        let parameters =
-                            quench_neural::DenseNetwork::parameter_count(d, width, depth);
+                        let parameters = match architecture {
+                            Architecture::Dense => {
+                                quench_neural::DenseNetwork::parameter_count(d, width, depth)
+                            }
+                            Architecture::Recurrent { outputs, .. } => {
+                                quench_neural::RecurrentNetwork::parameter_count(
+                                    d, width, depth, outputs,
+                                )
+                            }
+                        };
                         if parameters > MAX_PARAMETERS {
                             return Err(r.at(
                                 "grid.width",
@@ -554,6 +751,7 @@ impl TrainedNetworkSpec {
                             depth,
                             width,
                             parameters,
+                            constraints: p as f64 * per_example,
                             test_examples: if data == DataKind::Digits {
                                 DIGITS - p
                             } else {
@@ -571,6 +769,7 @@ impl TrainedNetworkSpec {
             name: raw.name,
             description: raw.description,
             seed: raw.seed,
+            architecture,
             data,
             activation,
             loss,
