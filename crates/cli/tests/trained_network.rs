@@ -136,8 +136,7 @@ fn sgd_on_random_labels_resumes_bit_for_bit_and_does_not_depend_on_the_thread_co
 }
 
 #[test]
-fn recurrent_networks_on_reber_strings_resume_bit_for_bit_and_do_not_depend_on_the_thread_count()
-{
+fn recurrent_networks_on_reber_strings_resume_bit_for_bit_and_do_not_depend_on_the_thread_count() {
     resumes_and_ignores_threads(
         "trained-network-recurrent",
         RECURRENT_SPEC,

@@ -232,7 +232,12 @@ impl RecurrentNetwork {
 
     /// The read-outs $f_k(t)$ of the sequences of length `length` in
     /// `inputs`, sequence-major ($P \times T \times K$).
-    pub fn outputs(&self, inputs: &[f64], length: usize, work: &mut RecurrentWorkspace) -> Vec<f64> {
+    pub fn outputs(
+        &self,
+        inputs: &[f64],
+        length: usize,
+        work: &mut RecurrentWorkspace,
+    ) -> Vec<f64> {
         let count = self.forward(inputs, length, work);
         let k = self.outputs;
         let mut out = vec![0.0; work.outputs.len()];

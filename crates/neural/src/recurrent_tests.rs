@@ -168,7 +168,10 @@ fn masked_positions_count_for_nothing() {
             loss,
             &mut RecurrentWorkspace::default(),
         );
-        assert_eq!((full.unsatisfied, full.errors), (short.unsatisfied, short.errors));
+        assert_eq!(
+            (full.unsatisfied, full.errors),
+            (short.unsatisfied, short.errors)
+        );
         assert!((full.loss - short.loss).abs() < 1e-14, "{full:?} {short:?}");
     }
 }
@@ -203,6 +206,10 @@ fn stores_few_sequences_and_not_many() {
             last = network.descend(&x, &y, length, Loss::QuadraticHinge, 0.5, &mut work);
         }
         let last = network.evaluate(&x, &y, length, Loss::QuadraticHinge, &mut work);
-        assert_eq!(last.interpolates(), expected, "P = {count}, h = {width}: {last:?}");
+        assert_eq!(
+            last.interpolates(),
+            expected,
+            "P = {count}, h = {width}: {last:?}"
+        );
     }
 }

@@ -121,3 +121,25 @@ def test_drawn_fields_hold_the_uniform_field_once():
     spins = np.ones(drawn["n"], dtype=np.int8)
     expected = -0.5 * spins @ drawn["couplings"] @ spins - 0.5 * drawn["n"]
     assert quench.energy(drawn, spins) == pytest.approx(expected, rel=1e-12)
+
+
+def test_recurrent_examples_are_drawn_as_sequences():
+    # Reber strings for a recurrent network: (P, T, 7) one-hot symbols and
+    # (P, T, 7) labels, +1 for the symbols that may come next, 0 past the end.
+    spec = {
+        "name": "reber-draw",
+        "seed": 3,
+        "model": {"model": "trained-network", "architecture": "recurrent", "data": "reber", "length": 12},
+        "grid": {"examples": [30], "width": [4]},
+        "training": {"test_examples": 5},
+    }
+    drawn = quench.draw(spec, point=0, sample=0)
+    x, y = drawn["training_inputs"], drawn["training_labels"]
+    assert x.shape == (30, 12, 7) and y.shape == (30, 12, 7)
+    assert drawn["test_inputs"].shape == (5, 12, 7)
+    active = np.abs(y).sum(axis=2) > 0
+    np.testing.assert_array_equal(x.sum(axis=2), active.astype(float))
+    # Every string starts with B, and its next symbol is always allowed.
+    assert (x[:, 0, 0] == 1).all()
+    for b, t in zip(*np.nonzero(active[:, :-1] & active[:, 1:])):
+        assert y[b, t, np.argmax(x[b, t + 1])] == 1

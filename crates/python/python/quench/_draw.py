@@ -26,7 +26,11 @@ def draw(spec: Spec, point: int = 0, sample: int = 0) -> Dict[str, Any]:
     memory gives the ``patterns`` ``(P, n)`` int8 its run stores; a
     perceptron its training set: ``inputs`` ``(P, n)`` (int8 for ±1
     entries, float64 for Gaussian ones), ``labels`` ``(P,)`` int8 and, with
-    a teacher, ``teacher`` ``(n,)``.
+    a teacher, ``teacher`` ``(n,)``. A trained network gives
+    ``training_inputs`` ``(P, d)`` and ``training_labels`` ``(P,)``, with
+    ``test_inputs`` and ``test_labels`` alike; for recurrent networks
+    sequences, ``(P, T, d)`` and ``(P, T, K)``, a label 0 marking a step
+    past the end of a shorter sequence.
     """
     if int(point) < 0 or int(sample) < 0:
         raise InputError(f"point {point}, sample {sample}: allowed: integers >= 0")

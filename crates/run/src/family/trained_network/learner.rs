@@ -80,7 +80,13 @@ impl Learner {
     }
 
     /// Loss and counts on a data set.
-    pub fn evaluate(&self, inputs: &[f64], labels: &[f64], loss: Loss, work: &mut Work) -> Evaluation {
+    pub fn evaluate(
+        &self,
+        inputs: &[f64],
+        labels: &[f64],
+        loss: Loss,
+        work: &mut Work,
+    ) -> Evaluation {
         match self {
             Learner::Dense(network) => network.evaluate(inputs, labels, loss, &mut work.dense),
             Learner::Recurrent { network, length } => {

@@ -4,6 +4,12 @@
 //! `002`): below a number of parameters $N^*$ of order $P$ the networks
 //! cannot fit the data and stop with unsatisfied constraints; above it
 //! they reach zero training error; near it training takes longest.
+//! With `architecture = "recurrent"` the networks are deep recurrent
+//! networks ([`quench_neural::RecurrentNetwork`], seed `002`) and an example
+//! is a sequence with a label at every step (from a recurrent teacher,
+//! random, or the Reber grammar); the transition is then read against the
+//! number of constraints $C = PTK$ rather than $P$ ([`Learner`] hides which
+//! network a replica trains).
 //!
 //! ```text
 //! SPEC.toml (model = "trained-network") ──TrainedNetworkSpec::parse──> TrainedNetworkSpec
@@ -169,15 +175,22 @@ fn curve_point(
 }
 
 /// The permutation-invariant overlap of two first layers ($h$ rows of $d$
-/// weights each): with $Q_{ij}$ the cosine between unit $i$ of one network
-/// and unit $j$ of the other,
-/// $$ q^2 = \frac1h\sum_{i,j=1}^hQ_{ij}^2 - \frac hd, $$
-/// blind to relabelling the hidden units and to flipping a unit's sign with
-/// the weights out of it (which leaves an odd activation's network
-/// unchanged), about 0 for unrelated layers ($E\\,Q_{ij}^2 = 1/d$ for random
-/// directions); for one layer against itself in another order $1 - h/d$ when
-/// its units are orthogonal, about $1 - 1/d$ when they point at random. For
-/// a perceptron ($h = 1$) the squared cosine less $1/d$.
+/// weights each). With $\hat u_i$ the unit vectors of one layer's rows and
+/// $\hat v_j$ the other's, the layers' frame operators
+/// $A = \sum_i\hat u_i\hat u_i^\top$ and $B = \sum_j\hat v_j\hat v_j^\top$
+/// meet in $\operatorname{tr}AB = \sum_{ij}(\hat u_i\cdot\hat v_j)^2$, the
+/// seed's sum of squared overlaps, blind to relabelling the hidden units
+/// and to flipping a unit's sign with the weights out of it (which leaves
+/// an odd activation's network unchanged). Normalised,
+/// $r = \operatorname{tr}AB/\sqrt{\operatorname{tr}A^2\operatorname{tr}B^2} \in [0, 1]$
+/// (Cauchy–Schwarz), and centred on its mean over random rotations of one
+/// layer, $r_0 = (h^2/d)/\sqrt{\operatorname{tr}A^2\operatorname{tr}B^2}$
+/// ($E\operatorname{tr}AB = \operatorname{tr}A\operatorname{tr}B/d$):
+/// $$ q^2 = \frac{r - r_0}{1 - r_0}, $$
+/// 1 for one layer against itself in any order and with any signs, 0 on
+/// average for unrelated layers, never above 1 — also when $h > d$, where
+/// the uncentred sum grows with $h/d$. For a perceptron ($h = 1$),
+/// $(\cos^2 - 1/d)/(1 - 1/d)$.
 pub fn permutation_invariant_overlap(a: &[f64], b: &[f64], inputs: usize) -> f64 {
     let unit = |w: &[f64]| -> Vec<Vec<f64>> {
         w.chunks_exact(inputs)
@@ -189,16 +202,26 @@ pub fn permutation_invariant_overlap(a: &[f64], b: &[f64], inputs: usize) -> f64
             })
             .collect()
     };
-    let (a, b) = (unit(a), unit(b));
-    let h = a.len();
-    let mut sum = 0.0;
-    for x in &a {
-        for y in &b {
-            let cosine: f64 = x.iter().zip(y).map(|(p, q)| p * q).sum();
-            sum += cosine * cosine;
+    // tr(X Y) for the frames of the rows x and y: the sum of squared cosines.
+    let trace = |x: &[Vec<f64>], y: &[Vec<f64>]| -> f64 {
+        let mut sum = 0.0;
+        for p in x {
+            for q in y {
+                let cosine: f64 = p.iter().zip(q).map(|(s, t)| s * t).sum();
+                sum += cosine * cosine;
+            }
         }
+        sum
+    };
+    let (a, b) = (unit(a), unit(b));
+    let scale = (trace(&a, &a) * trace(&b, &b)).sqrt();
+    let r = trace(&a, &b) / scale;
+    let chance = (a.len() * b.len()) as f64 / inputs as f64 / scale;
+    if chance >= 1.0 {
+        // Frames that fill the space isotropically: nothing to tell apart.
+        return f64::NAN;
     }
-    sum / h as f64 - h as f64 / inputs as f64
+    (r - chance) / (1.0 - chance)
 }
 
 impl TrainedNetworks {
@@ -700,7 +723,10 @@ impl Family for TrainedNetworks {
                     array(e.training_labels, outputs, true),
                 ),
                 ("test_inputs".to_string(), array(e.test, n, false)),
-                ("test_labels".to_string(), array(e.test_labels, outputs, true)),
+                (
+                    "test_labels".to_string(),
+                    array(e.test_labels, outputs, true),
+                ),
             ],
             sample: None,
         })
@@ -714,7 +740,7 @@ mod tests {
     use rand_distr::{Distribution, StandardNormal};
 
     /// Relabelling units and flipping their signs leaves the overlap
-    /// unchanged; orthonormal units give $1 - h/d$ exactly; independent
+    /// unchanged; a layer against itself gives 1 exactly; independent
     /// random layers give 0 on average.
     #[test]
     fn the_weight_overlap_is_blind_to_permutations_and_signs() {
@@ -739,15 +765,36 @@ mod tests {
             permutation_invariant_overlap(&a, &shuffled, d),
         );
         assert!((x - y).abs() < 1e-12, "{x} {y}");
-        let mut identity = vec![0.0; h * d];
-        for i in 0..h {
-            identity[i * d + i] = 1.0;
-        }
-        let own = permutation_invariant_overlap(&identity, &identity, d);
-        assert!((own - (1.0 - h as f64 / d as f64)).abs() < 1e-12, "{own}");
+        let own = permutation_invariant_overlap(&b, &shuffled, d);
+        assert!((own - 1.0).abs() < 1e-12, "{own}");
         let values: Vec<f64> = (0..400)
             .map(|_| permutation_invariant_overlap(&draw(), &draw(), d))
             .collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 399.0).sqrt();
+        assert!(mean.abs() < 4.0 * sd / 20.0, "mean {mean}, sd {sd}");
+    }
+
+    /// Wider layers than inputs ($h > d$, as in the recurrent-learning
+    /// gallery): the uncentred sum of squared cosines grew like $h/d$ and
+    /// read above 1 there; the overlap stays at most 1 (1 for a layer
+    /// against itself), and unrelated layers still give 0 on average.
+    #[test]
+    fn the_weight_overlap_stays_within_one_for_layers_wider_than_the_inputs() {
+        let (h, d) = (24, 8);
+        let mut rng = stream(7, Purpose::Disorder, 0, 0);
+        let mut draw = || -> Vec<f64> {
+            (0..h * d)
+                .map(|_| StandardNormal.sample(&mut rng))
+                .collect()
+        };
+        let a = draw();
+        let own = permutation_invariant_overlap(&a, &a, d);
+        assert!((own - 1.0).abs() < 1e-12, "{own}");
+        let values: Vec<f64> = (0..400)
+            .map(|_| permutation_invariant_overlap(&draw(), &draw(), d))
+            .collect();
+        assert!(values.iter().all(|&v| v <= 1.0), "{values:?}");
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 399.0).sqrt();
         assert!(mean.abs() < 4.0 * sd / 20.0, "mean {mean}, sd {sd}");
