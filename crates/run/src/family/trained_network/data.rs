@@ -12,6 +12,9 @@ use super::STREAMS;
 use super::spec::{Architecture, DataKind, TrainedNetworkSpec, TrainedPoint};
 use crate::family::hidden_manifold::examples::{Examples, standardise};
 
+/// The teacher's labels of a batch of inputs.
+type Labeller = Box<dyn Fn(&[f64]) -> Vec<f64>>;
+
 fn sign(x: f64) -> f64 {
     if x >= 0.0 { 1.0 } else { -1.0 }
 }
@@ -64,7 +67,7 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
             noise,
         } => {
             let rng = &mut streams.stream(Purpose::Named("trained-network teacher"), 0);
-            let label: Box<dyn Fn(&[f64]) -> Vec<f64>> = match spec.architecture {
+            let label: Labeller = match spec.architecture {
                 Architecture::Dense => {
                     let teacher = DenseNetwork::new(d, width, depth, spec.activation, rng);
                     Box::new(move |x| {
