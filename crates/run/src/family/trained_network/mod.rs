@@ -16,7 +16,7 @@
 //!   unit = (point: d, P, L, h; sample)
 //!     ──data::examples (keyed by d, P and the sample: every size learns the same data)──>
 //!       P training and the test examples
-//!     ──replicas (DenseNetwork, independent starts) trained one after the other, full-batch
+//!     ──replicas (Learner: DenseNetwork or RecurrentNetwork, independent starts) trained one after the other, full-batch
 //!       gradient descent or SGD, until they interpolate or the steps run out; measured at
 //!       logarithmic times; checkpointed mid-training──> TrainedSample
 //! units ──tables──> runs.parquet (per replica: interpolated, steps, final loss, unsatisfied
