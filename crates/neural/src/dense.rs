@@ -254,6 +254,14 @@ impl DenseNetwork {
         work.fields.last().expect("an output layer").clone()
     }
 
+    /// The activations of every hidden layer on `inputs` (batch-major, $d$
+    /// per example): one vector per layer, $h$ per example, example-major.
+    pub fn hidden_representations(&self, inputs: &[f64], work: &mut Workspace) -> Vec<Vec<f64>> {
+        let count = inputs.len() / self.inputs();
+        self.forward(inputs, count, work);
+        work.activations.clone()
+    }
+
     /// The loss, unsatisfied examples and errors on a data set.
     pub fn evaluate(
         &self,

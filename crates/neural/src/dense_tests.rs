@@ -127,3 +127,24 @@ fn descent_lowers_the_loss() {
         .count();
     assert_eq!(errors, after.errors);
 }
+
+/// The last hidden layer's representation, read by the output weights,
+/// is the output: $f(x) = v\cdot a_L(x)/\sqrt h$ for every example.
+#[test]
+fn the_output_reads_the_last_hidden_representation() {
+    let (d, h, p) = (6, 5, 9);
+    let (x, _) = random_data(p, d, 8);
+    let mut rng = stream(12, Purpose::InitialState, 0, 0);
+    let network = DenseNetwork::new(d, h, 2, Activation::Tanh, &mut rng);
+    let mut work = Workspace::default();
+    let layers = network.hidden_representations(&x, &mut work);
+    assert_eq!(layers.len(), 2);
+    assert!(layers.iter().all(|l| l.len() == p * h));
+    let outputs = network.outputs(&x, &mut work);
+    let v = &network.weights()[2];
+    for (mu, f) in outputs.iter().enumerate() {
+        let read: f64 =
+            (0..h).map(|i| v[i] * layers[1][mu * h + i]).sum::<f64>() / (h as f64).sqrt();
+        assert!((read - f).abs() < 1e-12, "{read} {f}");
+    }
+}

@@ -29,6 +29,9 @@
 //! (d, h, L, K, g, init stream) ──RecurrentNetwork::new──> RecurrentNetwork
 //!     ──evaluate_with_gradient(sequences, labels, T, Loss, &mut RecurrentWorkspace)──>
 //!       the same, back-propagated through time (layers with recurrence, seed 002)
+//! two replicas' first layers, or their hidden_representations of the same inputs
+//!     ──overlap::weight_overlap / overlap::representation_overlap──> q², blind to
+//!       relabelling and flipping hidden units (replicas trained on the same data)
 //! ```
 //!
 //! Architectures ([`Architecture`]), scaled to what a laptop trains: a fully
@@ -63,6 +66,7 @@ pub mod data;
 pub mod dense;
 pub mod error;
 mod linear;
+pub mod overlap;
 pub mod recurrent;
 pub mod training;
 

@@ -250,6 +250,20 @@ impl RecurrentNetwork {
         out
     }
 
+    /// The activations of every layer on the sequences in `inputs`
+    /// (sequence-major): one vector per layer of $T \times P$ rows of $h$
+    /// activations, time-major (row $tP + \mu$ is sequence $\mu$ at time
+    /// $t$; positions past the end of a padded sequence included).
+    pub fn hidden_representations(
+        &self,
+        inputs: &[f64],
+        length: usize,
+        work: &mut RecurrentWorkspace,
+    ) -> Vec<Vec<f64>> {
+        self.forward(inputs, length, work);
+        work.activations.clone()
+    }
+
     /// Tallies the read-outs of the last forward pass against `labels`,
     /// leaving $\partial(\text{mean loss})/\partial f$ in `work.slopes`.
     fn tally(

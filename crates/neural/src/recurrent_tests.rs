@@ -213,3 +213,30 @@ fn stores_few_sequences_and_not_many() {
         );
     }
 }
+
+/// The top layer's representation (time-major rows), read by $V$, is the
+/// output at every step of every sequence.
+#[test]
+fn the_read_outs_read_the_top_representation() {
+    let (d, h, k, length, count) = (3, 4, 2, 5, 6);
+    let (x, _) = random_sequences(count, length, d, k, 0.0, 21);
+    let mut rng = stream(22, Purpose::InitialState, 0, 0);
+    let network = RecurrentNetwork::new(d, h, 2, k, Activation::Tanh, &mut rng);
+    let mut work = RecurrentWorkspace::default();
+    let layers = network.hidden_representations(&x, length, &mut work);
+    assert_eq!(layers.len(), 2);
+    assert!(layers.iter().all(|l| l.len() == length * count * h));
+    let outputs = network.outputs(&x, length, &mut work);
+    let v = &network.weights()[4];
+    for b in 0..count {
+        for t in 0..length {
+            let row = &layers[1][(t * count + b) * h..][..h];
+            for j in 0..k {
+                let read: f64 =
+                    (0..h).map(|i| v[j * h + i] * row[i]).sum::<f64>() / (h as f64).sqrt();
+                let f = outputs[(b * length + t) * k + j];
+                assert!((read - f).abs() < 1e-12, "{read} {f}");
+            }
+        }
+    }
+}

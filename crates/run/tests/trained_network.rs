@@ -4,7 +4,10 @@
 //! examples), around Gardner's and Cover's $P = 2N$; and networks with a
 //! hidden layer never interpolate far below the transition and always far
 //! above it (the controls of every figure), and so do recurrent networks on
-//! sequences; Reber examples name exactly the symbols that may follow.
+//! sequences; Reber examples name exactly the symbols that may follow;
+//! hidden-manifold examples lie on a manifold of the latent dimension; and
+//! replicas of a single unit learning a perceptron's rule agree in weights
+//! and in representation where their random starts did not.
 
 use quench_learn::perceptron::data::{Inputs, TrainingSet};
 use quench_learn::perceptron::spherical::maximal_stability;
@@ -258,4 +261,157 @@ fn reber_examples_name_the_symbols_that_may_follow() {
             "{data}: {mean} constraints per string drawn, {exact} exact"
         );
     }
+}
+
+/// The rank of the rows of `values` (`columns` per row), centred on their
+/// mean, by Gaussian elimination with partial pivoting.
+fn centred_rank(values: &[f64], columns: usize) -> usize {
+    let rows = values.len() / columns;
+    let mut m: Vec<Vec<f64>> = values.chunks_exact(columns).map(<[f64]>::to_vec).collect();
+    for c in 0..columns {
+        let mean = m.iter().map(|r| r[c]).sum::<f64>() / rows as f64;
+        for r in &mut m {
+            r[c] -= mean;
+        }
+    }
+    let scale = m.iter().flatten().fold(0.0f64, |a, &v| a.max(v.abs()));
+    let (mut rank, mut row) = (0, 0);
+    for c in 0..columns {
+        let Some(pivot) = (row..rows).max_by(|&a, &b| m[a][c].abs().total_cmp(&m[b][c].abs()))
+        else {
+            break;
+        };
+        if m[pivot][c].abs() <= 1e-9 * scale {
+            continue;
+        }
+        m.swap(row, pivot);
+        for r in row + 1..rows {
+            let factor = m[r][c] / m[row][c];
+            for k in c..columns {
+                m[r][k] -= factor * m[row][k];
+            }
+        }
+        row += 1;
+        rank += 1;
+    }
+    rank
+}
+
+/// With f linear the hidden manifold model's inputs span exactly the D
+/// latent dimensions (standardising only rescales coordinates), with f = sign
+/// they fill the space; the labels are ±1 in both halves; and label noise
+/// flips a fraction of the training labels within four standard errors of
+/// the probability asked, leaving the inputs and the test labels alone.
+#[test]
+fn hidden_manifold_examples_lie_on_a_manifold_of_the_latent_dimension() {
+    let spec_text = |activation: &str, noise: f64| {
+        format!(
+            "name = \"manifold\"\nseed = 3\n[model]\nmodel = \"trained-network\"\ndata = \"hidden-manifold\"\nlatent = 5\nmanifold_activation = \"{activation}\"\nlabel_noise = {noise}\n[grid]\ninputs = [30]\nexamples = [2000]\nwidth = [4]\n[training]\ntest_examples = 100\n"
+        )
+    };
+    let examples = |activation: &str, noise: f64| {
+        let spec = TrainedNetworks
+            .parse("manifold.toml", &spec_text(activation, noise))
+            .unwrap();
+        data::examples(&spec, &spec.points[0], 1)
+    };
+    let linear = examples("linear", 0.0);
+    assert_eq!(linear.inputs, 30);
+    assert_eq!(centred_rank(&linear.training[..60 * 30], 30), 5);
+    let sign = examples("sign", 0.0);
+    assert_eq!(centred_rank(&sign.training[..60 * 30], 30), 30);
+    for e in [&linear, &sign] {
+        assert!(
+            e.training_labels
+                .iter()
+                .chain(&e.test_labels)
+                .all(|&y| y == 1.0 || y == -1.0)
+        );
+    }
+    let noisy = examples("sign", 0.2);
+    assert_eq!(noisy.training, sign.training);
+    assert_eq!(noisy.test_labels, sign.test_labels);
+    let flipped = noisy
+        .training_labels
+        .iter()
+        .zip(&sign.training_labels)
+        .filter(|(a, b)| a != b)
+        .count() as f64
+        / 2000.0;
+    let error = (0.2f64 * 0.8 / 2000.0).sqrt();
+    assert!(
+        (flipped - 0.2).abs() < 4.0 * error,
+        "{flipped} of the labels flipped"
+    );
+}
+
+const SINGLE_UNIT: &str = r#"
+name = "single-unit-replicas"
+seed = 8
+[model]
+model = "trained-network"
+data = "teacher"
+teacher_depth = 0
+activation = "tanh"
+[grid]
+inputs = [10]
+examples = [300]
+depth = [1]
+width = [1]
+[training]
+method = "adam"
+rate = 0.05
+steps = 4000
+measurements = 4
+replicas = 3
+test_examples = 500
+[ensemble]
+samples = 2
+"#;
+
+/// One tanh unit learning a perceptron teacher's labels has one solution
+/// up to its sign: its replicas end with (nearly) the same weights and the
+/// same representation of the test inputs (overlaps above 0.9), though
+/// their random starts shared neither (below 0.5); every pair of every
+/// data set is in both tables, the last layer's overlap in the pairs'.
+#[test]
+fn replicas_of_a_single_unit_learn_the_teachers_direction() {
+    let work = scratch("single-unit");
+    let family = TrainedNetworks;
+    let spec = family.parse("single.toml", SINGLE_UNIT).unwrap();
+    let out = work.join("out");
+    runner::run_family(&family, &spec, &RunOptions::new(&out)).unwrap();
+    let pairs = Table::read(&out.join("pairs.parquet")).unwrap();
+    let layers = Table::read(&out.join("representations.parquet")).unwrap();
+    assert_eq!(pairs.rows(), 2 * 3);
+    assert_eq!(layers.rows(), 2 * 3);
+    assert!(layers.integers("layer").iter().all(|&l| l == 1));
+    let (weights, trained, initial) = (
+        pairs.numbers("weight_overlap"),
+        pairs.numbers("representation_overlap"),
+        pairs.numbers("initial_representation_overlap"),
+    );
+    for row in 0..pairs.rows() {
+        assert!(
+            weights[row] > 0.9,
+            "pair {row}: weight overlap {}",
+            weights[row]
+        );
+        assert!(
+            trained[row] > 0.9 && trained[row] <= 1.0,
+            "pair {row}: {}",
+            trained[row]
+        );
+        assert!(
+            initial[row] < 0.5,
+            "pair {row}: at the start {}",
+            initial[row]
+        );
+    }
+    let mut by_layer = layers.numbers("representation_overlap").to_vec();
+    let mut by_pair = trained.to_vec();
+    by_layer.sort_by(f64::total_cmp);
+    by_pair.sort_by(f64::total_cmp);
+    assert_eq!(by_layer, by_pair);
+    std::fs::remove_dir_all(&work).unwrap();
 }

@@ -2,7 +2,8 @@
 //! a trained network sees.
 
 use quench_core::UnitStreams;
-use quench_core::rng::Purpose;
+use quench_core::rng::{Purpose, splitmix64};
+use quench_geometry::{HiddenManifold, Teacher};
 use quench_neural::{DenseNetwork, RecurrentNetwork, RecurrentWorkspace, Workspace};
 use rand::RngExt;
 use rand::seq::SliceRandom;
@@ -21,7 +22,9 @@ fn sign(x: f64) -> f64 {
 
 /// The training and test examples of `point`, sample `sample`: Gaussian
 /// inputs (random labels, or a teacher's, the training labels flipped with
-/// the spec's probability), or the digits split by the
+/// the spec's probability), the hidden manifold model (a perceptron's
+/// labels of the latent coordinates, flipped likewise, standardised), or
+/// the digits split by the
 /// sample's stream and standardised by the training set. The data depend
 /// on the inputs, examples and sample, not on the network's size, so every
 /// width of a sweep learns the same data sets.
@@ -87,14 +90,7 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
             };
             let (training, test_inputs) = (gaussian(p, 0), gaussian(test, 1));
             let mut training_labels = label(&training);
-            if noise > 0.0 {
-                let mut rng = streams.stream(Purpose::Named("trained-network label noise"), 0);
-                for y in &mut training_labels {
-                    if rng.random::<f64>() < noise {
-                        *y = -*y;
-                    }
-                }
-            }
+            flip(&mut training_labels, noise, &streams);
             Examples {
                 inputs: d,
                 training_labels,
@@ -139,6 +135,38 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
                 test_labels,
             }
         }
+        DataKind::HiddenManifold {
+            latent,
+            activation,
+            noise,
+        } => {
+            let model = HiddenManifold {
+                latent,
+                inputs: d,
+                activation,
+                teacher: Teacher::Perceptron,
+            };
+            // The features and the teacher of this data set, its training
+            // and test latents two samples of the model.
+            let (seed, index) = streams.seed_and_sample();
+            let model_seed = splitmix64(seed ^ splitmix64(index));
+            let draw = |count: usize, part: u64| {
+                model
+                    .draw(count, model_seed, part)
+                    .expect("sizes checked when the spec was read")
+            };
+            let (training, testing) = (draw(p, 0), draw(test, 1));
+            let mut examples = Examples {
+                inputs: d,
+                training: training.inputs,
+                training_labels: training.labels,
+                test: testing.inputs,
+                test_labels: testing.labels,
+            };
+            flip(&mut examples.training_labels, noise, &streams);
+            standardise(&mut examples);
+            examples
+        }
         DataKind::Digits => {
             let digits = quench_data::digits();
             let labels = digits.labels().expect("the digits have labels");
@@ -169,6 +197,19 @@ pub fn examples(spec: &TrainedNetworkSpec, point: &TrainedPoint, sample: u64) ->
             };
             standardise(&mut examples);
             examples
+        }
+    }
+}
+
+/// Flips each label with probability `noise` (the training labels of a
+/// rule with noise; the test labels stay the rule's).
+fn flip(labels: &mut [f64], noise: f64, streams: &UnitStreams) {
+    if noise > 0.0 {
+        let mut rng = streams.stream(Purpose::Named("trained-network label noise"), 0);
+        for y in labels {
+            if rng.random::<f64>() < noise {
+                *y = -*y;
+            }
         }
     }
 }

@@ -138,4 +138,16 @@ impl Learner {
             }
         }
     }
+
+    /// The activations of every hidden layer on `inputs`, one vector per
+    /// layer of rows of $h$ (examples; for sequences, every step of every
+    /// sequence, time-major).
+    pub fn hidden_representations(&self, inputs: &[f64], work: &mut Work) -> Vec<Vec<f64>> {
+        match self {
+            Learner::Dense(network) => network.hidden_representations(inputs, &mut work.dense),
+            Learner::Recurrent { network, length } => {
+                network.hidden_representations(inputs, *length, &mut work.recurrent)
+            }
+        }
+    }
 }

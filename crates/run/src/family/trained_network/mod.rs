@@ -18,11 +18,14 @@
 //!       P training and the test examples
 //!     ──replicas (Learner: DenseNetwork or RecurrentNetwork, independent starts) trained one after the other, full-batch
 //!       gradient descent or SGD, until they interpolate or the steps run out; measured at
-//!       logarithmic times; checkpointed mid-training──> TrainedSample
+//!       logarithmic times; checkpointed mid-training; every pair's hidden representations
+//!       of the test inputs compared──> TrainedSample
 //! units ──tables──> runs.parquet (per replica: interpolated, steps, final loss, unsatisfied
 //!                   constraints, errors, test error), curves.parquet (against time),
 //!                   pairs.parquet (agreement of two replicas on the test inputs, the
-//!                   permutation-invariant overlap of their first layers)
+//!                   permutation-invariant overlap of their first layers and of their last
+//!                   hidden layers' representations), representations.parquet (that overlap
+//!                   at every hidden layer, trained and at the start), ageing.parquet
 //!       ──report──> fraction interpolating, unsatisfied constraints, training time, test error
 //!                   and replica agreement against N/P; the transition N* per (L, P) with its
 //!                   bootstrap error; Gardner's P = 2N for the perceptron
@@ -43,6 +46,7 @@ use std::path::Path;
 
 use quench_core::rng::{Purpose, splitmix64};
 use quench_core::{FamilyStreams, UnitStreams};
+use quench_neural::overlap::representation_overlap;
 use quench_neural::{Adam, Evaluation};
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +100,25 @@ pub struct ReplicaRun {
     /// The displacement of its weights between every two measurement times
     /// while it trained.
     pub ageing: Vec<Ageing>,
+    /// The trained network, until the sample's pairs are compared.
+    #[serde(default)]
+    pub network: Option<Learner>,
+}
+
+/// Two replicas of one sample compared layer by layer: the
+/// permutation-invariant overlap of their hidden layers' representations
+/// of the test inputs ([`quench_neural::overlap::representation_overlap`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairOverlaps {
+    /// The first replica.
+    pub first: usize,
+    /// The second.
+    pub second: usize,
+    /// Trained, per hidden layer from the inputs up.
+    pub trained: Vec<f64>,
+    /// The same networks at their independent starts: what the shared
+    /// inputs alone make two random networks share.
+    pub initial: Vec<f64>,
 }
 
 /// One sample's replicas.
@@ -107,6 +130,8 @@ pub struct TrainedSample {
     pub sample: u64,
     /// The replicas.
     pub runs: Vec<ReplicaRun>,
+    /// Every pair of replicas compared.
+    pub pairs: Vec<PairOverlaps>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -172,56 +197,6 @@ fn curve_point(
             f64::NAN
         },
     }
-}
-
-/// The permutation-invariant overlap of two first layers ($h$ rows of $d$
-/// weights each). With $\hat u_i$ the unit vectors of one layer's rows and
-/// $\hat v_j$ the other's, the layers' frame operators
-/// $A = \sum_i\hat u_i\hat u_i^\top$ and $B = \sum_j\hat v_j\hat v_j^\top$
-/// meet in $\operatorname{tr}AB = \sum_{ij}(\hat u_i\cdot\hat v_j)^2$, the
-/// seed's sum of squared overlaps, blind to relabelling the hidden units
-/// and to flipping a unit's sign with the weights out of it (which leaves
-/// an odd activation's network unchanged). Normalised,
-/// $r = \operatorname{tr}AB/\sqrt{\operatorname{tr}A^2\operatorname{tr}B^2} \in [0, 1]$
-/// (Cauchy–Schwarz), and centred on its mean over random rotations of one
-/// layer, $r_0 = (h^2/d)/\sqrt{\operatorname{tr}A^2\operatorname{tr}B^2}$
-/// ($E\operatorname{tr}AB = \operatorname{tr}A\operatorname{tr}B/d$):
-/// $$ q^2 = \frac{r - r_0}{1 - r_0}, $$
-/// 1 for one layer against itself in any order and with any signs, 0 on
-/// average for unrelated layers, never above 1 — also when $h > d$, where
-/// the uncentred sum grows with $h/d$. For a perceptron ($h = 1$),
-/// $(\cos^2 - 1/d)/(1 - 1/d)$.
-pub fn permutation_invariant_overlap(a: &[f64], b: &[f64], inputs: usize) -> f64 {
-    let unit = |w: &[f64]| -> Vec<Vec<f64>> {
-        w.chunks_exact(inputs)
-            .map(|row| {
-                let norm = row.iter().map(|x| x * x).sum::<f64>().sqrt();
-                row.iter()
-                    .map(|x| x / norm.max(f64::MIN_POSITIVE))
-                    .collect()
-            })
-            .collect()
-    };
-    // tr(X Y) for the frames of the rows x and y: the sum of squared cosines.
-    let trace = |x: &[Vec<f64>], y: &[Vec<f64>]| -> f64 {
-        let mut sum = 0.0;
-        for p in x {
-            for q in y {
-                let cosine: f64 = p.iter().zip(q).map(|(s, t)| s * t).sum();
-                sum += cosine * cosine;
-            }
-        }
-        sum
-    };
-    let (a, b) = (unit(a), unit(b));
-    let scale = (trace(&a, &a) * trace(&b, &b)).sqrt();
-    let r = trace(&a, &b) / scale;
-    let chance = (a.len() * b.len()) as f64 / inputs as f64 / scale;
-    if chance >= 1.0 {
-        // Frames that fill the space isotropically: nothing to tell apart.
-        return f64::NAN;
-    }
-    (r - chance) / (1.0 - chance)
 }
 
 impl TrainedNetworks {
@@ -307,6 +282,7 @@ impl TrainedNetworks {
                         test_signs,
                         first_layer: running.network.first_layer().to_vec(),
                         ageing: std::mem::take(&mut running.ageing),
+                        network: Some(running.network.clone()),
                     });
                 }
             }
@@ -423,6 +399,13 @@ impl Family for TrainedNetworks {
                         * (width * (3 * p.depth.max(1) + 2) as f64 + 3.0 * outputs)
                         * 8.0
                     + spec.replicas as f64 * p.test_examples as f64 * length * outputs
+                    // The trained replicas, kept until their representations
+                    // of the test inputs (all of them, at the start and
+                    // trained) are compared.
+                    + spec.replicas as f64
+                        * (p.parameters as f64
+                            + 2.0 * (p.test_examples * p.depth * p.width) as f64 * length)
+                        * 8.0
             })
             .fold(0.0, f64::max);
         crate::memory::MemoryEstimate {
@@ -436,6 +419,7 @@ impl Family for TrainedNetworks {
                             + p.test_examples as f64 * length * outputs
                             + (p.inputs * p.width.max(1)) as f64 * 8.0
                             + (spec.times.len() * spec.times.len()) as f64 * 12.0
+                            + spec.replicas as f64 * p.depth as f64 * 8.0
                             + 1024.0)
                 })
                 .fold(0.0, f64::max),
@@ -501,10 +485,39 @@ impl Family for TrainedNetworks {
             let mut done = std::mem::take(&mut running.done);
             done.push(run);
             if done.len() == spec.replicas {
+                let mut work = Work::default();
+                let mut represent =
+                    |network: &Learner| network.hidden_representations(&examples.test, &mut work);
+                let initial: Vec<_> = (0..done.len())
+                    .map(|r| represent(&start(r).network))
+                    .collect();
+                let trained: Vec<_> = done
+                    .iter_mut()
+                    .map(|run| represent(&run.network.take().expect("a trained network")))
+                    .collect();
+                let width = point.width;
+                let compare = |x: &[Vec<f64>], y: &[Vec<f64>]| -> Vec<f64> {
+                    x.iter()
+                        .zip(y)
+                        .map(|(a, b)| representation_overlap(a, width, b, width))
+                        .collect()
+                };
+                let mut pairs = Vec::new();
+                for a in 0..done.len() {
+                    for b in a + 1..done.len() {
+                        pairs.push(PairOverlaps {
+                            first: a,
+                            second: b,
+                            trained: compare(&trained[a], &trained[b]),
+                            initial: compare(&initial[a], &initial[b]),
+                        });
+                    }
+                }
                 return Ok(TrainedSample {
                     point: point.index,
                     sample: unit.first,
                     runs: done,
+                    pairs,
                 });
             }
             running = Running {
@@ -635,8 +648,14 @@ impl Family for TrainedNetworks {
         let mut owners = Vec::new();
         let (mut first, mut second, mut agreement) = (Vec::new(), Vec::new(), Vec::new());
         let mut weight_overlap = Vec::new();
+        let (mut representation, mut initial_representation) = (Vec::new(), Vec::new());
+        let last = |values: &[f64]| values.last().copied().unwrap_or(f64::NAN);
         for s in &samples {
             let inputs = spec.points[s.point].inputs;
+            for pair in &s.pairs {
+                representation.push(last(&pair.trained));
+                initial_representation.push(last(&pair.initial));
+            }
             for a in 0..s.runs.len() {
                 for b in a + 1..s.runs.len() {
                     let (x, y) = (&s.runs[a].test_signs, &s.runs[b].test_signs);
@@ -645,7 +664,7 @@ impl Family for TrainedNetworks {
                     first.push(a as u64);
                     second.push(b as u64);
                     agreement.push(same as f64 / x.len().max(1) as f64);
-                    weight_overlap.push(permutation_invariant_overlap(
+                    weight_overlap.push(quench_neural::overlap::weight_overlap(
                         &s.runs[a].first_layer,
                         &s.runs[b].first_layer,
                         inputs,
@@ -659,8 +678,41 @@ impl Family for TrainedNetworks {
             ("second", Column::Integer(second)),
             ("test_agreement", Column::Number(agreement)),
             ("weight_overlap", Column::Number(weight_overlap)),
+            ("representation_overlap", Column::Number(representation)),
+            (
+                "initial_representation_overlap",
+                Column::Number(initial_representation),
+            ),
         ]);
         out.table("pairs.parquet", Table::new(columns));
+        // Every hidden layer of every pair.
+        let rows: Vec<(&TrainedSample, &PairOverlaps, usize)> = samples
+            .iter()
+            .flat_map(|s| {
+                s.pairs
+                    .iter()
+                    .flat_map(move |pair| (0..pair.trained.len()).map(move |l| (s, pair, l)))
+            })
+            .collect();
+        let owners: Vec<&TrainedSample> = rows.iter().map(|r| r.0).collect();
+        let mut columns = point_columns(&owners);
+        let integer = |f: &dyn Fn(&(&TrainedSample, &PairOverlaps, usize)) -> u64| {
+            Column::Integer(rows.iter().map(f).collect())
+        };
+        columns.extend([
+            ("first", integer(&|r| r.1.first as u64)),
+            ("second", integer(&|r| r.1.second as u64)),
+            ("layer", integer(&|r| r.2 as u64 + 1)),
+            (
+                "representation_overlap",
+                Column::Number(rows.iter().map(|r| r.1.trained[r.2]).collect()),
+            ),
+            (
+                "initial_representation_overlap",
+                Column::Number(rows.iter().map(|r| r.1.initial[r.2]).collect()),
+            ),
+        ]);
+        out.table("representations.parquet", Table::new(columns));
         Ok(out)
     }
 
@@ -730,73 +782,5 @@ impl Family for TrainedNetworks {
             ],
             sample: None,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use quench_core::rng::stream;
-    use rand_distr::{Distribution, StandardNormal};
-
-    /// Relabelling units and flipping their signs leaves the overlap
-    /// unchanged; a layer against itself gives 1 exactly; independent
-    /// random layers give 0 on average.
-    #[test]
-    fn the_weight_overlap_is_blind_to_permutations_and_signs() {
-        let (h, d) = (5, 12);
-        let mut rng = stream(4, Purpose::Disorder, 0, 0);
-        let mut draw = || -> Vec<f64> {
-            (0..h * d)
-                .map(|_| StandardNormal.sample(&mut rng))
-                .collect()
-        };
-        let (a, b) = (draw(), draw());
-        let mut shuffled = vec![0.0; h * d];
-        for i in 0..h {
-            let target = (3 * i + 1) % h;
-            let sign = if i % 2 == 0 { -1.0 } else { 2.5 };
-            for k in 0..d {
-                shuffled[target * d + k] = sign * b[i * d + k];
-            }
-        }
-        let (x, y) = (
-            permutation_invariant_overlap(&a, &b, d),
-            permutation_invariant_overlap(&a, &shuffled, d),
-        );
-        assert!((x - y).abs() < 1e-12, "{x} {y}");
-        let own = permutation_invariant_overlap(&b, &shuffled, d);
-        assert!((own - 1.0).abs() < 1e-12, "{own}");
-        let values: Vec<f64> = (0..400)
-            .map(|_| permutation_invariant_overlap(&draw(), &draw(), d))
-            .collect();
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 399.0).sqrt();
-        assert!(mean.abs() < 4.0 * sd / 20.0, "mean {mean}, sd {sd}");
-    }
-
-    /// Wider layers than inputs ($h > d$, as in the recurrent-learning
-    /// gallery): the uncentred sum of squared cosines grew like $h/d$ and
-    /// read above 1 there; the overlap stays at most 1 (1 for a layer
-    /// against itself), and unrelated layers still give 0 on average.
-    #[test]
-    fn the_weight_overlap_stays_within_one_for_layers_wider_than_the_inputs() {
-        let (h, d) = (24, 8);
-        let mut rng = stream(7, Purpose::Disorder, 0, 0);
-        let mut draw = || -> Vec<f64> {
-            (0..h * d)
-                .map(|_| StandardNormal.sample(&mut rng))
-                .collect()
-        };
-        let a = draw();
-        let own = permutation_invariant_overlap(&a, &a, d);
-        assert!((own - 1.0).abs() < 1e-12, "{own}");
-        let values: Vec<f64> = (0..400)
-            .map(|_| permutation_invariant_overlap(&draw(), &draw(), d))
-            .collect();
-        assert!(values.iter().all(|&v| v <= 1.0), "{values:?}");
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 399.0).sqrt();
-        assert!(mean.abs() < 4.0 * sd / 20.0, "mean {mean}, sd {sd}");
     }
 }

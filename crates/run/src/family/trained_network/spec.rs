@@ -8,13 +8,16 @@
 //! [model]
 //! model = "trained-network"
 //! architecture = "dense"      # or "recurrent": L layers with recurrence within each, read out at every step of a sequence
-//! data = "random-labels"      # "random-labels", "teacher" (a random network labels Gaussian inputs) or "digits" (even against odd);
+//! data = "random-labels"      # "random-labels", "teacher" (a random network labels Gaussian inputs), "digits" (even against odd)
+//!                             # or "hidden-manifold" (inputs on a D-dimensional manifold, a perceptron's labels of its coordinates);
 //!                             # recurrent: "random-labels", "teacher" (a random recurrent network), "reber" or "embedded-reber"
 //! activation = "relu"         # of the hidden units: "relu", "tanh", "erf", "linear"
 //! loss = "quadratic-hinge"    # "hinge", "quadratic-hinge", "quadratic"
 //! teacher_width = 4           # (teacher) the teacher's hidden width
 //! teacher_depth = 1           # (teacher) its hidden layers, 0 a perceptron
-//! label_noise = 0.0           # (teacher) probability that a training label is flipped
+//! label_noise = 0.0           # (teacher, hidden-manifold) probability that a training label is flipped
+//! latent = 10                 # (hidden-manifold) D, the manifold's dimension
+//! manifold_activation = "sign" # (hidden-manifold) f in x = f(F^T c / sqrt D): "sign", "tanh", "relu", "linear"
 //! length = 10                 # (recurrent) T, steps per sequence (Reber: the longest string, default 20)
 //! outputs = 1                 # (recurrent) K read-outs per step (Reber: 7, the symbols that may come next)
 //! [grid]
@@ -72,15 +75,27 @@ pub fn catalogue() -> Vec<ModelInfo> {
     vec![ModelInfo {
         name: "trained-network",
         aliases: &[],
-        description: "fully connected networks (L hidden layers of width h, no biases, 1/sqrt(fan-in) scaling), or deep recurrent networks (L layers with recurrence within each, read out at every step), trained by full-batch gradient descent or SGD on P examples: random labels, a teacher network's labels, the 8x8 digits (even against odd), or sequences (a recurrent teacher's, random, Reber strings); whether they interpolate, how long it takes, what they learn",
+        description: "fully connected networks (L hidden layers of width h, no biases, 1/sqrt(fan-in) scaling), or deep recurrent networks (L layers with recurrence within each, read out at every step), trained by full-batch gradient descent or SGD on P examples: random labels, a teacher network's labels, the 8x8 digits (even against odd), the hidden manifold model, or sequences (a recurrent teacher's, random, Reber strings); whether they interpolate, how long it takes, what they learn",
         hamiltonian: "mean over examples of the hinge max(0, 1 - y f(x)), its square / 2, or (y - f(x))^2 / 2",
         size_key: "grid.width",
         parameters: vec![
             parameter(
                 "model.data",
                 "the examples",
-                "\"random-labels\", \"teacher\" or \"digits\"; recurrent: \"random-labels\", \"teacher\", \"reber\" or \"embedded-reber\"",
+                "\"random-labels\", \"teacher\", \"digits\" or \"hidden-manifold\"; recurrent: \"random-labels\", \"teacher\", \"reber\" or \"embedded-reber\"",
                 Some("random-labels"),
+            ),
+            parameter(
+                "model.latent",
+                "(hidden-manifold) D, the dimension of the manifold the inputs lie on",
+                "1..=16384",
+                Some("10"),
+            ),
+            parameter(
+                "model.manifold_activation",
+                "(hidden-manifold) f in x = f(F^T c / sqrt D)",
+                "\"sign\", \"tanh\", \"relu\", \"linear\"",
+                Some("\"sign\""),
             ),
             parameter(
                 "model.architecture",
@@ -166,6 +181,18 @@ pub enum DataKind {
     },
     /// The 8×8 digits, $+1$ for even, standardised by the training set.
     Digits,
+    /// The hidden manifold model ([`quench_geometry::HiddenManifold`]):
+    /// inputs $x = f(F^\top c/\sqrt D)$ on a manifold of dimension $D$ in
+    /// $\mathbb R^d$, labelled by a perceptron teacher on the latent $c$,
+    /// standardised by the training set.
+    HiddenManifold {
+        /// $D$, the latent dimension.
+        latent: usize,
+        /// $f$.
+        activation: quench_geometry::Activation,
+        /// Probability that a training label is flipped.
+        noise: f64,
+    },
     /// Strings of the Reber grammar (embedded, or not) read one symbol at a
     /// time, labelled with the symbols that may come next
     /// ([`quench_data::reber_string`]).
@@ -182,6 +209,7 @@ impl DataKind {
             DataKind::RandomLabels => "random-labels",
             DataKind::Teacher { .. } => "teacher",
             DataKind::Digits => "digits",
+            DataKind::HiddenManifold { .. } => "hidden-manifold",
             DataKind::Reber { embedded: false } => "reber",
             DataKind::Reber { embedded: true } => "embedded-reber",
         }
@@ -300,6 +328,8 @@ struct RawModel {
     teacher_width: Option<usize>,
     teacher_depth: Option<usize>,
     label_noise: Option<f64>,
+    latent: Option<usize>,
+    manifold_activation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -456,6 +486,18 @@ impl TrainedNetworkSpec {
                 ));
             }
         };
+        let label_noise = |given: Option<f64>| {
+            let noise = given.unwrap_or(0.0);
+            if (0.0..=0.5).contains(&noise) {
+                Ok(noise)
+            } else {
+                Err(r.at(
+                    "model.label_noise",
+                    format!("{noise} is out of range"),
+                    "a probability in [0, 0.5]",
+                ))
+            }
+        };
         let data = match m.data.as_deref().unwrap_or("random-labels") {
             "random-labels" => DataKind::RandomLabels,
             name @ ("reber" | "embedded-reber") => {
@@ -488,18 +530,10 @@ impl TrainedNetworkSpec {
                         format!("an integer in {lowest}..={MAX_DEPTH} (layers of the teacher)"),
                     ));
                 }
-                let noise = m.label_noise.unwrap_or(0.0);
-                if !(0.0..=0.5).contains(&noise) {
-                    return Err(r.at(
-                        "model.label_noise",
-                        format!("{noise} is out of range"),
-                        "a probability in [0, 0.5]",
-                    ));
-                }
                 DataKind::Teacher {
                     width,
                     depth,
-                    noise,
+                    noise: label_noise(m.label_noise)?,
                 }
             }
             "digits" if recurrent => {
@@ -510,11 +544,46 @@ impl TrainedNetworkSpec {
                 ));
             }
             "digits" => DataKind::Digits,
+            "hidden-manifold" if recurrent => {
+                return Err(r.at(
+                    "model.data",
+                    "the hidden manifold model's examples are not sequences",
+                    "for recurrent networks \"random-labels\", \"teacher\", \"reber\" or \"embedded-reber\"",
+                ));
+            }
+            "hidden-manifold" => {
+                let latent = m.latent.unwrap_or(10);
+                if !(1..=MAX_INPUTS).contains(&latent) {
+                    return Err(r.at(
+                        "model.latent",
+                        format!("{latent}"),
+                        format!("an integer in 1..={MAX_INPUTS}, the manifold's dimension D"),
+                    ));
+                }
+                let activation = match m.manifold_activation.as_deref().unwrap_or("sign") {
+                    "sign" => quench_geometry::Activation::Sign,
+                    "tanh" => quench_geometry::Activation::Tanh,
+                    "relu" => quench_geometry::Activation::Relu,
+                    "linear" => quench_geometry::Activation::Linear,
+                    other => {
+                        return Err(r.at(
+                            "model.manifold_activation",
+                            format!("unknown activation {other:?}"),
+                            "\"sign\", \"tanh\", \"relu\" or \"linear\"",
+                        ));
+                    }
+                };
+                DataKind::HiddenManifold {
+                    latent,
+                    activation,
+                    noise: label_noise(m.label_noise)?,
+                }
+            }
             other => {
                 return Err(r.at(
                     "model.data",
                     format!("unknown data {other:?}"),
-                    "\"random-labels\", \"teacher\" or \"digits\"; for recurrent networks also \"reber\" or \"embedded-reber\"",
+                    "\"random-labels\", \"teacher\", \"digits\" or \"hidden-manifold\"; for recurrent networks also \"reber\" or \"embedded-reber\"",
                 ));
             }
         };
@@ -571,10 +640,27 @@ impl TrainedNetworkSpec {
                 m.teacher_depth.is_some(),
                 "without a teacher (data = \"teacher\")",
             )?;
+        }
+        if !matches!(
+            data,
+            DataKind::Teacher { .. } | DataKind::HiddenManifold { .. }
+        ) {
             refuse(
                 "model.label_noise",
                 m.label_noise.is_some(),
-                "without a teacher (data = \"teacher\")",
+                "without a rule to flip (data = \"teacher\" or \"hidden-manifold\")",
+            )?;
+        }
+        if !matches!(data, DataKind::HiddenManifold { .. }) {
+            refuse(
+                "model.latent",
+                m.latent.is_some(),
+                "without the hidden manifold model (data = \"hidden-manifold\")",
+            )?;
+            refuse(
+                "model.manifold_activation",
+                m.manifold_activation.is_some(),
+                "without the hidden manifold model (data = \"hidden-manifold\")",
             )?;
         }
         let g = &raw.grid;
@@ -706,6 +792,25 @@ impl TrainedNetworkSpec {
         let mut points = Vec::new();
         for &d in &inputs {
             for &p in &g.examples {
+                if let DataKind::HiddenManifold { latent, .. } = data {
+                    // What quench-geometry's generator holds at once: refused
+                    // here, with the keys, rather than there.
+                    let bytes = 8
+                        * (p.max(t.test_examples) as u128 * (d + latent + 1) as u128
+                            + (latent * (d + 1)) as u128);
+                    if bytes > quench_geometry::neighbours::MEMORY_LIMIT {
+                        return Err(r.at(
+                            "grid.examples",
+                            format!(
+                                "{p} examples of d = {d} inputs from D = {latent} latent dimensions need {bytes} bytes at once"
+                            ),
+                            format!(
+                                "at most {} bytes: fewer examples, inputs or latent dimensions",
+                                quench_geometry::neighbours::MEMORY_LIMIT
+                            ),
+                        ));
+                    }
+                }
                 if data == DataKind::Digits && p >= DIGITS {
                     return Err(r.at(
                         "grid.examples",

@@ -4,12 +4,18 @@
 //! the steps to interpolate, the test error, the agreement of two
 //! replicas on fresh inputs and the permutation-invariant overlap of their
 //! first layers; and the transition $N^*$ where half of the networks
-//! interpolate, with a bootstrap error over the data sets.
+//! interpolate, with a bootstrap error over the data sets. With two
+//! replicas or more, a section on the replicas over data sets
+//! ([`replicas`]): the distribution of their test agreement, its
+//! fluctuations between and within data sets, and the overlap of their
+//! hidden representations layer by layer.
 //!
 //! Every number is a mean over samples (data sets) of the mean over the
 //! replicas trained on that sample, with the standard error of the spread
 //! over samples: replicas of one sample share its data and are not
 //! independent.
+
+mod replicas;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -572,6 +578,33 @@ pub fn write_report(
         let _ = writeln!(md, "![{y_label} against N/C]({stem}.svg)\n");
     }
     ageing_figure(spec, out, &curves, &fraction, report, &mut md)?;
+    let mut replica_md = String::new();
+    if spec.replicas >= 2 {
+        let position = |p: u64| (parameters_of(p) / constraints_of(p)).log2();
+        let replica_curves: Vec<replicas::Curve> = curves
+            .iter()
+            .map(|(key, points)| replicas::Curve {
+                label: label(key),
+                points: points.clone(),
+                depth: key.0,
+                examples: key.2,
+            })
+            .collect();
+        replicas::section(
+            out,
+            &spec.name,
+            &replica_curves,
+            &replicas::Axes {
+                position: &position,
+                x_label,
+                per: if recurrent { "C" } else { "P" },
+                lines: &transition_lines,
+                fraction: &fraction,
+            },
+            report,
+            &mut replica_md,
+        )?;
+    }
     let _ = writeln!(
         md,
         "The transition N* is where the fraction of networks that interpolate first crosses 1/2 (linear interpolation in ln N between neighbouring widths), drawn as a vertical line on the other figures when there are at most three curves; its error is the spread of {BOOTSTRAP} bootstrap resamples of the data sets (the same resample at every width). The steps to interpolate diverge towards N* from above; θ fits $t \\propto (N/N^* - 1)^{{-\\theta}}$ (weighted least squares of log10 t against log10(N/N* − 1), N* held fixed) over the widths between 1.02 N* and 3 N* at which every network interpolated; its error leaves out that of N* (the seed's Hertz reports a time growing like 1/(w − w_c), θ = 1).\n\n| curve | N* | error | N*/{} | resamples that cross | time exponent θ |\n|---|---|---|---|---|---|",
@@ -638,6 +671,8 @@ pub fn write_report(
             "\nRandom labels carry no rule: the test error is not measured, and the replicas' agreement on fresh inputs says how much two fits of the same data share beyond chance (1/2)."
         );
     }
+    md.push('\n');
+    md.push_str(&replica_md);
     report.markdown.push_str(&md);
     Ok(())
 }
