@@ -13,14 +13,16 @@ use quench_neural::{DenseNetwork, Loss, RecurrentNetwork, RecurrentWorkspace, Wo
 use rand_distr::{Distribution, StandardNormal};
 
 fn main() {
-    println!("d     P     L  h     weights  steps  examples/s   ns per example-weight");
-    for (d, p, depth, width) in [
-        (20, 400, 0, 0),
-        (20, 400, 1, 8),
-        (20, 400, 1, 32),
-        (20, 400, 2, 32),
-        (64, 1000, 1, 64),
-        (64, 1000, 3, 64),
+    println!("d     P     L  h     g     weights  steps  examples/s   ns per example-weight");
+    for (d, p, depth, width, activation) in [
+        (20, 400, 0, 0, Activation::Relu),
+        (20, 400, 1, 8, Activation::Relu),
+        (20, 400, 1, 32, Activation::Relu),
+        (20, 400, 2, 32, Activation::Relu),
+        (64, 1000, 1, 64, Activation::Relu),
+        (64, 1000, 3, 64, Activation::Relu),
+        (20, 400, 1, 8, Activation::Tanh),
+        (20, 400, 2, 32, Activation::Tanh),
     ] {
         let mut rng = stream(1, Purpose::Disorder, 0, 0);
         let x: Vec<f64> = (0..d * p)
@@ -29,7 +31,7 @@ fn main() {
         let y: Vec<f64> = (0..p)
             .map(|k| if k % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
-        let mut network = DenseNetwork::new(d, width, depth, Activation::Relu, &mut rng);
+        let mut network = DenseNetwork::new(d, width, depth, activation, &mut rng);
         let mut work = Workspace::default();
         let steps = (2e8 / (p * network.parameters()) as f64).clamp(20.0, 20000.0) as usize;
         network.descend(&x, &y, Loss::QuadraticHinge, 1e-3, &mut work);
@@ -40,7 +42,8 @@ fn main() {
         let seconds = start.elapsed().as_secs_f64();
         let rate = (steps * p) as f64 / seconds;
         println!(
-            "{d:<5} {p:<5} {depth:<2} {width:<5} {:<8} {steps:<6} {rate:<12.3e} {:.2}",
+            "{d:<5} {p:<5} {depth:<2} {width:<5} {:<5} {:<8} {steps:<6} {rate:<12.3e} {:.2}",
+            activation.name(),
             network.parameters(),
             1e9 / (rate * network.parameters() as f64)
         );

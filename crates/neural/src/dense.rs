@@ -127,6 +127,9 @@ pub struct Workspace {
     fields: Vec<Vec<f64>>,
     /// Activations of every hidden layer, batch-major.
     activations: Vec<Vec<f64>>,
+    /// Their derivatives $g'(z)$, computed with them (one evaluation of
+    /// $g$ per unit and example, not two).
+    derivatives: Vec<Vec<f64>>,
     /// Back-propagated derivatives, two buffers.
     deltas: [Vec<f64>; 2],
     /// The gradient, shaped as the weights.
@@ -217,6 +220,8 @@ impl DenseNetwork {
         work.fields.resize(layers, Vec::new());
         work.activations
             .resize(layers.saturating_sub(1), Vec::new());
+        work.derivatives
+            .resize(layers.saturating_sub(1), Vec::new());
         for l in 0..layers {
             let (n_in, n_out) = (self.sizes[l], self.sizes[l + 1]);
             let mut fields = std::mem::take(&mut work.fields[l]);
@@ -239,9 +244,17 @@ impl DenseNetwork {
                 &mut fields,
             );
             if l + 1 < layers {
-                let activations = &mut work.activations[l];
-                activations.clear();
-                activations.extend(fields.iter().map(|&z| self.activation.value_and_slope(z).0));
+                let (activations, derivatives) =
+                    (&mut work.activations[l], &mut work.derivatives[l]);
+                activations.resize(fields.len(), 0.0);
+                derivatives.resize(fields.len(), 0.0);
+                for ((a, slope), &z) in activations
+                    .iter_mut()
+                    .zip(derivatives.iter_mut())
+                    .zip(&fields)
+                {
+                    (*a, *slope) = self.activation.value_and_slope(z);
+                }
             }
             work.fields[l] = fields;
         }
@@ -323,8 +336,8 @@ impl DenseNetwork {
                     false,
                     &mut next,
                 );
-                for (d, &z) in next.iter_mut().zip(&work.fields[l - 1]) {
-                    *d *= self.activation.value_and_slope(z).1;
+                for (d, &slope) in next.iter_mut().zip(&work.derivatives[l - 1]) {
+                    *d *= slope;
                 }
                 std::mem::swap(&mut delta, &mut next);
             }

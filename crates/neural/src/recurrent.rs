@@ -21,7 +21,11 @@
 //! [`Loss`] over the constraints, unsatisfied constraints counted as for
 //! the dense networks. The gradient is back-propagated through time by hand
 //! (tested against finite differences), the products in `matrixmultiply`'s
-//! single-threaded `dgemm`.
+//! single-threaded `dgemm`. Both passes go layer by layer (layer $l$ at time
+//! $t$ needs layer $l-1$ at $t$ and itself at $t-1$): a layer's feed from
+//! below, the read-outs, the weight gradients and the derivatives passed
+//! down are single products over all $TP$ rows, and only the recurrence
+//! steps through time; $g$ and $g'$ are evaluated once per unit and step.
 //!
 //! Layouts: inputs sequence-major, $P \times T \times d$; labels and outputs
 //! $P \times T \times K$; weights in the order $W_1, U_1, \dots, W_L, U_L, V$,
@@ -56,16 +60,18 @@ pub struct RecurrentWorkspace {
     fields: Vec<Vec<f64>>,
     /// Activations of every layer, $T \times P \times h$.
     activations: Vec<Vec<f64>>,
+    /// Their derivatives $g'(z)$, computed with them.
+    derivatives: Vec<Vec<f64>>,
     /// Read-outs, $T \times P \times K$.
     outputs: Vec<f64>,
     /// $\partial(\text{mean loss})/\partial f$, $T \times P \times K$.
     slopes: Vec<f64>,
-    /// $\partial/\partial a_l(t)$ of one layer, $P \times h$.
+    /// $\partial/\partial a_l(t)$ of one layer at every time, $T \times P \times h$.
     upstream: Vec<f64>,
-    /// $\partial/\partial z_l(t)$ of every layer at the current time.
-    current: Vec<Vec<f64>>,
-    /// The same one time later.
-    future: Vec<Vec<f64>>,
+    /// $\partial/\partial z_l(t)$ of one layer at every time.
+    deltas: Vec<f64>,
+    /// The next layer's `upstream`, being computed.
+    below: Vec<f64>,
     /// The gradient, shaped as the weights.
     gradient: Vec<Vec<f64>>,
 }
@@ -165,7 +171,10 @@ impl RecurrentNetwork {
         let block = count * h;
         work.fields.resize(layers, Vec::new());
         work.activations.resize(layers, Vec::new());
+        work.derivatives.resize(layers, Vec::new());
         for l in 0..layers {
+            work.derivatives[l].clear();
+            work.derivatives[l].resize(length * block, 0.0);
             work.fields[l].clear();
             work.fields[l].resize(length * block, 0.0);
             work.activations[l].clear();
@@ -174,28 +183,32 @@ impl RecurrentNetwork {
         work.outputs.clear();
         work.outputs.resize(length * count * k, 0.0);
         let recurrent_scale = 1.0 / (h as f64).sqrt();
-        for t in 0..length {
-            let now = t * block..(t + 1) * block;
-            for l in 0..layers {
-                let mut fields = std::mem::take(&mut work.fields[l]);
-                let mut own = std::mem::take(&mut work.activations[l]);
-                let (n_in, source) = if l == 0 {
-                    (d, &work.inputs[t * count * d..(t + 1) * count * d])
-                } else {
-                    (h, &work.activations[l - 1][now.clone()])
-                };
-                let z = &mut fields[now.clone()];
-                product(
-                    count,
-                    n_in,
-                    h,
-                    1.0 / (n_in as f64).sqrt(),
-                    source,
-                    false,
-                    &self.weights[2 * l],
-                    true,
-                    z,
-                );
+        let rows = length * count;
+        // Layer by layer (layer l at time t needs layer l − 1 at t and
+        // itself at t − 1): the feed from below at every time in one
+        // product, then the recurrence step by step.
+        for l in 0..layers {
+            let mut fields = std::mem::take(&mut work.fields[l]);
+            let mut own = std::mem::take(&mut work.activations[l]);
+            let mut derivatives = std::mem::take(&mut work.derivatives[l]);
+            let (n_in, source) = if l == 0 {
+                (d, &work.inputs[..])
+            } else {
+                (h, &work.activations[l - 1][..])
+            };
+            product(
+                rows,
+                n_in,
+                h,
+                1.0 / (n_in as f64).sqrt(),
+                source,
+                false,
+                &self.weights[2 * l],
+                true,
+                &mut fields,
+            );
+            for t in 0..length {
+                let now = t * block..(t + 1) * block;
                 if t > 0 {
                     accumulate(
                         count,
@@ -206,27 +219,32 @@ impl RecurrentNetwork {
                         false,
                         &self.weights[2 * l + 1],
                         true,
-                        z,
+                        &mut fields[now.clone()],
                     );
                 }
-                for (a, &z) in own[now.clone()].iter_mut().zip(z.iter()) {
-                    *a = self.activation.value_and_slope(z).0;
+                for ((a, slope), &z) in own[now.clone()]
+                    .iter_mut()
+                    .zip(&mut derivatives[now.clone()])
+                    .zip(&fields[now])
+                {
+                    (*a, *slope) = self.activation.value_and_slope(z);
                 }
-                work.fields[l] = fields;
-                work.activations[l] = own;
             }
-            product(
-                count,
-                h,
-                k,
-                recurrent_scale,
-                &work.activations[layers - 1][now],
-                false,
-                &self.weights[2 * layers],
-                true,
-                &mut work.outputs[t * count * k..(t + 1) * count * k],
-            );
+            work.fields[l] = fields;
+            work.activations[l] = own;
+            work.derivatives[l] = derivatives;
         }
+        product(
+            rows,
+            h,
+            k,
+            recurrent_scale,
+            &work.activations[layers - 1],
+            false,
+            &self.weights[2 * layers],
+            true,
+            &mut work.outputs,
+        );
         count
     }
 
@@ -333,112 +351,106 @@ impl RecurrentNetwork {
             g.clear();
             g.resize(w.len(), 0.0);
         }
-        for buffers in [&mut work.current, &mut work.future] {
-            buffers.resize(layers, Vec::new());
-            for b in buffers.iter_mut() {
-                b.clear();
-                b.resize(block, 0.0);
-            }
+        let rows = length * count;
+        for buffer in [&mut work.upstream, &mut work.deltas, &mut work.below] {
+            buffer.clear();
+            buffer.resize(rows * h, 0.0);
         }
-        work.upstream.clear();
-        work.upstream.resize(block, 0.0);
-        for t in (0..length).rev() {
-            let now = t * block..(t + 1) * block;
-            let slopes = &work.slopes[t * count * k..(t + 1) * count * k];
-            // dV += e(t)^T a_L(t) / sqrt(h).
-            accumulate(
-                k,
-                count,
-                h,
-                scale,
-                slopes,
-                true,
-                &work.activations[layers - 1][now.clone()],
-                false,
-                &mut work.gradient[2 * layers],
-            );
-            for l in (0..layers).rev() {
-                // d/da_l(t): from the layer above at t, and from itself at t + 1.
-                if l == layers - 1 {
-                    product(
-                        count,
-                        k,
-                        h,
-                        scale,
-                        slopes,
-                        false,
-                        &self.weights[2 * layers],
-                        false,
-                        &mut work.upstream,
-                    );
-                } else {
-                    product(
-                        count,
-                        h,
-                        h,
-                        scale,
-                        &work.current[l + 1],
-                        false,
-                        &self.weights[2 * (l + 1)],
-                        false,
-                        &mut work.upstream,
-                    );
-                }
+        // dV = e^T a_L / sqrt(h) and d/da_L = e V / sqrt(h), every time at once.
+        product(
+            k,
+            rows,
+            h,
+            scale,
+            &work.slopes,
+            true,
+            &work.activations[layers - 1],
+            false,
+            &mut work.gradient[2 * layers],
+        );
+        product(
+            rows,
+            k,
+            h,
+            scale,
+            &work.slopes,
+            false,
+            &self.weights[2 * layers],
+            false,
+            &mut work.upstream,
+        );
+        for l in (0..layers).rev() {
+            // Backwards in time: d/da_l(t) gains the recurrence's share from
+            // t + 1 before delta_l(t) = d/da_l(t) g'(z_l(t)).
+            for t in (0..length).rev() {
+                let now = t * block..(t + 1) * block;
                 if t + 1 < length {
                     accumulate(
                         count,
                         h,
                         h,
                         scale,
-                        &work.future[l],
+                        &work.deltas[(t + 1) * block..(t + 2) * block],
                         false,
                         &self.weights[2 * l + 1],
                         false,
-                        &mut work.upstream,
+                        &mut work.upstream[now.clone()],
                     );
                 }
-                let mut delta = std::mem::take(&mut work.current[l]);
-                for ((delta, &up), &z) in delta
+                for ((delta, &up), &slope) in work.deltas[now.clone()]
                     .iter_mut()
-                    .zip(&work.upstream)
-                    .zip(&work.fields[l][now.clone()])
+                    .zip(&work.upstream[now.clone()])
+                    .zip(&work.derivatives[l][now])
                 {
-                    *delta = up * self.activation.value_and_slope(z).1;
+                    *delta = up * slope;
                 }
-                // dW_l += delta^T a_{l-1}(t) / sqrt(n_{l-1}).
-                let (n_in, source) = if l == 0 {
-                    (d, &work.inputs[t * count * d..(t + 1) * count * d])
-                } else {
-                    (h, &work.activations[l - 1][now.clone()])
-                };
-                accumulate(
-                    h,
-                    count,
-                    n_in,
-                    1.0 / (n_in as f64).sqrt(),
-                    &delta,
-                    true,
-                    source,
-                    false,
-                    &mut work.gradient[2 * l],
-                );
-                // dU_l += delta^T a_l(t - 1) / sqrt(h).
-                if t > 0 {
-                    accumulate(
-                        h,
-                        count,
-                        h,
-                        scale,
-                        &delta,
-                        true,
-                        &work.activations[l][(t - 1) * block..t * block],
-                        false,
-                        &mut work.gradient[2 * l + 1],
-                    );
-                }
-                work.current[l] = delta;
             }
-            std::mem::swap(&mut work.current, &mut work.future);
+            // dW_l = delta^T a_{l-1} / sqrt(n_{l-1}), every time at once.
+            let (n_in, source) = if l == 0 {
+                (d, &work.inputs[..])
+            } else {
+                (h, &work.activations[l - 1][..])
+            };
+            product(
+                h,
+                rows,
+                n_in,
+                1.0 / (n_in as f64).sqrt(),
+                &work.deltas,
+                true,
+                source,
+                false,
+                &mut work.gradient[2 * l],
+            );
+            // dU_l = sum over t >= 1 of delta(t)^T a_l(t - 1) / sqrt(h).
+            if length > 1 {
+                product(
+                    h,
+                    rows - count,
+                    h,
+                    scale,
+                    &work.deltas[block..],
+                    true,
+                    &work.activations[l][..(length - 1) * block],
+                    false,
+                    &mut work.gradient[2 * l + 1],
+                );
+            }
+            // d/da_{l-1} = delta_l W_l / sqrt(h), every time at once.
+            if l > 0 {
+                product(
+                    rows,
+                    h,
+                    h,
+                    scale,
+                    &work.deltas,
+                    false,
+                    &self.weights[2 * l],
+                    false,
+                    &mut work.below,
+                );
+                std::mem::swap(&mut work.upstream, &mut work.below);
+            }
         }
         evaluation
     }
