@@ -282,8 +282,20 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
             _ => [p.1 - error(p), p.1 + error(p)],
         })
     }));
+    // A long title is set smaller rather than clipped at both edges.
+    let mut title_size = 24;
+    while title_size > 12
+        && plot
+            .estimate_text_size(
+                &figure.title,
+                &("sans-serif", title_size).into_text_style(&plot),
+            )
+            .is_ok_and(|(width, _)| width + 24 > SIZE.0)
+    {
+        title_size -= 1;
+    }
     let mut chart = ChartBuilder::on(&plot)
-        .caption(&figure.title, ("sans-serif", 24))
+        .caption(&figure.title, ("sans-serif", title_size))
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(72)

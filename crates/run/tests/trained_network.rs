@@ -285,10 +285,12 @@ fn centred_rank(values: &[f64], columns: usize) -> usize {
             continue;
         }
         m.swap(row, pivot);
-        for r in row + 1..rows {
-            let factor = m[r][c] / m[row][c];
-            for k in c..columns {
-                m[r][k] -= factor * m[row][k];
+        let (above, below) = m.split_at_mut(row + 1);
+        let pivot_row = &above[row];
+        for r in below {
+            let factor = r[c] / pivot_row[c];
+            for (x, &p) in r[c..].iter_mut().zip(&pivot_row[c..]) {
+                *x -= factor * p;
             }
         }
         row += 1;

@@ -15,7 +15,7 @@
 //! over samples: replicas of one sample share its data and are not
 //! independent.
 
-mod replicas;
+pub mod replicas;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

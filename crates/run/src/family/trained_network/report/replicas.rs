@@ -97,7 +97,9 @@ fn deviation(values: &[f64]) -> f64 {
 /// through the root).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fluctuations {
+    /// Between data sets: the value and its standard error.
     pub between: (f64, f64),
+    /// Within a data set: the value and its standard error.
     pub within: (f64, f64),
 }
 
