@@ -25,7 +25,9 @@
 //!                   pairs.parquet (agreement of two replicas on the test inputs, the
 //!                   permutation-invariant overlap of their first layers and of their last
 //!                   hidden layers' representations), representations.parquet (that overlap
-//!                   at every hidden layer, trained and at the start), ageing.parquet
+//!                   at every hidden layer, trained and at the start), ageing.parquet (between
+//!                   every two measurement times: the weights' displacement and correlation,
+//!                   the outputs' correlation, the loss displacement)
 //!       ──report──> fraction interpolating, unsatisfied constraints, training time, test error
 //!                   and replica agreement against N/P; the transition N* per (L, P) with its
 //!                   bootstrap error; Gardner's P = 2N for the perceptron
@@ -47,7 +49,7 @@ use std::path::Path;
 use quench_core::rng::{Purpose, splitmix64};
 use quench_core::{FamilyStreams, UnitStreams};
 use quench_neural::overlap::representation_overlap;
-use quench_neural::{Adam, Evaluation};
+use quench_neural::{Adam, Evaluation, Loss};
 use serde::{Deserialize, Serialize};
 
 use super::{Family, FamilyInfo, Header, MethodInfo, ReportBuilder, Tables, Unit, UnitContext};
@@ -97,8 +99,8 @@ pub struct ReplicaRun {
     pub test_signs: Vec<bool>,
     /// Its first layer's weights (the units reading the inputs), row by row.
     pub first_layer: Vec<f64>,
-    /// The displacement of its weights between every two measurement times
-    /// while it trained.
+    /// The two-time quantities between every two measurement times while
+    /// it trained.
     pub ageing: Vec<Ageing>,
     /// The trained network, until the sample's pairs are compared.
     #[serde(default)]
@@ -142,14 +144,45 @@ struct Running {
     /// Adam's moments (method "adam").
     adam: Option<Adam>,
     curve: Vec<CurvePoint>,
-    /// The weights at every measurement time so far (for the ageing).
-    snapshots: Vec<(u64, Vec<f64>)>,
+    /// The network at every measurement time so far (for the ageing).
+    snapshots: Vec<Snapshot>,
     /// $\Delta(t_w, t)$ so far.
     ageing: Vec<Ageing>,
     done: Vec<ReplicaRun>,
 }
 
-/// The mean squared displacement of the weights between two times.
+/// A network at one measurement time, as the two-time quantities of the
+/// ageing need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Steps done.
+    pub step: u64,
+    /// Every weight.
+    pub weights: Vec<f64>,
+    /// The margins $m_\mu = y_\mu f_\mu$ of every training constraint.
+    pub margins: Vec<f64>,
+}
+
+impl Snapshot {
+    /// `network` at step `step` on the training inputs `inputs` with
+    /// labels `labels` (positions with label 0 left out).
+    fn take(step: u64, network: &Learner, inputs: &[f64], labels: &[f64], work: &mut Work) -> Self {
+        let outputs = network.outputs(inputs, work);
+        Self {
+            step,
+            weights: network.flat_weights(),
+            margins: outputs
+                .iter()
+                .zip(labels)
+                .filter(|(_, y)| **y != 0.0)
+                .map(|(f, y)| f * y)
+                .collect(),
+        }
+    }
+}
+
+/// The two-time quantities of the weights, the outputs and the loss
+/// between a waiting time $t_w$ and a later time $t$.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Ageing {
     /// The earlier time $t_w$ (steps).
@@ -161,6 +194,44 @@ pub struct Ageing {
     /// $C(t_w, t) = w(t)\cdot w(t_w)/(|w(t)|\\,|w(t_w)|)$: the correlation of
     /// the directions, blind to the growth of the norm.
     pub correlation: f64,
+    /// $C_f(t_w, t) = m(t)\cdot m(t_w)/(|m(t)|\\,|m(t_w)|)$ for the margins
+    /// $m_\mu = y_\mu f_\mu$ of the $C$ training constraints: the
+    /// correlation of the outputs, blind to the weights' symmetries.
+    pub output_correlation: f64,
+    /// $\Delta_\ell(t_w, t) = \frac1C\sum_\mu\big(\ell_\mu(t) - \ell_\mu(t_w)\big)^2$:
+    /// how far the loss of each constraint has moved, the loss's own
+    /// two-time fluctuation (the mean loss can stand still while the
+    /// constraints trade their share of it).
+    pub loss_displacement: f64,
+}
+
+impl Ageing {
+    /// The two-time quantities from `earlier` ($t_w$) to `now` ($t$) for
+    /// the loss `loss`.
+    pub fn between(earlier: &Snapshot, now: &Snapshot, loss: Loss) -> Self {
+        let norm = |w: &[f64]| w.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let (mut squared, mut dot) = (0.0, 0.0);
+        for (a, b) in now.weights.iter().zip(&earlier.weights) {
+            squared += (a - b) * (a - b);
+            dot += a * b;
+        }
+        let mut loss_squared = 0.0;
+        let mut output_dot = 0.0;
+        for (&m, &m_w) in now.margins.iter().zip(&earlier.margins) {
+            // A margin is the output of a constraint with label +1.
+            let change = loss.value_and_slope(m, 1.0).0 - loss.value_and_slope(m_w, 1.0).0;
+            loss_squared += change * change;
+            output_dot += m * m_w;
+        }
+        Self {
+            waiting: earlier.step,
+            time: now.step,
+            displacement: squared / now.weights.len().max(1) as f64,
+            correlation: dot / (norm(&now.weights) * norm(&earlier.weights)),
+            output_correlation: output_dot / (norm(&now.margins) * norm(&earlier.margins)),
+            loss_displacement: loss_squared / now.margins.len().max(1) as f64,
+        }
+    }
 }
 
 /// The fraction of the test labels the network gets wrong, and the signs of
@@ -247,22 +318,13 @@ impl TrainedNetworks {
                 let point = curve_point(step, e, &running.network, examples, labelled, &mut work);
                 if measure {
                     running.curve.push(point);
-                    let weights = running.network.flat_weights();
-                    let norm = |w: &[f64]| w.iter().map(|x| x * x).sum::<f64>().sqrt();
-                    for (waiting, earlier) in &running.snapshots {
-                        let (mut squared, mut dot) = (0.0, 0.0);
-                        for (a, b) in weights.iter().zip(earlier) {
-                            squared += (a - b) * (a - b);
-                            dot += a * b;
-                        }
-                        running.ageing.push(Ageing {
-                            waiting: *waiting,
-                            time: step,
-                            displacement: squared / weights.len() as f64,
-                            correlation: dot / (norm(&weights) * norm(earlier)),
-                        });
+                    let now = Snapshot::take(step, &running.network, x, y, &mut work);
+                    for earlier in &running.snapshots {
+                        running
+                            .ageing
+                            .push(Ageing::between(earlier, &now, spec.loss));
                     }
-                    running.snapshots.push((step, weights));
+                    running.snapshots.push(now);
                 }
                 if e.interpolates() || step == spec.steps {
                     // Progress was counted in blocks of CHECK_EVERY steps.
@@ -394,6 +456,7 @@ impl Family for TrainedNetworks {
                 // batch at every step; the test signs.
                 rows * length * (p.inputs as f64 + outputs) * 8.0
                     + (4 + spec.times.len()) as f64 * p.parameters as f64 * 8.0
+                    + spec.times.len() as f64 * p.examples as f64 * length * outputs * 8.0
                     + batch(p.examples).max(p.test_examples) as f64
                         * length
                         * (width * (3 * p.depth.max(1) + 2) as f64 + 3.0 * outputs)
@@ -641,6 +704,8 @@ impl Family for TrainedNetworks {
                     ("time", true, |a| a.time as f64),
                     ("displacement", false, |a| a.displacement),
                     ("correlation", false, |a| a.correlation),
+                    ("output_correlation", false, |a| a.output_correlation),
+                    ("loss_displacement", false, |a| a.loss_displacement),
                 ],
             ),
         );
@@ -782,5 +847,42 @@ impl Family for TrainedNetworks {
             ],
             sample: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two-time quantities by hand: weights moved by (0, 3) from (3, 4)
+    /// to (3, 7); margins (2, −1) to (0.5, 0.5) under the quadratic hinge,
+    /// losses (0, 2) to (0.125, 0.125).
+    #[test]
+    fn two_time_quantities_follow_their_definitions() {
+        let earlier = Snapshot {
+            step: 10,
+            weights: vec![3.0, 4.0],
+            margins: vec![2.0, -1.0],
+        };
+        let now = Snapshot {
+            step: 30,
+            weights: vec![3.0, 7.0],
+            margins: vec![0.5, 0.5],
+        };
+        let a = Ageing::between(&earlier, &now, Loss::QuadraticHinge);
+        assert_eq!((a.waiting, a.time), (10, 30));
+        assert!((a.displacement - 4.5).abs() < 1e-12);
+        let correlation = (9.0 + 28.0) / (5.0 * 58f64.sqrt());
+        assert!((a.correlation - correlation).abs() < 1e-12);
+        let outputs = (1.0 - 0.5) / (5f64.sqrt() * 0.5f64.sqrt());
+        assert!((a.output_correlation - outputs).abs() < 1e-12);
+        let loss = (0.125f64.powi(2) + 1.875f64.powi(2)) / 2.0;
+        assert!((a.loss_displacement - loss).abs() < 1e-12);
+        // A network against itself: nothing moved.
+        let same = Ageing::between(&now, &now, Loss::Hinge);
+        assert_eq!((same.displacement, same.loss_displacement), (0.0, 0.0));
+        assert!(
+            (same.correlation - 1.0).abs() < 1e-12 && (same.output_correlation - 1.0).abs() < 1e-12
+        );
     }
 }

@@ -119,72 +119,107 @@ fn ageing_figure(
         return Ok(());
     };
     let ageing = Table::read(&out.join("ageing.parquet"))?;
-    let (point, waiting, time, correlation) = (
+    let (point, waiting, time) = (
         ageing.integers("point"),
         ageing.integers("waiting"),
         ageing.integers("time"),
-        ageing.numbers("correlation"),
     );
-    // waiting -> time -> values over samples and replicas.
-    let mut by: BTreeMap<u64, BTreeMap<u64, Vec<f64>>> = BTreeMap::new();
-    for row in 0..ageing.rows() {
-        if point[row] == chosen && waiting[row] >= 8 && correlation[row].is_finite() {
-            by.entry(waiting[row])
-                .or_default()
-                .entry(time[row])
-                .or_default()
-                .push(correlation[row]);
-        }
-    }
-    // At most five waiting times, spread over those measured.
-    let waits: Vec<u64> = by.keys().copied().collect();
-    let step = waits.len().div_ceil(5).max(1);
-    let series: Vec<Series> = waits
-        .iter()
-        .step_by(step)
-        .enumerate()
-        .map(|(group, &tw)| Series {
-            label: format!("t_w = {tw}"),
-            points: by[&tw]
-                .iter()
-                .map(|(&t, values)| {
-                    let (mean, error) = mean_and_standard_error(values);
-                    (((t - tw) as f64 / tw as f64).log10(), mean, error)
-                })
-                .collect(),
-            kind: SeriesKind::Data,
-            group: Some(group),
-        })
-        .collect();
-    if series.iter().all(|s| s.points.is_empty()) {
-        return Ok(());
-    }
     let p = &spec.points[chosen as usize];
-    report.figure(
-        "ageing",
-        Figure {
-            title: format!(
-                "{}: ageing below the transition, L = {}, h = {}, P = {} (N/{} = {:.2})",
-                spec.name,
-                p.depth,
-                p.width,
-                key.2,
-                if spec.architecture.is_recurrent() {
-                    "C"
-                } else {
-                    "P"
-                },
-                p.parameters as f64 / p.constraints
-            ),
-            x_label: "log10(τ / t_w)".into(),
-            y_label: "C(t_w, t_w + τ), correlation of the weight directions".into(),
-            series,
-            vertical_lines: Vec::new(),
-        },
-    );
+    let quantities: [(&str, &str, &str, bool); 3] = [
+        (
+            "ageing",
+            "correlation",
+            "C(t_w, t_w + τ), correlation of the weight directions",
+            false,
+        ),
+        (
+            "ageing-outputs",
+            "output_correlation",
+            "C_f(t_w, t_w + τ), correlation of the training margins",
+            false,
+        ),
+        (
+            "ageing-loss",
+            "loss_displacement",
+            "log10 Δ_ℓ(t_w, t_w + τ), loss displacement",
+            true,
+        ),
+    ];
+    for (stem, column, y_label, logarithm) in quantities {
+        let Some(values) = ageing
+            .names()
+            .iter()
+            .any(|n| n == column)
+            .then(|| ageing.numbers(column))
+        else {
+            continue;
+        };
+        // waiting -> time -> values over samples and replicas.
+        let mut by: BTreeMap<u64, BTreeMap<u64, Vec<f64>>> = BTreeMap::new();
+        for row in 0..ageing.rows() {
+            let value = if logarithm {
+                values[row].log10()
+            } else {
+                values[row]
+            };
+            if point[row] == chosen && waiting[row] >= 8 && value.is_finite() {
+                by.entry(waiting[row])
+                    .or_default()
+                    .entry(time[row])
+                    .or_default()
+                    .push(value);
+            }
+        }
+        // At most five waiting times, spread over those measured.
+        let waits: Vec<u64> = by.keys().copied().collect();
+        let step = waits.len().div_ceil(5).max(1);
+        let series: Vec<Series> = waits
+            .iter()
+            .step_by(step)
+            .enumerate()
+            .map(|(group, &tw)| Series {
+                label: format!("t_w = {tw}"),
+                points: by[&tw]
+                    .iter()
+                    .map(|(&t, values)| {
+                        let (mean, error) = mean_and_standard_error(values);
+                        (((t - tw) as f64 / tw as f64).log10(), mean, error)
+                    })
+                    .collect(),
+                kind: SeriesKind::Data,
+                group: Some(group),
+            })
+            .collect();
+        if series.iter().all(|s| s.points.is_empty()) {
+            continue;
+        }
+        report.figure(
+            stem,
+            Figure {
+                title: format!(
+                    "{}: ageing below the transition, L = {}, h = {}, P = {} (N/{} = {:.2})",
+                    spec.name,
+                    p.depth,
+                    p.width,
+                    key.2,
+                    if spec.architecture.is_recurrent() {
+                        "C"
+                    } else {
+                        "P"
+                    },
+                    p.parameters as f64 / p.constraints
+                ),
+                x_label: "log10(τ / t_w)".into(),
+                y_label: y_label.into(),
+                series,
+                vertical_lines: Vec::new(),
+            },
+        );
+        let _ = writeln!(md, "![{y_label}]({stem}.svg)\n");
+    }
     let _ = writeln!(
         md,
-        "Ageing below the transition: at the largest size of the largest curve where no network interpolates, the correlation of the directions of the weights $C(t_w, t_w + \\tau) = w(t_w)\\cdot w(t_w + \\tau)/(|w(t_w)|\\,|w(t_w + \\tau)|)$ against $\\tau/t_w$, one curve per waiting time $t_w$ (means over data sets and replicas; `ageing.parquet` also holds the mean squared displacement, which the growth of the norm dominates): a decay that slows with $t_w$ is ageing, and curves that fall on one another depend on $\\tau/t_w$ alone, as in a spin glass after a quench.\n\n![ageing](ageing.svg)\n"
+        "Ageing below the transition: at the largest size of the largest curve where no network interpolates, two-time quantities against $\\tau/t_w$, one curve per waiting time $t_w$ (means over data sets and replicas ± their standard error): the correlation of the directions of the weights $C(t_w, t_w + \\tau) = w(t_w)\\cdot w(t_w + \\tau)/(|w(t_w)|\\,|w(t_w + \\tau)|)$ (`ageing.parquet` also holds the mean squared displacement, which the growth of the norm dominates); the same for the margins $m_\\mu = y_\\mu f(x_\\mu)$ of the training constraints, $C_f$, blind to the weights' symmetries; and the loss's two-time fluctuation $\\Delta_\\ell = \\frac1C\\sum_\\mu(\\ell_\\mu(t_w + \\tau) - \\ell_\\mu(t_w))^2$. A decay that slows with $t_w$ is ageing, and curves that fall on one another depend on $\\tau/t_w$ alone, as in a spin glass after a quench.\n"
     );
     Ok(())
 }
