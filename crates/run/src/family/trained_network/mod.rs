@@ -270,6 +270,43 @@ fn curve_point(
     }
 }
 
+/// Every pair of replicas compared layer by layer on the test inputs: their
+/// hidden representations trained (`trained`) and at their starts
+/// (`initial`), one network per replica in each.
+fn pair_overlaps(
+    test_inputs: &[f64],
+    width: usize,
+    initial: &[Learner],
+    trained: &[Learner],
+) -> Vec<PairOverlaps> {
+    let mut work = Work::default();
+    let mut represent = |networks: &[Learner]| -> Vec<Vec<Vec<f64>>> {
+        networks
+            .iter()
+            .map(|network| network.hidden_representations(test_inputs, &mut work))
+            .collect()
+    };
+    let (initial, trained) = (represent(initial), represent(trained));
+    let compare = |x: &[Vec<f64>], y: &[Vec<f64>]| -> Vec<f64> {
+        x.iter()
+            .zip(y)
+            .map(|(a, b)| representation_overlap(a, width, b, width))
+            .collect()
+    };
+    let mut pairs = Vec::new();
+    for a in 0..trained.len() {
+        for b in a + 1..trained.len() {
+            pairs.push(PairOverlaps {
+                first: a,
+                second: b,
+                trained: compare(&trained[a], &trained[b]),
+                initial: compare(&initial[a], &initial[b]),
+            });
+        }
+    }
+    pairs
+}
+
 impl TrainedNetworks {
     /// Trains `running.network` from `running.step` until it interpolates
     /// or the steps run out, saving when due.
@@ -521,13 +558,16 @@ impl Family for TrainedNetworks {
         let point = &spec.points[unit.point];
         let examples = data::examples(spec, point, unit.first);
         let streams = UnitStreams::new(spec.seed, STREAMS, point.index as u64, unit.first);
-        let start = |replica: usize| {
-            let network = Learner::new(
+        let initial_network = |replica: usize| {
+            Learner::new(
                 spec.architecture,
                 point,
                 spec.activation,
                 &mut streams.stream(Purpose::InitialState, replica as u64),
-            );
+            )
+        };
+        let start = |replica: usize| {
+            let network = initial_network(replica);
             Running {
                 replica,
                 step: 0,
@@ -548,34 +588,12 @@ impl Family for TrainedNetworks {
             let mut done = std::mem::take(&mut running.done);
             done.push(run);
             if done.len() == spec.replicas {
-                let mut work = Work::default();
-                let mut represent =
-                    |network: &Learner| network.hidden_representations(&examples.test, &mut work);
-                let initial: Vec<_> = (0..done.len())
-                    .map(|r| represent(&start(r).network))
-                    .collect();
-                let trained: Vec<_> = done
+                let initial: Vec<Learner> = (0..done.len()).map(initial_network).collect();
+                let trained: Vec<Learner> = done
                     .iter_mut()
-                    .map(|run| represent(&run.network.take().expect("a trained network")))
+                    .map(|run| run.network.take().expect("a trained network"))
                     .collect();
-                let width = point.width;
-                let compare = |x: &[Vec<f64>], y: &[Vec<f64>]| -> Vec<f64> {
-                    x.iter()
-                        .zip(y)
-                        .map(|(a, b)| representation_overlap(a, width, b, width))
-                        .collect()
-                };
-                let mut pairs = Vec::new();
-                for a in 0..done.len() {
-                    for b in a + 1..done.len() {
-                        pairs.push(PairOverlaps {
-                            first: a,
-                            second: b,
-                            trained: compare(&trained[a], &trained[b]),
-                            initial: compare(&initial[a], &initial[b]),
-                        });
-                    }
-                }
+                let pairs = pair_overlaps(&examples.test, point.width, &initial, &trained);
                 return Ok(TrainedSample {
                     point: point.index,
                     sample: unit.first,
