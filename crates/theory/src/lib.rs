@@ -15,6 +15,11 @@
 //!        ──sk::full_replica_symmetry_breaking──> FullReplicaBreaking
 //!                                           (k = 1, 2, 4, ... sequence, extrapolation, error)
 //!   p    ──pspin::spherical_p_spin / ising_p_spin──> SphericalThresholds / IsingThresholds
+//! (Covariance xi, T, t_max, waiting times, GridOptions)
+//!        ──dynamics::quench──> QuenchDynamics (Cugliandolo–Kurchan: e(t), z(t), C(t, t_w),
+//!                                chi(t, t_w), error from a half grid, ageing asymptotics)
+//! (xi, T) ──dynamics::equilibrium──> EquilibriumDynamics (C(tau) with FDT, plateau, tau_alpha)
+//! (p, T < T_d) ──dynamics::ageing──> AgeingAsymptotics (plateau, x, e_inf, z_inf)
 //! Sample (quench-core) ──mean_field::tap──> TapSolution (m_i, diagnostics, TAP free energy)
 //!                      ──mean_field::amp──> AmpRun (q_hat_t beside state evolution q_t)
 //!                      ──cavity::belief_propagation──> BeliefPropagation
@@ -96,6 +101,7 @@
 
 pub mod cavity;
 pub mod deep_network;
+pub mod dynamics;
 pub mod error;
 pub mod hopfield;
 pub mod inverse;
