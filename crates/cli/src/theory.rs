@@ -25,6 +25,11 @@ pub enum TheoryCommand {
         after_help = "Examples:\n  quench theory pspin --p 3 --spherical --json\n  quench theory pspin --p 3"
     )]
     Pspin(PspinArgs),
+    /// Spherical p-spin quenched from infinite temperature: the Cugliandolo-Kurchan equations for e(t), C(t, t_w), chi(t, t_w), with the asymptotic ageing state.
+    #[command(
+        after_help = "Examples:\n  quench theory pspin-dynamics --p 3 --temperature 0.5 --time 1000 --json\n  quench theory pspin-dynamics --p 3 --temperature 0.8 --time 100 --waiting-times 4,16 --out ck"
+    )]
+    PspinDynamics(PspinDynamicsArgs),
     /// Hopfield network (Amit-Gutfreund-Sompolinsky, replica symmetric): the capacity alpha_c(T) and the retrieval overlap there.
     #[command(
         after_help = "Examples:\n  quench theory hopfield --temperature 0 --json\n  quench theory hopfield --temperature 0.3 --alpha 0.05"
@@ -55,6 +60,28 @@ pub enum TheoryCommand {
         after_help = "Example:\n  quench theory spiked-wigner --snr 2 --prior rademacher --json"
     )]
     SpikedWigner(SpikedWignerArgs),
+}
+
+#[derive(Args)]
+pub struct PspinDynamicsArgs {
+    /// Interaction order p >= 2 (p = 2 is spherical SK, solvable exactly).
+    #[arg(long)]
+    p: u32,
+    /// Temperature after the quench, T > 0.
+    #[arg(long, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Last time of the integration (t = 10^4 takes about a second).
+    #[arg(long, allow_negative_numbers = true)]
+    time: f64,
+    /// Waiting times t_w, comma separated (default: powers of two up to time/4).
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    waiting_times: Option<Vec<f64>>,
+    /// Grid points per block, even, 32..=4096 (cost grows as points^3).
+    #[arg(long, default_value_t = 256)]
+    points: usize,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -348,6 +375,16 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                 spherical: args.spherical,
             };
             (theory::pspin(&parameters, naming)?, args.json)
+        }
+        TheoryCommand::PspinDynamics(args) => {
+            let parameters = theory::PspinDynamicsParameters {
+                p: args.p,
+                temperature: args.temperature,
+                time: args.time,
+                waiting_times: args.waiting_times,
+                points: args.points,
+            };
+            (theory::pspin_dynamics(&parameters, naming)?, args.json)
         }
         TheoryCommand::Hopfield(args) => {
             let parameters = theory::HopfieldParameters {

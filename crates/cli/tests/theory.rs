@@ -713,3 +713,109 @@ fn exact_perceptron_counts_solutions_and_obeys_nishimori() {
         assert!(stderr.contains(message), "{arguments:?}: {stderr}");
     }
 }
+
+/// `quench theory pspin-dynamics`: e(t) and C(t, t_w) on the grid, the
+/// paramagnet's energy -1/(2T) reached above T_d, Parquet with --out, and
+/// bad input refused with the flag's name.
+#[test]
+fn pspin_dynamics_prints_the_cugliandolo_kurchan_solution() {
+    let document = json(&[
+        "theory",
+        "pspin-dynamics",
+        "--p",
+        "3",
+        "--temperature",
+        "0.8",
+        "--time",
+        "64",
+        "--points",
+        "64",
+        "--waiting-times",
+        "4,8",
+        "--json",
+    ]);
+    let one_time = document["one_time"].as_array().unwrap();
+    let last = one_time.last().unwrap();
+    assert!(number(last, "/time") >= 64.0);
+    assert!((number(last, "/energy") + 0.5 / 0.8).abs() < 5e-3, "{last}");
+    let two_time = document["two_time"].as_array().unwrap();
+    assert!(
+        two_time
+            .iter()
+            .any(|p| number(p, "/waiting_time") == 8.0 && number(p, "/time") == 16.0)
+    );
+    for point in two_time {
+        let c = number(point, "/correlation");
+        assert!(c <= 1.0 && c > -0.1, "{point}");
+    }
+    assert!(document["asymptotics"].is_null(), "no ageing above T_d");
+    let below = json(&[
+        "theory",
+        "pspin-dynamics",
+        "--p",
+        "3",
+        "--temperature",
+        "0.4",
+        "--time",
+        "32",
+        "--points",
+        "64",
+        "--json",
+    ]);
+    let x = number(&below, "/asymptotics/fluctuation_dissipation_ratio");
+    assert!(x > 0.0 && x < 1.0, "{below}");
+    let directory = scratch("pspin-dynamics");
+    let status = quench()
+        .args([
+            "theory",
+            "pspin-dynamics",
+            "--p",
+            "3",
+            "--temperature",
+            "0.5",
+            "--time",
+            "16",
+        ])
+        .args(["--points", "64", "--out"])
+        .arg(&directory)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for table in [
+        "one_time.parquet",
+        "two_time.parquet",
+        "summary.parquet",
+        "result.json",
+    ] {
+        assert!(directory.join(table).is_file(), "{table}");
+    }
+    let _ = std::fs::remove_dir_all(&directory);
+    for (arguments, flag) in [
+        (vec!["--temperature", "0", "--time", "10"], "--temperature"),
+        (vec!["--temperature", "0.5", "--time", "1e12"], "--time"),
+        (
+            vec![
+                "--temperature",
+                "0.5",
+                "--time",
+                "10",
+                "--waiting-times",
+                "20",
+            ],
+            "--waiting-times",
+        ),
+        (
+            vec!["--temperature", "0.5", "--time", "10", "--points", "33"],
+            "--points",
+        ),
+    ] {
+        let output = quench()
+            .args(["theory", "pspin-dynamics", "--p", "3"])
+            .args(&arguments)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(flag), "{arguments:?}: {stderr}");
+    }
+}

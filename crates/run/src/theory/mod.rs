@@ -137,7 +137,10 @@ macro_rules! choice {
     };
 }
 
+mod dynamics;
 mod learning;
+
+pub use dynamics::{PspinDynamicsParameters, pspin_dynamics};
 
 pub use learning::{
     DeepNetworkParameters, DeepNetworkScenario, Learning, PerceptronParameters, PerceptronWeights,

@@ -215,7 +215,14 @@ pub fn quench(
     waiting_times: &[f64],
     options: &GridOptions,
 ) -> Result<QuenchDynamics, TheoryError> {
-    let temperature = crate::error::positive_temperature(temperature)?;
+    if !(temperature.is_finite() && temperature > 0.0) {
+        return Err(ParameterError::new(
+            "temperature",
+            temperature,
+            "a finite temperature > 0 (the integration splits the response by the fluctuation-dissipation theorem, which divides by T)",
+        )
+        .into());
+    }
     options.check()?;
     let start = options.initial_step * (options.points as f64);
     if !(final_time.is_finite() && final_time >= start && final_time <= 1e9) {
