@@ -12,6 +12,8 @@
 //! | `sk-full-rsb/T0-h0-accurate` | full RSB ground state, $k = 1, 2, \dots, 16$ ([`ParisiOptions::accurate`]) | $10^{-5}$ in under 10 s |
 //! | `sk-mean-field-N4000/tap`, `/amp` | TAP and AMP on one SK sample, $N = 4000$, $T = 0.8$, $h = 0.6$ | seconds |
 //! | `population-dynamics/*` | cavity point at $T = 0.8$, $\pm J$, default options ($M = 10^4$, 200 + 200 sweeps) | none |
+//! | `cugliandolo-kurchan/p3-T0.5-t1e4-n*` | the quench of the spherical 3-spin model to $t = 10^4$ on $n$ points per block, without the half-grid estimate | under a minute |
+//! | `cugliandolo-kurchan/equilibrium-p3-eps1e-3` | the equilibrium correlation at $T = 1.001\,T_d$ to $\tau = 10^9$, 2048 points | none |
 //!
 //! Before timing, each benchmark prints what its result is (the full-RSB
 //! error estimate and its distance to the Parisi value, TAP and AMP
@@ -151,5 +153,40 @@ fn cavity(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replica, mean_field, cavity);
+fn cugliandolo_kurchan(c: &mut Criterion) {
+    use quench_theory::dynamics::{Covariance, GridOptions, ageing, equilibrium, quench};
+    let xi = Covariance::pure(3).unwrap();
+    let mut group = c.benchmark_group("cugliandolo-kurchan");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(1));
+    group.measurement_time(Duration::from_secs(10));
+    let asymptotic = ageing(3, 0.5).unwrap().energy;
+    for points in [128, 256] {
+        let options = GridOptions {
+            points,
+            estimate_error: false,
+            ..GridOptions::default()
+        };
+        let result = quench(&xi, 0.5, 1e4, &[], &options).unwrap();
+        eprintln!(
+            "n = {points}: e(1e4) = {:.6} (e_inf = {asymptotic:.6}), {} doublings, most sweeps {}",
+            result.one_time.last().unwrap().energy,
+            result.doublings,
+            result.most_sweeps
+        );
+        group.bench_function(format!("p3-T0.5-t1e4-n{points}"), |b| {
+            b.iter(|| quench(&xi, black_box(0.5), 1e4, &[], &options).unwrap())
+        });
+    }
+    let temperature = 1.001
+        * quench_theory::pspin::spherical_p_spin(3)
+            .unwrap()
+            .dynamic_temperature;
+    group.bench_function("equilibrium-p3-eps1e-3", |b| {
+        b.iter(|| equilibrium(&xi, black_box(temperature), 1e9, 2048, 1.0 / 16384.0).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, replica, mean_field, cavity, cugliandolo_kurchan);
 criterion_main!(benches);
