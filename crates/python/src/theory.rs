@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use quench_run::theory::{
     self as library, AtLineParameters, DeepNetworkParameters, HopfieldParameters, Naming,
-    PerceptronParameters, PspinParameters, SkParameters, SparseParameters, SpikedWignerParameters,
+    PerceptronParameters, PspinDynamicsParameters, PspinParameters, SkParameters, SparseParameters, SpikedWignerParameters,
     TeacherStudentParameters,
 };
 use serde_json::{Map, Value};
@@ -87,6 +87,46 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
             };
             py.detach(|| library::pspin(&parameters, naming))
         }
+        "pspin-dynamics" => {
+            let order = p.number("p")?;
+            if order.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&order) {
+                return Err(errors::input(py, format!("p: {order}; allowed: an integer >= 2")));
+            }
+            let points = p.optional_number("points", 256.0)?;
+            if points.fract() != 0.0 || !(0.0..=1e9).contains(&points) {
+                return Err(errors::input(
+                    py,
+                    format!("points: {points}; allowed: an even integer in 32..=4096"),
+                ));
+            }
+            let waiting_times = match values.get("waiting_times") {
+                None | Some(Value::Null) => None,
+                Some(Value::Array(times)) => Some(
+                    times
+                        .iter()
+                        .map(|time| {
+                            time.as_f64().ok_or_else(|| {
+                                errors::input(py, format!("waiting_times: {time} is not a number"))
+                            })
+                        })
+                        .collect::<PyResult<Vec<f64>>>()?,
+                ),
+                Some(other) => {
+                    return Err(errors::input(
+                        py,
+                        format!("waiting_times: {other} is not a list of numbers"),
+                    ));
+                }
+            };
+            let parameters = PspinDynamicsParameters {
+                p: order as u32,
+                temperature: p.number("temperature")?,
+                time: p.number("time")?,
+                waiting_times,
+                points: points as usize,
+            };
+            py.detach(|| library::pspin_dynamics(&parameters, naming))
+        }
         "hopfield" => {
             let parameters = HopfieldParameters {
                 temperature: p.number("temperature")?,
@@ -156,7 +196,7 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
             return Err(errors::input(
                 py,
                 format!(
-                    "theory: unknown command {other:?}; allowed: \"sk\", \"sk-at-line\", \"pspin\", \"hopfield\", \"sparse\", \"perceptron\", \"teacher-student\", \"deep-network\", \"spiked-wigner\""
+                    "theory: unknown command {other:?}; allowed: \"sk\", \"sk-at-line\", \"pspin\", \"pspin-dynamics\", \"hopfield\", \"sparse\", \"perceptron\", \"teacher-student\", \"deep-network\", \"spiked-wigner\""
                 ),
             ));
         }

@@ -21,6 +21,9 @@ import quench
         (quench.theory.sk_at_line, dict(temperature=0.8), ["sk-at-line", "--temperature", "0.8"]),
         (quench.theory.pspin, dict(p=3, spherical=True), ["pspin", "--p", "3", "--spherical"]),
         (quench.theory.pspin, dict(p=4), ["pspin", "--p", "4"]),
+        (quench.theory.pspin_dynamics, dict(p=3, temperature=0.5, time=64, waiting_times=[4, 8], points=64),
+         ["pspin-dynamics", "--p", "3", "--temperature", "0.5", "--time", "64", "--waiting-times", "4,8",
+          "--points", "64"]),
         (quench.theory.hopfield, dict(temperature=0.3, alpha=0.05),
          ["hopfield", "--temperature", "0.3", "--alpha", "0.05"]),
         (quench.theory.sparse, dict(degree=3), ["sparse", "--degree", "3", "--couplings", "pm1"]),
@@ -69,6 +72,8 @@ def test_theory_errors_name_the_parameter():
         quench.theory.deep_network(0)
     with pytest.raises(quench.InputError, match="scenario"):
         quench.theory.deep_network(3, scenario="student")
+    with pytest.raises(quench.InputError, match="waiting_times"):
+        quench.theory.pspin_dynamics(3, 0.5, 10.0, waiting_times=[20.0])
 
 
 def test_draw_gives_the_runs_sample_for_every_family(sk_spec, hopfield_spec, tmp_path, quench_bin):

@@ -10,7 +10,7 @@ converge raises :class:`quench.QuenchError`; no number is returned then.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 from . import _quench
 
@@ -18,6 +18,7 @@ __all__ = [
     "sk",
     "sk_at_line",
     "pspin",
+    "pspin_dynamics",
     "hopfield",
     "sparse",
     "perceptron",
@@ -55,6 +56,32 @@ def pspin(p: int, spherical: bool = False) -> Dict[str, Any]:
     spherical spins the plateau and threshold energy).
     (``quench theory pspin --json``.)"""
     return _call("pspin", p=int(p), spherical=bool(spherical))
+
+
+def pspin_dynamics(
+    p: int,
+    temperature: float,
+    time: float,
+    waiting_times: Optional[Sequence[float]] = None,
+    points: int = 256,
+) -> Dict[str, Any]:
+    """The spherical p-spin model quenched from infinite temperature to
+    ``temperature``: the Cugliandolo–Kurchan equations integrated to ``time``
+    on a grid of ``points`` per block whose step doubles. The dict holds
+    ``one_time`` (``time``, ``energy``, ``lagrange_multiplier``), ``two_time``
+    (``waiting_time``, ``time``, ``correlation``, ``integrated_response``),
+    ``discretisation`` (the difference from ``points/2``), and below
+    :math:`T_d` ``asymptotics`` (plateau, fluctuation–dissipation ratio,
+    asymptotic energy). ``waiting_times`` default to the powers of two up to
+    ``time/4``. (``quench theory pspin-dynamics --json``.)"""
+    return _call(
+        "pspin-dynamics",
+        p=int(p),
+        temperature=float(temperature),
+        time=float(time),
+        waiting_times=None if waiting_times is None else [float(t) for t in waiting_times],
+        points=int(points),
+    )
 
 
 def hopfield(temperature: float, alpha: Optional[float] = None) -> Dict[str, Any]:
