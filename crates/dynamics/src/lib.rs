@@ -62,10 +62,10 @@
 //!   multiplier $z(t)$. It is of weak order one: averages carry an error
 //!   $O(\Delta t)$. Measured on Brownian motion on the sphere ($N = 16$,
 //!   $T = 1$, 160000 histories): $C(t_w+\tau, t_w)$ lies above the exact
-//!   $e^{-(N-1)T\tau/N}$ by $0.21\,\Delta t$ at $\tau = 0.5$ and
-//!   $0.27\,\Delta t$ at $\tau = 1$ (the bias halves with $\Delta t$); in the
+//!   $e^{-(N-1)T\tau/N}$ by $0.21\\,\Delta t$ at $\tau = 0.5$ and
+//!   $0.27\\,\Delta t$ at $\tau = 1$ (the bias halves with $\Delta t$); in the
 //!   3-spin model at $T = 2$ the fluctuation–dissipation theorem is broken
-//!   by about $0.4\,\Delta t$. $\Delta t = 0.01$ keeps both near $0.003$.
+//!   by about $0.4\\,\Delta t$. $\Delta t = 0.01$ keeps both near $0.003$.
 //! * [`glauber`]: single-flip dynamics of any [`IsingSystem`]: one unit of
 //!   time is a sweep of $N$ updates at uniformly random sites (with
 //!   replacement), each with one uniform; flip probability

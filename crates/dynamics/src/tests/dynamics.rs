@@ -176,7 +176,7 @@ fn glauber_sweep_is_the_move_seam_sweep() {
 /// In equilibrium at $T = 2$ (the 3-spin spherical model's $T_d \approx
 /// 0.61$) the twin response obeys $\chi(t, t_w) = (1 - C(t, t_w))/T$: the
 /// per-run difference averages to zero within 4.5 standard errors. The
-/// integrator breaks the theorem by about $0.4\,\Delta t$ (measured over
+/// integrator breaks the theorem by about $0.4\\,\Delta t$ (measured over
 /// 3200 runs: $+0.004 \pm 0.001$ at $\Delta t = 0.01$, $+0.001 \pm 0.001$
 /// at $0.005$), a tenth of this test's error at $\Delta t = 0.005$.
 #[test]
