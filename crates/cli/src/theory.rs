@@ -27,7 +27,7 @@ pub enum TheoryCommand {
     Pspin(PspinArgs),
     /// Spherical p-spin quenched from infinite temperature: the Cugliandolo-Kurchan equations for e(t), C(t, t_w), chi(t, t_w), with the asymptotic ageing state.
     #[command(
-        after_help = "Examples:\n  quench theory pspin-dynamics --p 3 --temperature 0.5 --time 1000 --json\n  quench theory pspin-dynamics --p 3 --temperature 0.8 --time 100 --waiting-times 4,16 --out ck"
+        after_help = "Examples:\n  quench theory pspin-dynamics --p 3 --temperature 0.5 --time 1000 --json\n  quench theory pspin-dynamics --p 3 --temperature 0.8 --time 100 --waiting-times 4,16 --out ck\n  quench theory pspin-dynamics --p 3 --temperature 0.62 --time 1e6 --equilibrium"
     )]
     PspinDynamics(PspinDynamicsArgs),
     /// Hopfield network (Amit-Gutfreund-Sompolinsky, replica symmetric): the capacity alpha_c(T) and the retrieval overlap there.
@@ -79,6 +79,9 @@ pub struct PspinDynamicsArgs {
     /// Grid points per block, even, 32..=4096 (cost grows as points^3).
     #[arg(long, default_value_t = 256)]
     points: usize,
+    /// Also the equilibrium correlation C(tau) at this temperature (mode-coupling near T_d), its plateau and relaxation time.
+    #[arg(long)]
+    equilibrium: bool,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -383,6 +386,7 @@ pub fn execute(arguments: TheoryArgs) -> Result<(), RunError> {
                 time: args.time,
                 waiting_times: args.waiting_times,
                 points: args.points,
+                equilibrium: args.equilibrium,
             };
             (theory::pspin_dynamics(&parameters, naming)?, args.json)
         }

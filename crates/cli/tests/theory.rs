@@ -764,6 +764,37 @@ fn pspin_dynamics_prints_the_cugliandolo_kurchan_solution() {
     ]);
     let x = number(&below, "/asymptotics/fluctuation_dissipation_ratio");
     assert!(x > 0.0 && x < 1.0, "{below}");
+    // Inside a state at T = 0.5 the equilibrium correlation stays at the
+    // root of 6q(1 - q) = 1 (beta^2 xi'(q)(1 - q) = q for p = 3).
+    let inside = json(&[
+        "theory",
+        "pspin-dynamics",
+        "--p",
+        "3",
+        "--temperature",
+        "0.5",
+        "--time",
+        "32",
+        "--points",
+        "64",
+        "--equilibrium",
+        "--json",
+    ]);
+    let plateau = number(&inside, "/equilibrium/ergodicity_breaking_plateau");
+    assert!(
+        (plateau - (1.0 + (1.0f64 / 3.0).sqrt()) / 2.0).abs() < 1e-9,
+        "{plateau}"
+    );
+    let last = inside["equilibrium"]["points"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        (number(&last, "/correlation") - plateau).abs() < 1e-3,
+        "{last}"
+    );
     let directory = scratch("pspin-dynamics");
     let status = quench()
         .args([

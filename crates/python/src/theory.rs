@@ -4,8 +4,8 @@
 use pyo3::prelude::*;
 use quench_run::theory::{
     self as library, AtLineParameters, DeepNetworkParameters, HopfieldParameters, Naming,
-    PerceptronParameters, PspinDynamicsParameters, PspinParameters, SkParameters, SparseParameters, SpikedWignerParameters,
-    TeacherStudentParameters,
+    PerceptronParameters, PspinDynamicsParameters, PspinParameters, SkParameters, SparseParameters,
+    SpikedWignerParameters, TeacherStudentParameters,
 };
 use serde_json::{Map, Value};
 
@@ -124,6 +124,7 @@ fn theory(py: Python<'_>, command: &str, parameters: &str) -> PyResult<String> {
                 time: p.number("time")?,
                 waiting_times,
                 points: points as usize,
+                equilibrium: values.get("equilibrium").and_then(Value::as_bool).unwrap_or(false),
             };
             py.detach(|| library::pspin_dynamics(&parameters, naming))
         }

@@ -64,6 +64,7 @@ def pspin_dynamics(
     time: float,
     waiting_times: Optional[Sequence[float]] = None,
     points: int = 256,
+    equilibrium: bool = False,
 ) -> Dict[str, Any]:
     """The spherical p-spin model quenched from infinite temperature to
     ``temperature``: the Cugliandolo–Kurchan equations integrated to ``time``
@@ -73,7 +74,9 @@ def pspin_dynamics(
     ``discretisation`` (the difference from ``points/2``), and below
     :math:`T_d` ``asymptotics`` (plateau, fluctuation–dissipation ratio,
     asymptotic energy). ``waiting_times`` default to the powers of two up to
-    ``time/4``. (``quench theory pspin-dynamics --json``.)"""
+    ``time/4``. With ``equilibrium``, also ``equilibrium``: the equilibrium
+    :math:`C(\\tau)` at the same temperature, its plateau, relaxation time
+    and the plateau inside a state. (``quench theory pspin-dynamics --json``.)"""
     return _call(
         "pspin-dynamics",
         p=int(p),
@@ -81,6 +84,7 @@ def pspin_dynamics(
         time=float(time),
         waiting_times=None if waiting_times is None else [float(t) for t in waiting_times],
         points=int(points),
+        equilibrium=bool(equilibrium),
     )
 
 

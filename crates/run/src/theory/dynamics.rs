@@ -20,6 +20,32 @@ pub struct PspinDynamicsParameters {
     pub waiting_times: Option<Vec<f64>>,
     /// Grid points per block (the error estimate uses half as many).
     pub points: usize,
+    /// Also the equilibrium correlation $C(\tau)$ at the same temperature
+    /// (the long-time limit above $T_d$; inside a state below it), to `time`.
+    pub equilibrium: bool,
+}
+
+/// The equilibrium dynamics beside the quench: $C(\tau)$ (with
+/// $\chi = \beta(1 - C)$), its plateau and relaxation time.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Equilibrium {
+    /// $C(\tau)$ on the doubling grid.
+    points: Vec<dynamics::EquilibriumPoint>,
+    /// $C$ where it decays slowest in $\ln\tau$, between 0.1 and 0.9, if inside.
+    plateau: Option<f64>,
+    /// The first $\tau$ with $C(\tau) \le 1/4$.
+    relaxation_time: Option<f64>,
+    /// The long-time limit inside a state, $\beta^2\xi'(q)(1-q) = q$ (0 above $T_d$).
+    ergodicity_breaking_plateau: f64,
+}
+
+/// The quench and, when asked for, the equilibrium dynamics.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Document {
+    #[serde(flatten)]
+    quench: dynamics::QuenchDynamics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    equilibrium: Option<Equilibrium>,
 }
 
 /// The solution on its grid: $e(t)$, $z(t)$, $C(t, t_w)$, $\chi(t, t_w)$, the
@@ -93,5 +119,39 @@ pub fn pspin_dynamics(
     for warning in &solution.warnings {
         lines.push(format!("  warning: {warning}"));
     }
-    TheoryResult::new(&solution, lines)
+    let equilibrium = if parameters.equilibrium {
+        let solved = dynamics::equilibrium(
+            &covariance,
+            parameters.temperature,
+            parameters.time,
+            2 * parameters.points,
+            1.0 / 16384.0,
+        )
+        .map_err(failure)?;
+        let plateau = solved.plateau(0.1, 0.9);
+        let relaxation_time = solved.crossing_time(0.25);
+        let ergodicity_breaking_plateau =
+            dynamics::equilibrium_plateau(&covariance, parameters.temperature).map_err(failure)?;
+        lines.push(format!(
+            "  equilibrium: plateau {}, C = 1/4 at tau = {}, C(infinity) inside a state {:.6}",
+            plateau.map_or("none".into(), |q| format!("{q:.6}")),
+            relaxation_time.map_or(format!("> {}", parameters.time), |t| format!("{t:.4e}")),
+            ergodicity_breaking_plateau
+        ));
+        Some(Equilibrium {
+            points: solved.points,
+            plateau,
+            relaxation_time,
+            ergodicity_breaking_plateau,
+        })
+    } else {
+        None
+    };
+    TheoryResult::new(
+        &Document {
+            quench: solution,
+            equilibrium,
+        },
+        lines,
+    )
 }
