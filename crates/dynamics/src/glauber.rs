@@ -11,6 +11,7 @@ use crate::schedule::{DynamicsRecord, DynamicsSummary, Schedule, summarize};
 use quench_core::rng::{Purpose, stream};
 use quench_core::{ParameterError, Spin, random_spins};
 use quench_mc::moves::{EnergyChange, LocalMoves, SpinFlip};
+use quench_mc::{Configuration, SampleMoves};
 
 /// A system of $\pm1$ spins moved by single flips through the move seam,
 /// with what the dynamics measures: its spins and its energy.
@@ -23,6 +24,23 @@ pub trait IsingSystem: LocalMoves<Change = SpinFlip<f64>> {
     fn spins<'a>(&self, state: &'a Self::State) -> &'a [Spin];
     /// The energy $H$ of `state`.
     fn energy_of(&self, state: &Self::State) -> f64;
+}
+
+/// Any quench-core sample (SK, Edwards–Anderson, random graphs, Hopfield
+/// couplings, instances) through `quench_mc`'s [`SampleMoves`].
+impl IsingSystem for SampleMoves<'_> {
+    fn configure(&self, spins: Vec<Spin>) -> Configuration {
+        let energy = self.sample.energy(&spins);
+        Configuration { spins, energy }
+    }
+
+    fn spins<'a>(&self, state: &'a Configuration) -> &'a [Spin] {
+        &state.spins
+    }
+
+    fn energy_of(&self, state: &Configuration) -> f64 {
+        state.energy
+    }
 }
 
 /// The single-flip rule: the probability that a proposed flip with energy

@@ -77,6 +77,10 @@
 //!   $\chi(t, t_w) = \frac1{hN}\sum_i\epsilon_i\\,(s^h_i(t) - s_i(t))$.
 //!   In equilibrium the fluctuation–dissipation theorem gives
 //!   $\chi = (1 - C)/T$.
+//! * [`lattice`]: [`multispin_histories`], Metropolis quenches of $\pm J$
+//!   lattice spin glasses (the 3D Edwards–Anderson model) with the multispin
+//!   kernel of `quench-mc`: lanes are samples, replicas are histories, one
+//!   checkerboard sweep per unit of time; $e(t)$ and $C(t_w+\tau, t_w)$.
 //! * [`master`]: [`MasterEquation`], the exact transition matrix of one
 //!   update of the Ising dynamics, propagated from the uniform distribution
 //!   for exact $e(t)$ and $C(t_w+\tau, t_w)$.
@@ -100,6 +104,7 @@
 pub mod glauber;
 pub mod ising;
 pub mod langevin;
+pub mod lattice;
 pub mod master;
 pub mod mixture;
 pub mod schedule;
@@ -113,6 +118,7 @@ pub use glauber::{
 };
 pub use ising::{IsingPSpin, IsingState};
 pub use langevin::{LangevinSettings, langevin_ensemble, langevin_history, random_point_on_sphere};
+pub use lattice::{LatticeSettings, multispin_histories};
 pub use master::{ExactCurves, MasterEquation};
 pub use mixture::{Mixture, Term};
 pub use schedule::{

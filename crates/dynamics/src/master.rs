@@ -110,11 +110,65 @@ impl MasterEquation {
         }
     }
 
+    /// The update of the given site $i$ (flipped with probability
+    /// $P(\Delta E_i)$, no site drawn) applied to `from`, written to `to`.
+    pub fn site_update(&self, i: usize, from: &[f64], to: &mut [f64]) {
+        let (n, scale) = (self.n, self.n as f64);
+        for (x, slot) in to.iter_mut().enumerate() {
+            let y = x ^ (1 << i);
+            *slot = from[x] * (1.0 - scale * self.flips[x * n + i])
+                + from[y] * scale * self.flips[y * n + i];
+        }
+    }
+
+    /// Exact curves as [`MasterEquation::solve`] gives them, for sweeps that
+    /// visit the sites in `order` (each once: a checkerboard, as the
+    /// multispin kernel sweeps) instead of $N$ random sites.
+    pub fn solve_in_order(
+        &self,
+        schedule: &Schedule,
+        order: &[usize],
+    ) -> Result<ExactCurves, DynamicsError> {
+        let mut seen = vec![false; self.n];
+        for &i in order {
+            if i >= self.n || std::mem::replace(&mut seen[i], true) {
+                return Err(ParameterError::new(
+                    "order",
+                    i,
+                    format!("each site of 0..{} once", self.n),
+                )
+                .into());
+            }
+        }
+        if order.len() != self.n {
+            return Err(ParameterError::new(
+                "order",
+                order.len(),
+                format!("{} sites, each once", self.n),
+            )
+            .into());
+        }
+        self.solve_with(schedule, |measure, scratch| {
+            for &i in order {
+                self.site_update(i, measure, scratch);
+                measure.copy_from_slice(scratch);
+            }
+        })
+    }
+
     /// Exact curves for `schedule` (times rounded to whole sweeps), from the
     /// uniform distribution. For $C$, the measures $p_{t_w}(x)\\,s_i(x)$ are
     /// propagated alongside $p_t$: by linearity they become
     /// $\sum_y p_{t_w}(y)\\,s_i(y)\\,W^{t-t_w}(y \to x)$.
     pub fn solve(&self, schedule: &Schedule) -> Result<ExactCurves, DynamicsError> {
+        self.solve_with(schedule, |measure, scratch| self.sweep(measure, scratch))
+    }
+
+    fn solve_with(
+        &self,
+        schedule: &Schedule,
+        sweep: impl Fn(&mut [f64], &mut [f64]),
+    ) -> Result<ExactCurves, DynamicsError> {
         let steps = schedule.steps(1.0)?;
         let n = self.n;
         let count = self.energies.len();
@@ -166,10 +220,10 @@ impl MasterEquation {
             if k == steps.last {
                 break;
             }
-            self.sweep(&mut measure, &mut scratch);
+            sweep(&mut measure, &mut scratch);
             for vectors in weighted.iter_mut() {
                 for v in vectors.iter_mut() {
-                    self.sweep(v, &mut scratch);
+                    sweep(v, &mut scratch);
                 }
             }
         }
