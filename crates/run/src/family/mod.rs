@@ -52,7 +52,9 @@
 //! [`hidden_manifold`] (two-layer networks trained by online SGD on
 //! structured and on i.i.d. data) and [`trained_network`] (fully connected
 //! networks trained by gradient descent across sizes: the interpolation
-//! transition).
+//! transition) and [`glassy_dynamics`] ($p$-spin glasses quenched from
+//! infinite temperature, simulated and beside the Cugliandolo–Kurchan
+//! solution).
 //! [`registry::FAMILIES`] lists them, one line each.
 //!
 //! # Adding a family
@@ -90,6 +92,7 @@
 pub mod boltzmann;
 pub mod classify;
 pub mod deep_network;
+pub mod glassy_dynamics;
 pub mod hidden_manifold;
 pub mod intrinsic_dimension;
 pub mod inverse_ising;

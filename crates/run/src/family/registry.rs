@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Family, FamilyInfo, boltzmann::BoltzmannMachines, classify::PhaseClassifiers,
-    deep_network::DeepNetworks, hidden_manifold::HiddenManifolds,
+    deep_network::DeepNetworks, glassy_dynamics::GlassyDynamics, hidden_manifold::HiddenManifolds,
     intrinsic_dimension::IntrinsicDimensions, inverse_ising::InverseIsing, memory::Memories,
     perceptron::Perceptrons, spin_glass::SpinGlasses, trained_network::TrainedNetworks,
 };
@@ -34,6 +34,7 @@ pub static FAMILIES: &[&dyn Registered] = &[
     &IntrinsicDimensions,
     &HiddenManifolds,
     &TrainedNetworks,
+    &GlassyDynamics,
 ];
 
 /// A [`Family`] with its types erased: what the workflows need.
