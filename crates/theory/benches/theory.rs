@@ -13,7 +13,7 @@
 //! | `sk-mean-field-N4000/tap`, `/amp` | TAP and AMP on one SK sample, $N = 4000$, $T = 0.8$, $h = 0.6$ | seconds |
 //! | `population-dynamics/*` | cavity point at $T = 0.8$, $\pm J$, default options ($M = 10^4$, 200 + 200 sweeps) | none |
 //! | `cugliandolo-kurchan/p3-T0.5-t1e4-n*` | the quench of the spherical 3-spin model to $t = 10^4$ on $n$ points per block, without the half-grid estimate | under a minute |
-//! | `cugliandolo-kurchan/equilibrium-p3-eps1e-3` | the equilibrium correlation at $T = 1.001\,T_d$ to $\tau = 10^9$, 2048 points | none |
+//! | `cugliandolo-kurchan/equilibrium-p3-eps1e-3` | the equilibrium correlation at $T = 1.001\\,T_d$ to $\tau = 10^9$, 2048 points | none |
 //!
 //! Before timing, each benchmark prints what its result is (the full-RSB
 //! error estimate and its distance to the Parisi value, TAP and AMP
