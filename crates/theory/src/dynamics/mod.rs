@@ -72,7 +72,9 @@
 //! Götze, Hofacker and Latz, J. Phys.: Condens. Matter 3, 5047 (1991)) to
 //! $\tau = 10^{12}$ in milliseconds.
 
+mod anderson;
 mod equilibrium;
+mod grid;
 mod two_time;
 
 #[cfg(test)]

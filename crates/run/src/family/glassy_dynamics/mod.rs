@@ -30,6 +30,7 @@
 
 pub mod report;
 pub mod spec;
+pub mod system;
 pub mod theory;
 
 use std::collections::BTreeMap;
