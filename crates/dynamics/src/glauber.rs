@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::DynamicsError;
-use crate::langevin::FIELD_PURPOSE;
+use crate::langevin::field_signs;
 use crate::schedule::{DynamicsRecord, DynamicsSummary, Schedule, summarize};
 use quench_core::rng::{Purpose, stream};
 use quench_core::{ParameterError, Spin, random_spins};
@@ -182,22 +182,7 @@ where
     );
     let mut state = system.configure(spins);
     let mut rng = stream(seed, Purpose::Dynamics, sample_index, history);
-    let mut field_rng = stream(seed, FIELD_PURPOSE, sample_index, history);
-    let signs: Vec<Vec<f64>> = steps
-        .waiting
-        .iter()
-        .map(|_| {
-            (0..n)
-                .map(|_| {
-                    if field_rng.random::<bool>() {
-                        1.0
-                    } else {
-                        -1.0
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let signs = field_signs(seed, sample_index, history, steps.waiting.len(), n);
     let mut twins: Vec<(Option<M::State>, Vec<f64>)> = signs
         .iter()
         .map(|e| (None, e.iter().map(|x| settings.field * x).collect()))

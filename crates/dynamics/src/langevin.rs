@@ -58,6 +58,26 @@ pub fn random_point_on_sphere<R: rand::Rng + ?Sized>(n: usize, rng: &mut R) -> V
     s
 }
 
+/// The field directions $\epsilon_i = \pm1$ of the response twins, one set
+/// of `n` per waiting time, in order, from
+/// `(seed, Named("response field"), sample_index, history)`.
+pub(crate) fn field_signs(
+    seed: u64,
+    sample_index: u64,
+    history: u64,
+    waiting_times: usize,
+    n: usize,
+) -> Vec<Vec<f64>> {
+    let mut rng = stream(seed, FIELD_PURPOSE, sample_index, history);
+    (0..waiting_times)
+        .map(|_| {
+            (0..n)
+                .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
+                .collect()
+        })
+        .collect()
+}
+
 /// Rescales `s` onto the sphere $|s|^2 = N$.
 #[inline]
 pub fn project_on_sphere(s: &mut [f64]) {
@@ -124,22 +144,7 @@ pub fn langevin_history(
         &mut stream(seed, Purpose::InitialState, sample_index, history),
     );
     let mut noise_rng = stream(seed, Purpose::Dynamics, sample_index, history);
-    let mut field_rng = stream(seed, FIELD_PURPOSE, sample_index, history);
-    let signs: Vec<Vec<f64>> = steps
-        .waiting
-        .iter()
-        .map(|_| {
-            (0..n)
-                .map(|_| {
-                    if field_rng.random::<bool>() {
-                        1.0
-                    } else {
-                        -1.0
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let signs = field_signs(seed, sample_index, history, steps.waiting.len(), n);
     let amplitude = (2.0 * settings.temperature * dt).sqrt();
     let max_lag = steps.lags.iter().copied().max().unwrap_or(0);
 
