@@ -64,6 +64,8 @@ pub enum DrawnSystem {
     Ising(IsingPSpin),
     /// A ±J lattice sample (run in blocks by the multispin kernel).
     Lattice(Sample),
+    /// A Sherrington–Kirkpatrick sample (single flips through the move seam).
+    Pairwise(Sample),
 }
 
 /// The ±J lattice sample `sample` at the size of `point` (side length $L$).
@@ -150,6 +152,24 @@ pub fn draw_system(
     let error = dynamics_error(spec);
     Ok(match &spec.system {
         System::EdwardsAnderson { .. } => DrawnSystem::Lattice(draw_lattice(spec, point, sample)?),
+        System::SherringtonKirkpatrick { .. } => {
+            let (seed, index) =
+                UnitStreams::new(spec.seed, DISORDER, point.size_index as u64, sample)
+                    .seed_and_sample();
+            let model = ModelSpec::SherringtonKirkpatrick {
+                n: n as i64,
+                couplings: CouplingDistribution::Gaussian,
+                field: 0.0,
+            };
+            let input = |e: &dyn std::fmt::Display| RunError::Input(format!("{}: {e}", spec.file));
+            DrawnSystem::Pairwise(
+                model
+                    .ensemble()
+                    .map_err(|e| input(&e))?
+                    .draw(seed, index)
+                    .map_err(|e| input(&e))?,
+            )
+        }
         System::Spherical { mixture } => {
             DrawnSystem::Spherical(SphericalPSpin::draw(n, mixture, seed, index).map_err(&error)?)
         }
@@ -248,6 +268,26 @@ fn run_history(
                 field: spec.field,
             };
             ising_history(s, &settings, &schedule, seed, index, history)
+        }
+        (DrawnSystem::Pairwise(sample), System::SherringtonKirkpatrick { metropolis }) => {
+            let temperature = point.temperature;
+            let rule = if *metropolis {
+                IsingRule::Metropolis { temperature }
+            } else {
+                IsingRule::Glauber { temperature }
+            };
+            let settings = IsingSettings {
+                rule,
+                field: spec.field,
+            };
+            ising_history(
+                &quench_mc::SampleMoves { sample },
+                &settings,
+                &schedule,
+                seed,
+                index,
+                history,
+            )
         }
         _ => unreachable!("each system draws its own kind, and lattices run in blocks"),
     }

@@ -180,6 +180,10 @@ pub fn write_report(
             "{} single-flip dynamics (time in sweeps of N updates)",
             if *metropolis { "Metropolis" } else { "Glauber" }
         ),
+        super::System::SherringtonKirkpatrick { metropolis } => format!(
+            "{} single-flip dynamics (time in sweeps of N updates at random sites)",
+            if *metropolis { "Metropolis" } else { "Glauber" }
+        ),
         super::System::EdwardsAnderson { .. } => "Metropolis checkerboard sweeps with the multispin kernel (64 samples per word, one uniform per lane; sizes are side lengths L, N = L^d)".to_string(),
     };
     let _ = writeln!(
@@ -387,6 +391,68 @@ pub fn write_report(
                 spec.system.size_label(n)
             );
         }
+        // The same correlations against tau / t_w (largest size): simple
+        // ageing collapses them; weak ergodicity breaking without a
+        // collapse shows a drift with t_w.
+        let mut series = Vec::new();
+        for (w, &tw) in spec.waiting_times.iter().enumerate() {
+            let rows: Vec<usize> = rows_where(&two, "temperature", temperature)
+                .into_iter()
+                .filter(|&i| {
+                    two.integers("size")[i] == largest as u64
+                        && (two.numbers("waiting_time")[i] - tw).abs() <= 1e-9 * tw.max(1.0)
+                })
+                .collect();
+            series.push(Series {
+                label: format!("t_w = {tw}"),
+                points: rows
+                    .iter()
+                    .map(|&i| {
+                        (
+                            (two.numbers("lag")[i] / tw).log10(),
+                            two.numbers("correlation")[i],
+                            two.numbers("correlation_error")[i],
+                        )
+                    })
+                    .collect(),
+                kind: SeriesKind::Data,
+                group: Some(w),
+            });
+            if let Some(curve) = theory.as_ref().and_then(|t| t.at_waiting_time(tw)) {
+                let (lowest, longest) = (spec.lags[0], spec.lags[spec.lags.len() - 1]);
+                series.push(Series {
+                    label: String::new(),
+                    points: thin(
+                        curve
+                            .iter()
+                            .filter(|p| p.0 >= lowest && p.0 <= longest)
+                            .map(|p| ((p.0 / tw).log10(), p.1, f64::NAN))
+                            .collect(),
+                        200,
+                    ),
+                    kind: SeriesKind::Theory,
+                    group: Some(w),
+                });
+            }
+        }
+        report.figure(
+            format!("scaling{suffix}"),
+            Figure {
+                title: format!(
+                    "{}: C(t_w + τ, t_w) against τ/t_w, {}, T = {t_label}",
+                    spec.name,
+                    spec.system.size_label(largest)
+                ),
+                x_label: "log10 τ/t_w".into(),
+                y_label: "correlation C(t_w + τ, t_w)".into(),
+                series,
+                vertical_lines: Vec::new(),
+            },
+        );
+        let _ = writeln!(
+            report.markdown,
+            "![correlation against τ/t_w](scaling{suffix}.png)\n\nThe correlations of the largest size against τ/t_w: curves of different ages on top of one another would be simple ageing (a function of τ/t_w alone).\n"
+        );
         // Response against correlation, largest size.
         if spec.field > 0.0 {
             let mut series = Vec::new();

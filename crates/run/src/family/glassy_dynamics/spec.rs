@@ -6,7 +6,7 @@
 //! seed = 1993
 //! [model]
 //! model = "glassy-dynamics"
-//! system = "spherical-pspin"   # or "ising-pspin", or "edwards-anderson" (±J lattice, multispin kernel)
+//! system = "spherical-pspin"   # or "ising-pspin", "sherrington-kirkpatrick", "edwards-anderson" (±J lattice, multispin kernel)
 //! p = 3                        # one order; or a mixture (spherical):
 //! # orders = [2, 4]
 //! # coefficients = [1.0, 0.5]  # a_p, H = sum_p a_p H_p
@@ -73,7 +73,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
             parameter(
                 "model.system",
                 "the system quenched",
-                "\"spherical-pspin\", \"ising-pspin\" or \"edwards-anderson\"",
+                "\"spherical-pspin\", \"ising-pspin\", \"sherrington-kirkpatrick\" or \"edwards-anderson\"",
                 None,
             ),
             parameter(
@@ -321,7 +321,38 @@ impl GlassyDynamicsSpec {
                 "p-spin systems (the dimension of a lattice, for system = \"edwards-anderson\")",
             )?;
         }
+        let rule = |allowed: &str| match d.rule.as_deref().unwrap_or("glauber") {
+            "glauber" => Ok(false),
+            "metropolis" => Ok(true),
+            other => Err(r.at(
+                "dynamics.rule",
+                format!("unknown rule {other:?}"),
+                allowed.to_string(),
+            )),
+        };
         let system = match m.system.as_str() {
+            "sherrington-kirkpatrick" => {
+                for (key, given) in [
+                    ("model.p", m.p.is_some()),
+                    ("model.orders", m.orders.is_some()),
+                    ("model.coefficients", m.coefficients.is_some()),
+                    ("model.connectivity", m.connectivity.is_some()),
+                ] {
+                    refuse(
+                        key,
+                        given,
+                        "system = \"sherrington-kirkpatrick\" (Gaussian couplings between all pairs)",
+                    )?;
+                }
+                refuse(
+                    "dynamics.time_step",
+                    d.time_step.is_some(),
+                    "system = \"sherrington-kirkpatrick\" (time is counted in sweeps of N updates)",
+                )?;
+                System::SherringtonKirkpatrick {
+                    metropolis: rule("\"glauber\" or \"metropolis\"")?,
+                }
+            }
             "edwards-anderson" => {
                 for (key, given) in [
                     ("model.p", m.p.is_some()),
@@ -469,17 +500,7 @@ impl GlassyDynamicsSpec {
                         "hyperedges per site in 1..=64 (leave it out for the fully connected model)",
                     ));
                 }
-                let metropolis = match d.rule.as_deref().unwrap_or("glauber") {
-                    "glauber" => false,
-                    "metropolis" => true,
-                    other => {
-                        return Err(r.at(
-                            "dynamics.rule",
-                            format!("unknown rule {other:?}"),
-                            "\"glauber\" or \"metropolis\"",
-                        ));
-                    }
-                };
+                let metropolis = rule("\"glauber\" or \"metropolis\"")?;
                 System::Ising {
                     order: p,
                     connectivity: m.connectivity,
@@ -490,7 +511,7 @@ impl GlassyDynamicsSpec {
                 return Err(r.at(
                     "model.system",
                     format!("unknown system {other:?}"),
-                    "\"spherical-pspin\", \"ising-pspin\" or \"edwards-anderson\"",
+                    "\"spherical-pspin\", \"ising-pspin\", \"sherrington-kirkpatrick\" or \"edwards-anderson\"",
                 ));
             }
         };
@@ -574,7 +595,7 @@ impl GlassyDynamicsSpec {
                 }
                 dt
             }
-            System::Ising { .. } | System::EdwardsAnderson { .. } => 1.0,
+            _ => 1.0,
         };
         let final_time = d.final_time;
         if !(final_time.is_finite()
@@ -680,7 +701,7 @@ impl GlassyDynamicsSpec {
                 return Err(r.at(
                     "theory.solve",
                     "the Cugliandolo–Kurchan equations are for spherical models",
-                    "leave it out (or false) for system = \"ising-pspin\"",
+                    "leave it out (or false) for Ising spins",
                 ));
             }
             Some(solve) => solve,

@@ -23,6 +23,13 @@ pub enum System {
         /// Glauber (`false`) or Metropolis (`true`).
         metropolis: bool,
     },
+    /// The Sherrington–Kirkpatrick model (Gaussian couplings of variance
+    /// $1/N$, the $p = 2$ Ising glass of this convention up to the diagonal),
+    /// single-flip dynamics through the move seam.
+    SherringtonKirkpatrick {
+        /// Glauber (`false`) or Metropolis (`true`).
+        metropolis: bool,
+    },
     /// The Edwards–Anderson ±J spin glass on a periodic hypercubic lattice,
     /// Metropolis checkerboard sweeps with the multispin kernel (64 samples
     /// per word; no field, so no response).
@@ -38,6 +45,7 @@ impl System {
         match self {
             System::Spherical { .. } => "spherical-pspin",
             System::Ising { .. } => "ising-pspin",
+            System::SherringtonKirkpatrick { .. } => "sherrington-kirkpatrick",
             System::EdwardsAnderson { .. } => "edwards-anderson",
         }
     }
@@ -51,7 +59,9 @@ impl System {
                 .map(|t| (t.order, t.coefficient))
                 .collect(),
             System::Ising { order, .. } => vec![(*order, 1.0)],
-            System::EdwardsAnderson { .. } => vec![(2, 1.0)],
+            System::SherringtonKirkpatrick { .. } | System::EdwardsAnderson { .. } => {
+                vec![(2, 1.0)]
+            }
         }
     }
 
@@ -109,6 +119,10 @@ impl System {
             } => (n as u64)
                 .checked_mul(*c as u64)?
                 .checked_mul(16 + 8 * u64::from(*order)),
+            // The dense symmetric matrix.
+            System::SherringtonKirkpatrick { .. } => {
+                (n as u64).checked_mul(n as u64)?.checked_mul(8)
+            }
             // A block of 64 samples: the bond list, one coupling and three
             // spin words (state, snapshot, scratch) per site and history.
             System::EdwardsAnderson { dimension } => {
