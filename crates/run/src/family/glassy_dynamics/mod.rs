@@ -1,6 +1,10 @@
-//! The glassy-dynamics family: $p$-spin glasses quenched from infinite
+//! The glassy-dynamics family: spin glasses quenched from infinite
 //! temperature into a bath at $T$, by simulation (`quench-dynamics`:
-//! Langevin on the sphere, Glauber or Metropolis on Ising spins) and, for
+//! Langevin on the sphere for spherical $p$-spin models, Glauber or
+//! Metropolis single flips for Ising $p$-spin glasses and the
+//! Sherrington–Kirkpatrick model, Metropolis checkerboard sweeps of the
+//! multispin kernel for Edwards–Anderson ±J lattices in blocks of 64
+//! samples) and, for
 //! spherical models, by dynamical mean-field theory (the
 //! Cugliandolo–Kurchan equations of `quench_theory::dynamics`) on the same
 //! axes: the energy $e(t)$, the correlation $C(t_w+\tau, t_w)$ and the
@@ -11,8 +15,9 @@
 //! ```text
 //! SPEC.toml (model = "glassy-dynamics") ──GlassyDynamicsSpec::parse──> GlassyDynamicsSpec
 //!   unit = (point: size N and temperature T; one disorder sample)
-//!     ──draw_system (disorder stream of the size and sample, shared by all T)──> SphericalPSpin | IsingPSpin
+//!     ──draw_system (disorder stream of the size and sample, shared by all T)──> SphericalPSpin | IsingPSpin | Sample (SK, EA)
 //!     ──langevin_history / ising_history, history by history (checkpointed between them)──> records
+//!   EA unit = (point; 64 samples) ──multispin_histories (all histories at once)──> records
 //! units ──tables──> one_time.parquet (e(t) ± error), two_time.parquet (C and χ ± errors)
 //!                   theory_one_time.parquet, theory_two_time.parquet, theory.parquet
 //!                   (the CK solution, one solve per temperature, and its asymptotics)
