@@ -221,7 +221,7 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
             .map_err(|e| RunError::Input(format!("{}: {e}", workload.name())))?;
         if !args.json {
             println!(
-                "{:<10} kernel {:<18} {:>3}-bit words, rng {:<20} threads {}: {:>9.4} flips/ns ({:.4} per core, {:.2} ns per flip per core)",
+                "{:<18} kernel {:<18} {:>3}-bit words, rng {:<20} threads {}: {:>9.4} flips/ns ({:.4} per core, {:.2} ns per flip per core)",
                 result.workload,
                 result.kernel,
                 result.word_bits,

@@ -6,7 +6,15 @@
 //! | `ea3d-32` | 3D $\pm J$, $L = 32$ | same |
 //! | `ea2d-64` | 2D $\pm J$, $L = 64$ | 4 temperatures $T = 0.5 \dots 1.5$, 10 sweeps per exchange |
 //! | `rrg3-4096` | $\pm J$ on one random 3-regular graph, $N = 4096$ | 4 temperatures $T = 0.8 \dots 1.6$, 10 sweeps per exchange |
-//! | `sk-2000` | SK, $N = 2000$ | 10 temperatures $T = 0.4 \dots 1.6$ (geometric), 1 sweep per exchange |
+//! | `sk-2000` | SK, $N = 2000$, couplings $\pm 1/\sqrt N$ | 10 temperatures $T = 0.4 \dots 1.6$ (geometric), 1 sweep per exchange |
+//! | `ea3d-16-gaussian`, `sk-2000-gaussian`, `rrg3-4096-gaussian` | the same with Gaussian couplings | the same |
+//!
+//! A workload fixes its couplings; `--kernel auto` ([`Workload::default_kernel`])
+//! is the choice a run makes for the same sample and protocol
+//! ([`crate::select::fastest_valid`]: Metropolis, checkerboard on
+//! two-colourable graphs, else sequential), so that the benchmark measures
+//! what `quench run` would use. A kernel that cannot run a workload's
+//! couplings (multispin or packed signs on Gaussian couplings) is refused.
 //!
 //! One replica; the lattice and graph workloads run one lane per bit of the
 //! word width (64, 256 or 512 samples), the scalar kernel one sample. The
@@ -47,16 +55,28 @@ pub enum Workload {
     /// $\pm J$ on a random 3-regular graph, $N = 4096$.
     #[serde(rename = "rrg3-4096")]
     RandomRegular3x4096,
+    /// 3D Gaussian couplings, $L = 16$.
+    #[serde(rename = "ea3d-16-gaussian")]
+    EdwardsAnderson3d16Gaussian,
+    /// SK with Gaussian couplings, $N = 2000$.
+    #[serde(rename = "sk-2000-gaussian")]
+    SherringtonKirkpatrick2000Gaussian,
+    /// Gaussian couplings on a random 3-regular graph, $N = 4096$.
+    #[serde(rename = "rrg3-4096-gaussian")]
+    RandomRegular3x4096Gaussian,
 }
 
 impl Workload {
     /// All workloads.
-    pub const ALL: [Workload; 5] = [
+    pub const ALL: [Workload; 8] = [
         Workload::EdwardsAnderson3d16,
         Workload::EdwardsAnderson3d32,
         Workload::EdwardsAnderson2d64,
         Workload::SherringtonKirkpatrick2000,
         Workload::RandomRegular3x4096,
+        Workload::EdwardsAnderson3d16Gaussian,
+        Workload::SherringtonKirkpatrick2000Gaussian,
+        Workload::RandomRegular3x4096Gaussian,
     ];
 
     /// The name used on the command line.
@@ -67,6 +87,9 @@ impl Workload {
             Workload::EdwardsAnderson2d64 => "ea2d-64",
             Workload::SherringtonKirkpatrick2000 => "sk-2000",
             Workload::RandomRegular3x4096 => "rrg3-4096",
+            Workload::EdwardsAnderson3d16Gaussian => "ea3d-16-gaussian",
+            Workload::SherringtonKirkpatrick2000Gaussian => "sk-2000-gaussian",
+            Workload::RandomRegular3x4096Gaussian => "rrg3-4096-gaussian",
         }
     }
 
@@ -85,53 +108,98 @@ impl Workload {
             })
     }
 
-    /// The fastest kernel for the workload.
+    /// The kernel a run would choose for this workload's samples and
+    /// protocol: [`crate::select::fastest_valid`] on its structure.
     pub fn default_kernel(self) -> Kernel {
+        use crate::select::{self, KernelRequest};
+        let structure = self
+            .spec()
+            .ensemble()
+            .expect("the workloads are valid ensembles")
+            .structure();
+        let request = KernelRequest {
+            rule: LocalRule::Metropolis,
+            order: if structure.two_colourable {
+                SweepOrder::Checkerboard
+            } else {
+                SweepOrder::Sequential
+            },
+            cluster_updates: false,
+            independent_lanes: false,
+        };
+        let fastest = select::check_kernels_for(&structure, &request)
+            .into_iter()
+            .find_map(|(kernel, valid)| valid.is_ok().then_some(kernel))
+            .unwrap_or(select::Kernel::Scalar);
+        match fastest {
+            select::Kernel::Scalar => Kernel::Scalar,
+            select::Kernel::DenseF64 => Kernel::Dense(DensePrecision::F64),
+            select::Kernel::DenseF32 => Kernel::Dense(DensePrecision::F32),
+            select::Kernel::PackedSigns => Kernel::Dense(DensePrecision::PackedSigns),
+            select::Kernel::Multispin { .. } => Kernel::Multispin,
+        }
+    }
+
+    /// The workload's couplings.
+    pub fn couplings(self) -> CouplingDistribution {
         match self {
-            Workload::SherringtonKirkpatrick2000 => Kernel::Dense(DensePrecision::F32),
-            _ => Kernel::Multispin,
+            Workload::EdwardsAnderson3d16Gaussian
+            | Workload::SherringtonKirkpatrick2000Gaussian
+            | Workload::RandomRegular3x4096Gaussian => CouplingDistribution::Gaussian,
+            _ => CouplingDistribution::PlusMinusOne,
         }
     }
 
     fn ladder(self) -> TemperatureLadder {
         let (low, high, count) = match self {
-            Workload::EdwardsAnderson3d16 | Workload::EdwardsAnderson3d32 => (1.0, 2.0, 4),
+            Workload::EdwardsAnderson3d16
+            | Workload::EdwardsAnderson3d32
+            | Workload::EdwardsAnderson3d16Gaussian => (1.0, 2.0, 4),
             Workload::EdwardsAnderson2d64 => (0.5, 1.5, 4),
-            Workload::RandomRegular3x4096 => (0.8, 1.6, 4),
-            Workload::SherringtonKirkpatrick2000 => (0.4, 1.6, 10),
+            Workload::RandomRegular3x4096 | Workload::RandomRegular3x4096Gaussian => (0.8, 1.6, 4),
+            Workload::SherringtonKirkpatrick2000 | Workload::SherringtonKirkpatrick2000Gaussian => {
+                (0.4, 1.6, 10)
+            }
         };
         TemperatureLadder::geometric(low, high, count).expect("valid ladder")
     }
 
     fn sweeps_per_exchange(self) -> u64 {
         match self {
-            Workload::SherringtonKirkpatrick2000 => 1,
+            Workload::SherringtonKirkpatrick2000 | Workload::SherringtonKirkpatrick2000Gaussian => {
+                1
+            }
             _ => 10,
         }
     }
 
-    fn spec(self, couplings: CouplingDistribution) -> ModelSpec {
+    fn spec(self) -> ModelSpec {
+        let couplings = self.couplings();
         let ea = |dimension, length| ModelSpec::EdwardsAnderson {
             dimension,
             length,
-            couplings: CouplingDistribution::PlusMinusOne,
+            couplings,
             field: 0.0,
         };
         match self {
-            Workload::EdwardsAnderson3d16 => ea(3, 16),
+            Workload::EdwardsAnderson3d16 | Workload::EdwardsAnderson3d16Gaussian => ea(3, 16),
             Workload::EdwardsAnderson3d32 => ea(3, 32),
             Workload::EdwardsAnderson2d64 => ea(2, 64),
-            Workload::SherringtonKirkpatrick2000 => ModelSpec::SherringtonKirkpatrick {
-                n: 2000,
-                couplings,
-                field: 0.0,
-            },
-            Workload::RandomRegular3x4096 => ModelSpec::RandomRegular {
-                n: 4096,
-                degree: 3,
-                couplings: CouplingDistribution::PlusMinusOne,
-                field: 0.0,
-            },
+            Workload::SherringtonKirkpatrick2000 | Workload::SherringtonKirkpatrick2000Gaussian => {
+                ModelSpec::SherringtonKirkpatrick {
+                    n: 2000,
+                    couplings,
+                    field: 0.0,
+                }
+            }
+            Workload::RandomRegular3x4096 | Workload::RandomRegular3x4096Gaussian => {
+                ModelSpec::RandomRegular {
+                    n: 4096,
+                    degree: 3,
+                    couplings,
+                    field: 0.0,
+                }
+            }
         }
     }
 }
@@ -317,11 +385,7 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
     let ladder = workload.ladder();
     let sweeps_per_exchange = workload.sweeps_per_exchange();
     let seed = 2026;
-    let couplings = match options.kernel {
-        Kernel::Dense(DensePrecision::PackedSigns) => CouplingDistribution::PlusMinusOne,
-        _ => CouplingDistribution::Gaussian,
-    };
-    let ensemble = workload.spec(couplings).ensemble()?;
+    let ensemble = workload.spec().ensemble()?;
     let base = ensemble.draw(seed, 0)?;
     let mut acceptance = None;
     let (kernel, word_bits, policy, samples, updates_per_round, (rounds, seconds, cpu_seconds)) =
@@ -414,4 +478,52 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
             .map(|c| updates as f64 / (c * 1e9)),
         acceptance,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `quench bench --kernel auto` picks what a run picks for the same
+    /// samples: packed signs for ±1 SK (not `dense-f32`, which the old
+    /// table chose while the workload's couplings followed the kernel), the
+    /// multispin kernel for ±J lattices and graphs, and for Gaussian
+    /// couplings the dense `f32` kernel on SK and the scalar one on sparse
+    /// graphs (no fast kernel takes real couplings there yet).
+    #[test]
+    fn auto_is_the_kernel_a_run_would_choose() {
+        let expected = [
+            (Workload::EdwardsAnderson3d16, Kernel::Multispin),
+            (Workload::EdwardsAnderson3d32, Kernel::Multispin),
+            (Workload::EdwardsAnderson2d64, Kernel::Multispin),
+            (
+                Workload::SherringtonKirkpatrick2000,
+                Kernel::Dense(DensePrecision::PackedSigns),
+            ),
+            (Workload::RandomRegular3x4096, Kernel::Multispin),
+            (Workload::EdwardsAnderson3d16Gaussian, Kernel::Scalar),
+            (
+                Workload::SherringtonKirkpatrick2000Gaussian,
+                Kernel::Dense(DensePrecision::F32),
+            ),
+            (Workload::RandomRegular3x4096Gaussian, Kernel::Scalar),
+        ];
+        for (workload, kernel) in expected {
+            assert_eq!(workload.default_kernel(), kernel, "{}", workload.name());
+        }
+    }
+
+    /// A workload keeps its couplings whatever the kernel: a kernel that
+    /// cannot run them is refused instead of measured on other samples.
+    #[test]
+    fn a_kernel_that_cannot_run_the_couplings_is_refused() {
+        let mut options = BenchmarkOptions::new(Workload::SherringtonKirkpatrick2000Gaussian);
+        options.kernel = Kernel::Dense(DensePrecision::PackedSigns);
+        options.seconds = 0.01;
+        assert!(run(&options).is_err());
+        let mut options = BenchmarkOptions::new(Workload::EdwardsAnderson3d16Gaussian);
+        options.kernel = Kernel::Multispin;
+        options.seconds = 0.01;
+        assert!(run(&options).is_err());
+    }
 }
