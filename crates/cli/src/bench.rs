@@ -23,6 +23,10 @@ pub enum KernelChoice {
     /// Dense kernel with bit-packed ±1 couplings (the spec key's name).
     #[value(name = "packed-signs", alias = "dense-packed")]
     PackedSigns,
+    /// One sample per f32 vector lane (lattices, sparse graphs, real couplings).
+    FloatLanes,
+    /// The float-lane kernel in portable code (no vector intrinsics).
+    FloatLanesPortable,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -209,7 +213,11 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
             KernelChoice::DenseF64 => Kernel::Dense(DensePrecision::F64),
             KernelChoice::DenseF32 => Kernel::Dense(DensePrecision::F32),
             KernelChoice::PackedSigns => Kernel::Dense(DensePrecision::PackedSigns),
+            KernelChoice::FloatLanes | KernelChoice::FloatLanesPortable => Kernel::FloatLanes,
         };
+        if matches!(args.kernel, KernelChoice::FloatLanesPortable) {
+            options.instructions = quench_mc::float_lanes::LaneInstructions::Portable;
+        }
         options.width = width;
         options.policy = match args.policy {
             Policy::Shared => RandomPolicy::SharedPerSite,

@@ -105,6 +105,25 @@ fn multispin_runs_match_exact_enumeration() {
     }
 }
 
+/// The float lanes on 2D Gaussian lattices with and without a field (20
+/// samples: a group of 16 and a padded one), measuring every round and
+/// every third round.
+#[test]
+fn float_lane_runs_match_exact_enumeration() {
+    for (field, every) in [(0.0, 1), (0.4, 3)] {
+        let source = spec_text(
+            "float-lanes-exact",
+            "model = \"ea\"\ndimension = 2\ncouplings = \"gaussian\"",
+            &format!("length = [4]\nfield = [{field}]"),
+            20,
+            &format!(
+                "order = \"checkerboard\"\nkernel = \"float-lanes\"\nequilibration_rounds = 2000\nmeasurement_rounds = 30000\nmeasure_every = {every}"
+            ),
+        );
+        check_against_enumeration(&source, "float-lanes");
+    }
+}
+
 /// The dense kernels on SK: packed signs for ±J couplings, `f32` and `f64`
 /// cached fields for Gaussian couplings in a field.
 #[test]
@@ -128,8 +147,8 @@ fn dense_runs_match_exact_enumeration() {
 }
 
 /// `kernel = "auto"` picks multispin for a ±J lattice in checkerboard order,
-/// packed signs for ±J SK and `f32` fields for Gaussian SK; the scalar kernel
-/// otherwise.
+/// float lanes for Gaussian couplings or fields there, packed signs for ±J
+/// SK and `f32` fields for Gaussian SK; the scalar kernel otherwise.
 #[test]
 fn auto_picks_the_fastest_valid_kernel() {
     let kernels = |model: &str, grid: &str, algorithm: &str| {
@@ -164,6 +183,20 @@ fn auto_picks_the_fastest_valid_kernel() {
     assert_eq!(
         kernels(lattice, "length = [4]", "order = \"sequential\""),
         quench_mc::Kernel::Scalar
+    );
+    // Gaussian couplings or a field on a lattice: the float lanes.
+    let gaussian = "model = \"ea\"\ndimension = 3\ncouplings = \"gaussian\"";
+    assert_eq!(
+        kernels(gaussian, "length = [4]", "order = \"checkerboard\""),
+        quench_mc::Kernel::FloatLanes
+    );
+    assert_eq!(
+        kernels(
+            lattice,
+            "length = [4]\nfield = [0.5]",
+            "order = \"checkerboard\""
+        ),
+        quench_mc::Kernel::FloatLanes
     );
     assert_eq!(
         kernels(
@@ -249,6 +282,20 @@ fn multispin_runs_resume_bit_for_bit() {
         "order = \"checkerboard\"\nequilibration_rounds = 1000\nmeasurement_rounds = 3000",
     );
     check_resume("multispin-resume", &with_observables(source));
+}
+
+/// Float-lane blocks checkpoint their lanes' chains and generators and
+/// resume bit for bit.
+#[test]
+fn float_lane_runs_resume_bit_for_bit() {
+    let source = spec_text(
+        "float-lanes-resume",
+        "model = \"ea\"\ndimension = 3\ncouplings = \"gaussian\"",
+        "length = [4, 6]",
+        20,
+        "order = \"checkerboard\"\nequilibration_rounds = 1000\nmeasurement_rounds = 3000",
+    );
+    check_resume("float-lanes-resume", &with_observables(source));
 }
 
 /// Dense runs checkpoint their cached `f32` fields with the chains and

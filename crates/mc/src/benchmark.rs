@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dense::{DenseConfig, DensePrecision, DenseTempering};
 use crate::error::SamplerError;
+use crate::float_lanes::{FloatLaneConfig, FloatLaneTempering, LANES, LaneInstructions};
 use crate::local::{LocalRule, SweepOrder};
 use crate::multispin::{
     MultispinConfig, MultispinTempering, RandomPolicy, WordWidth, shared_graph_samples,
@@ -137,6 +138,7 @@ impl Workload {
             select::Kernel::DenseF32 => Kernel::Dense(DensePrecision::F32),
             select::Kernel::PackedSigns => Kernel::Dense(DensePrecision::PackedSigns),
             select::Kernel::Multispin { .. } => Kernel::Multispin,
+            select::Kernel::FloatLanes => Kernel::FloatLanes,
         }
     }
 
@@ -214,6 +216,8 @@ pub enum Kernel {
     Multispin,
     /// [`DenseTempering`] (complete graphs) in the given storage.
     Dense(DensePrecision),
+    /// [`FloatLaneTempering`] (lattices and sparse graphs, real couplings).
+    FloatLanes,
 }
 
 /// What to run.
@@ -227,8 +231,12 @@ pub struct BenchmarkOptions {
     pub width: WordWidth,
     /// Random-number policy of the multispin kernel.
     pub policy: RandomPolicy,
-    /// Lanes of the multispin kernel (`None`: the width's bit count).
+    /// Lanes of the multispin kernel (`None`: the width's bit count) or
+    /// of the float-lane kernel (`None`: 16 per thread).
     pub lanes: Option<usize>,
+    /// Instructions of the float-lane kernel (the results do not depend on them).
+    #[serde(default = "LaneInstructions::fastest")]
+    pub instructions: LaneInstructions,
     /// Worker threads (a rayon pool of this size).
     pub threads: usize,
     /// Measured wall time (rounds run until it is exceeded).
@@ -245,6 +253,7 @@ impl BenchmarkOptions {
             width: WordWidth::widest(),
             policy: RandomPolicy::SharedPerSite,
             lanes: None,
+            instructions: LaneInstructions::fastest(),
             threads: 1,
             seconds: 1.0,
         }
@@ -354,6 +363,12 @@ impl Movable for crate::dense::DenseState {
     }
 }
 
+impl Movable for crate::float_lanes::FloatLaneState {
+    fn moves(&self) -> (u64, u64) {
+        (0, 0)
+    }
+}
+
 impl Movable for crate::multispin::MultispinState {
     fn moves(&self) -> (u64, u64) {
         (0, 0)
@@ -455,6 +470,39 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                     timing,
                 )
             }
+            Kernel::FloatLanes => {
+                let lanes = options.lanes.unwrap_or(LANES * options.threads);
+                let samples: Vec<Sample> = match workload {
+                    Workload::RandomRegular3x4096 | Workload::RandomRegular3x4096Gaussian => {
+                        crate::float_lanes::gaussian_on_graph(&base, lanes, seed)?
+                    }
+                    _ => (0..lanes as u64)
+                        .map(|i| ensemble.draw(seed, i))
+                        .collect::<Result<_, _>>()?,
+                };
+                let config = FloatLaneConfig {
+                    ladder: ladder.clone(),
+                    replicas: 1,
+                    sweeps_per_exchange,
+                    instructions: options.instructions,
+                };
+                let tempering = FloatLaneTempering::new(config, &samples)?;
+                let mut state = tempering.initial_state(seed, 0);
+                let per_round = tempering.updates_per_step();
+                let (timing, _) = time_rounds(options.seconds, &mut state, |s| tempering.step(s));
+                let bits = match options.instructions {
+                    LaneInstructions::Avx512 => 512,
+                    LaneInstructions::Portable => 32,
+                };
+                (
+                    "float-lanes".to_string(),
+                    bits,
+                    None,
+                    lanes,
+                    per_round,
+                    timing,
+                )
+            }
         };
     let updates = updates_per_round * rounds;
     let flips_per_ns = updates as f64 / (seconds * 1e9);
@@ -488,8 +536,8 @@ mod tests {
     /// samples: packed signs for ±1 SK (not `dense-f32`, which the old
     /// table chose while the workload's couplings followed the kernel), the
     /// multispin kernel for ±J lattices and graphs, and for Gaussian
-    /// couplings the dense `f32` kernel on SK and the scalar one on sparse
-    /// graphs (no fast kernel takes real couplings there yet).
+    /// couplings the dense `f32` kernel on SK and the float lanes on
+    /// lattices and graphs.
     #[test]
     fn auto_is_the_kernel_a_run_would_choose() {
         let expected = [
@@ -501,12 +549,12 @@ mod tests {
                 Kernel::Dense(DensePrecision::PackedSigns),
             ),
             (Workload::RandomRegular3x4096, Kernel::Multispin),
-            (Workload::EdwardsAnderson3d16Gaussian, Kernel::Scalar),
+            (Workload::EdwardsAnderson3d16Gaussian, Kernel::FloatLanes),
             (
                 Workload::SherringtonKirkpatrick2000Gaussian,
                 Kernel::Dense(DensePrecision::F32),
             ),
-            (Workload::RandomRegular3x4096Gaussian, Kernel::Scalar),
+            (Workload::RandomRegular3x4096Gaussian, Kernel::FloatLanes),
         ];
         for (workload, kernel) in expected {
             assert_eq!(workload.default_kernel(), kernel, "{}", workload.name());

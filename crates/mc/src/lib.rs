@@ -55,6 +55,7 @@ pub mod benchmark;
 pub mod chain;
 pub mod dense;
 pub mod error;
+pub mod float_lanes;
 pub mod local;
 pub mod measure;
 pub mod moves;
@@ -72,6 +73,7 @@ pub use annealing::{
 pub use chain::ChainState;
 pub use dense::{DenseConfig, DensePrecision, DenseState, DenseTempering};
 pub use error::SamplerError;
+pub use float_lanes::{FloatLaneConfig, FloatLaneLayout, FloatLaneState, FloatLaneTempering};
 pub use local::{Configuration, LocalRule, SampleMoves, SingleSpinSampler, SweepOrder};
 pub use measure::{
     ChainValues, Measurements, OVERLAP_BINS, OverlapBinning, PairValues, SlotValues,

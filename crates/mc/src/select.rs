@@ -19,6 +19,7 @@
 //! | [`Kernel::DenseF32`] | dense | Metropolis, sequential | `f32` fields, refreshed |
 //! | [`Kernel::DenseF64`] | dense | Metropolis, sequential | the scalar trajectory |
 //! | [`Kernel::Multispin`] | sparse, regular of degree 2 to 8, couplings $\pm|J|$, no field | Metropolis; checkerboard on two-colourable graphs, else sequential | [`crate::MultispinTempering`], one sample per lane |
+//! | [`Kernel::FloatLanes`] | sparse, any real couplings and fields, degree up to 32 | Metropolis; checkerboard on two-colourable graphs, else sequential | [`crate::FloatLaneTempering`], one sample per `f32` lane, independent thermal noise |
 //!
 //! The multispin kernel runs up to `width` samples at once, one per bit
 //! lane, and all lanes must share the graph: samples of one lattice size
@@ -59,6 +60,9 @@ pub enum Kernel {
         /// Random-number policy.
         policy: RandomPolicy,
     },
+    /// One sample per `f32` vector lane, real couplings
+    /// ([`crate::FloatLaneTempering`]).
+    FloatLanes,
 }
 
 impl Kernel {
@@ -71,6 +75,7 @@ impl Kernel {
             Kernel::DenseF32 => "dense-f32",
             Kernel::PackedSigns => "packed-signs",
             Kernel::Multispin { .. } => "multispin",
+            Kernel::FloatLanes => "float-lanes",
         }
     }
 }
@@ -196,6 +201,10 @@ pub fn check_kernels_for(
             kernels.push((Kernel::Multispin { width, policy }, valid));
         }
     }
+    kernels.push((
+        Kernel::FloatLanes,
+        float_lanes(structure).and_then(|()| fast("the float-lane kernel", multispin_order)),
+    ));
     // Dense, fastest first.
     let dense = || -> Result<(), SamplerError> {
         if !structure.dense {
@@ -260,6 +269,32 @@ fn multispin_layout(structure: &Structure) -> Result<(), SamplerError> {
     }
     if structure.field {
         return Err(not("the sample has a field; multispin coding needs h = 0"));
+    }
+    Ok(())
+}
+
+/// Whether every sample of `structure` can be laid out in float lanes
+/// ([`crate::FloatLaneLayout::from_draws`] also takes irregular graphs,
+/// which a structure cannot bound).
+fn float_lanes(structure: &Structure) -> Result<(), SamplerError> {
+    let not = |reason: &str| SamplerError::NotApplicable {
+        sampler: "the float-lane kernel",
+        reason: reason.to_string(),
+    };
+    if structure.dense {
+        return Err(not(
+            "the couplings are dense; use the dense kernel (quench_mc::dense) for complete graphs",
+        ));
+    }
+    // Irregular graphs are laid out too (padded slots), but only a regular
+    // degree bounds every sample's slots before drawing.
+    let slots = structure
+        .regular_degree
+        .map(|d| d + usize::from(structure.field));
+    if slots.is_none_or(|s| s > crate::float_lanes::MAX_SLOTS) {
+        return Err(not(
+            "the graph is not regular with at most 32 neighbours and field per site; use the scalar sampler",
+        ));
     }
     Ok(())
 }
@@ -343,12 +378,27 @@ mod tests {
         ] {
             assert_eq!(valid_kernels(&sample, &request), vec![Kernel::Scalar]);
         }
-        // Gaussian couplings or a field rule multispin out, with a reason.
+        // Float lanes need regular graphs (every sample's slots bounded).
+        let er = draw(ModelSpec::ErdosRenyi {
+            n: 30,
+            mean_degree: 3.0,
+            couplings: CouplingDistribution::Gaussian,
+            field: 0.0,
+        });
+        assert_eq!(
+            valid_kernels(&er, &KernelRequest::metropolis(SweepOrder::Sequential)),
+            vec![Kernel::Scalar]
+        );
+        // Gaussian couplings or a field rule multispin out, with a reason;
+        // the float lanes take them.
         for sample in [
             ea(CouplingDistribution::Gaussian, 0.0),
             ea(CouplingDistribution::PlusMinusOne, 0.5),
         ] {
-            assert_eq!(valid_kernels(&sample, &checkerboard), vec![Kernel::Scalar]);
+            assert_eq!(
+                valid_kernels(&sample, &checkerboard),
+                vec![Kernel::FloatLanes, Kernel::Scalar]
+            );
             let checks = check_kernels(&sample, &checkerboard);
             assert!(
                 checks[0]
@@ -490,6 +540,10 @@ mod tests {
                 MultispinLayout::new(std::slice::from_ref(&sample)).is_ok(),
                 "{model:?}"
             );
+            if float_lanes(&structure).is_ok() {
+                let layout = crate::FloatLaneLayout::new(std::slice::from_ref(&sample));
+                assert!(layout.is_ok(), "{model:?}: {layout:?}");
+            }
             if sample.is_dense() {
                 assert_eq!(
                     packed_signs(&structure).is_ok(),

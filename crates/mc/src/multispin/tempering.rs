@@ -208,24 +208,13 @@ impl MultispinTempering {
                 });
             }
         }
-        let exchange = (0..self.config.replicas)
-            .flat_map(|r| {
-                (0..self.layout.lanes).map(move |lane| LaneExchange {
-                    walker_at_slot: (0..k).collect(),
-                    direction: vec![WalkerDirection::Unknown; k],
-                    round_trips: vec![0; k],
-                    exchange_attempts: vec![0; k.saturating_sub(1)],
-                    exchange_accepts: vec![0; k.saturating_sub(1)],
-                    rng: StreamKey::new(
-                        master_seed,
-                        Purpose::Exchange,
-                        first_sample + lane as u64,
-                        r as u64,
-                    )
-                    .rng(),
-                })
-            })
-            .collect();
+        let exchange = LaneExchange::all(
+            self.config.replicas,
+            self.layout.lanes,
+            k,
+            master_seed,
+            first_sample,
+        );
         MultispinState {
             chains,
             exchange,
@@ -397,18 +386,8 @@ impl MultispinTempering {
                     }
                 }
             }
-            if k > 1 {
-                for lane_state in bookkeeping.iter_mut() {
-                    let coldest = lane_state.walker_at_slot[0];
-                    if lane_state.direction[coldest] == WalkerDirection::FromHot {
-                        lane_state.round_trips[coldest] += 1;
-                    }
-                    lane_state.direction[coldest] = WalkerDirection::FromCold;
-                    let hottest = lane_state.walker_at_slot[k - 1];
-                    if lane_state.direction[hottest] == WalkerDirection::FromCold {
-                        lane_state.direction[hottest] = WalkerDirection::FromHot;
-                    }
-                }
+            for lane_state in bookkeeping.iter_mut() {
+                lane_state.count_round_trips();
             }
         }
     }
@@ -454,26 +433,12 @@ impl MultispinTempering {
 
     /// Swap acceptance of each neighbouring pair for lane `lane`, pooled over replicas.
     pub fn exchange_acceptance(&self, state: &MultispinState, lane: usize) -> Vec<f64> {
-        let lanes = self.layout.lanes;
-        (0..self.betas.len().saturating_sub(1))
-            .map(|p| {
-                let (mut accepted, mut attempted) = (0u64, 0u64);
-                for r in 0..self.config.replicas {
-                    let l = &state.exchange[r * lanes + lane];
-                    accepted += l.exchange_accepts[p];
-                    attempted += l.exchange_attempts[p];
-                }
-                accepted as f64 / attempted.max(1) as f64
-            })
-            .collect()
+        LaneExchange::pooled_acceptance(&state.exchange, self.layout.lanes, lane)
     }
 
     /// Round trips of all walkers of lane `lane`, summed over replicas.
     pub fn round_trips(&self, state: &MultispinState, lane: usize) -> u64 {
-        let lanes = self.layout.lanes;
-        (0..self.config.replicas)
-            .flat_map(|r| &state.exchange[r * lanes + lane].round_trips)
-            .sum()
+        LaneExchange::pooled_round_trips(&state.exchange, self.layout.lanes, lane)
     }
 
     /// A snapshot of lane `lane` as a [`TemperingState`] (spins, energies and
@@ -486,30 +451,127 @@ impl MultispinTempering {
         let (k, lanes) = (self.betas.len(), self.layout.lanes);
         let ladders = (0..self.config.replicas)
             .map(|r| {
-                let bookkeeping = &state.exchange[r * lanes + lane];
-                Ladder {
-                    chains: (0..k)
-                        .map(|slot| ChainState {
-                            spins: self.lane_spins(state, r, slot, lane),
-                            energy: self.lane_energy(state, r, slot, lane),
-                            rng: bookkeeping.rng.clone(),
-                            sweeps: state.sweeps,
-                            accepted: 0,
-                            attempted: state.sweeps * self.layout.n as u64,
-                        })
-                        .collect(),
-                    walker_at_slot: bookkeeping.walker_at_slot.clone(),
-                    direction: bookkeeping.direction.clone(),
-                    round_trips: bookkeeping.round_trips.clone(),
-                    exchange_attempts: bookkeeping.exchange_attempts.clone(),
-                    exchange_accepts: bookkeeping.exchange_accepts.clone(),
-                    rng: bookkeeping.rng.clone(),
-                }
+                state.exchange[r * lanes + lane].ladder(
+                    (0..k).map(|slot| {
+                        (
+                            self.lane_spins(state, r, slot, lane),
+                            self.lane_energy(state, r, slot, lane),
+                        )
+                    }),
+                    state.sweeps,
+                    self.layout.n,
+                )
             })
             .collect();
         TemperingState {
             ladders,
             rounds: state.rounds,
+        }
+    }
+}
+
+impl LaneExchange {
+    /// The bookkeeping of every replica's lanes, `replica * lanes + lane`,
+    /// before any exchange: lane $\ell$ of replica $r$ decides with the
+    /// stream `(seed, Exchange, first_sample + l, r)`.
+    pub fn all(
+        replicas: usize,
+        lanes: usize,
+        slots: usize,
+        master_seed: u64,
+        first_sample: u64,
+    ) -> Vec<Self> {
+        (0..replicas)
+            .flat_map(|r| {
+                (0..lanes).map(move |lane| LaneExchange {
+                    walker_at_slot: (0..slots).collect(),
+                    direction: vec![WalkerDirection::Unknown; slots],
+                    round_trips: vec![0; slots],
+                    exchange_attempts: vec![0; slots.saturating_sub(1)],
+                    exchange_accepts: vec![0; slots.saturating_sub(1)],
+                    rng: StreamKey::new(
+                        master_seed,
+                        Purpose::Exchange,
+                        first_sample + lane as u64,
+                        r as u64,
+                    )
+                    .rng(),
+                })
+            })
+            .collect()
+    }
+
+    /// After an exchange pass: the walker at the coldest slot completes a
+    /// round trip if it came from the hottest, and the labels follow.
+    pub fn count_round_trips(&mut self) {
+        let k = self.walker_at_slot.len();
+        if k < 2 {
+            return;
+        }
+        let coldest = self.walker_at_slot[0];
+        if self.direction[coldest] == WalkerDirection::FromHot {
+            self.round_trips[coldest] += 1;
+        }
+        self.direction[coldest] = WalkerDirection::FromCold;
+        let hottest = self.walker_at_slot[k - 1];
+        if self.direction[hottest] == WalkerDirection::FromCold {
+            self.direction[hottest] = WalkerDirection::FromHot;
+        }
+    }
+
+    /// Swap acceptance of each neighbouring pair for lane `lane` of
+    /// `exchange` (`replica * lanes + lane`), pooled over replicas.
+    pub fn pooled_acceptance(exchange: &[LaneExchange], lanes: usize, lane: usize) -> Vec<f64> {
+        let pairs = exchange.first().map_or(0, |l| l.exchange_attempts.len());
+        (0..pairs)
+            .map(|p| {
+                let (mut accepted, mut attempted) = (0u64, 0u64);
+                for l in exchange.iter().skip(lane).step_by(lanes) {
+                    accepted += l.exchange_accepts[p];
+                    attempted += l.exchange_attempts[p];
+                }
+                accepted as f64 / attempted.max(1) as f64
+            })
+            .collect()
+    }
+
+    /// Round trips of all walkers of lane `lane` of `exchange`, summed over replicas.
+    pub fn pooled_round_trips(exchange: &[LaneExchange], lanes: usize, lane: usize) -> u64 {
+        exchange
+            .iter()
+            .skip(lane)
+            .step_by(lanes)
+            .flat_map(|l| &l.round_trips)
+            .sum()
+    }
+
+    /// This lane's ladder as a [`Ladder`] with the chains' `(spins, energy)`
+    /// by slot: the chains' `rng` fields hold the lane's exchange stream
+    /// (the dynamics streams are the kernel's), counters are `sweeps` of
+    /// `n` attempts.
+    pub fn ladder(
+        &self,
+        chains: impl Iterator<Item = (Vec<Spin>, f64)>,
+        sweeps: u64,
+        n: usize,
+    ) -> Ladder<ChainState> {
+        Ladder {
+            chains: chains
+                .map(|(spins, energy)| ChainState {
+                    spins,
+                    energy,
+                    rng: self.rng.clone(),
+                    sweeps,
+                    accepted: 0,
+                    attempted: sweeps * n as u64,
+                })
+                .collect(),
+            walker_at_slot: self.walker_at_slot.clone(),
+            direction: self.direction.clone(),
+            round_trips: self.round_trips.clone(),
+            exchange_attempts: self.exchange_attempts.clone(),
+            exchange_accepts: self.exchange_accepts.clone(),
+            rng: self.rng.clone(),
         }
     }
 }

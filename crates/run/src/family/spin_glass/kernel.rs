@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! [algorithm]
-//! kernel = "auto"          # or "scalar", "dense-f64", "dense-f32", "packed-signs", "multispin"
+//! kernel = "auto"          # or "scalar", "dense-f64", "dense-f32", "packed-signs", "multispin", "float-lanes"
 //! word_bits = 512          # multispin only: 64, 256 or 512 (default: the widest this CPU has)
 //! lane_noise = "shared"    # multispin only: "shared" or "independent"
 //! ```
@@ -10,18 +10,20 @@
 //! `auto` (the default) picks, at every grid point, the fastest kernel that
 //! samples the spec's protocol exactly ([`quench_mc::select`]): multispin
 //! coding for $\pm J$ lattices swept in checkerboard order (and other graphs
-//! whose samples share one graph), the packed-sign dense kernel for $\pm J$
-//! SK, the `f32` dense kernel for other dense samples, and the scalar
-//! reference kernel for everything else (heat bath, random order, Wolff
-//! updates, fields on sparse graphs). A kernel named explicitly must be
-//! valid at every grid point; the error says why not and which kernels are.
+//! whose samples share one graph), the float lanes for real couplings or
+//! fields there, the packed-sign dense kernel for $\pm J$ SK, the `f32`
+//! dense kernel for other dense samples, and the scalar reference kernel
+//! for everything else (heat bath, random order, Wolff updates, samples on
+//! graphs of their own). A kernel named explicitly must be valid at every
+//! grid point; the error says why not and which kernels are.
 //!
 //! What the choice changes: every kernel is an exact Markov chain of the
-//! same Boltzmann distribution, but only `dense-f64` reproduces the scalar
-//! kernel's trajectory; the others consume their random numbers
-//! differently, so their results agree with the scalar ones within errors,
-//! not bit for bit. For a given kernel the results depend neither on the
-//! thread count nor on the word width (`word_bits` changes only the speed).
+//! same Boltzmann distribution (the float lanes' of the couplings rounded to
+//! `f32`), but only `dense-f64` reproduces the scalar kernel's trajectory;
+//! the others consume their random numbers differently, so their results
+//! agree with the scalar ones within errors, not bit for bit. For a given
+//! kernel the results depend neither on the thread count nor on the word
+//! width or instruction set (`word_bits` changes only the speed).
 //!
 //! `lane_noise`: the multispin kernel runs up to 512 disorder samples at
 //! once, one per bit lane. With `"shared"` the lanes of a 64-lane block
@@ -29,7 +31,9 @@
 //! but the thermal noises of different samples are correlated; the
 //! disorder averages stay unbiased, and their sample-to-sample errors treat
 //! the samples as independent); `"independent"` gives every lane its own
-//! uniforms, at about a third of the speed.
+//! uniforms, at about a third of the speed. The float lanes (up to 512
+//! samples per unit, 16 per vector) always give every lane its own
+//! generator.
 
 use quench_mc::multispin::WordWidth;
 use quench_mc::{Kernel, KernelRequest, check_kernels_for};
@@ -55,6 +59,8 @@ pub enum KernelChoice {
     PackedSigns,
     /// Multispin coding.
     Multispin,
+    /// One sample per `f32` vector lane.
+    FloatLanes,
 }
 
 impl KernelChoice {
@@ -67,6 +73,7 @@ impl KernelChoice {
             KernelChoice::DenseF32 => "dense-f32",
             KernelChoice::PackedSigns => "packed-signs",
             KernelChoice::Multispin => "multispin",
+            KernelChoice::FloatLanes => "float-lanes",
         }
     }
 }
@@ -183,10 +190,12 @@ pub(crate) fn resolve(
                 (kernel, _) if algorithm.sweeps_per_round == 0 && kernel != Kernel::Scalar => {
                     Err(String::new())
                 }
-                (Kernel::Multispin { .. }, Ok(())) if !shared_graph => Err(
-                    "the samples of this model are drawn on different graphs, and multispin lanes must share one"
-                        .to_string(),
-                ),
+                (Kernel::Multispin { .. } | Kernel::FloatLanes, Ok(())) if !shared_graph => {
+                    Err(format!(
+                        "the samples of this model are drawn on different graphs, and {} lanes must share one",
+                        kernel.name()
+                    ))
+                }
                 (Kernel::Multispin { width: w, .. }, Ok(())) if width.is_some_and(|x| x != w) => {
                     continue;
                 }

@@ -173,12 +173,22 @@ impl Family for SpinGlasses {
                 0.0
             };
             let result = histograms + sites + spins + temperatures * 1024.0 + 4096.0;
-            let (unit, held, count) = if matches!(point.kernel, Kernel::Multispin { .. }) {
-                // Two samples held while packing, one bit per lane and chain.
+            let (unit, held, count) = if multispin::runs_in_blocks(&point.kernel) {
+                // Two samples held while packing, one bit per lane and
+                // chain; couplings as bits (multispin) or `f32` per bond
+                // end and field (float lanes).
+                let couplings_per_lane = match point.kernel {
+                    Kernel::FloatLanes => {
+                        let slots =
+                            structure.regular_degree.unwrap_or(0) + usize::from(structure.field);
+                        4.0 * n * slots as f64
+                    }
+                    _ => structure.bonds as f64 / 8.0,
+                };
                 let lanes = (samples.min(MULTISPIN_UNIT as f64) / 64.0).ceil() * 64.0;
                 let unit = 2.0 * point.ensemble.draw_bytes()
                     + chains * n * lanes / 8.0 * 2.0
-                    + structure.bonds as f64 * lanes / 8.0
+                    + couplings_per_lane * lanes
                     + lanes * result;
                 (
                     unit,
@@ -207,7 +217,7 @@ impl Family for SpinGlasses {
         spec.points
             .iter()
             .flat_map(|p| -> Vec<Unit> {
-                if matches!(p.kernel, Kernel::Multispin { .. }) {
+                if multispin::runs_in_blocks(&p.kernel) {
                     multispin::blocks(spec.samples)
                         .into_iter()
                         .map(|(first, count)| Unit {
@@ -235,17 +245,14 @@ impl Family for SpinGlasses {
         unit: &Unit,
         context: &UnitContext<'_>,
     ) -> Result<u64, RunError> {
-        Ok(
-            if matches!(spec.points[unit.point].kernel, Kernel::Multispin { .. }) {
-                context
-                    .load::<multispin::BlockState>()?
-                    .map_or(0, |block| block.state.rounds * unit.count)
-            } else {
-                context
-                    .load::<SampleState>()?
-                    .map_or(0, |running| running.state.rounds())
-            },
-        )
+        let point = &spec.points[unit.point];
+        Ok(if multispin::runs_in_blocks(&point.kernel) {
+            multispin::rounds_done(point, context)?.map_or(0, |rounds| rounds * unit.count)
+        } else {
+            context
+                .load::<SampleState>()?
+                .map_or(0, |running| running.state.rounds())
+        })
     }
 
     fn run_unit(
@@ -255,7 +262,7 @@ impl Family for SpinGlasses {
         context: &UnitContext<'_>,
     ) -> Result<Vec<SampleResult>, RunError> {
         let point = &spec.points[unit.point];
-        if matches!(point.kernel, Kernel::Multispin { .. }) {
+        if multispin::runs_in_blocks(&point.kernel) {
             multispin::run_block(spec, point, (unit.first, unit.count), context)
         } else {
             Ok(vec![run_sample(spec, point, unit.first, context)?])

@@ -78,10 +78,11 @@ impl Protocol {
             Kernel::DenseF32 => Some(DensePrecision::F32),
             Kernel::PackedSigns => Some(DensePrecision::PackedSigns),
             Kernel::Scalar => None,
-            Kernel::Multispin { .. } => {
+            Kernel::Multispin { .. } | Kernel::FloatLanes => {
                 return Err(RunError::Input(format!(
-                    "grid point {} runs the multispin kernel, which takes many samples at once",
-                    point.index
+                    "grid point {} runs the {} kernel, which takes many samples at once",
+                    point.index,
+                    point.kernel.name()
                 )));
             }
         };
