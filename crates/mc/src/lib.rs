@@ -44,7 +44,9 @@
 //!
 //! The scalar sampler runs anything. Faster kernels run the common cases:
 //! [`MultispinTempering`] ($\pm J$ lattices and regular sparse graphs, one
-//! sample per bit lane, 64/256/512-bit words) and [`DenseTempering`]
+//! sample per bit lane, 64/256/512-bit words), [`FloatLaneTempering`] (real
+//! couplings and fields on lattices and shared sparse graphs, one sample per
+//! `f32` lane, 16 per AVX-512 vector) and [`DenseTempering`]
 //! (complete graphs: cached `f64`/`f32` fields, or packed sign bits with
 //! fields by population count). [`valid_kernels`] and [`fastest_valid`]
 //! say which of them a sample and an update protocol ([`KernelRequest`])
