@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Throughput of quench's multispin kernel beside peapods (PyPI; a Rust-core
-# Ising / spin-glass Monte Carlo package) on the same workload: 3D ±J spin
-# glass, L = 16, Metropolis, one thread. Prints both in attempted spin flips
-# per nanosecond and their ratio.
+# Throughput of quench's kernels beside peapods (PyPI; a Rust-core Ising /
+# spin-glass Monte Carlo package) on the same workloads: 3D spin glass,
+# L = 16, Metropolis, one thread, with ±J couplings (quench: multispin) and
+# with Gaussian couplings (quench: float lanes, and its scalar kernel).
+# Prints each in attempted spin flips per nanosecond and the ratios.
 #
 #   bash bench/peapods.sh [SECONDS]
 #
@@ -27,10 +28,10 @@ import sys, time
 import numpy as np
 import peapods
 
-seconds = float(sys.argv[1])
+seconds, couplings = float(sys.argv[1]), sys.argv[2]
 L, T = 16, 1.0
 n = L ** 3
-model = peapods.Ising(lattice_shape=(L, L, L), couplings="bimodal",
+model = peapods.Ising(lattice_shape=(L, L, L), couplings=couplings,
                       temperatures=np.array([T]), n_replicas=1, n_disorder=1)
 model.sample(20, sweep_mode="metropolis", sequential=True)
 sweeps, count, start = 100, 0, time.perf_counter()
@@ -41,17 +42,23 @@ elapsed = time.perf_counter() - start
 print(f"{count * n / (elapsed * 1e9):.6f}")
 PY
 
-peapods_rate="$(RAYON_NUM_THREADS=1 "$work/venv/bin/python" "$work/peapods_bench.py" "$seconds")"
-
 cd "$root"
-if cargo run --release --quiet -p quench-cli -- bench --help >/dev/null 2>&1; then
-    quench_json="$(cargo run --release --quiet -p quench-cli -- bench --workload ea3d-16 --threads 1 --json)"
-else
-    quench_json="$(cargo run --release --quiet -p quench-mc --example bench_workload -- ea3d-16 1 multispin 512 shared "$seconds")"
-fi
-# `quench bench --json` lists its measurements under "results"; the example prints one.
-quench_rate="$(printf '%s' "$quench_json" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["results"][0]["flips_per_ns"] if "results" in d else d["flips_per_ns"])')"
-
-printf 'peapods 3D ±J L=16 Metropolis, 1 thread: %s flips/ns\n' "$peapods_rate"
-printf 'quench  3D ±J L=16 multispin,  1 thread: %s flips/ns\n' "$quench_rate"
-python3 -c "print(f'ratio quench / peapods: {$quench_rate / $peapods_rate:.1f}')"
+cargo build --release --quiet -p quench-cli
+rate() {
+    ./target/release/quench bench --workload "$1" --kernel "$2" --threads 1 --seconds "$seconds" --json |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["flips_per_ns"])'
+}
+for couplings in bimodal gaussian; do
+    peapods_rate="$(RAYON_NUM_THREADS=1 "$work/venv/bin/python" "$work/peapods_bench.py" "$seconds" "$couplings")"
+    printf 'peapods 3D %-8s L=16 Metropolis, 1 thread: %s flips/ns\n' "$couplings" "$peapods_rate"
+    if [ "$couplings" = bimodal ]; then
+        kernels="multispin"; workload=ea3d-16
+    else
+        kernels="float-lanes scalar"; workload=ea3d-16-gaussian
+    fi
+    for kernel in $kernels; do
+        quench_rate="$(rate "$workload" "$kernel")"
+        printf 'quench  %-18s %-11s 1 thread: %s flips/ns, %s x peapods\n' "$workload" "$kernel" "$quench_rate" \
+            "$(python3 -c "print(f'{$quench_rate / $peapods_rate:.1f}')")"
+    done
+done

@@ -25,6 +25,8 @@ pub enum KernelChoice {
     PackedSigns,
     /// One sample per f32 vector lane (lattices, sparse graphs, real couplings).
     FloatLanes,
+    /// The float-lane kernel's portable code compiled for AVX2.
+    FloatLanesAvx2,
     /// The float-lane kernel in portable code (no vector intrinsics).
     FloatLanesPortable,
 }
@@ -213,10 +215,22 @@ pub fn execute(args: BenchArgs) -> Result<(), RunError> {
             KernelChoice::DenseF64 => Kernel::Dense(DensePrecision::F64),
             KernelChoice::DenseF32 => Kernel::Dense(DensePrecision::F32),
             KernelChoice::PackedSigns => Kernel::Dense(DensePrecision::PackedSigns),
-            KernelChoice::FloatLanes | KernelChoice::FloatLanesPortable => Kernel::FloatLanes,
+            KernelChoice::FloatLanes
+            | KernelChoice::FloatLanesAvx2
+            | KernelChoice::FloatLanesPortable => Kernel::FloatLanes,
         };
-        if matches!(args.kernel, KernelChoice::FloatLanesPortable) {
-            options.instructions = quench_mc::float_lanes::LaneInstructions::Portable;
+        use quench_mc::float_lanes::LaneInstructions;
+        match args.kernel {
+            KernelChoice::FloatLanesPortable => options.instructions = LaneInstructions::Portable,
+            KernelChoice::FloatLanesAvx2 => {
+                if !LaneInstructions::Avx2.is_available() {
+                    return Err(RunError::Input(
+                        "--kernel float-lanes-avx2: this CPU has no AVX2".into(),
+                    ));
+                }
+                options.instructions = LaneInstructions::Avx2;
+            }
+            _ => {}
         }
         options.width = width;
         options.policy = match args.policy {

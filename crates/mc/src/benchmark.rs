@@ -492,6 +492,7 @@ fn run_in_pool(options: &BenchmarkOptions) -> Result<BenchmarkResult, SamplerErr
                 let (timing, _) = time_rounds(options.seconds, &mut state, |s| tempering.step(s));
                 let bits = match options.instructions {
                     LaneInstructions::Avx512 => 512,
+                    LaneInstructions::Avx2 => 256,
                     LaneInstructions::Portable => 32,
                 };
                 (

@@ -87,10 +87,14 @@ fn systems(lanes: usize) -> Vec<(&'static str, Vec<Sample>)> {
 }
 
 fn instructions() -> Vec<LaneInstructions> {
-    [LaneInstructions::Portable, LaneInstructions::Avx512]
-        .into_iter()
-        .filter(|i| i.is_available())
-        .collect()
+    [
+        LaneInstructions::Portable,
+        LaneInstructions::Avx2,
+        LaneInstructions::Avx512,
+    ]
+    .into_iter()
+    .filter(|i| i.is_available())
+    .collect()
 }
 
 fn config(

@@ -43,12 +43,13 @@ pub(crate) const TAYLOR: [f32; 8] = [
     1.0,
 ];
 /// $2^{32}$.
-pub(crate) const TWO_32: f32 = 4_294_967_296.0;
+pub const TWO_32: f32 = 4_294_967_296.0;
 
 /// $\tilde p \approx e^{y}$ for $y \le 0$ (inputs below [`EXP_FLOOR`] raised to it).
 #[inline]
 pub fn exp_portable(y: f32) -> f32 {
-    let y = y.max(EXP_FLOOR);
+    // The vector `max` (y if y > floor, else floor).
+    let y = if y > EXP_FLOOR { y } else { EXP_FLOOR };
     let n = (y * LOG2_E + ROUND) - ROUND;
     let r = (y - n * LN2_HI) - n * LN2_LO;
     let mut p = TAYLOR[0];

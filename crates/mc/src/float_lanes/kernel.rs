@@ -4,7 +4,6 @@
 //! the same order (see [`super::exp`]), so they give the same bits.
 
 use super::exp::{self, BAND, EXP_FLOOR, LN2_HI, LN2_LO, LOG2_E, ROUND, TAYLOR, TWO_32};
-use super::random::LaneRng;
 use super::{BLOCK, FloatLaneLayout, LANES, LaneInstructions};
 
 /// One chain of a group: its spin words ([`FloatLaneLayout`]'s `n + 1`
@@ -42,6 +41,12 @@ pub fn sweep_group(
                             // SAFETY: the CPU has the features (checked above).
                             unsafe { avx512::sweep_block(layout, couplings, chain, start..end) }
                         }
+                        #[cfg(target_arch = "x86_64")]
+                        LaneInstructions::Avx2 => {
+                            assert!(LaneInstructions::Avx2.is_available());
+                            // SAFETY: the CPU has the feature (checked above).
+                            unsafe { sweep_block_avx2(layout, couplings, chain, start..end) }
+                        }
                         _ => sweep_block_portable(layout, couplings, chain, start..end),
                     }
                 }
@@ -51,39 +56,99 @@ pub fn sweep_group(
     }
 }
 
-/// One pass over visiting positions `positions` of one chain, lane by lane.
+/// One pass over visiting positions `positions` of one chain, written lane
+/// by lane over arrays of 16 so that the compiler vectorises it (SSE2 or
+/// NEON in the portable build, AVX2 in [`sweep_block_avx2`]); every lane
+/// performs the operations of [`exp::accepts`] in the same order.
 pub fn sweep_block_portable(
     layout: &FloatLaneLayout,
     couplings: &[f32],
     chain: &mut LaneChain<'_>,
     positions: std::ops::Range<usize>,
 ) {
+    sweep_block_lanes(layout, couplings, chain, positions);
+}
+
+/// [`sweep_block_portable`] compiled for AVX2.
+///
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub unsafe fn sweep_block_avx2(
+    layout: &FloatLaneLayout,
+    couplings: &[f32],
+    chain: &mut LaneChain<'_>,
+    positions: std::ops::Range<usize>,
+) {
+    sweep_block_lanes(layout, couplings, chain, positions);
+}
+
+#[inline(always)]
+fn sweep_block_lanes(
+    layout: &FloatLaneLayout,
+    couplings: &[f32],
+    chain: &mut LaneChain<'_>,
+    positions: std::ops::Range<usize>,
+) {
     let slots = layout.slots;
+    let mut state = [[0u32; LANES]; 4];
+    for (w, words) in state.iter_mut().enumerate() {
+        words.copy_from_slice(&chain.rng[w * LANES..(w + 1) * LANES]);
+    }
+    let factor = chain.factor;
     for v in positions {
         let site = layout.visit[v] as usize;
         let own = chain.spins[site];
         let mut x = [0.0f32; LANES];
         for k in 0..slots {
             let slot = v * slots + k;
-            let differ = own ^ chain.spins[layout.neighbours[slot] as usize];
-            let values = &couplings[slot * LANES..(slot + 1) * LANES];
-            for (lane, (x, &value)) in x.iter_mut().zip(values).enumerate() {
-                *x += if (differ >> lane) & 1 == 1 {
-                    -value
-                } else {
-                    value
-                };
+            let differ = u32::from(own ^ chain.spins[layout.neighbours[slot] as usize]);
+            let values: &[f32; LANES] = couplings[slot * LANES..(slot + 1) * LANES]
+                .try_into()
+                .expect("a slot holds 16 lanes");
+            for lane in 0..LANES {
+                let sign = ((differ >> lane) & 1) << 31;
+                x[lane] += f32::from_bits(values[lane].to_bits() ^ sign);
             }
         }
-        let mut flip = 0u16;
-        for (lane, &x) in x.iter().enumerate() {
-            let y = (x * chain.factor).min(0.0);
-            let k = LaneRng::next_lane(chain.rng, lane);
-            if exp::accepts(y, k) {
-                flip |= 1 << lane;
+        // xoshiro128++, lane by lane.
+        let mut uniform = [0u32; LANES];
+        for lane in 0..LANES {
+            let [s0, s1, s2, s3] = [0, 1, 2, 3].map(|w| state[w][lane]);
+            uniform[lane] = s0.wrapping_add(s3).rotate_left(7).wrapping_add(s0);
+            let t = s1 << 9;
+            let s2 = s2 ^ s0;
+            let s3 = s3 ^ s1;
+            state[1][lane] = s1 ^ s2;
+            state[0][lane] = s0 ^ s3;
+            state[2][lane] = s2 ^ t;
+            state[3][lane] = s3.rotate_left(11);
+        }
+        let (mut flip, mut undecided) = (0u16, 0u16);
+        let mut y = [0.0f32; LANES];
+        for lane in 0..LANES {
+            let product = x[lane] * factor;
+            y[lane] = if product < 0.0 { product } else { 0.0 };
+            let threshold = exp::exp_portable(y[lane]) * exp::TWO_32;
+            let kf = uniform[lane] as f32;
+            let accept = y[lane] == 0.0 || kf < threshold * (1.0 - BAND);
+            let reject = kf > threshold * (1.0 + BAND);
+            flip |= u16::from(accept) << lane;
+            undecided |= u16::from(!accept && !reject) << lane;
+        }
+        if undecided != 0 {
+            for lane in 0..LANES {
+                if (undecided >> lane) & 1 == 1 && exp::accepts_exactly(y[lane], uniform[lane]) {
+                    flip |= 1 << lane;
+                }
             }
         }
         chain.spins[site] ^= flip;
+    }
+    for (w, words) in state.iter().enumerate() {
+        chain.rng[w * LANES..(w + 1) * LANES].copy_from_slice(words);
     }
 }
 
@@ -179,12 +244,14 @@ mod avx512 {
         let sign = _mm512_castsi512_ps(_mm512_set1_epi32(i32::MIN));
         let factor = _mm512_set1_ps(chain.factor);
         let zero = _mm512_setzero_ps();
-        // The site at position `v`, its spin word and $y = \min(c x, 0)$.
-        // SAFETY (of the closures' reads): positions are below
+        // The site at position `v`, its spin word and $y = \min(c x, 0)$
+        // (macros rather than closures, which the compiler did not inline).
+        // Its reads are unchecked: callers pass positions below
         // `positions.end`, so sites are < n, neighbours <= n and slots within
         // the couplings (all asserted above).
-        let energy_change = |v: usize| -> (usize, u16, __m512) {
-            unsafe {
+        macro_rules! energy_change {
+            ($v:expr) => {{
+                let v: usize = $v;
                 let site = *layout.visit.get_unchecked(v) as usize;
                 let own = *spins.add(site);
                 let mut x = zero;
@@ -196,79 +263,86 @@ mod avx512 {
                     x = _mm512_add_ps(x, _mm512_mask_xor_ps(j, differ, j, sign));
                 }
                 (site, own, _mm512_min_ps(_mm512_mul_ps(x, factor), zero))
-            }
-        };
+            }};
+        }
         // xoshiro128++ on 16 lanes.
-        let draw = |state: &mut [__m512i; 4]| -> __m512i {
-            let [s0, s1, s2, s3] = *state;
-            let k = _mm512_add_epi32(_mm512_rol_epi32::<7>(_mm512_add_epi32(s0, s3)), s0);
-            let t = _mm512_slli_epi32::<9>(s1);
-            let s2 = _mm512_xor_si512(s2, s0);
-            let s3 = _mm512_xor_si512(s3, s1);
-            let s1 = _mm512_xor_si512(s1, s2);
-            let s0 = _mm512_xor_si512(s0, s3);
-            *state = [s0, s1, _mm512_xor_si512(s2, t), _mm512_rol_epi32::<11>(s3)];
-            k
-        };
+        macro_rules! draw {
+            () => {{
+                let [s0, s1, s2, s3] = state;
+                let k = _mm512_add_epi32(_mm512_rol_epi32::<7>(_mm512_add_epi32(s0, s3)), s0);
+                let t = _mm512_slli_epi32::<9>(s1);
+                let s2 = _mm512_xor_si512(s2, s0);
+                let s3 = _mm512_xor_si512(s3, s1);
+                let s1 = _mm512_xor_si512(s1, s2);
+                let s0 = _mm512_xor_si512(s0, s3);
+                state = [s0, s1, _mm512_xor_si512(s2, t), _mm512_rol_epi32::<11>(s3)];
+                k
+            }};
+        }
         // The accepted lanes, as `exp::accepts` decides them.
-        let decide = |y: __m512, k: __m512i| -> __mmask16 {
-            // The exponential, as `exp::exp_portable`.
-            let yc = _mm512_max_ps(y, _mm512_set1_ps(EXP_FLOOR));
-            let round = _mm512_set1_ps(ROUND);
-            let n = _mm512_sub_ps(
-                _mm512_add_ps(_mm512_mul_ps(yc, _mm512_set1_ps(LOG2_E)), round),
-                round,
-            );
-            let r = _mm512_sub_ps(
-                _mm512_sub_ps(yc, _mm512_mul_ps(n, _mm512_set1_ps(LN2_HI))),
-                _mm512_mul_ps(n, _mm512_set1_ps(LN2_LO)),
-            );
-            let mut p = _mm512_set1_ps(TAYLOR[0]);
-            for &c in &TAYLOR[1..] {
-                p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(c));
-            }
-            let scale = _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_add_epi32(
-                _mm512_cvtps_epi32(n),
-                _mm512_set1_epi32(127),
-            )));
-            let threshold = _mm512_mul_ps(_mm512_mul_ps(p, scale), _mm512_set1_ps(TWO_32));
-            let kf = _mm512_cvtepu32_ps(k);
-            let accept = _mm512_cmp_ps_mask::<_CMP_EQ_OQ>(y, zero)
-                | _mm512_cmp_ps_mask::<_CMP_LT_OQ>(
-                    kf,
-                    _mm512_mul_ps(threshold, _mm512_set1_ps(1.0 - BAND)),
+        macro_rules! decide {
+            ($y:expr, $k:expr) => {{
+                let (y, k): (__m512, __m512i) = ($y, $k);
+                // The exponential, as `exp::exp_portable`.
+                let yc = _mm512_max_ps(y, _mm512_set1_ps(EXP_FLOOR));
+                let round = _mm512_set1_ps(ROUND);
+                let n = _mm512_sub_ps(
+                    _mm512_add_ps(_mm512_mul_ps(yc, _mm512_set1_ps(LOG2_E)), round),
+                    round,
                 );
-            let reject = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(
-                kf,
-                _mm512_mul_ps(threshold, _mm512_set1_ps(1.0 + BAND)),
-            );
-            let mut flip = accept;
-            let undecided = !accept & !reject;
-            if undecided != 0 {
-                let (mut ys, mut ks) = ([0.0f32; LANES], [0u32; LANES]);
-                // SAFETY: 16 lanes into arrays of 16.
-                unsafe {
-                    _mm512_storeu_ps(ys.as_mut_ptr(), y);
-                    _mm512_storeu_si512(ks.as_mut_ptr().cast(), k);
+                let r = _mm512_sub_ps(
+                    _mm512_sub_ps(yc, _mm512_mul_ps(n, _mm512_set1_ps(LN2_HI))),
+                    _mm512_mul_ps(n, _mm512_set1_ps(LN2_LO)),
+                );
+                let mut p = _mm512_set1_ps(TAYLOR[0]);
+                for &c in &TAYLOR[1..] {
+                    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(c));
                 }
-                for lane in 0..LANES {
-                    if (undecided >> lane) & 1 == 1 && exp::accepts_exactly(ys[lane], ks[lane]) {
-                        flip |= 1 << lane;
+                let scale = _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_add_epi32(
+                    _mm512_cvtps_epi32(n),
+                    _mm512_set1_epi32(127),
+                )));
+                let threshold = _mm512_mul_ps(_mm512_mul_ps(p, scale), _mm512_set1_ps(TWO_32));
+                let kf = _mm512_cvtepu32_ps(k);
+                let accept = _mm512_cmp_ps_mask::<_CMP_EQ_OQ>(y, zero)
+                    | _mm512_cmp_ps_mask::<_CMP_LT_OQ>(
+                        kf,
+                        _mm512_mul_ps(threshold, _mm512_set1_ps(1.0 - BAND)),
+                    );
+                let reject = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(
+                    kf,
+                    _mm512_mul_ps(threshold, _mm512_set1_ps(1.0 + BAND)),
+                );
+                let mut flip = accept;
+                let undecided = !accept & !reject;
+                if undecided != 0 {
+                    let (mut ys, mut ks) = ([0.0f32; LANES], [0u32; LANES]);
+                    // SAFETY: 16 lanes into arrays of 16.
+                    unsafe {
+                        _mm512_storeu_ps(ys.as_mut_ptr(), y);
+                        _mm512_storeu_si512(ks.as_mut_ptr().cast(), k);
+                    }
+                    for lane in 0..LANES {
+                        if (undecided >> lane) & 1 == 1 && exp::accepts_exactly(ys[lane], ks[lane])
+                        {
+                            flip |= 1 << lane;
+                        }
                     }
                 }
-            }
-            flip
-        };
+                flip
+            }};
+        }
         let paired = layout.colours.len() == 3;
         let mut v = positions.start;
         while v < positions.end {
             if paired && v + 1 < positions.end {
-                let (site_a, own_a, y_a) = energy_change(v);
-                let (site_b, own_b, y_b) = energy_change(v + 1);
-                let k_a = draw(&mut state);
-                let k_b = draw(&mut state);
-                let flip_a = decide(y_a, k_a);
-                let flip_b = decide(y_b, k_b);
+                // SAFETY: positions below `positions.end` (see the macro).
+                let (site_a, own_a, y_a) = unsafe { energy_change!(v) };
+                let (site_b, own_b, y_b) = unsafe { energy_change!(v + 1) };
+                let k_a = draw!();
+                let k_b = draw!();
+                let flip_a = decide!(y_a, k_a);
+                let flip_b = decide!(y_b, k_b);
                 // SAFETY: sites are < n (asserted).
                 unsafe {
                     *spins.add(site_a) = own_a ^ flip_a;
@@ -276,9 +350,10 @@ mod avx512 {
                 }
                 v += 2;
             } else {
-                let (site, own, y) = energy_change(v);
-                let k = draw(&mut state);
-                let flip = decide(y, k);
+                // SAFETY: as above.
+                let (site, own, y) = unsafe { energy_change!(v) };
+                let k = draw!();
+                let flip = decide!(y, k);
                 // SAFETY: as above.
                 unsafe { *spins.add(site) = own ^ flip };
                 v += 1;
