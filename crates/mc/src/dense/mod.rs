@@ -72,6 +72,7 @@
 //! `refresh_rounds` rounds (an $O(N^2)$ pass), and the energy after every sweep
 //! batch from the fields in $O(N)$. The packed storage is exact.
 
+mod aligned;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 mod float;
@@ -82,6 +83,7 @@ mod storage;
 mod stream_words;
 mod tempering;
 
+pub use aligned::Aligned;
 pub use float::{sweep_f32, sweep_f64};
 pub use group::{DenseScratch, GroupChain, sweep_chains};
 pub use packed::{packed_thresholds, sweep_packed};

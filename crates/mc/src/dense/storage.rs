@@ -5,6 +5,7 @@
 use quench_core::{Sample, Spin};
 use serde::{Deserialize, Serialize};
 
+use super::aligned::Aligned;
 use super::packed::{Popcount, Portable, packed_field};
 use crate::error::SamplerError;
 
@@ -25,9 +26,9 @@ pub enum DensePrecision {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DenseCouplings {
     /// Row-major `f64` matrix.
-    F64(Vec<f64>),
+    F64(Aligned<f64>),
     /// Row-major `f32` matrix.
-    F32(Vec<f32>),
+    F32(Aligned<f32>),
     /// Sign bits (1 = negative, diagonal 0), `words` `u64` per row, and $|J|$.
     PackedSigns {
         /// Bits, row-major, `words` per row.
@@ -43,9 +44,9 @@ pub enum DenseCouplings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DenseFields {
     /// $h^{\mathrm{loc}}$ in `f64`.
-    F64(Vec<f64>),
+    F64(Aligned<f64>),
     /// $h^{\mathrm{loc}}$ in `f32`.
-    F32(Vec<f32>),
+    F32(Aligned<f32>),
     /// The spins as bits and the exact integer energy.
     Packed {
         /// Bit $j$ of word $j/64$ is 1 where $s_j = -1$ (padding bits 0).
@@ -118,7 +119,9 @@ impl DenseCouplings {
     /// floats), or for packed signs the spin bits and integer energy.
     pub fn fields(&self, sample: &Sample, spins: &[Spin]) -> DenseFields {
         match self {
-            DenseCouplings::F64(_) => DenseFields::F64(sample.local_fields(spins)),
+            DenseCouplings::F64(_) => {
+                DenseFields::F64(Aligned::from_slice(&sample.local_fields(spins)))
+            }
             DenseCouplings::F32(_) => DenseFields::F32(
                 sample
                     .local_fields(spins)

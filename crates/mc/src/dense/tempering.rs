@@ -243,13 +243,13 @@ impl DenseTempering {
         match (fields, &self.couplings) {
             (DenseFields::F64(h), _) => spins
                 .iter()
-                .zip(h)
+                .zip(h.iter())
                 .zip(external)
                 .map(|((&s, &h), &e)| -0.5 * f64::from(s) * (h + e))
                 .sum(),
             (DenseFields::F32(h), _) => spins
                 .iter()
-                .zip(h)
+                .zip(h.iter())
                 .zip(external)
                 .map(|((&s, &h), &e)| -0.5 * f64::from(s) * (f64::from(h) + e))
                 .sum(),
