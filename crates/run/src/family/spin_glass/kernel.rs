@@ -192,7 +192,7 @@ pub(crate) fn resolve(
                 }
                 (Kernel::Multispin { .. } | Kernel::FloatLanes, Ok(())) if !shared_graph => {
                     Err(format!(
-                        "the samples of this model are drawn on different graphs, and {} lanes must share one",
+                        "the samples of this model are drawn on different graphs, and the lanes of the {} kernel must share one",
                         kernel.name()
                     ))
                 }
