@@ -3,7 +3,7 @@
 //!
 //! Cody–Waite reduction and a polynomial: $n = \mathrm{round}(y \log_2 e)$ (by
 //! the float trick $(t + 1.5 \cdot 2^{23}) - 1.5 \cdot 2^{23}$, ties to even),
-//! $r = (y - n\,\ln 2_{\rm hi}) - n\,\ln 2_{\rm lo}$ with $|r| \lesssim \ln 2 / 2$, the
+//! $r = (y - n\\,\ln 2_{\rm hi}) - n\\,\ln 2_{\rm lo}$ with $|r| \lesssim \ln 2 / 2$, the
 //! Taylor polynomial of degree 7 in Horner form ($r^8/8! < 6 \cdot 10^{-9}$
 //! relative), and $2^n$ by its exponent bits. Inputs below [`EXP_FLOOR`]
 //! are raised to it (see [`accepts`]). Every step is one rounded `f32`

@@ -19,18 +19,18 @@
 //! spin fixed at $+1$; irregular graphs are padded with zero couplings to the
 //! largest degree) computes, in `f32` and in slot order from $x = 0$,
 //!
-//! $$ x = \sum_k J_{ik}\, s_i s_k , \qquad y = \min\bigl(x \cdot c,\ 0\bigr), \quad c = \mathrm{f32}(-2\beta), $$
+//! $$ x = \sum_k J_{ik}\\, s_i s_k , \qquad y = \min\bigl(x \cdot c,\ 0\bigr), \quad c = \mathrm{f32}(-2\beta), $$
 //!
 //! so that $\Delta E = 2x$ and the Metropolis probability is $e^{y}$. A
 //! 32-bit uniform integer $k$ per lane and attempt accepts when
 //!
-//! $$ k < e^{y}\, 2^{32} , $$
+//! $$ k < e^{y}\\, 2^{32} , $$
 //!
 //! with $e^y$ the exact exponential of the `f32` number $y$. The vector
 //! code evaluates $\tilde p \approx e^y$ with a polynomial ([`exp`]) whose
 //! relative error is below [`exp::EXP_ERROR`] (measured, with margin, by a
 //! test over the whole range), and decides a lane only where $k$ is
-//! outside the band $\tilde p\, 2^{32}(1 \pm \varepsilon)$ that contains
+//! outside the band $\tilde p\\, 2^{32}(1 \pm \varepsilon)$ that contains
 //! the true threshold; the rare lanes inside it (about one attempt in
 //! $10^5$) are decided by the `f64` exponential. So **no move is decided
 //! otherwise than by the exact comparison**: the acceptance probability is

@@ -26,7 +26,7 @@ fn next(state: &mut [u32; 4]) -> u32 {
 /// `beta`, with the lane's generator `state`, as the float-lane kernel
 /// makes them: sites in [`visiting_order`], $x = \sum_k J_{ik} s_i s_k$
 /// (then $h_i s_i$) in `f32` in the sample's neighbour order,
-/// $y = \min(x\,\mathrm{f32}(-2\beta), 0)$, accepted when
+/// $y = \min(x\\,\mathrm{f32}(-2\beta), 0)$, accepted when
 /// $k < e^{y} 2^{32}$ ([`exp::accepts_exactly`]).
 pub fn sweep(sample: &Sample, beta: f64, spins: &mut [Spin], state: &mut [u32; 4], sweeps: u64) {
     let (visit, _) = visiting_order(sample);
@@ -50,7 +50,7 @@ pub fn sweep(sample: &Sample, beta: f64, spins: &mut [Spin], state: &mut [u32; 4
 }
 
 /// The energy the kernel computes for `spins`: per site
-/// $e_i = \sum_k \tfrac12 J_{ik} s_i s_k\ (+\, h_i s_i)$ in `f32`, and
+/// $e_i = \sum_k \tfrac12 J_{ik} s_i s_k\ (+\\, h_i s_i)$ in `f32`, and
 /// $H = -\sum_i e_i$ in `f64` over sites in visiting order.
 pub fn energy(sample: &Sample, spins: &[Spin]) -> f64 {
     let (visit, _) = visiting_order(sample);

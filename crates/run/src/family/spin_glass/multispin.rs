@@ -16,7 +16,7 @@
 //! fraction of the cost. Only site magnetisations, when asked for, still
 //! unpack every lane. A running block saves one checkpoint
 //! ([`BlockState`]); a finished one returns every sample's result. Both
-//! kernels run through [`LaneDriver`].
+//! kernels run through one trait, `LaneDriver`.
 
 use quench_core::Sample;
 use quench_core::observables::MinimumWavevectorPhases;
