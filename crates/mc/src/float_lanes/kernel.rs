@@ -11,7 +11,7 @@ use super::{BLOCK, FloatLaneLayout, LANES, LaneInstructions};
 pub struct LaneChain<'a> {
     /// Spin bits by site, the fixed spin last (always 0).
     pub spins: &'a mut [u16],
-    /// The 16 lanes' generators ([`LaneRng::state`]).
+    /// The 16 lanes' generators ([`super::LaneRng::state`]).
     pub rng: &'a mut [u32],
     /// $-2\beta$ rounded to `f32`.
     pub factor: f32,

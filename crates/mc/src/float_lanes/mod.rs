@@ -75,7 +75,7 @@
 //! * [`FloatLaneTempering`] / [`FloatLaneState`]: parallel tempering, one
 //!   group of lane chains per temperature slot and replica, exchanges decided
 //!   per lane.
-//! * [`kernel::sweep_block`], [`LaneRng`], [`exp`]: the kernel's parts.
+//! * [`kernel::sweep_group`], [`kernel::energies`], [`LaneRng`], [`exp`]: the kernel's parts.
 
 pub mod exp;
 pub mod kernel;
