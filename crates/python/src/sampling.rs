@@ -182,7 +182,11 @@ fn engine(
     let kernel = match name {
         "auto" => checked
             .iter()
-            .find(|(kernel, valid)| valid.is_ok() && !matches!(kernel, Kernel::Multispin { .. }))
+            // One sample: the kernels that run many samples in lanes are
+            // not for it.
+            .find(|(kernel, valid)| {
+                valid.is_ok() && !matches!(kernel, Kernel::Multispin { .. } | Kernel::FloatLanes)
+            })
             .map_or(Kernel::Scalar, |(kernel, _)| *kernel),
         "scalar" => Kernel::Scalar,
         "dense-f64" => Kernel::DenseF64,
