@@ -4,11 +4,12 @@
 //!
 //! ```text
 //! SPEC.toml ──Spec::parse──> Spec (validated; kernel::resolve picks each GridPoint's Kernel)
-//!   plan: one Unit per (point, sample), or per block of ≤ 512 samples for multispin points
+//!   plan: one Unit per (point, sample), or per block of ≤ 512 samples for multispin and float-lane points
 //!   unit (scalar, dense): Ensemble::draw ──> Protocol (sweeps, Wolff, exchanges) ──> EngineState
 //!        checkpoint: SampleState (chains, streams, accumulators)
-//!   unit (multispin): multispin::run_block ──> MultispinState, checkpoint BlockState;
-//!        lane_values (bit-sliced counts over all lanes) ──> Measurements::record_values
+//!   unit (multispin, float lanes): multispin::run_block through a LaneDriver ──> MultispinState
+//!        or FloatLaneState, checkpoint BlockState; lane_values (counts over all lanes)
+//!        ──> Measurements::record_values
 //!   ──> Vec<SampleResult> (thermal summaries, exchange statistics, final spins, site magnetisations with TAP)
 //! tables: disorder_summary per point ──store──> thermal / disorder / overlap_distribution / exchange / theory (/ sites) .parquet
 //! report: figures (energy, Binder, ξ/L, P(q), exchange, TAP) with theory overlays ──> report.md
