@@ -68,23 +68,26 @@ pub fn accepts_exactly(y: f32, k: u32) -> bool {
     f64::from(k) < f64::from(y).exp() * 4_294_967_296.0
 }
 
-/// The decision of [`accepts_exactly`], by the fast exponential where
-/// $k$ is outside the band around the threshold and by [`accepts_exactly`]
-/// inside it. Inputs below [`EXP_FLOOR`] give a threshold above the true
+/// The fast part of the decision: `(accepted, rejected)` by the fast
+/// exponential, both false where $k$ lies in the band around the
+/// threshold. Inputs below [`EXP_FLOOR`] give a threshold above the true
 /// one but below 1, so only $k = 0$ is accepted, as it should be.
-#[inline]
-pub fn accepts(y: f32, k: u32) -> bool {
-    if y == 0.0 {
-        return true;
-    }
+#[inline(always)]
+pub fn decide_outside_band(y: f32, k: u32) -> (bool, bool) {
     let threshold = exp_portable(y) * TWO_32;
     let kf = k as f32;
-    if kf < threshold * (1.0 - BAND) {
-        true
-    } else if kf > threshold * (1.0 + BAND) {
-        false
-    } else {
-        accepts_exactly(y, k)
+    let accepted = y == 0.0 || kf < threshold * (1.0 - BAND);
+    (accepted, kf > threshold * (1.0 + BAND))
+}
+
+/// The decision of [`accepts_exactly`]: [`decide_outside_band`], and
+/// [`accepts_exactly`] inside the band.
+#[inline]
+pub fn accepts(y: f32, k: u32) -> bool {
+    match decide_outside_band(y, k) {
+        (true, _) => true,
+        (false, true) => false,
+        (false, false) => accepts_exactly(y, k),
     }
 }
 

@@ -59,7 +59,8 @@ pub fn sweep_group(
 /// One pass over visiting positions `positions` of one chain, written lane
 /// by lane over arrays of 16 so that the compiler vectorises it (SSE2 or
 /// NEON in the portable build, AVX2 in [`sweep_block_avx2`]); every lane
-/// performs the operations of [`exp::accepts`] in the same order.
+/// performs the operations of [`exp::accepts`] in the same order (its
+/// band decision, then the exact one for the lanes inside the band).
 pub fn sweep_block_portable(
     layout: &FloatLaneLayout,
     couplings: &[f32],
@@ -131,10 +132,7 @@ fn sweep_block_lanes(
         for lane in 0..LANES {
             let product = x[lane] * factor;
             y[lane] = if product < 0.0 { product } else { 0.0 };
-            let threshold = exp::exp_portable(y[lane]) * exp::TWO_32;
-            let kf = uniform[lane] as f32;
-            let accept = y[lane] == 0.0 || kf < threshold * (1.0 - BAND);
-            let reject = kf > threshold * (1.0 + BAND);
+            let (accept, reject) = exp::decide_outside_band(y[lane], uniform[lane]);
             flip |= u16::from(accept) << lane;
             undecided |= u16::from(!accept && !reject) << lane;
         }

@@ -37,41 +37,4 @@ impl LaneRng {
         }
         Self { state }
     }
-
-    /// The next output of lane `lane` (the portable step of one lane).
-    #[inline]
-    pub fn next_lane(state: &mut [u32], lane: usize) -> u32 {
-        let s = |w: usize| w * LANES + lane;
-        let result = state[s(0)]
-            .wrapping_add(state[s(3)])
-            .rotate_left(7)
-            .wrapping_add(state[s(0)]);
-        let t = state[s(1)] << 9;
-        state[s(2)] ^= state[s(0)];
-        state[s(3)] ^= state[s(1)];
-        state[s(1)] ^= state[s(2)];
-        state[s(0)] ^= state[s(3)];
-        state[s(2)] ^= t;
-        state[s(3)] = state[s(3)].rotate_left(11);
-        result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The published reference: xoshiro128++ seeded with state (1, 2, 3, 4)
-    /// gives 641, 1573767, 3222811527, ... (the reference C code of
-    /// Blackman and Vigna, prng.di.unimi.it, as printed by its test vector
-    /// in the `rand_xoshiro` crate).
-    #[test]
-    fn the_generator_is_xoshiro128_plus_plus() {
-        let mut state = vec![0u32; 4 * LANES];
-        for (w, value) in [1u32, 2, 3, 4].into_iter().enumerate() {
-            state[w * LANES + 5] = value;
-        }
-        let outputs: Vec<u32> = (0..3).map(|_| LaneRng::next_lane(&mut state, 5)).collect();
-        assert_eq!(outputs, [641, 1_573_767, 3_222_811_527]);
-    }
 }

@@ -360,24 +360,18 @@ impl FloatLaneTempering {
     /// A snapshot of lane `lane` as a [`TemperingState`] (see
     /// [`LaneExchange::ladder`] for its streams and counters).
     pub fn lane_tempering_state(&self, state: &FloatLaneState, lane: usize) -> TemperingState {
-        let (k, lanes) = (self.betas.len(), self.layout.lanes);
-        let ladders = (0..self.config.replicas)
-            .map(|r| {
-                state.exchange[r * lanes + lane].ladder(
-                    (0..k).map(|slot| {
-                        (
-                            self.lane_spins(state, r, slot, lane),
-                            self.lane_energy(state, r, slot, lane),
-                        )
-                    }),
-                    state.sweeps,
-                    self.layout.n,
+        LaneExchange::snapshot(
+            &state.exchange,
+            self.layout.lanes,
+            lane,
+            self.betas.len(),
+            |r, slot| {
+                (
+                    self.lane_spins(state, r, slot, lane),
+                    self.lane_energy(state, r, slot, lane),
                 )
-            })
-            .collect();
-        TemperingState {
-            ladders,
-            rounds: state.rounds,
-        }
+            },
+            (state.sweeps, state.rounds, self.layout.n),
+        )
     }
 }

@@ -448,25 +448,19 @@ impl MultispinTempering {
     /// multispin dynamics streams belong to blocks, not lanes. Sweep and
     /// move counters are those of the whole multispin state.
     pub fn lane_tempering_state(&self, state: &MultispinState, lane: usize) -> TemperingState {
-        let (k, lanes) = (self.betas.len(), self.layout.lanes);
-        let ladders = (0..self.config.replicas)
-            .map(|r| {
-                state.exchange[r * lanes + lane].ladder(
-                    (0..k).map(|slot| {
-                        (
-                            self.lane_spins(state, r, slot, lane),
-                            self.lane_energy(state, r, slot, lane),
-                        )
-                    }),
-                    state.sweeps,
-                    self.layout.n,
+        LaneExchange::snapshot(
+            &state.exchange,
+            self.layout.lanes,
+            lane,
+            self.betas.len(),
+            |r, slot| {
+                (
+                    self.lane_spins(state, r, slot, lane),
+                    self.lane_energy(state, r, slot, lane),
                 )
-            })
-            .collect();
-        TemperingState {
-            ladders,
-            rounds: state.rounds,
-        }
+            },
+            (state.sweeps, state.rounds, self.layout.n),
+        )
     }
 }
 
@@ -543,6 +537,30 @@ impl LaneExchange {
             .step_by(lanes)
             .flat_map(|l| &l.round_trips)
             .sum()
+    }
+
+    /// Lane `lane` of `exchange` (`replica * lanes + lane`) as a
+    /// [`TemperingState`], chain `(replica, slot)` given by
+    /// `chain(replica, slot)` as `(spins, energy)` for `slots` slots;
+    /// `(sweeps, rounds, n)` set the counters ([`LaneExchange::ladder`]).
+    pub fn snapshot(
+        exchange: &[LaneExchange],
+        lanes: usize,
+        lane: usize,
+        slots: usize,
+        chain: impl Fn(usize, usize) -> (Vec<Spin>, f64),
+        (sweeps, rounds, n): (u64, u64, usize),
+    ) -> TemperingState {
+        let ladders = exchange
+            .iter()
+            .skip(lane)
+            .step_by(lanes)
+            .enumerate()
+            .map(|(r, bookkeeping)| {
+                bookkeeping.ladder((0..slots).map(|slot| chain(r, slot)), sweeps, n)
+            })
+            .collect();
+        TemperingState { ladders, rounds }
     }
 
     /// This lane's ladder as a [`Ladder`] with the chains' `(spins, energy)`

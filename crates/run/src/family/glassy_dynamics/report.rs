@@ -143,6 +143,61 @@ impl Theory {
     }
 }
 
+/// $C(t_w + \tau, t_w)$ of size `n` at `temperature`, one data series per
+/// waiting time and beside it the Cugliandolo–Kurchan curve over the
+/// measured lags, at abscissa `x(lag, t_w)`.
+fn correlation_series(
+    two: &Table,
+    spec: &GlassyDynamicsSpec,
+    temperature: f64,
+    n: usize,
+    theory: Option<&Theory>,
+    x: impl Fn(f64, f64) -> f64,
+) -> Vec<Series> {
+    let mut series = Vec::new();
+    let (lowest, longest) = (spec.lags[0], spec.lags[spec.lags.len() - 1]);
+    for (w, &tw) in spec.waiting_times.iter().enumerate() {
+        let rows: Vec<usize> = rows_where(two, "temperature", temperature)
+            .into_iter()
+            .filter(|&i| {
+                two.integers("size")[i] == n as u64
+                    && (two.numbers("waiting_time")[i] - tw).abs() <= 1e-9 * tw.max(1.0)
+            })
+            .collect();
+        series.push(Series {
+            label: format!("t_w = {tw}"),
+            points: rows
+                .iter()
+                .map(|&i| {
+                    (
+                        x(two.numbers("lag")[i], tw),
+                        two.numbers("correlation")[i],
+                        two.numbers("correlation_error")[i],
+                    )
+                })
+                .collect(),
+            kind: SeriesKind::Data,
+            group: Some(w),
+        });
+        if let Some(curve) = theory.and_then(|t| t.at_waiting_time(tw)) {
+            series.push(Series {
+                label: String::new(),
+                points: thin(
+                    curve
+                        .iter()
+                        .filter(|p| p.0 >= lowest && p.0 <= longest)
+                        .map(|p| (x(p.0, tw), p.1, f64::NAN))
+                        .collect(),
+                    200,
+                ),
+                kind: SeriesKind::Theory,
+                group: Some(w),
+            });
+        }
+    }
+    series
+}
+
 /// A horizontal dashed line from `x0` to `x1`.
 fn level(label: String, y: f64, x0: f64, x1: f64, group: usize) -> Series {
     Series {
@@ -318,47 +373,10 @@ pub fn write_report(
         );
         // Correlation, one figure per size.
         for &n in &spec.sizes {
-            let mut series = Vec::new();
-            for (w, &tw) in spec.waiting_times.iter().enumerate() {
-                let rows: Vec<usize> = rows_where(&two, "temperature", temperature)
-                    .into_iter()
-                    .filter(|&i| {
-                        two.integers("size")[i] == n as u64
-                            && (two.numbers("waiting_time")[i] - tw).abs() <= 1e-9 * tw.max(1.0)
-                    })
-                    .collect();
-                series.push(Series {
-                    label: format!("t_w = {tw}"),
-                    points: rows
-                        .iter()
-                        .map(|&i| {
-                            (
-                                two.numbers("lag")[i].log10(),
-                                two.numbers("correlation")[i],
-                                two.numbers("correlation_error")[i],
-                            )
-                        })
-                        .collect(),
-                    kind: SeriesKind::Data,
-                    group: Some(w),
+            let mut series =
+                correlation_series(&two, spec, temperature, n, theory.as_ref(), |lag, _| {
+                    lag.log10()
                 });
-                if let Some(curve) = theory.as_ref().and_then(|t| t.at_waiting_time(tw)) {
-                    let lowest = spec.lags[0];
-                    series.push(Series {
-                        label: String::new(),
-                        points: thin(
-                            curve
-                                .iter()
-                                .filter(|p| p.0 >= lowest && p.0 <= spec.lags[spec.lags.len() - 1])
-                                .map(|p| (p.0.log10(), p.1, f64::NAN))
-                                .collect(),
-                            200,
-                        ),
-                        kind: SeriesKind::Theory,
-                        group: Some(w),
-                    });
-                }
-            }
             if let Some(theory) = &theory
                 && theory.plateau.is_finite()
             {
@@ -394,47 +412,14 @@ pub fn write_report(
         // The same correlations against tau / t_w (largest size): simple
         // ageing collapses them; weak ergodicity breaking without a
         // collapse shows a drift with t_w.
-        let mut series = Vec::new();
-        for (w, &tw) in spec.waiting_times.iter().enumerate() {
-            let rows: Vec<usize> = rows_where(&two, "temperature", temperature)
-                .into_iter()
-                .filter(|&i| {
-                    two.integers("size")[i] == largest as u64
-                        && (two.numbers("waiting_time")[i] - tw).abs() <= 1e-9 * tw.max(1.0)
-                })
-                .collect();
-            series.push(Series {
-                label: format!("t_w = {tw}"),
-                points: rows
-                    .iter()
-                    .map(|&i| {
-                        (
-                            (two.numbers("lag")[i] / tw).log10(),
-                            two.numbers("correlation")[i],
-                            two.numbers("correlation_error")[i],
-                        )
-                    })
-                    .collect(),
-                kind: SeriesKind::Data,
-                group: Some(w),
-            });
-            if let Some(curve) = theory.as_ref().and_then(|t| t.at_waiting_time(tw)) {
-                let (lowest, longest) = (spec.lags[0], spec.lags[spec.lags.len() - 1]);
-                series.push(Series {
-                    label: String::new(),
-                    points: thin(
-                        curve
-                            .iter()
-                            .filter(|p| p.0 >= lowest && p.0 <= longest)
-                            .map(|p| ((p.0 / tw).log10(), p.1, f64::NAN))
-                            .collect(),
-                        200,
-                    ),
-                    kind: SeriesKind::Theory,
-                    group: Some(w),
-                });
-            }
-        }
+        let series = correlation_series(
+            &two,
+            spec,
+            temperature,
+            largest,
+            theory.as_ref(),
+            |lag, tw| (lag / tw).log10(),
+        );
         report.figure(
             format!("scaling{suffix}"),
             Figure {
